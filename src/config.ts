@@ -1,0 +1,134 @@
+/**
+ * The environment, read and validated once at start-up into one typed object.
+ * A wrong value stops start-up with a message naming the variable.
+ */
+export interface BotIdentity {
+  /** Empty means anonymous local mode: no JWT validation, loopback only. */
+  readonly appId: string;
+  readonly appPassword: string;
+  readonly appType: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  readonly tenantId: string;
+}
+
+export type TablesConnection =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string }
+  | { readonly kind: 'embedded'; readonly port: number; readonly dataDir: string };
+
+export interface AppConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly bot: BotIdentity;
+  readonly tables: TablesConnection;
+  /** Prefix for every table name, so several deployments or test runs can share one account. */
+  readonly tablePrefix: string;
+  /** Empty means any tenant (local mode only). */
+  readonly allowedTenantIds: readonly string[];
+  readonly closureDays: readonly string[];
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Raised for a bad environment value; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TABLE_PREFIX = /^[A-Za-z][A-Za-z0-9]{0,30}$|^$/;
+
+/** Reads the configuration from `env` (normally `process.env`). Throws {@link ConfigError}. */
+export function readConfig(env: Env): AppConfig {
+  const bot = readBotIdentity(env);
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!bot.appId && !isLoopback(host)) {
+    throw new ConfigError('HOST', `without MICROSOFT_APP_ID the bot runs unauthenticated and must listen on loopback, not "${host}"`);
+  }
+  return {
+    host,
+    port: readPort(env, 'PORT', 3978),
+    bot,
+    tables: readTablesConnection(env),
+    tablePrefix: readMatching(env, 'TABLE_PREFIX', TABLE_PREFIX, 'letters and digits, starting with a letter, at most 31', ''),
+    allowedTenantIds: readList(env, 'ALLOWED_TENANT_IDS'),
+    closureDays: readList(env, 'CLOSURE_DAYS').map((day) => {
+      if (!ISO_DATE.test(day)) throw new ConfigError('CLOSURE_DAYS', `"${day}" is not a date like 2026-12-24`);
+      return day;
+    }),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}
+
+function readBotIdentity(env: Env): BotIdentity {
+  const appId = (env.MICROSOFT_APP_ID ?? env.MicrosoftAppId ?? '').trim();
+  const appType = readEnum(env, 'MICROSOFT_APP_TYPE', APP_TYPES, 'SingleTenant');
+  const tenantId = (env.MICROSOFT_APP_TENANT_ID ?? '').trim();
+  const appPassword = env.MICROSOFT_APP_PASSWORD ?? '';
+  if (appId && appType === 'SingleTenant' && !tenantId) {
+    throw new ConfigError('MICROSOFT_APP_TENANT_ID', 'is required for a SingleTenant bot');
+  }
+  return { appId, appPassword, appType, tenantId };
+}
+
+function readTablesConnection(env: Env): TablesConnection {
+  const connectionString = env.AZURE_TABLES_CONNECTION_STRING?.trim();
+  const accountUrl = env.AZURE_TABLES_ACCOUNT_URL?.trim();
+  if (connectionString && accountUrl) {
+    throw new ConfigError('AZURE_TABLES_ACCOUNT_URL', 'set either it or AZURE_TABLES_CONNECTION_STRING, not both');
+  }
+  if (connectionString) return { kind: 'connectionString', connectionString };
+  if (accountUrl) {
+    if (!/^https:\/\/[^/\s]+\/?$/.test(accountUrl)) {
+      throw new ConfigError('AZURE_TABLES_ACCOUNT_URL', 'must look like https://<account>.table.core.windows.net');
+    }
+    const clientId = env.AZURE_CLIENT_ID?.trim();
+    return { kind: 'accountUrl', accountUrl, ...(clientId ? { managedIdentityClientId: clientId } : {}) };
+  }
+  return {
+    kind: 'embedded',
+    port: readPort(env, 'AZURITE_TABLE_PORT', 10002),
+    dataDir: env.AZURITE_DATA_DIR?.trim() || '.data/azurite',
+  };
+}
+
+function readPort(env: Env, variable: string, fallback: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(variable, `"${raw}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function readEnum<T extends string>(env: Env, variable: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const match = allowed.find((value) => value.toLowerCase() === raw.toLowerCase());
+  if (!match) throw new ConfigError(variable, `"${raw}" is not one of ${allowed.join(', ')}`);
+  return match;
+}
+
+function readMatching(env: Env, variable: string, pattern: RegExp, expected: string, fallback: string): string {
+  const raw = env[variable]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!pattern.test(raw)) throw new ConfigError(variable, `"${raw}" must be ${expected}`);
+  return raw;
+}
+
+function readList(env: Env, variable: string): string[] {
+  return (env[variable] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}

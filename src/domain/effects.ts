@@ -1,0 +1,24 @@
+import type { Person, TeamRole } from './people';
+
+/** Someone's part in a case, e.g. `{ userId, role: 'approver' }`: their inbox row is keyed by it. */
+export interface Participant {
+  readonly userId: string;
+  readonly role: string;
+}
+
+/** Who a notification goes to: a person, or every member of a team (Comms, Incident team). */
+export type Recipient = { readonly person: Person } | { readonly role: TeamRole };
+
+/**
+ * What a transition asks to happen after it is stored. Effects are written to the case's outbox in the
+ * same transaction as the transition and carried out at least once afterwards, so none is lost.
+ */
+export type Effect =
+  /** Send the case card to someone, with a line saying why they are getting it. */
+  | { readonly kind: 'notify'; readonly to: Recipient; readonly headline: string }
+  /** A reminder, escalation or expiry, fired by the scheduler at `dueAt` (ISO instant). */
+  | { readonly kind: 'timer'; readonly timer: string; readonly dueAt: string }
+  /** Rewrite the inbox rows (my cases, awaiting me) of the case's people, and of those who no longer have a part. */
+  | { readonly kind: 'inbox'; readonly formerParticipants: readonly Participant[] }
+  /** Update every copy of the case card already sent, so each shows the current state. */
+  | { readonly kind: 'refreshCards' };

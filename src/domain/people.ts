@@ -1,0 +1,25 @@
+/** Roles held through membership of a configured team or list (DESIGN.md, "People and roles"). */
+export const TEAM_ROLES = ['comms', 'incident', 'admin'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** A person as the workflows record them: the Entra ID (AAD) object id and a display name, nothing more. */
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The person acting in a turn, with the team roles the directory gives them. Never taken from card data. */
+export interface Actor extends Person {
+  readonly roles: readonly TeamRole[];
+}
+
+/** The scheduler and timers act as the system. */
+export const SYSTEM: Actor = { id: 'system', name: 'Social Media Desk', roles: [] };
+
+export function hasRole(actor: Actor, role: TeamRole): boolean {
+  return actor.roles.includes(role);
+}
+
+export function samePerson(a: Person | undefined, b: Person | undefined): boolean {
+  return a !== undefined && b !== undefined && a.id === b.id;
+}

@@ -1,0 +1,136 @@
+import type { Directory } from '../directory/directory';
+import type { Effect, Recipient } from '../domain/effects';
+import type { Actor, Person } from '../domain/people';
+import { prefixOf, CasePrefix } from '../domain/references';
+import type { Logger } from '../logger';
+import type { CaseStore, PendingEffect } from '../store/case-store';
+import type { Inbox } from '../store/inbox';
+import type { TimerStore } from '../store/timers';
+import type { Notifier } from './notifier';
+import type { CasePresenter } from './presenter';
+
+export interface EffectRelayOptions {
+  readonly cases: CaseStore;
+  readonly inbox: Inbox;
+  readonly timers: TimerStore;
+  readonly directory: Directory;
+  readonly notifier: Notifier;
+  readonly presenters: Partial<Record<CasePrefix, CasePresenter<never>>>;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/** After this many failed attempts an effect is left for an operator (it stays in the outbox, logged). */
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Carries out a transition's effects after the turn has been answered (Teams wants invoke answers in
+ * seconds): sends and updates cards, writes inbox rows and timers. Each effect is deleted from the
+ * case's outbox only once done, so a crash or an outage retries it instead of losing it.
+ */
+export function createEffectRelay(options: EffectRelayOptions) {
+  const { cases, logger } = options;
+  const running = new Set<Promise<void>>();
+  const draining = new Map<string, Promise<void>>();
+
+  async function drain(reference: string, pending?: readonly PendingEffect[]): Promise<void> {
+    const previous = draining.get(reference);
+    if (previous) await previous;
+    const work = drainNow(reference, pending).finally(() => draining.delete(reference));
+    draining.set(reference, work);
+    return work;
+  }
+
+  async function drainNow(reference: string, given?: readonly PendingEffect[]): Promise<void> {
+    const pending = given ?? (await cases.pendingEffects(reference));
+    const stored = await cases.load<never>(reference);
+    const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
+    if (!stored || !presenter) return;
+    for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
+      if (row.attempts >= MAX_ATTEMPTS) continue;
+      try {
+        await carryOut(reference, stored.snapshot, presenter, row.effect);
+        await cases.completeEffect(reference, row.rowKey);
+      } catch (error) {
+        logger.error({ reference, effect: row.effect.kind, attempts: row.attempts + 1, err: errorSummary(error) }, 'effect failed; will retry');
+        await cases.recordFailedAttempt(reference, row, errorSummary(error).message).catch(() => undefined);
+      }
+    }
+  }
+
+  async function carryOut(reference: string, snapshot: never, presenter: CasePresenter<never>, effect: Effect): Promise<void> {
+    const now = options.now();
+    switch (effect.kind) {
+      case 'refreshCards':
+        for (const copy of await cases.cardCopies(reference)) {
+          await options.notifier.updateCard(copy, presenter.card(snapshot, await viewer(copy.viewerId), now));
+        }
+        return;
+      case 'inbox': {
+        const updatedAt = now.toISOString();
+        const entries = presenter.inboxEntries(snapshot, now).map((entry) => ({ ...entry, updatedAt }));
+        const [any] = entries;
+        const former = any ? effect.formerParticipants.map(({ userId, role }) => ({ ...any, userId, role, awaitingMe: false })) : [];
+        await options.inbox.write([...entries, ...former]);
+        return;
+      }
+      case 'timer':
+        await options.timers.schedule({ reference, timer: effect.timer, dueAt: effect.dueAt });
+        return;
+      case 'notify':
+        for (const person of await recipients(effect.to)) await notifyPerson(reference, snapshot, presenter, person, effect.headline, now);
+        return;
+    }
+  }
+
+  async function notifyPerson(reference: string, snapshot: never, presenter: CasePresenter<never>, person: Person, headline: string, now: Date) {
+    const delivery = await options.notifier.sendCard(person.id, presenter.card(snapshot, await viewer(person.id), now, headline));
+    if (delivery.status === 'sent') {
+      await cases.saveCardCopy(reference, { viewerId: person.id, conversationId: delivery.conversationId, activityId: delivery.activityId });
+      return;
+    }
+    logger.warn({ reference, recipientId: person.id, status: delivery.status }, 'notification not delivered');
+    if (delivery.status === 'failed') throw new Error(`delivery failed: ${delivery.detail}`);
+    const tell = presenter.undeliverable(snapshot, person);
+    if (tell) await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
+  }
+
+  async function recipients(to: Recipient): Promise<Person[]> {
+    return 'person' in to ? [to.person] : options.directory.membersOf(to.role);
+  }
+
+  async function viewer(id: string): Promise<Actor> {
+    const person = await options.directory.find(id);
+    return person ? { id, name: person.name, roles: person.roles } : { id, name: '', roles: [] };
+  }
+
+  return {
+    /** Starts carrying out the effects in the background; the turn does not wait. */
+    dispatch(reference: string, pending: readonly PendingEffect[]): void {
+      if (pending.length === 0) return;
+      const work = drain(reference, pending).catch((error: unknown) => {
+        logger.error({ reference, err: errorSummary(error) }, 'effects not carried out; they stay in the outbox');
+      });
+      running.add(work);
+      void work.finally(() => running.delete(work));
+    },
+    drain,
+    /** Retries every case with effects left in its outbox (after a restart or an outage). */
+    async recoverAll(): Promise<number> {
+      const references = await cases.referencesWithPendingEffects();
+      for (const reference of references) await drain(reference);
+      return references.length;
+    },
+    /** Resolves once all background work has finished: for shutdown and tests. */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.allSettled([...running]);
+    },
+  };
+}
+
+export type EffectRelay = ReturnType<typeof createEffectRelay>;
+
+function errorSummary(error: unknown): { name: string; message: string; statusCode?: number } {
+  const { name, message, statusCode } = error as { name?: string; message?: string; statusCode?: number };
+  return { name: name ?? 'Error', message: (message ?? String(error)).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
+}

@@ -1,0 +1,148 @@
+import { CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/render';
+import type { Logger } from '../logger';
+import type { CardCopy } from '../store/case-store';
+import type { ConversationStore } from './conversation-store';
+
+/**
+ * What became of one proactive message. DESIGN.md: 403 codes are final until the person interacts again;
+ * 429 and 5xx are retried, then recorded as failed.
+ */
+export type Delivery =
+  | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
+  | { readonly status: 'not_installed' | 'blocked' | 'disabled' | 'failed' | 'gone'; readonly detail: string };
+
+export interface Notifier {
+  /** Sends a card to the person's 1:1 chat with the bot, opening the chat if the app is installed for them. */
+  sendCard(userId: string, card: AdaptiveCardJson): Promise<Delivery>;
+  /** Replaces an earlier card in place. */
+  updateCard(copy: CardCopy, card: AdaptiveCardJson): Promise<Delivery>;
+}
+
+export interface NotifierOptions {
+  readonly adapter: CloudAdapter;
+  readonly botAppId: string;
+  readonly conversations: ConversationStore;
+  readonly logger: Logger;
+  readonly maxAttempts?: number;
+  readonly sleep?: (millis: number) => Promise<void>;
+}
+
+type Undelivered = Exclude<Delivery, { status: 'sent' }>;
+
+const FINAL_CODES: ReadonlyArray<[string, Undelivered['status']]> = [
+  ['BotNotInConversationRoster', 'not_installed'],
+  ['ConversationBlockedByUser', 'blocked'],
+  ['BotDisabledByAdmin', 'disabled'],
+];
+
+export function createNotifier(options: NotifierOptions): Notifier {
+  const { adapter, botAppId, conversations, logger } = options;
+  const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
+  const maxAttempts = options.maxAttempts ?? 3;
+
+  async function withRetries(what: string, send: () => Promise<string | undefined>): Promise<{ activityId?: string } | Delivery> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { activityId: await send() };
+      } catch (error) {
+        const failure = classify(error);
+        if (failure.retryAfterMillis === undefined || attempt >= maxAttempts) {
+          logger.warn({ what, status: failure.delivery.status, httpStatus: failure.httpStatus }, 'proactive message not delivered');
+          return failure.delivery;
+        }
+        await sleep(failure.retryAfterMillis * attempt);
+      }
+    }
+  }
+
+  async function referenceFor(userId: string): Promise<Partial<ConversationReference> | undefined> {
+    return (await conversations.personal(userId)) ?? openPersonalChat(userId);
+  }
+
+  /** Teams lets a bot open a 1:1 chat with anyone the app is installed for, given the tenant's service URL. */
+  async function openPersonalChat(userId: string): Promise<Partial<ConversationReference> | undefined> {
+    const known = await conversations.anyReference();
+    const tenantId = known?.conversation?.tenantId;
+    if (!known?.serviceUrl || !known.channelId) return undefined;
+    let created: Partial<ConversationReference> | undefined;
+    await adapter.createConversationAsync(botAppId, known.channelId, known.serviceUrl, '', {
+      isGroup: false, bot: { id: known.bot?.id ?? botAppId, name: known.bot?.name ?? '' }, members: [{ id: userId, name: '' }],
+      tenantId, channelData: tenantId ? { tenant: { id: tenantId } } : undefined, activity: undefined as never,
+    }, async (context) => {
+      created = TurnContext.getConversationReference(context.activity);
+    });
+    if (created) await conversations.savePersonal(userId, { ...created, user: { id: userId, name: '', aadObjectId: userId } });
+    return created;
+  }
+
+  return {
+    async sendCard(userId, card) {
+      let reference: Partial<ConversationReference> | undefined;
+      try {
+        reference = await referenceFor(userId);
+      } catch (error) {
+        return classify(error).delivery.status === 'failed' ? { status: 'not_installed', detail: 'could not open a chat' } : classify(error).delivery;
+      }
+      if (!reference?.conversation?.id) return { status: 'not_installed', detail: 'no conversation with this person' };
+      const conversationId = reference.conversation.id;
+      const result = await withRetries('send', async () => {
+        let id: string | undefined;
+        await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+          id = (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
+        });
+        return id;
+      });
+      if ('status' in result) return result;
+      return { status: 'sent', conversationId, activityId: result.activityId ?? '' };
+    },
+
+    async updateCard(copy, card) {
+      const reference = await conversations.personal(copy.viewerId);
+      if (!reference || reference.conversation?.id !== copy.conversationId) {
+        return { status: 'gone', detail: 'the conversation of this copy is no longer known' };
+      }
+      const result = await withRetries('update', async () => {
+        await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+          await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: copy.activityId });
+        });
+        return copy.activityId;
+      });
+      if ('status' in result) return result;
+      return { status: 'sent', conversationId: copy.conversationId, activityId: copy.activityId };
+    },
+  };
+}
+
+interface Failure {
+  readonly delivery: Undelivered;
+  readonly httpStatus?: number;
+  /** Set when trying again may help (429, 5xx, network). */
+  readonly retryAfterMillis?: number;
+}
+
+function classify(error: unknown): Failure {
+  const httpStatus = (error as { statusCode?: number }).statusCode;
+  const text = describe(error);
+  const final = FINAL_CODES.find(([code]) => text.includes(code));
+  if (final) return { delivery: { status: final[1], detail: final[0] }, httpStatus };
+  if (httpStatus === 403) return { delivery: { status: 'not_installed', detail: 'forbidden' }, httpStatus };
+  if (httpStatus === 404) return { delivery: { status: 'gone', detail: 'not found' }, httpStatus };
+  const retryable = httpStatus === undefined || httpStatus === 412 || httpStatus === 429 || httpStatus >= 500;
+  return {
+    delivery: { status: 'failed', detail: httpStatus ? `HTTP ${httpStatus}` : 'network error' },
+    httpStatus,
+    ...(retryable ? { retryAfterMillis: retryAfter(error) } : {}),
+  };
+}
+
+function retryAfter(error: unknown): number {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+  const value = Number(headers?.get?.('retry-after'));
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 30) * 1000 : 250 + Math.random() * 500;
+}
+
+function describe(error: unknown): string {
+  const { code, message, response } = error as { code?: unknown; message?: unknown; response?: { bodyAsText?: unknown } };
+  return [code, message, response?.bodyAsText].filter((part) => typeof part === 'string').join(' ');
+}

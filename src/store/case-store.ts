@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { odata, RestError, TableClient, TransactionAction } from '@azure/data-tables';
+import type { Effect } from '../domain/effects';
+import { assertBatchWithinLimits, assertEntityWithinLimits } from './entity-limits';
+import { statusOf } from './tables';
+
+/** A case snapshot as read, with the etag that guards the next write. */
+export interface StoredCase<S> {
+  readonly snapshot: S;
+  readonly version: number;
+  readonly etag: string;
+}
+
+/** One transition: the new snapshot, its audit events and its outbox, stored all-or-nothing. */
+export interface CaseCommit<S> {
+  readonly reference: string;
+  /** Absent for a new case: the write then fails if the reference is taken. */
+  readonly expected?: { readonly etag: string; readonly version: number };
+  readonly snapshot: S;
+  /** Columns kept beside the JSON snapshot, for listing and for the register. */
+  readonly state: string;
+  readonly events: readonly { readonly type: string; readonly at: string; readonly by: { readonly id: string } }[];
+  readonly effects: readonly Effect[];
+}
+
+export interface PendingEffect {
+  readonly rowKey: string;
+  readonly effect: Effect;
+  readonly attempts: number;
+}
+
+/** Where a copy of a case card was sent, so a later transition can update it in place. */
+export interface CardCopy {
+  readonly viewerId: string;
+  readonly conversationId: string;
+  readonly activityId: string;
+}
+
+/** Another writer changed the case between our read and our write: reload and decide again. */
+export class ConcurrencyError extends Error {
+  constructor(reference: string) {
+    super(`${reference} changed while it was being updated`);
+    this.name = 'ConcurrencyError';
+  }
+}
+
+const SNAPSHOT = 'case';
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/**
+ * The `cases` table: PartitionKey = reference; RowKey `case` = snapshot, `ev-NNNNNN` = append-only audit
+ * events, `out-...` = pending effects, `card-...` = card copies. Every transition is one entity-group
+ * transaction with If-Match on the snapshot, so it is atomic and a lost race never overwrites.
+ */
+export function createCaseStore(cases: TableClient) {
+  return {
+    async load<S>(reference: string): Promise<StoredCase<S> | undefined> {
+      try {
+        const entity = await cases.getEntity<{ body: string; version: number }>(reference, SNAPSHOT);
+        return { snapshot: JSON.parse(entity.body) as S, version: entity.version, etag: entity.etag };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async commit<S>(commit: CaseCommit<S>): Promise<{ version: number; effectRows: PendingEffect[] }> {
+      const previous = commit.expected?.version ?? 0;
+      const version = previous + commit.events.length;
+      const snapshot = {
+        partitionKey: commit.reference, rowKey: SNAPSHOT, kind: commit.reference.split('-')[0],
+        state: commit.state, version, body: JSON.stringify(commit.snapshot),
+      };
+      const actions: TransactionAction[] = [commit.expected
+        ? ['update', snapshot, 'Replace', { etag: commit.expected.etag }]
+        : ['create', snapshot]];
+      commit.events.forEach((event, i) => actions.push(['create', {
+        partitionKey: commit.reference, rowKey: `ev-${pad(previous + i + 1, 6)}`,
+        type: event.type, at: event.at, actorId: event.by.id, body: JSON.stringify(event),
+      }]));
+      const effectRows = commit.effects.map((effect, i) => ({ rowKey: `out-${pad(version, 6)}-${pad(i, 3)}`, effect, attempts: 0 }));
+      effectRows.forEach((row) => actions.push(['create', {
+        partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect),
+      }]));
+      assertBatchWithinLimits(actions);
+      try {
+        await cases.submitTransaction(actions);
+      } catch (error) {
+        if (isLostRace(error)) throw new ConcurrencyError(commit.reference);
+        throw error;
+      }
+      return { version, effectRows };
+    },
+
+    async pendingEffects(reference: string): Promise<PendingEffect[]> {
+      const rows: PendingEffect[] = [];
+      const query = cases.listEntities<{ body: string; attempts: number }>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'out-' and RowKey lt 'out.'` },
+      });
+      for await (const row of query) rows.push({ rowKey: String(row.rowKey), effect: JSON.parse(row.body) as Effect, attempts: row.attempts ?? 0 });
+      return rows;
+    },
+
+    /** References with effects still to carry out: read after a restart. Filters on RowKey, so it scans. */
+    async referencesWithPendingEffects(): Promise<string[]> {
+      const references = new Set<string>();
+      const query = cases.listEntities({ queryOptions: { filter: odata`RowKey ge 'out-' and RowKey lt 'out.'`, select: ['PartitionKey'] } });
+      for await (const row of query) references.add(row.partitionKey as string);
+      return [...references];
+    },
+
+    async completeEffect(reference: string, rowKey: string): Promise<void> {
+      await cases.deleteEntity(reference, rowKey).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      });
+    },
+
+    async recordFailedAttempt(reference: string, row: PendingEffect, problem: string): Promise<void> {
+      await cases.updateEntity({ partitionKey: reference, rowKey: row.rowKey, attempts: row.attempts + 1, lastProblem: problem }, 'Merge');
+    },
+
+    async saveCardCopy(reference: string, copy: CardCopy): Promise<void> {
+      const entity = { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, ...copy };
+      assertEntityWithinLimits(entity);
+      await cases.upsertEntity(entity, 'Replace');
+    },
+
+    async cardCopies(reference: string): Promise<CardCopy[]> {
+      const copies: CardCopy[] = [];
+      const query = cases.listEntities<CardCopy>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'card-' and RowKey lt 'card.'` },
+      });
+      for await (const row of query) copies.push({ viewerId: row.viewerId, conversationId: row.conversationId, activityId: row.activityId });
+      return copies;
+    },
+
+    /** The audit trail, oldest first. */
+    async events(reference: string): Promise<unknown[]> {
+      const events: unknown[] = [];
+      const query = cases.listEntities<{ body: string }>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'ev-' and RowKey lt 'ev.'` },
+      });
+      for await (const row of query) events.push(JSON.parse(row.body));
+      return events;
+    },
+  };
+}
+
+export type CaseStore = ReturnType<typeof createCaseStore>;
+
+function isLostRace(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status === 412 || status === 409) return true;
+  const code = (error as RestError).details as { errorCode?: string } | undefined;
+  return code?.errorCode === 'UpdateConditionNotSatisfied' || code?.errorCode === 'EntityAlreadyExists';
+}
+
+function cardKey(copy: CardCopy): string {
+  return createHash('sha256').update(`${copy.conversationId}\n${copy.activityId}`).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,47 @@
+import { odata, TableClient } from '@azure/data-tables';
+import { assertEntityWithinLimits } from './entity-limits';
+
+/** One line of someone's inbox: a case they have a part in, and whether it waits for them. */
+export interface InboxEntry {
+  readonly userId: string;
+  /** Their part in the case: `requester`, `approver`, `comms`, ... */
+  readonly role: string;
+  readonly reference: string;
+  readonly state: string;
+  /** A line without free text, e.g. "View access to Facebook". */
+  readonly summary: string;
+  readonly nextStep: string;
+  readonly awaitingMe: boolean;
+  readonly updatedAt: string;
+}
+
+/**
+ * The `inbox` table: PartitionKey = person id, RowKey = `role|reference`. Written after each transition,
+ * idempotent, and rebuildable from `cases`: it only answers "my requests" and "awaiting me" fast.
+ */
+export function createInbox(table: TableClient) {
+  return {
+    async write(entries: readonly InboxEntry[]): Promise<void> {
+      for (const entry of entries) {
+        const entity = { partitionKey: entry.userId, rowKey: `${entry.role}|${entry.reference}`, ...entry };
+        assertEntityWithinLimits(entity);
+        await table.upsertEntity(entity, 'Replace');
+      }
+    },
+    async list(userId: string, options: { role?: string; awaitingOnly?: boolean } = {}): Promise<InboxEntry[]> {
+      const filters = [odata`PartitionKey eq ${userId}`];
+      if (options.role) filters.push(odata`RowKey ge ${`${options.role}|`} and RowKey lt ${`${options.role}}`}`);
+      if (options.awaitingOnly) filters.push('awaitingMe eq true');
+      const entries: InboxEntry[] = [];
+      for await (const row of table.listEntities<InboxEntry>({ queryOptions: { filter: filters.join(' and ') } })) {
+        entries.push({
+          userId: row.userId, role: row.role, reference: row.reference, state: row.state,
+          summary: row.summary, nextStep: row.nextStep, awaitingMe: row.awaitingMe, updatedAt: row.updatedAt,
+        });
+      }
+      return entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    },
+  };
+}
+
+export type Inbox = ReturnType<typeof createInbox>;

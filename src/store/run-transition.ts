@@ -1,0 +1,58 @@
+import type { CaseWorkflow, CommandContext } from '../domain/decider';
+import type { Effect, Participant } from '../domain/effects';
+import type { Rejection } from '../domain/outcome';
+import { CaseStore, ConcurrencyError, PendingEffect } from './case-store';
+
+type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
+
+export type TransitionOutcome<S> =
+  | { readonly ok: true; readonly snapshot: S; readonly changed: boolean; readonly pending: readonly PendingEffect[] }
+  | (Rejection & { readonly snapshot?: S });
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Load -> decide -> evolve -> commit, with the etag read. A lost race (another writer got there first)
+ * reloads and decides again, so the loser is told what happened ("already approved by ...") instead of
+ * overwriting it. The snapshot, events and outbox are stored in one transaction or not at all.
+ */
+export async function runTransition<S, C, E extends WorkflowEvent>(
+  store: CaseStore,
+  workflow: CaseWorkflow<S, C, E>,
+  reference: string,
+  command: C,
+  context: CommandContext,
+): Promise<TransitionOutcome<S>> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.load<S>(reference);
+    const before = stored?.snapshot;
+    const decision = workflow.decide(before, command, context);
+    if (!decision.ok) return before === undefined ? decision : { ...decision, snapshot: before };
+    if (decision.events.length === 0) {
+      if (before === undefined) throw new Error(`${reference}: a command on a new case must cause an event`);
+      return { ok: true, snapshot: before, changed: false, pending: [] };
+    }
+    const after = decision.events.reduce<S | undefined>((state, event) => workflow.evolve(state, event), before) as S;
+    const effects: Effect[] = [
+      { kind: 'refreshCards' },
+      { kind: 'inbox', formerParticipants: formerParticipants(workflow.participants, before, after) },
+      ...workflow.effects(decision.events, before, after),
+    ];
+    try {
+      const { effectRows } = await store.commit({
+        reference, snapshot: after, state: workflow.stateOf(after), events: decision.events, effects,
+        ...(stored ? { expected: { etag: stored.etag, version: stored.version } } : {}),
+      });
+      return { ok: true, snapshot: after, changed: true, pending: effectRows };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+function formerParticipants<S>(participants: (snapshot: S) => Participant[], before: S | undefined, after: S): Participant[] {
+  if (before === undefined) return [];
+  const key = (p: Participant) => `${p.role}|${p.userId}`;
+  const current = new Set(participants(after).map(key));
+  return participants(before).filter((p) => !current.has(key(p)));
+}

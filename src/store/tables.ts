@@ -1,0 +1,61 @@
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential, ManagedIdentityCredential, TokenCredential } from '@azure/identity';
+
+/** Where the tables live: a connection string (Azurite, or an account key) or an account URL with managed identity. */
+export type TablesEndpoint =
+  | { readonly kind: 'connectionString'; readonly connectionString: string }
+  | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string };
+
+/** The tables of DESIGN.md, "Storage". */
+export const TABLE_NAMES = ['cases', 'inbox', 'timers', 'conversations', 'directory', 'counters', 'idempotency'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+export type Tables = Readonly<Record<TableName, TableClient>>;
+
+const AZURITE_ACCOUNT = 'devstoreaccount1';
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** The well-known development-storage connection string for an Azurite table service on a loopback port. */
+export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
+}
+
+/** Opens a client for every table; `prefix` keeps several deployments or test runs apart in one account. */
+export function openTables(endpoint: TablesEndpoint, prefix = ''): Tables {
+  const open = (name: TableName): TableClient => {
+    const tableName = `${prefix}${name}`;
+    if (endpoint.kind === 'connectionString') {
+      return TableClient.fromConnectionString(endpoint.connectionString, tableName, {
+        allowInsecureConnection: endpoint.connectionString.includes('http://'),
+      });
+    }
+    return new TableClient(endpoint.accountUrl, tableName, credentialFor(endpoint));
+  };
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, open(name)])) as Record<TableName, TableClient>;
+}
+
+/** Creates any missing table. Safe to run on every start and from several instances at once. */
+export async function ensureTables(tables: Tables): Promise<void> {
+  await Promise.all(Object.values(tables).map((table) => table.createTable()));
+}
+
+/** True when the table service answers (a 404 for the probe row is an answer): backs GET /readyz. */
+export async function tablesReachable(tables: Tables): Promise<boolean> {
+  try {
+    await tables.cases.getEntity('readiness', 'probe', { abortSignal: AbortSignal.timeout(2000) });
+    return true;
+  } catch (error) {
+    return statusOf(error) === 404;
+  }
+}
+
+/** HTTP status of a storage error, or undefined for anything else (a network failure). */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function credentialFor(endpoint: Extract<TablesEndpoint, { kind: 'accountUrl' }>): TokenCredential {
+  return endpoint.managedIdentityClientId
+    ? new ManagedIdentityCredential({ clientId: endpoint.managedIdentityClientId })
+    : new DefaultAzureCredential();
+}

@@ -1,0 +1,102 @@
+import { addDays } from '../../domain/calendar-date';
+import type { Effect } from '../../domain/effects';
+import { formatDeadline, formatLocalDate } from '../../domain/london-time';
+import type { WorkingTime } from '../../domain/working-time';
+import { AccessRequest, AccessRequestEvent } from './model';
+import { accessSummary } from './labels';
+
+/** DESIGN.md, timers: approver reminded after 2 working days, escalated after 5. */
+export const REMIND_APPROVER_AFTER_DAYS = 2;
+export const ESCALATE_AFTER_DAYS = 5;
+/** Expiry reminder 10 working days before the end date, with a "Renew" button. */
+export const EXPIRY_REMINDER_DAYS = 10;
+
+export const ACCESS_TIMERS = {
+  remindApprover: 'accessRequest.remindApprover',
+  escalate: 'accessRequest.escalate',
+  remindExpiry: 'accessRequest.remindExpiry',
+  expire: 'accessRequest.expire',
+} as const;
+
+/** What must follow each event: who is told, and which timers are set. */
+export function accessRequestEffects(workingTime: WorkingTime) {
+  return (events: readonly AccessRequestEvent[], _before: AccessRequest | undefined, after: AccessRequest): Effect[] =>
+    events.flatMap((event) => effectsOf(event, after, workingTime));
+}
+
+function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTime: WorkingTime): Effect[] {
+  const requester = { person: request.requester };
+  const approver = { person: request.approver };
+  const what = accessSummary(request.details);
+  switch (event.type) {
+    case 'AccessRequested':
+    case 'Resubmitted':
+    case 'ApproverChanged': {
+      const decideBy = workingTime.addWorkingDays(new Date(event.at), REMIND_APPROVER_AFTER_DAYS);
+      const verb = event.type === 'Resubmitted' ? 'updated their request for' : 'asks for';
+      return [
+        notify(approver, `${request.requester.name} ${verb} ${what}. Please decide by ${formatDeadline(decideBy)}.`),
+        ...approverTimers(event.at, workingTime),
+      ];
+    }
+    case 'ApprovedByManager':
+      if (request.state === 'awaiting_comms') {
+        return [
+          notify(requester, `${event.by.name} approved your request. It now needs Communications Team sign-off, because it is to post on the Group's behalf.`),
+          notify({ role: 'comms' }, `${request.requester.name}'s request to post on the Group's behalf was approved by ${event.by.name} and needs your sign-off.`),
+        ];
+      }
+      return [notify(requester, `${event.by.name} approved your request: ${activePeriod(request)}.`), ...activeTimers(request, workingTime)];
+    case 'SignedOffByComms':
+      return [
+        notify(requester, `${event.by.name} (Communications Team) signed off your request: ${activePeriod(request)}.`),
+        notify(approver, `${event.by.name} (Communications Team) signed off ${request.reference}: access is active.`),
+        ...activeTimers(request, workingTime),
+      ];
+    case 'RejectedByManager':
+      return [notify(requester, `${event.by.name} rejected your request.`)];
+    case 'RejectedByComms':
+      return [notify(requester, `${event.by.name} (Communications Team) rejected your request.`), notify(approver, `The Communications Team rejected ${request.reference}.`)];
+    case 'MoreInformationRequested':
+      return [notify(requester, `${event.by.name} needs more information before deciding. Edit your request and send it again.`)];
+    case 'Withdrawn':
+      return [notify(approver, `${request.requester.name} withdrew ${request.reference}: nothing is needed from you.`)];
+    case 'Revoked':
+      return event.by.id === request.approver.id
+        ? [notify(requester, `${event.by.name} revoked your access.`)]
+        : [notify(requester, `${event.by.name} (Communications Team) revoked your access.`), notify(approver, `${event.by.name} (Communications Team) revoked ${request.reference}.`)];
+    case 'Expired':
+      return [notify(requester, `Your access ended on ${formatLocalDate(request.details.endDate)}. Ask again if you still need it.`)];
+    default:
+      return [];
+  }
+}
+
+function approverTimers(at: string, workingTime: WorkingTime): Effect[] {
+  const from = new Date(at);
+  return [
+    timer(ACCESS_TIMERS.remindApprover, workingTime.addWorkingDays(from, REMIND_APPROVER_AFTER_DAYS)),
+    timer(ACCESS_TIMERS.escalate, workingTime.addWorkingDays(from, ESCALATE_AFTER_DAYS)),
+  ];
+}
+
+/** Access ends at the end of its end date: it expires at midnight London time that night. */
+function activeTimers(request: AccessRequest, workingTime: WorkingTime): Effect[] {
+  const endsAt = workingTime.londonMidnight(addDays(request.details.endDate, 1));
+  return [
+    timer(ACCESS_TIMERS.remindExpiry, workingTime.workingDaysBefore(endsAt, EXPIRY_REMINDER_DAYS)),
+    timer(ACCESS_TIMERS.expire, endsAt),
+  ];
+}
+
+function activePeriod(request: AccessRequest): string {
+  return `access is active from ${formatLocalDate(request.details.startDate)} until ${formatLocalDate(request.details.endDate)}`;
+}
+
+function notify(to: Extract<Effect, { kind: 'notify' }>['to'], headline: string): Effect {
+  return { kind: 'notify', to, headline };
+}
+
+function timer(kind: string, dueAt: Date): Effect {
+  return { kind: 'timer', timer: kind, dueAt: dueAt.toISOString() };
+}

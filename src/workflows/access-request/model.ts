@@ -1,0 +1,332 @@
+import type { CommandContext } from '../../domain/decider';
+import { accept, assertNever, Decision, reject } from '../../domain/outcome';
+import { Actor, hasRole, Person, samePerson } from '../../domain/people';
+import { formatLondonDateTime } from '../../domain/london-time';
+import type { LocalDate } from '../../domain/working-time';
+
+/**
+ * Access requests (DESIGN.md section 1). Policy, Scope: "Staff wishing to access social media as part of
+ * their job can request to do so by presenting a business case in the first instance to their manager."
+ * Pure: no I/O, no clock; `now` comes in with the command.
+ */
+export const ACCESS_SITES = [
+  'facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other',
+] as const;
+export type AccessSite = (typeof ACCESS_SITES)[number];
+
+/** `view`: view sites during working hours. `post`: post on the Group's behalf (needs Comms sign-off). */
+export type AccessKind = 'view' | 'post';
+
+export interface AccessRequestDetails {
+  readonly sites: readonly AccessSite[];
+  readonly otherSite?: string;
+  readonly kind: AccessKind;
+  readonly businessCase: string;
+  readonly startDate: LocalDate;
+  readonly endDate: LocalDate;
+}
+
+export type AccessRequestState =
+  | 'submitted' | 'info_requested' | 'awaiting_comms' | 'active'
+  | 'rejected' | 'withdrawn' | 'revoked' | 'expired';
+
+/** One line of the case's visible history; the full audit trail is the event stream. */
+export interface AccessRequestStep {
+  readonly action: AccessRequestEvent['type'];
+  readonly by: Person;
+  readonly at: string;
+  readonly comment?: string;
+}
+
+export interface AccessRequest {
+  readonly reference: string;
+  readonly state: AccessRequestState;
+  readonly requester: Person;
+  readonly approver: Person;
+  readonly details: AccessRequestDetails;
+  readonly submittedAt: string;
+  /** Kept so the second sign-off for `post` access is never the approving manager. */
+  readonly managerApproval?: { readonly by: Person; readonly at: string };
+  readonly history: readonly AccessRequestStep[];
+}
+
+export type AccessRequestEvent =
+  | { type: 'AccessRequested'; at: string; by: Person; reference: string; approver: Person; details: AccessRequestDetails }
+  | { type: 'ApprovedByManager'; at: string; by: Person; comment?: string }
+  | { type: 'RejectedByManager'; at: string; by: Person; comment: string }
+  | { type: 'MoreInformationRequested'; at: string; by: Person; comment: string }
+  | { type: 'Resubmitted'; at: string; by: Person; approver: Person; details: AccessRequestDetails; comment?: string }
+  | { type: 'ApproverChanged'; at: string; by: Person; approver: Person }
+  | { type: 'SignedOffByComms'; at: string; by: Person; comment?: string }
+  | { type: 'RejectedByComms'; at: string; by: Person; comment: string }
+  | { type: 'Withdrawn'; at: string; by: Person }
+  | { type: 'Revoked'; at: string; by: Person; comment: string }
+  | { type: 'Expired'; at: string; by: Person };
+
+export type AccessRequestCommand =
+  | { type: 'submit'; reference: string; approver: Person; details: AccessRequestDetails }
+  | { type: 'approve'; comment?: string }
+  | { type: 'reject'; comment: string }
+  | { type: 'requestInfo'; comment: string }
+  | { type: 'resubmit'; approver: Person; details: AccessRequestDetails; comment?: string }
+  | { type: 'changeApprover'; approver: Person }
+  | { type: 'commsSignOff'; comment?: string }
+  | { type: 'commsReject'; comment: string }
+  | { type: 'withdraw' }
+  | { type: 'revoke'; comment: string }
+  | { type: 'expire' };
+
+const MIN_REASON = 5;
+
+/** Decides what a command does to a request: the events it causes, or why it is refused. */
+export function decide(
+  request: AccessRequest | undefined,
+  command: AccessRequestCommand,
+  context: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (command.type === 'submit') return decideSubmit(request, command, context);
+  if (!request) return reject('not_found', 'That access request does not exist.');
+  switch (command.type) {
+    case 'approve': return decideManagerDecision(request, command, context);
+    case 'reject': return decideManagerDecision(request, command, context);
+    case 'requestInfo': return decideManagerDecision(request, command, context);
+    case 'resubmit': return decideResubmit(request, command, context);
+    case 'changeApprover': return decideChangeApprover(request, command, context);
+    case 'commsSignOff': return decideCommsDecision(request, command, context);
+    case 'commsReject': return decideCommsDecision(request, command, context);
+    case 'withdraw': return decideWithdraw(request, context);
+    case 'revoke': return decideRevoke(request, command, context);
+    case 'expire': return decideExpire(request, context);
+    default: return assertNever(command);
+  }
+}
+
+function decideSubmit(
+  request: AccessRequest | undefined,
+  command: Extract<AccessRequestCommand, { type: 'submit' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (request) return reject('wrong_state', `${request.reference} has already been submitted.`);
+  if (samePerson(command.approver, actor)) return selfApprovalRefusal();
+  return accept({
+    type: 'AccessRequested', at: now.toISOString(), by: person(actor),
+    reference: command.reference, approver: command.approver, details: command.details,
+  });
+}
+
+function decideManagerDecision(
+  request: AccessRequest,
+  command: Extract<AccessRequestCommand, { type: 'approve' | 'reject' | 'requestInfo' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  const at = now.toISOString();
+  const by = person(actor);
+  if (request.state !== 'submitted') return managerDecisionRefusal(request, command.type, actor);
+  if (samePerson(request.requester, actor)) return selfApprovalRefusal();
+  if (!samePerson(request.approver, actor)) {
+    return reject('forbidden', `Only ${request.approver.name}, the approver chosen for ${request.reference}, can decide on it.`);
+  }
+  if (command.type === 'approve') return accept({ type: 'ApprovedByManager', at, by, ...optionalComment(command.comment) });
+  const comment = requiredComment(command.comment, command.type === 'reject'
+    ? 'Please say why you are rejecting the request.'
+    : 'Please say what more you need from the requester.');
+  if (typeof comment !== 'string') return comment;
+  return accept(command.type === 'reject'
+    ? { type: 'RejectedByManager', at, by, comment }
+    : { type: 'MoreInformationRequested', at, by, comment });
+}
+
+function decideResubmit(
+  request: AccessRequest,
+  command: Extract<AccessRequestCommand, { type: 'resubmit' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (!samePerson(request.requester, actor)) return reject('forbidden', `Only ${request.requester.name} can edit ${request.reference}.`);
+  if (request.state !== 'info_requested') return stateRefusal(request, 'edit and resubmit it');
+  if (samePerson(command.approver, actor)) return selfApprovalRefusal();
+  return accept({
+    type: 'Resubmitted', at: now.toISOString(), by: person(actor), approver: command.approver,
+    details: command.details, ...optionalComment(command.comment),
+  });
+}
+
+function decideChangeApprover(
+  request: AccessRequest,
+  command: Extract<AccessRequestCommand, { type: 'changeApprover' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (!samePerson(request.requester, actor)) return reject('forbidden', `Only ${request.requester.name} can change the approver of ${request.reference}.`);
+  if (request.state !== 'submitted') return stateRefusal(request, 'change its approver');
+  if (samePerson(command.approver, actor)) return selfApprovalRefusal();
+  if (samePerson(command.approver, request.approver)) return accept();
+  return accept({ type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver });
+}
+
+function decideCommsDecision(
+  request: AccessRequest,
+  command: Extract<AccessRequestCommand, { type: 'commsSignOff' | 'commsReject' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (!hasRole(actor, 'comms')) {
+    return reject('forbidden', 'Only the Communications Team can sign off posting on the Group\'s behalf.');
+  }
+  if (request.state !== 'awaiting_comms') return commsDecisionRefusal(request, command.type, actor);
+  if (samePerson(request.requester, actor)) return reject('forbidden', 'You can\'t sign off your own request: another Communications Team member must.');
+  if (samePerson(request.managerApproval?.by, actor)) {
+    return reject('forbidden', 'You approved this as line manager; another Communications Team member must give the second sign-off.');
+  }
+  const at = now.toISOString();
+  const by = person(actor);
+  if (command.type === 'commsSignOff') return accept({ type: 'SignedOffByComms', at, by, ...optionalComment(command.comment) });
+  const comment = requiredComment(command.comment, 'Please say why the Communications Team is rejecting the request.');
+  if (typeof comment !== 'string') return comment;
+  return accept({ type: 'RejectedByComms', at, by, comment });
+}
+
+function decideWithdraw(request: AccessRequest, { actor, now }: CommandContext): Decision<AccessRequestEvent> {
+  if (!samePerson(request.requester, actor)) return reject('forbidden', `Only ${request.requester.name} can withdraw ${request.reference}.`);
+  if (request.state === 'withdrawn') return accept();
+  if (request.state !== 'submitted' && request.state !== 'info_requested') return stateRefusal(request, 'withdraw it');
+  return accept({ type: 'Withdrawn', at: now.toISOString(), by: person(actor) });
+}
+
+function decideRevoke(
+  request: AccessRequest,
+  command: Extract<AccessRequestCommand, { type: 'revoke' }>,
+  { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (!samePerson(request.approver, actor) && !hasRole(actor, 'comms')) {
+    return reject('forbidden', `Only ${request.approver.name} or the Communications Team can revoke ${request.reference}.`);
+  }
+  if (request.state === 'revoked') return alreadyDone(request, 'revoked');
+  if (request.state !== 'active') return stateRefusal(request, 'revoke it');
+  const comment = requiredComment(command.comment, 'Please give the reason for revoking access (for example, a breach of the policy).');
+  if (typeof comment !== 'string') return comment;
+  return accept({ type: 'Revoked', at: now.toISOString(), by: person(actor), comment });
+}
+
+/** Expiry comes from a timer that may fire late or twice: anything but an active request is left alone. */
+function decideExpire(request: AccessRequest, { actor, now }: CommandContext): Decision<AccessRequestEvent> {
+  if (request.state !== 'active') return accept();
+  return accept({ type: 'Expired', at: now.toISOString(), by: person(actor) });
+}
+
+function managerDecisionRefusal(request: AccessRequest, attempted: 'approve' | 'reject' | 'requestInfo', actor: Actor) {
+  const last = lastStep(request, ['ApprovedByManager', 'RejectedByManager', 'MoreInformationRequested']);
+  const repeated = last && samePerson(last.by, actor) && STEP_FOR_COMMAND[attempted] === last.action;
+  if (repeated && request.state !== 'submitted') return accept<AccessRequestEvent>();
+  if (request.state === 'awaiting_comms' || request.state === 'active' || request.state === 'rejected' || request.state === 'info_requested') {
+    if (last) return alreadyDecided(request, last);
+  }
+  return stateRefusal(request, 'decide on it');
+}
+
+function commsDecisionRefusal(request: AccessRequest, attempted: 'commsSignOff' | 'commsReject', actor: Actor) {
+  const last = lastStep(request, ['SignedOffByComms', 'RejectedByComms']);
+  if (last && samePerson(last.by, actor) && STEP_FOR_COMMAND[attempted] === last.action) return accept<AccessRequestEvent>();
+  if (last) return alreadyDecided(request, last);
+  return stateRefusal(request, 'sign it off');
+}
+
+const STEP_FOR_COMMAND: Readonly<Record<string, AccessRequestEvent['type']>> = {
+  approve: 'ApprovedByManager', reject: 'RejectedByManager', requestInfo: 'MoreInformationRequested',
+  commsSignOff: 'SignedOffByComms', commsReject: 'RejectedByComms',
+};
+
+const STEP_VERBS: Readonly<Record<AccessRequestEvent['type'], string>> = {
+  AccessRequested: 'submitted', ApprovedByManager: 'approved', RejectedByManager: 'rejected',
+  MoreInformationRequested: 'sent back for more information', Resubmitted: 'resubmitted',
+  ApproverChanged: 'given a new approver', SignedOffByComms: 'signed off', RejectedByComms: 'rejected',
+  Withdrawn: 'withdrawn', Revoked: 'revoked', Expired: 'expired',
+};
+
+/** Past-tense verb for a step, used in messages and on cards. */
+export function stepVerb(action: AccessRequestEvent['type']): string {
+  return STEP_VERBS[action];
+}
+
+function alreadyDecided(request: AccessRequest, step: AccessRequestStep) {
+  return reject('already_decided',
+    `${request.reference} was already ${STEP_VERBS[step.action]} by ${step.by.name} on ${formatLondonDateTime(step.at)}.`);
+}
+
+function alreadyDone(request: AccessRequest, what: string) {
+  const last = request.history[request.history.length - 1];
+  return reject('already_decided', last
+    ? `${request.reference} was already ${what} by ${last.by.name} on ${formatLondonDateTime(last.at)}.`
+    : `${request.reference} was already ${what}.`);
+}
+
+function stateRefusal(request: AccessRequest, attempted: string) {
+  const last = request.history[request.history.length - 1];
+  const since = last ? ` (${STEP_VERBS[last.action]} by ${last.by.name} on ${formatLondonDateTime(last.at)})` : '';
+  return reject('wrong_state', `${request.reference} is ${STATE_PHRASES[request.state]}${since}, so you can't ${attempted} now.`);
+}
+
+const STATE_PHRASES: Readonly<Record<AccessRequestState, string>> = {
+  submitted: 'waiting for the approver', info_requested: 'waiting for more information from the requester',
+  awaiting_comms: 'waiting for Communications Team sign-off', active: 'active', rejected: 'rejected',
+  withdrawn: 'withdrawn', revoked: 'revoked', expired: 'expired',
+};
+
+function lastStep(request: AccessRequest, actions: readonly AccessRequestEvent['type'][]): AccessRequestStep | undefined {
+  return [...request.history].reverse().find((step) => actions.includes(step.action));
+}
+
+function selfApprovalRefusal() {
+  return reject('forbidden', 'You can\'t approve your own request: choose your line manager as the approver.',
+    { approver: 'Choose someone other than yourself.' });
+}
+
+function requiredComment(comment: string | undefined, prompt: string): string | ReturnType<typeof reject> {
+  const text = comment?.trim() ?? '';
+  if (text.length < MIN_REASON) return reject('invalid', prompt, { comment: prompt });
+  return text;
+}
+
+function optionalComment(comment: string | undefined): { comment?: string } {
+  const text = comment?.trim();
+  return text ? { comment: text } : {};
+}
+
+function person(actor: Actor): Person {
+  return { id: actor.id, name: actor.name };
+}
+
+/** Applies one event to the request. `AccessRequested` starts it; every other event needs a request. */
+export function evolve(request: AccessRequest | undefined, event: AccessRequestEvent): AccessRequest {
+  if (event.type === 'AccessRequested') {
+    return {
+      reference: event.reference, state: 'submitted', requester: event.by, approver: event.approver,
+      details: event.details, submittedAt: event.at, history: [step(event)],
+    };
+  }
+  if (!request) throw new Error(`${event.type} cannot start an access request`);
+  const next = { ...request, history: appendStep(request.history, step(event)) };
+  switch (event.type) {
+    case 'ApprovedByManager':
+      return { ...next, state: request.details.kind === 'post' ? 'awaiting_comms' : 'active', managerApproval: { by: event.by, at: event.at } };
+    case 'RejectedByManager': return { ...next, state: 'rejected' };
+    case 'MoreInformationRequested': return { ...next, state: 'info_requested' };
+    case 'Resubmitted': return { ...next, state: 'submitted', approver: event.approver, details: event.details };
+    case 'ApproverChanged': return { ...next, approver: event.approver };
+    case 'SignedOffByComms': return { ...next, state: 'active' };
+    case 'RejectedByComms': return { ...next, state: 'rejected' };
+    case 'Withdrawn': return { ...next, state: 'withdrawn' };
+    case 'Revoked': return { ...next, state: 'revoked' };
+    case 'Expired': return { ...next, state: 'expired' };
+    default: return assertNever(event);
+  }
+}
+
+/** The snapshot keeps the latest steps only, so it stays far below the 64 KiB a table property holds. */
+const HISTORY_KEPT = 12;
+
+function appendStep(history: readonly AccessRequestStep[], latest: AccessRequestStep): AccessRequestStep[] {
+  return [...history, latest].slice(-HISTORY_KEPT);
+}
+
+function step(event: AccessRequestEvent): AccessRequestStep {
+  const comment = 'comment' in event ? event.comment : undefined;
+  return { action: event.type, by: event.by, at: event.at, ...(comment ? { comment } : {}) };
+}

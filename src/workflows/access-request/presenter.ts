@@ -1,0 +1,41 @@
+import type { CardRenderer } from '../../cards/render';
+import type { Participant } from '../../domain/effects';
+import type { WorkingTime } from '../../domain/working-time';
+import type { CasePresenter } from '../../notify/presenter';
+import { AccessRequest } from './model';
+import { accessRequestCardView, accessRequestSummary, nextStep } from './view';
+
+/** The Communications Team's shared inbox partition: requests awaiting sign-off, and the access register. */
+export const COMMS_TEAM_INBOX = 'team:comms';
+
+/** Everyone with a part in a request, keyed as their inbox rows are. */
+export function accessRequestParticipants(request: AccessRequest): Participant[] {
+  return [
+    { userId: request.requester.id, role: 'requester' },
+    { userId: request.approver.id, role: 'approver' },
+    { userId: COMMS_TEAM_INBOX, role: 'register' },
+  ];
+}
+
+const AWAITING: Readonly<Record<string, AccessRequest['state']>> = {
+  requester: 'info_requested', approver: 'submitted', register: 'awaiting_comms',
+};
+
+export function accessRequestPresenter(renderer: CardRenderer, workingTime: WorkingTime): CasePresenter<AccessRequest> {
+  return {
+    card(request, viewer, now, headline) {
+      return renderer.render('access-request', accessRequestCardView(request, viewer, now, workingTime, headline ? { headline } : {}));
+    },
+    inboxEntries(request) {
+      const common = { reference: request.reference, state: request.state, summary: accessRequestSummary(request), nextStep: nextStep(request, workingTime) };
+      return accessRequestParticipants(request).map(({ userId, role }) => ({ ...common, userId, role, awaitingMe: AWAITING[role] === request.state }));
+    },
+    undeliverable(request, unreachable) {
+      if (unreachable.id !== request.approver.id || request.state !== 'submitted') return undefined;
+      return {
+        to: request.requester,
+        message: `I couldn't reach ${request.approver.name} in Teams (the app may not be installed for them). Let them know, or withdraw and choose another approver.`,
+      };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { Directory } from '../../directory/directory';
+import type { CaseWorkflow } from '../../domain/decider';
+import { reject, Rejection } from '../../domain/outcome';
+import { Actor, hasRole, Person } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import type { EffectRelay } from '../../notify/effect-relay';
+import type { CaseStore } from '../../store/case-store';
+import type { IdempotencyStore } from '../../store/idempotency';
+import type { Inbox, InboxEntry } from '../../store/inbox';
+import type { ReferenceCounter } from '../../store/counters';
+import { runTransition, TransitionOutcome } from '../../store/run-transition';
+import { accessRequestEffects } from './effects';
+import { AccessRequestFormInput, validateAccessRequestForm } from './form';
+import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
+import { accessRequestParticipants, COMMS_TEAM_INBOX } from './presenter';
+
+export interface AccessRequestServiceDeps {
+  readonly cases: CaseStore;
+  readonly counter: ReferenceCounter;
+  readonly idempotency: IdempotencyStore;
+  readonly inbox: Inbox;
+  readonly directory: Directory;
+  readonly relay: EffectRelay;
+  readonly workingTime: WorkingTime;
+}
+
+export type SubmitOutcome =
+  | { readonly kind: 'submitted'; readonly request: AccessRequest }
+  | { readonly kind: 'invalid'; readonly rejection: Rejection }
+  /** The same form was sent before (a double click or a retried delivery). */
+  | { readonly kind: 'duplicate'; readonly request?: AccessRequest };
+
+const PLACEHOLDER_REFERENCE = 'AR-0000-00000';
+
+/** Load -> decide -> save -> notify for access requests: the only access-request code that touches the store. */
+export function createAccessRequestService(deps: AccessRequestServiceDeps) {
+  const workflow: CaseWorkflow<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
+    decide, evolve,
+    effects: accessRequestEffects(deps.workingTime),
+    stateOf: (request) => request.state,
+    participants: accessRequestParticipants,
+  };
+
+  async function act(reference: string, command: AccessRequestCommand, actor: Actor, now: Date): Promise<TransitionOutcome<AccessRequest>> {
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now });
+    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
+    return outcome;
+  }
+
+  /** Checks the form and the approver; `undefined` approver means the form itself is invalid. */
+  async function checkForm(input: AccessRequestFormInput, actor: Actor, now: Date, reference: string) {
+    const form = validateAccessRequestForm(input, deps.workingTime.londonDate(now));
+    if (!form.ok) return form;
+    const approver = await findApprover(form.approverId);
+    if (!approver) {
+      return reject('invalid', 'Please check the highlighted fields.', {
+        approver: 'I can\'t find that person in the staff directory. Choose your line manager from the list.',
+      });
+    }
+    const command = { type: 'submit', reference, approver, details: form.details } as const;
+    const dryRun = decide(undefined, command, { actor, now });
+    return dryRun.ok ? command : dryRun;
+  }
+
+  async function findApprover(id: string): Promise<Person | undefined> {
+    const person = await deps.directory.find(id);
+    return person && { id: person.id, name: person.name };
+  }
+
+  return {
+    async submit(actor: Actor, now: Date, formToken: unknown, input: AccessRequestFormInput): Promise<SubmitOutcome> {
+      const checked = await checkForm(input, actor, now, PLACEHOLDER_REFERENCE);
+      if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
+      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
+      if (token) {
+        const claim = await deps.idempotency.claim(actor.id, token);
+        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { request: await this.load(claim.reference) } : {}) };
+      }
+      try {
+        const reference = await deps.counter.next('AR', Number(deps.workingTime.londonDate(now).slice(0, 4)));
+        const outcome = await act(reference, { ...checked, reference }, actor, now);
+        if (!outcome.ok) throw new Error(`submit refused after its dry run: ${outcome.code}`);
+        if (token) await deps.idempotency.complete(actor.id, token, reference);
+        return { kind: 'submitted', request: outcome.snapshot };
+      } catch (error) {
+        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    /** Edits a request sent back for more information, and sends it to the (possibly new) approver. */
+    async resubmit(reference: string, actor: Actor, now: Date, input: AccessRequestFormInput): Promise<TransitionOutcome<AccessRequest>> {
+      const checked = await checkForm(input, actor, now, reference);
+      if (!('type' in checked)) {
+        const current = await this.load(reference);
+        return current ? { ...checked, snapshot: current } : checked;
+      }
+      return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now);
+    },
+
+    act,
+
+    async load(reference: string): Promise<AccessRequest | undefined> {
+      return (await deps.cases.load<AccessRequest>(reference))?.snapshot;
+    },
+
+    /** The request if `viewer` has a part in it (requester, approver, Communications Team, admin); else undefined. */
+    async loadFor(reference: string, viewer: Actor): Promise<AccessRequest | undefined> {
+      const request = await this.load(reference);
+      return request && canSee(request, viewer) ? request : undefined;
+    },
+
+    async myRequests(actor: Actor): Promise<InboxEntry[]> {
+      return deps.inbox.list(actor.id, { role: 'requester' });
+    },
+
+    /** What waits for this person: requests to approve, and for the Communications Team, sign-offs. */
+    async awaiting(actor: Actor): Promise<InboxEntry[]> {
+      const own = await deps.inbox.list(actor.id, { awaitingOnly: true });
+      const team = hasRole(actor, 'comms') ? await deps.inbox.list(COMMS_TEAM_INBOX, { awaitingOnly: true }) : [];
+      return [...own, ...team].filter((entry) => entry.reference.startsWith('AR-'));
+    },
+  };
+}
+
+export type AccessRequestService = ReturnType<typeof createAccessRequestService>;
+
+function canSee(request: AccessRequest, viewer: Actor): boolean {
+  return request.requester.id === viewer.id || request.approver.id === viewer.id || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
+}

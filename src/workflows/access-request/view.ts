@@ -1,0 +1,105 @@
+import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
+import type { Actor } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import { REMIND_APPROVER_AFTER_DAYS } from './effects';
+import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
+import { AccessRequest, AccessRequestCommand, decide, stepVerb } from './model';
+
+/** The data bound to `cards/access-request.json`. */
+export interface AccessRequestCardView {
+  readonly reference: string;
+  readonly headline: string;
+  readonly notice: string;
+  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
+  readonly stateLabel: string;
+  readonly stateColor: string;
+  readonly nextStep: string;
+  readonly facts: readonly { title: string; value: string }[];
+  readonly businessCase: string;
+  readonly history: readonly { when: string; what: string; comment: string }[];
+  readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw', boolean>>;
+  readonly commentValue: string;
+  readonly commentError: string;
+  readonly refreshUserIds: readonly string[];
+}
+
+export interface CardExtras {
+  readonly headline?: string;
+  readonly notice?: string;
+  readonly noticeStyle?: AccessRequestCardView['noticeStyle'];
+  readonly commentValue?: string;
+  readonly commentError?: string;
+}
+
+/**
+ * The case card as `viewer` sees it at `now`: buttons appear only for what the model would accept from
+ * them, so nobody gets a dead button; everyone else sees the status.
+ */
+export function accessRequestCardView(
+  request: AccessRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardExtras = {},
+): AccessRequestCardView {
+  const label = STATE_LABELS[request.state];
+  return {
+    reference: request.reference,
+    headline: extras.headline ?? '',
+    notice: extras.notice ?? '',
+    noticeStyle: extras.noticeStyle ?? 'attention',
+    stateLabel: label.label,
+    stateColor: label.color,
+    nextStep: nextStep(request, workingTime),
+    facts: [
+      { title: 'Requested by', value: request.requester.name },
+      { title: 'Approver', value: request.approver.name },
+      { title: 'Access', value: KIND_LABELS[request.details.kind] },
+      { title: 'Sites', value: sitesLabel(request.details) },
+      { title: 'Period', value: periodLabel(request.details) },
+    ],
+    businessCase: request.details.businessCase,
+    history: [...request.history].reverse().map((step) => ({
+      when: formatLondonDateTime(step.at), what: `${stepVerb(step.action)} by ${step.by.name}`.replace(/^./, (c) => c.toUpperCase()), comment: step.comment ?? '',
+    })),
+    can: permittedActions(request, viewer, now),
+    commentValue: extras.commentValue ?? '',
+    commentError: extras.commentError ?? '',
+    refreshUserIds: [viewer.id],
+  };
+}
+
+/** Asks the model itself which buttons would be accepted, so cards and rules can never disagree. */
+export function permittedActions(request: AccessRequest, viewer: Actor, now: Date): AccessRequestCardView['can'] {
+  const accepts = (command: AccessRequestCommand) => {
+    const decision = decide(request, command, { actor: viewer, now });
+    return decision.ok && decision.events.length > 0;
+  };
+  const probeReason = 'a reason given on the card';
+  return {
+    decide: accepts({ type: 'approve' }),
+    signOff: accepts({ type: 'commsSignOff' }),
+    revoke: accepts({ type: 'revoke', comment: probeReason }),
+    edit: accepts({ type: 'resubmit', approver: request.approver, details: request.details }),
+    withdraw: accepts({ type: 'withdraw' }),
+  };
+}
+
+/** Who acts next and by when: every card says it. */
+export function nextStep(request: AccessRequest, workingTime: WorkingTime): string {
+  switch (request.state) {
+    case 'submitted': {
+      const since = [...request.history].reverse().find((step) => step.action !== 'ApproverChanged') ?? request.history[0];
+      const by = workingTime.addWorkingDays(new Date(since?.at ?? request.submittedAt), REMIND_APPROVER_AFTER_DAYS);
+      return `${request.approver.name} to decide, by ${formatDeadline(by)}.`;
+    }
+    case 'info_requested': return `${request.requester.name} to add the information asked for and resubmit.`;
+    case 'awaiting_comms': return 'The Communications Team to give the second sign-off for posting on the Group\'s behalf.';
+    case 'active': return `Access runs until the end of ${formatLocalDate(request.details.endDate)}. ${request.approver.name} or the Communications Team can revoke it.`;
+    case 'rejected': return 'Closed: no access was given. A new request can be made at any time.';
+    case 'withdrawn': return 'Closed: withdrawn by the requester.';
+    case 'revoked': return 'Closed: access was revoked.';
+    case 'expired': return 'Closed: the access period has ended. A new request can be made at any time.';
+  }
+}
+
+/** One line for lists ("my requests", "approvals"). */
+export function accessRequestSummary(request: AccessRequest): string {
+  return accessSummary(request.details).replace(/^./, (c) => c.toUpperCase());
+}
