@@ -1,6 +1,6 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { Person, TEAM_ROLES, TeamRole } from '../domain/people';
-import { assertEntityWithinLimits } from '../store/entity-limits';
+import { assertEntityWithinLimits, TableLimitError } from '../store/entity-limits';
 import { statusOf } from '../store/tables';
 
 /** A member of staff as the directory knows them: the minimum the workflows need, no contact details. */
@@ -62,9 +62,11 @@ export function createTableDirectory(table: TableClient, cacheMillis = 30_000): 
 
 async function findOne(table: TableClient, id: string): Promise<DirectoryPerson | undefined> {
   try {
+    // The id may come from card data: one that cannot be a RowKey is nobody, and is never sent (Azurite answers 500 after retries).
+    assertEntityWithinLimits({ partitionKey: PARTITION, rowKey: id });
     return fromRow(id, await table.getEntity<PersonRow>(PARTITION, id));
   } catch (error) {
-    if (statusOf(error) === 404 || statusOf(error) === 400) return undefined;
+    if (error instanceof TableLimitError || statusOf(error) === 404 || statusOf(error) === 400) return undefined;
     throw error;
   }
 }

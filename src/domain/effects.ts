@@ -20,5 +20,14 @@ export type Effect =
   | { readonly kind: 'timer'; readonly timer: string; readonly dueAt: string }
   /** Rewrite the inbox rows (my cases, awaiting me) of the case's people, and of those who no longer have a part. */
   | { readonly kind: 'inbox'; readonly formerParticipants: readonly Participant[] }
-  /** Update every copy of the case card already sent, so each shows the current state. */
-  | { readonly kind: 'refreshCards' };
+  /**
+   * Update every copy of the case card already sent, so each shows the current state; except the copy
+   * the actor clicked, which the answer to their click has already replaced.
+   */
+  | { readonly kind: 'refreshCards'; readonly except?: CardLocation };
+
+/** Where one message with a card is. */
+export interface CardLocation {
+  readonly conversationId: string;
+  readonly activityId: string;
+}

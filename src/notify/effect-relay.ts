@@ -63,6 +63,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     switch (effect.kind) {
       case 'refreshCards':
         for (const copy of await cases.cardCopies(reference)) {
+          if (copy.conversationId === effect.except?.conversationId && copy.activityId === effect.except.activityId) continue;
           await options.notifier.updateCard(copy, presenter.card(snapshot, await viewer(copy.viewerId), now));
         }
         return;

@@ -1,5 +1,5 @@
 import type { CaseWorkflow, CommandContext } from '../domain/decider';
-import type { Effect, Participant } from '../domain/effects';
+import type { CardLocation, Effect, Participant } from '../domain/effects';
 import type { Rejection } from '../domain/outcome';
 import { CaseStore, ConcurrencyError, PendingEffect } from './case-store';
 
@@ -22,6 +22,7 @@ export async function runTransition<S, C, E extends WorkflowEvent>(
   reference: string,
   command: C,
   context: CommandContext,
+  origin?: CardLocation,
 ): Promise<TransitionOutcome<S>> {
   for (let attempt = 1; ; attempt++) {
     const stored = await store.load<S>(reference);
@@ -34,7 +35,7 @@ export async function runTransition<S, C, E extends WorkflowEvent>(
     }
     const after = decision.events.reduce<S | undefined>((state, event) => workflow.evolve(state, event), before) as S;
     const effects: Effect[] = [
-      { kind: 'refreshCards' },
+      { kind: 'refreshCards', ...(origin ? { except: origin } : {}) },
       { kind: 'inbox', formerParticipants: formerParticipants(workflow.participants, before, after) },
       ...workflow.effects(decision.events, before, after),
     ];

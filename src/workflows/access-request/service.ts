@@ -1,5 +1,6 @@
 import type { Directory } from '../../directory/directory';
 import type { CaseWorkflow } from '../../domain/decider';
+import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, Person } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
@@ -41,8 +42,10 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     participants: accessRequestParticipants,
   };
 
-  async function act(reference: string, command: AccessRequestCommand, actor: Actor, now: Date): Promise<TransitionOutcome<AccessRequest>> {
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now });
+  async function act(
+    reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation,
+  ): Promise<TransitionOutcome<AccessRequest>> {
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
     return outcome;
   }
@@ -68,7 +71,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   }
 
   return {
-    async submit(actor: Actor, now: Date, formToken: unknown, input: AccessRequestFormInput): Promise<SubmitOutcome> {
+    async submit(actor: Actor, now: Date, formToken: unknown, input: AccessRequestFormInput, origin?: CardLocation): Promise<SubmitOutcome> {
       const checked = await checkForm(input, actor, now, PLACEHOLDER_REFERENCE);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
       const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
@@ -78,9 +81,10 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
       }
       try {
         const reference = await deps.counter.next('AR', Number(deps.workingTime.londonDate(now).slice(0, 4)));
-        const outcome = await act(reference, { ...checked, reference }, actor, now);
+        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
         if (!outcome.ok) throw new Error(`submit refused after its dry run: ${outcome.code}`);
         if (token) await deps.idempotency.complete(actor.id, token, reference);
+        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
         return { kind: 'submitted', request: outcome.snapshot };
       } catch (error) {
         if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
@@ -89,16 +93,23 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     },
 
     /** Edits a request sent back for more information, and sends it to the (possibly new) approver. */
-    async resubmit(reference: string, actor: Actor, now: Date, input: AccessRequestFormInput): Promise<TransitionOutcome<AccessRequest>> {
+    async resubmit(
+      reference: string, actor: Actor, now: Date, input: AccessRequestFormInput, origin?: CardLocation,
+    ): Promise<TransitionOutcome<AccessRequest>> {
       const checked = await checkForm(input, actor, now, reference);
       if (!('type' in checked)) {
         const current = await this.load(reference);
         return current ? { ...checked, snapshot: current } : checked;
       }
-      return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now);
+      return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now, origin);
     },
 
     act,
+
+    /** Remembers a message showing this case to `viewerId`, so later transitions update it in place. */
+    async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
+      await deps.cases.saveCardCopy(reference, { viewerId, ...location });
+    },
 
     async load(reference: string): Promise<AccessRequest | undefined> {
       return (await deps.cases.load<AccessRequest>(reference))?.snapshot;
@@ -125,6 +136,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
 
 export type AccessRequestService = ReturnType<typeof createAccessRequestService>;
 
-function canSee(request: AccessRequest, viewer: Actor): boolean {
+/** Access requests are seen by their requester and approver, the Communications Team (the register) and admins. */
+export function canSee(request: AccessRequest, viewer: Actor): boolean {
   return request.requester.id === viewer.id || request.approver.id === viewer.id || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
 }

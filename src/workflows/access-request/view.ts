@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
 import { REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
-import { AccessRequest, AccessRequestCommand, decide, stepVerb } from './model';
+import { AccessRequest, AccessRequestCommand, AccessRequestStep, decide, stepVerb } from './model';
 
 /** The data bound to `cards/access-request.json`. */
 export interface AccessRequestCardView {
@@ -81,11 +81,14 @@ export function permittedActions(request: AccessRequest, viewer: Actor, now: Dat
   };
 }
 
+/** Steps that hand a request to its current approver: their 2 working days run from the latest, as their reminder timer does (effects.ts). */
+const WAIT_STARTS: readonly AccessRequestStep['action'][] = ['AccessRequested', 'Resubmitted', 'ApproverChanged'];
+
 /** Who acts next and by when: every card says it. */
 export function nextStep(request: AccessRequest, workingTime: WorkingTime): string {
   switch (request.state) {
     case 'submitted': {
-      const since = [...request.history].reverse().find((step) => step.action !== 'ApproverChanged') ?? request.history[0];
+      const since = [...request.history].reverse().find((step) => WAIT_STARTS.includes(step.action));
       const by = workingTime.addWorkingDays(new Date(since?.at ?? request.submittedAt), REMIND_APPROVER_AFTER_DAYS);
       return `${request.approver.name} to decide, by ${formatDeadline(by)}.`;
     }

@@ -1,0 +1,132 @@
+import { Application, TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import type { CardRenderer } from '../cards/render';
+import type { Directory } from '../directory/directory';
+import type { Logger } from '../logger';
+import type { ConversationStore } from '../notify/conversation-store';
+import { resolveActor } from './actor';
+import { ActionHandler, answerWithCard, Command, noticeCard, replyWithCard } from './turn';
+import { welcomeCard } from './welcome';
+
+export interface BotAppDeps {
+  readonly renderer: CardRenderer;
+  readonly directory: Directory;
+  readonly conversations: ConversationStore;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** Empty: any tenant (local mode). */
+  readonly allowedTenantIds: readonly string[];
+  readonly routes: readonly { readonly actions: Readonly<Record<string, ActionHandler>>; readonly commands: readonly Command[] }[];
+}
+
+const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';
+
+/**
+ * The teams-ai Application: install events, typed commands and card actions, routed to the workflows.
+ * Every turn is guarded: a fault becomes one log line with a correlation id and one short apology.
+ */
+export function createBotApp(deps: BotAppDeps): Application<TurnState> {
+  const app = new Application<TurnState>({ removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
+  const actions = new Map(deps.routes.flatMap((route) => Object.entries(route.actions)));
+  const commands = deps.routes.flatMap((route) => route.commands);
+  const log = deps.logger;
+
+  app.turn('beforeTurn', async (context) => {
+    const tenantId = context.activity.conversation?.tenantId ?? context.activity.channelData?.tenant?.id;
+    if (deps.allowedTenantIds.length > 0 && !deps.allowedTenantIds.includes(tenantId)) {
+      log.warn({ tenantId, type: context.activity.type }, 'activity from a tenant that is not allowed; refused');
+      if (context.activity.type === ActivityTypes.Invoke) await answerWithCard(context, noticeCard(deps.renderer, { title: 'Not available', message: 'This app is not available to your organisation.' }));
+      return false;
+    }
+    return true;
+  });
+
+  app.activity(ActivityTypes.InstallationUpdate, async (context) => guarded(context, async () => {
+    if (context.activity.action !== 'add' && context.activity.action !== 'add-upgrade') return;
+    await rememberConversation(context);
+    await replyWithCard(context, welcomeCard(deps.renderer, undefined));
+  }));
+
+  app.conversationUpdate('membersAdded', async (context) => guarded(context, async () => {
+    const botId = context.activity.recipient?.id;
+    if (!context.activity.membersAdded?.some((member) => member.id === botId)) return;
+    await rememberConversation(context);
+    await replyWithCard(context, welcomeCard(deps.renderer, undefined));
+  }));
+
+  app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context) => {
+    await guarded(context, async () => {
+      const verb = String(context.activity.value?.action?.verb ?? '');
+      const handler = actions.get(verb);
+      const actor = await resolveActor(context, deps.directory);
+      if (!handler || !actor) {
+        log.info({ verb: verb.slice(0, 60) }, 'card action with no handler');
+        await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
+        return;
+      }
+      const data = plainData(context.activity.value?.action?.data);
+      await answerWithCard(context, await handler({ context, actor, now: deps.now(), data }));
+    });
+    return '';
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => guarded(context, async () => {
+    await rememberConversation(context);
+    const actor = await resolveActor(context, deps.directory);
+    const text = normalise(context.activity.text);
+    if (!actor) return;
+    if (/^(help|hi|hello|hey|menu|start|\?)$/.test(text) || text === '') {
+      await replyWithCard(context, welcomeCard(deps.renderer, actor.name));
+      return;
+    }
+    for (const command of commands) {
+      const match = command.pattern.exec(text);
+      if (match) return command.handle({ context, actor, now: deps.now() }, match);
+    }
+    await replyWithCard(context, welcomeCard(deps.renderer, actor.name, 'I didn\'t recognise that. Here is what I can do:'));
+  }));
+
+  async function rememberConversation(context: TurnContext): Promise<void> {
+    const userId = context.activity.from?.aadObjectId || context.activity.from?.id;
+    if (context.activity.conversation?.conversationType !== 'personal' && context.activity.conversation?.isGroup !== false) return;
+    if (userId) await deps.conversations.savePersonal(userId, TurnContext.getConversationReference(context.activity));
+  }
+
+  async function guarded(context: TurnContext, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const correlationId = randomUUID().slice(0, 8);
+      log.error({ correlationId, activityType: context.activity.type, err: summarise(error) }, 'turn failed');
+      const apology = `${APOLOGY} (Reference ${correlationId}.)`;
+      if (context.activity.type === ActivityTypes.Invoke) {
+        await answerWithCard(context, noticeCard(deps.renderer, { title: 'Something went wrong', message: apology, style: 'attention' }));
+      } else {
+        await context.sendActivity(apology).catch(() => undefined);
+      }
+    }
+  }
+
+  return app;
+}
+
+/** Lower case, trimmed, surrounding punctuation removed: "Request access!" and "request access" match. */
+function normalise(text: string | undefined): string {
+  return (text ?? '').toLowerCase().replace(/\s+/g, ' ').replace(/^[\s"'.,!?:;]+|[\s"'.,!?:;]+$/g, '').slice(0, 200);
+}
+
+/** Card data as a plain object with only own, non-prototype keys: `__proto__` and friends are dropped. */
+function plainData(raw: unknown): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return {};
+  const data: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(raw)) {
+    if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype' && key.length <= 40) data[key] = value;
+  }
+  return data;
+}
+
+function summarise(error: unknown): { name: string; message: string; statusCode?: number } {
+  const { name, message, statusCode } = error as { name?: string; message?: string; statusCode?: number };
+  return { name: name ?? 'Error', message: String(message ?? error).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
+}

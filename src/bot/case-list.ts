@@ -1,0 +1,26 @@
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { InboxEntry } from '../store/inbox';
+
+/** A list card stays far below Teams' size limits: beyond this many lines, it says how many more there are. */
+const MAX_ITEMS = 15;
+
+export type StateLabel = (state: string) => { label: string; color: string };
+
+/** "My requests", "Awaiting your decision": one line a case, each opening the case card. */
+export function caseListCard(
+  renderer: CardRenderer, title: string, entries: readonly InboxEntry[], stateLabel: StateLabel, emptyText: string,
+): AdaptiveCardJson {
+  const shown = entries.slice(0, MAX_ITEMS);
+  return renderer.render('case-list', {
+    title,
+    emptyText,
+    items: shown.map((entry) => ({
+      reference: entry.reference,
+      summary: entry.summary,
+      stateLabel: stateLabel(entry.state).label,
+      stateColor: stateLabel(entry.state).color,
+      nextStep: entry.nextStep,
+    })),
+    moreText: entries.length > shown.length ? `${entries.length - shown.length} more not shown: type a reference such as ${entries[shown.length]?.reference} to open one.` : '',
+  });
+}

@@ -1,0 +1,58 @@
+import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { Actor } from '../domain/people';
+
+/** What every handler gets: who acts (from the directory, never from card data) and when. */
+export interface Turn {
+  readonly context: TurnContext;
+  readonly actor: Actor;
+  readonly now: Date;
+}
+
+/** A card button press: `data` is the button's data merged with the card's inputs, all untrusted. */
+export interface ActionTurn extends Turn {
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Handles one Action.Execute verb; the card it returns replaces the clicked card for the clicker. */
+export type ActionHandler = (turn: ActionTurn) => Promise<AdaptiveCardJson>;
+
+/** Handles a typed command such as "request access". */
+export interface Command {
+  /** Matched against the message text, lower-cased, trimmed, punctuation at the ends removed. */
+  readonly pattern: RegExp;
+  readonly handle: (turn: Turn, match: RegExpExecArray) => Promise<void>;
+}
+
+export interface NoticeView {
+  readonly title: string;
+  readonly message: string;
+  readonly style?: 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
+  readonly hint?: string;
+}
+
+export function noticeCard(renderer: CardRenderer, notice: NoticeView): AdaptiveCardJson {
+  return renderer.render('notice', { style: 'emphasis', hint: '', ...notice });
+}
+
+export async function replyWithCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/**
+ * Answers an Action.Execute invoke with a card that replaces the clicked one for the clicker only. We
+ * send the invoke response ourselves so teams-ai never switches a verb to "replace for everyone"
+ * (it does when a returned card has `refresh`); copies for others are updated by the effect relay.
+ */
+export async function answerWithCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+  });
+}
+
+/** Reads a string input from card data, trimmed and cut to `max` characters. */
+export function textInput(data: Readonly<Record<string, unknown>>, name: string, max = 2000): string {
+  const value = data[name];
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}

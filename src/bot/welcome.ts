@@ -1,0 +1,15 @@
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+
+/** What the bot can do, as typed commands: shown on install and by "help". */
+export const COMMAND_HELP: readonly { command: string; purpose: string }[] = [
+  { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
+  { command: 'my requests', purpose: 'See your access requests and where each one is.' },
+  { command: 'approvals', purpose: 'See the requests waiting for your decision.' },
+  { command: 'AR-2026-00001', purpose: 'Open a case by its reference.' },
+  { command: 'help', purpose: 'Show this list again.' },
+];
+
+export function welcomeCard(renderer: CardRenderer, name: string | undefined, intro?: string): AdaptiveCardJson {
+  const greeting = intro ?? (name ? `Hello ${name}.` : 'Hello.');
+  return renderer.render('welcome', { greeting, commands: COMMAND_HELP });
+}

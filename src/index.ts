@@ -1,0 +1,76 @@
+import { AppConfig, ConfigError, readConfig } from './config';
+import { createLogger, Logger } from './logger';
+import { buildRuntime } from './runtime';
+import { startAzurite } from './store/azurite-process';
+import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
+
+/** How often effects left in an outbox (after an outage) are retried. */
+const RECOVERY_INTERVAL_MS = 60_000;
+
+export interface RunningBot {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start-up: config -> store (an embedded Azurite unless a connection is configured) -> directory -> app -> server.
+ */
+export async function startBot(config: AppConfig, logger: Logger): Promise<RunningBot> {
+  const azurite = config.tables.kind === 'embedded'
+    ? await startAzurite({ port: config.tables.port, dataDir: config.tables.dataDir })
+    : undefined;
+  const endpoint: TablesEndpoint = config.tables.kind === 'embedded'
+    ? { kind: 'connectionString', connectionString: azuriteConnectionString(azurite!.port) }
+    : config.tables;
+  const tables = openTables(endpoint, config.tablePrefix);
+  await ensureTables(tables);
+  const runtime = buildRuntime({
+    tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays,
+    logger, now: () => new Date(),
+  });
+  await new Promise<void>((resolve) => runtime.server.listen(config.port, config.host, resolve));
+  const url = `http://${config.host}:${runtime.server.address().port}/api/messages`;
+  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId) },
+    config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
+  const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
+  recovery.unref();
+  void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ err: String(error).slice(0, 200) }, 'outbox recovery failed'));
+  return {
+    url,
+    async stop() {
+      clearInterval(recovery);
+      await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
+      await runtime.relay.idle();
+      await azurite?.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const bot = await startBot(config, logger);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await bot.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('Start-up failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

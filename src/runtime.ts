@@ -1,0 +1,75 @@
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type restify from 'restify';
+import { createBotApp } from './bot/app';
+import { CardRenderer, loadCardTemplates } from './cards/render';
+import type { BotIdentity } from './config';
+import { createTableDirectory, Directory } from './directory/directory';
+import { createWorkingTime } from './domain/working-time';
+import type { Logger } from './logger';
+import { createConversationStore } from './notify/conversation-store';
+import { createEffectRelay, EffectRelay } from './notify/effect-relay';
+import { createNotifier } from './notify/notifier';
+import { createServer } from './server';
+import { createCaseStore } from './store/case-store';
+import { createReferenceCounter } from './store/counters';
+import { createIdempotencyStore } from './store/idempotency';
+import { createInbox } from './store/inbox';
+import { Tables, tablesReachable } from './store/tables';
+import { createTimerStore } from './store/timers';
+import { accessRequestPresenter } from './workflows/access-request/presenter';
+import { accessRequestRoutes } from './workflows/access-request/routes';
+import { createAccessRequestService } from './workflows/access-request/service';
+
+export interface RuntimeOptions {
+  readonly tables: Tables;
+  readonly bot: BotIdentity;
+  readonly allowedTenantIds: readonly string[];
+  readonly closureDays: readonly string[];
+  readonly logger: Logger;
+  /** The clock: `() => new Date()` in production, a fixed or fake clock in tests. */
+  readonly now: () => Date;
+  readonly renderer?: CardRenderer;
+  readonly sleep?: (millis: number) => Promise<void>;
+}
+
+export interface Runtime {
+  readonly server: restify.Server;
+  readonly relay: EffectRelay;
+  readonly directory: Directory;
+  readonly adapter: TeamsAdapter;
+}
+
+/** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
+export function buildRuntime(options: RuntimeOptions): Runtime {
+  const { tables, logger, now } = options;
+  const renderer = options.renderer ?? loadCardTemplates();
+  const workingTime = createWorkingTime({ closureDays: options.closureDays });
+  const directory = createTableDirectory(tables.directory);
+  const conversations = createConversationStore(tables.conversations);
+  const cases = createCaseStore(tables.cases);
+  const inbox = createInbox(tables.inbox);
+  // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
+  const adapter = new TeamsAdapter(options.bot.appId ? {
+    MicrosoftAppId: options.bot.appId, MicrosoftAppPassword: options.bot.appPassword,
+    MicrosoftAppType: options.bot.appType, MicrosoftAppTenantId: options.bot.tenantId,
+  } : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' });
+  const notifier = createNotifier({ adapter, botAppId: options.bot.appId, conversations, logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const relay = createEffectRelay({
+    cases, inbox, timers: createTimerStore(tables.timers), directory, notifier, logger, now,
+    presenters: { AR: accessRequestPresenter(renderer, workingTime) },
+  });
+  const accessRequests = createAccessRequestService({
+    cases, inbox, directory, relay, workingTime,
+    counter: createReferenceCounter(tables.counters), idempotency: createIdempotencyStore(tables.idempotency),
+  });
+  const app = createBotApp({
+    renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
+    routes: [accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime })],
+  });
+  adapter.onTurnError = async (context, error) => {
+    logger.error({ activityType: context.activity.type, err: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
+    await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
+  };
+  const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables) });
+  return { server, relay, directory, adapter };
+}

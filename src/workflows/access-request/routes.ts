@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
+import type { Directory } from '../../directory/directory';
+import type { CardLocation } from '../../domain/effects';
+import { parseReference } from '../../domain/references';
+import type { WorkingTime } from '../../domain/working-time';
+import { ActionHandler, ActionTurn, Command, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
+import type { AccessRequestFormInput } from './form';
+import { accessRequestFormView } from './form-view';
+import { AccessRequest, AccessRequestCommand } from './model';
+import { AccessRequestService, canSee } from './service';
+import { accessRequestCardView, CardExtras } from './view';
+import { caseListCard } from '../../bot/case-list';
+import { STATE_LABELS } from './labels';
+
+export interface AccessRequestRouteDeps {
+  readonly service: AccessRequestService;
+  readonly renderer: CardRenderer;
+  readonly directory: Directory;
+  readonly workingTime: WorkingTime;
+}
+
+/** What the actor is told after their own action succeeds. */
+const DONE: Readonly<Record<string, string>> = {
+  approve: 'You approved this request. The requester has been told.',
+  reject: 'You rejected this request. The requester has been told.',
+  requestInfo: 'You asked for more information. The requester has been told and can edit the request.',
+  commsSignOff: 'You signed off this request: access is now active. The requester has been told.',
+  commsReject: 'You rejected this request. The requester and their manager have been told.',
+  withdraw: 'You withdrew this request. The approver has been told.',
+  revoke: 'You revoked this access. The requester has been told.',
+};
+
+/** Teams activity -> command -> service -> card, for access requests. Each handler stays small. */
+export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
+  const { service, renderer, workingTime } = deps;
+  const caseCard = (request: AccessRequest, turn: Pick<Turn, 'actor' | 'now'>, extras?: CardExtras) =>
+    renderer.render('access-request', accessRequestCardView(request, turn.actor, turn.now, workingTime, extras));
+  const unavailable = (reference: string) => noticeCard(renderer, {
+    title: 'Not available', message: `I can't find ${reference}, or you don't have a part in it.`, style: 'warning',
+  });
+
+  async function formCard(turn: Turn, options: { input?: AccessRequestFormInput; errors?: Record<string, string>; editing?: AccessRequest; formId?: string } = {}) {
+    const view = accessRequestFormView({
+      actor: turn.actor, today: workingTime.londonDate(turn.now), formId: options.formId ?? randomUUID(),
+      people: await deps.directory.everyone(), ...options,
+    });
+    return renderer.render('access-request-form', view);
+  }
+
+  /** Runs a decision from a card button and shows the result, or the refusal, on the same card. */
+  function decision(toCommand: (turn: ActionTurn) => AccessRequestCommand): ActionHandler {
+    return async (turn) => {
+      const reference = parseReference(turn.data.reference);
+      if (!reference) return unavailable('that request');
+      const command = toCommand(turn);
+      const outcome = await service.act(reference, command, turn.actor, turn.now, origin(turn));
+      if (outcome.ok) {
+        return caseCard(outcome.snapshot, turn, outcome.changed ? { notice: DONE[command.type] ?? '', noticeStyle: 'good' } : {});
+      }
+      if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
+      return caseCard(outcome.snapshot, turn, {
+        notice: outcome.message, commentError: outcome.fieldErrors?.comment ?? '', commentValue: textInput(turn.data, 'comment', 500),
+      });
+    };
+  }
+
+  /** Shows a case; when it replaces a clicked card, that message is remembered so later changes update it. */
+  async function showCase(turn: ActionTurn | Turn, reference: string | undefined, remember = false): Promise<AdaptiveCardJson> {
+    const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
+    if (!request || !reference) return unavailable(reference ?? 'that request');
+    const location = remember && 'data' in turn ? origin(turn) : undefined;
+    if (location) await service.rememberCard(reference, turn.actor.id, location);
+    return caseCard(request, turn);
+  }
+
+  const comment = (turn: ActionTurn) => textInput(turn.data, 'comment', 500);
+  const actions: Readonly<Record<string, ActionHandler>> = {
+    'menu.requestAccess': (turn) => formCard(turn),
+    'menu.myRequests': async (turn) => caseListCard(renderer, 'My access requests', await service.myRequests(turn.actor), labelFor, 'You have not asked for access yet. Type "request access" to start.'),
+    'menu.approvals': async (turn) => caseListCard(renderer, 'Awaiting your decision', await service.awaiting(turn.actor), labelFor, 'Nothing is waiting for you.'),
+    'accessRequest.submit': async (turn) => {
+      const input = turn.data as AccessRequestFormInput;
+      const outcome = await service.submit(turn.actor, turn.now, turn.data.formId, input, origin(turn));
+      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: String(turn.data.formId ?? '') || undefined });
+      if (outcome.kind === 'duplicate') {
+        return outcome.request ? caseCard(outcome.request, turn, { notice: 'This request was already sent.', noticeStyle: 'emphasis' })
+          : noticeCard(renderer, { title: 'Already being sent', message: 'This request is already on its way. Type "my requests" in a moment to see it.' });
+      }
+      return caseCard(outcome.request, turn, { headline: `Sent to ${outcome.request.approver.name} for approval.`, notice: '' });
+    },
+    'accessRequest.resubmit': async (turn) => {
+      const reference = parseReference(turn.data.reference);
+      if (!reference) return unavailable('that request');
+      const input = turn.data as AccessRequestFormInput;
+      const outcome = await service.resubmit(reference, turn.actor, turn.now, input, origin(turn));
+      if (outcome.ok) return caseCard(outcome.snapshot, turn, { headline: `Sent again to ${outcome.snapshot.approver.name}.` });
+      if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
+      if (outcome.fieldErrors) return formCard(turn, { input, errors: outcome.fieldErrors, editing: outcome.snapshot });
+      return caseCard(outcome.snapshot, turn, { notice: outcome.message });
+    },
+    'accessRequest.edit': async (turn) => {
+      const reference = parseReference(turn.data.reference);
+      const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
+      if (!request || !reference) return unavailable(reference ?? 'that request');
+      if (request.requester.id !== turn.actor.id || request.state !== 'info_requested') {
+        return caseCard(request, turn, { notice: 'Only the requester can edit a request, and only when more information was asked for.' });
+      }
+      return formCard(turn, { editing: request });
+    },
+    'accessRequest.approve': decision((turn) => ({ type: 'approve', comment: comment(turn) })),
+    'accessRequest.reject': decision((turn) => ({ type: 'reject', comment: comment(turn) })),
+    'accessRequest.requestInfo': decision((turn) => ({ type: 'requestInfo', comment: comment(turn) })),
+    'accessRequest.commsSignOff': decision((turn) => ({ type: 'commsSignOff', comment: comment(turn) })),
+    'accessRequest.commsReject': decision((turn) => ({ type: 'commsReject', comment: comment(turn) })),
+    'accessRequest.withdraw': decision(() => ({ type: 'withdraw' })),
+    'accessRequest.revoke': decision((turn) => ({ type: 'revoke', comment: comment(turn) })),
+    'accessRequest.refresh': (turn) => showCase(turn, parseReference(turn.data.reference)),
+    'case.show': (turn) => showCase(turn, parseReference(turn.data.reference), true),
+    'form.cancel': async (turn) => {
+      const reference = parseReference(turn.data.reference);
+      if (reference) return showCase(turn, reference, true);
+      return noticeCard(renderer, { title: 'Request cancelled', message: 'Nothing was sent. Type "request access" to start again.' });
+    },
+  };
+
+  const commands: readonly Command[] = [
+    { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, handle: async (turn) => replyWithCard(turn.context, await formCard(turn)) },
+    { pattern: /^(my requests|my access requests|my cases|status)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.myRequests']!({ ...turn, data: {} })) },
+    { pattern: /^(approvals|awaiting( me| my approval)?|to approve|pending)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.approvals']!({ ...turn, data: {} })) },
+    { pattern: /^(?:show |open |view )?(ar-\d{4}-\d{5,})$/, handle: async (turn, match) => replyWithCard(turn.context, await showCase(turn, parseReference(match[1]))) },
+  ];
+
+  return { actions, commands };
+}
+
+function labelFor(state: string) {
+  return STATE_LABELS[state as AccessRequest['state']] ?? { label: state, color: 'default' };
+}
+
+/** The clicked card's place, from the invoke itself (never from card data). */
+function origin(turn: ActionTurn): CardLocation | undefined {
+  const { conversation, replyToId } = turn.context.activity;
+  return conversation?.id && replyToId ? { conversationId: conversation.id, activityId: replyToId } : undefined;
+}

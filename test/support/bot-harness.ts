@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { BotIdentity } from '../../src/config';
+import type { DirectoryPerson } from '../../src/directory/directory';
+import { createLogger } from '../../src/logger';
+import { buildRuntime, Runtime } from '../../src/runtime';
+import type { Tables } from '../../src/store/tables';
+import { freshTables } from './azurite';
+import { ConnectorStandIn } from './connector';
+
+export const TENANT = '11111111-2222-3333-4444-555555555555';
+const BOT = { id: '28:desk-bot', name: 'Social Media Desk' };
+
+/** The people of the test organisation. Ids are Entra ID object ids. */
+export const PEOPLE = {
+  alex: { id: 'aad-alex', name: 'Alex Wilber', managerId: 'aad-megan', roles: [] },
+  megan: { id: 'aad-megan', name: 'Megan Bowen', managerId: 'aad-isaiah', roles: [] },
+  adele: { id: 'aad-adele', name: 'Adele Vance', managerId: 'aad-isaiah', roles: ['comms'] },
+  patti: { id: 'aad-patti', name: 'Patti Fernandez', managerId: 'aad-isaiah', roles: ['comms', 'admin'] },
+  isaiah: { id: 'aad-isaiah', name: 'Isaiah Langer', roles: ['incident'] },
+  stranger: { id: 'aad-stranger', name: 'Sam Stranger', roles: [] },
+} satisfies Record<string, DirectoryPerson>;
+export type PersonKey = keyof typeof PEOPLE;
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface BotHarnessOptions {
+  readonly now?: () => Date;
+  readonly bot?: Partial<BotIdentity>;
+  readonly allowedTenantIds?: readonly string[];
+  readonly people?: readonly DirectoryPerson[];
+}
+
+/**
+ * The real bot (restify + CloudAdapter + teams-ai + Azure Tables on Azurite) on a loopback port, with a
+ * local Bot Connector stand-in receiving what it sends. Tests talk to it over HTTP like Teams does.
+ */
+export class BotHarness {
+  readonly connector = new ConnectorStandIn();
+  readonly logLines: string[] = [];
+  runtime!: Runtime;
+  tables!: Tables;
+  private baseUrl = '';
+  private activityCounter = 0;
+
+  constructor(private readonly options: BotHarnessOptions = {}) {}
+
+  async start(): Promise<this> {
+    await this.connector.start();
+    this.tables = (await freshTables()).tables;
+    const logs = this.logLines;
+    const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+    this.runtime = buildRuntime({
+      tables: this.tables,
+      bot: { appId: '', appPassword: '', appType: 'SingleTenant', tenantId: '', ...this.options.bot },
+      allowedTenantIds: this.options.allowedTenantIds ?? [],
+      closureDays: [],
+      logger: createLogger('debug', sink),
+      now: this.options.now ?? (() => new Date()),
+      sleep: async () => undefined,
+    });
+    await this.runtime.directory.replaceAll(this.options.people ?? Object.values(PEOPLE));
+    await new Promise<void>((resolve) => this.runtime.server.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.runtime.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    await new Promise<void>((resolve) => this.runtime.server.close(() => resolve()));
+    await this.connector.stop();
+  }
+
+  /** Waits until every notification and card update started by earlier turns is done. */
+  async idle(): Promise<void> {
+    await this.runtime.relay.idle();
+  }
+
+  personalConversation(person: PersonKey): string {
+    return `personal-${PEOPLE[person].id}`;
+  }
+
+  async post(path: string, body: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? safeJson(text) : undefined };
+  }
+
+  async get(path: string): Promise<HttpAnswer> {
+    const response = await fetch(`${this.baseUrl}${path}`);
+    const text = await response.text();
+    return { status: response.status, body: text ? safeJson(text) : undefined };
+  }
+
+  /** The activity Teams would send from this person in their 1:1 chat with the bot. */
+  activity(person: PersonKey, fields: Record<string, unknown>): Record<string, unknown> {
+    const who = PEOPLE[person];
+    return {
+      id: `activity-${++this.activityCounter}-${randomUUID().slice(0, 8)}`,
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      timestamp: new Date().toISOString(),
+      conversation: { id: this.personalConversation(person), conversationType: 'personal', tenantId: TENANT },
+      from: { id: `29:${who.id}`, aadObjectId: who.id, name: who.name },
+      recipient: BOT,
+      channelData: { tenant: { id: TENANT } },
+      ...fields,
+    };
+  }
+
+  async say(person: PersonKey, text: string): Promise<HttpAnswer> {
+    return this.post('/api/messages', this.activity(person, { type: 'message', text }));
+  }
+
+  async install(person: PersonKey): Promise<HttpAnswer> {
+    return this.post('/api/messages', this.activity(person, { type: 'installationUpdate', action: 'add' }));
+  }
+
+  /** Presses an Action.Execute button; returns the card Teams would show in place of the clicked one. */
+  async click(person: PersonKey, verb: string, data: Record<string, unknown>, replyToId = 'card-msg'): Promise<{ status: number; card: CardJson }> {
+    const answer = await this.post('/api/messages', this.activity(person, {
+      type: 'invoke', name: 'adaptiveCard/action', replyToId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }));
+    const body = answer.body as { statusCode?: number; type?: string; value?: CardJson } | undefined;
+    if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.card.adaptive' || !body.value) {
+      throw new Error(`invoke ${verb} answered ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return { status: answer.status, card: body.value };
+  }
+
+  /** The newest card the bot sent or updated in this person's chat. */
+  lastCardFor(person: PersonKey): CardJson | undefined {
+    return this.connector.cardsIn(this.personalConversation(person)).at(-1) as CardJson | undefined;
+  }
+}
+
+export type CardJson = Record<string, unknown>;
+
+/** All text a person would read on a card (TextBlock, TextRun, fact titles), joined. */
+export function cardText(card: unknown): string {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if ((element.type === 'TextBlock' || element.type === 'TextRun') && typeof element.text === 'string') texts.push(element.text);
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  return texts.join('\n');
+}
+
+/** The verbs of every Action.Execute button on a card (not the refresh action). */
+export function buttonVerbs(card: unknown): string[] {
+  const verbs: string[] = [];
+  const walk = (node: unknown, key?: string): void => {
+    if (Array.isArray(node)) return node.forEach((item) => walk(item));
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (key !== 'refresh' && element.type === 'Action.Execute' && typeof element.verb === 'string') verbs.push(element.verb);
+    for (const [childKey, value] of Object.entries(element)) if (childKey !== 'refresh') walk(value, childKey);
+  };
+  walk(card);
+  return verbs;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

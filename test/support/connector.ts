@@ -1,0 +1,84 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One call the bot made to the Bot Connector REST API. */
+export interface ConnectorCall {
+  readonly method: string;
+  readonly path: string;
+  readonly conversationId: string;
+  readonly activityId?: string;
+  readonly body: Record<string, unknown>;
+}
+
+export type ConnectorFault = { status: number; code?: string; retryAfterSeconds?: number };
+
+/**
+ * A local stand-in for the Bot Connector (`/v3/conversations...`): records every send, reply, update
+ * and conversation creation the bot makes, answers like the real service, and can be told to fail.
+ */
+export class ConnectorStandIn {
+  readonly calls: ConnectorCall[] = [];
+  private server?: http.Server;
+  private counter = 0;
+  /** Faults by conversation id, consumed one per call; `'*'` matches every conversation. */
+  readonly faults = new Map<string, ConnectorFault[]>();
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('connector stand-in not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** Cards sent or updated into a conversation, newest last. */
+  cardsIn(conversationId: string): Record<string, unknown>[] {
+    return this.calls
+      .filter((call) => call.conversationId === conversationId && call.body.attachments)
+      .map((call) => (call.body.attachments as { content: Record<string, unknown> }[])[0]!.content);
+  }
+
+  /** Text of every message sent into a conversation. */
+  textsIn(conversationId: string): string[] {
+    return this.calls.filter((call) => call.conversationId === conversationId && typeof call.body.text === 'string').map((call) => call.body.text as string);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+    const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+    const match = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
+    if (!match) return this.answer(res, 404, { error: { code: 'NotFound', message: path } });
+    const conversationId = match[1] ?? `created-${(body.members as { id: string }[] | undefined)?.[0]?.id ?? 'unknown'}`;
+    const fault = this.takeFault(conversationId);
+    this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body });
+    if (fault) {
+      const headers = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      return this.answer(res, fault.status, { error: { code: fault.code ?? 'Failure', message: 'stand-in fault' } }, headers);
+    }
+    if (!match[1]) return this.answer(res, 201, { id: conversationId, activityId: `act-${++this.counter}` });
+    if (req.method === 'PUT') return this.answer(res, 200, { id: match[2] });
+    return this.answer(res, 201, { id: `act-${++this.counter}` });
+  }
+
+  private takeFault(conversationId: string): ConnectorFault | undefined {
+    for (const key of [conversationId, '*']) {
+      const queue = this.faults.get(key);
+      if (queue && queue.length > 0) return queue.shift();
+    }
+    return undefined;
+  }
+
+  private answer(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  }
+}
