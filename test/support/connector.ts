@@ -61,7 +61,7 @@ export class ConnectorStandIn {
     const fault = this.takeFault(conversationId);
     this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body });
     if (fault) {
-      const headers = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
       return this.answer(res, fault.status, { error: { code: fault.code ?? 'Failure', message: 'stand-in fault' } }, headers);
     }
     if (!match[1]) return this.answer(res, 201, { id: conversationId, activityId: `act-${++this.counter}` });
