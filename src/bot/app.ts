@@ -71,6 +71,14 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     return '';
   });
 
+  // An Action.Execute without a verb (the schema allows one) or without an action never reaches the verb
+  // route above, and botbuilder would answer 501: answer it like an unknown button instead.
+  app.activity(ActivityTypes.Invoke, async (context) => guarded(context, async () => {
+    if (context.activity.name !== 'adaptiveCard/action') return;
+    log.info({}, 'card action with no verb');
+    await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
+  }));
+
   app.activity(ActivityTypes.Message, async (context) => guarded(context, async () => {
     await rememberConversation(context);
     const actor = await resolveActor(context, deps.directory);

@@ -20,8 +20,16 @@ export const ACCESS_TIMERS = {
 
 /** What must follow each event: who is told, and which timers are set. */
 export function accessRequestEffects(workingTime: WorkingTime) {
-  return (events: readonly AccessRequestEvent[], _before: AccessRequest | undefined, after: AccessRequest): Effect[] =>
-    events.flatMap((event) => effectsOf(event, after, workingTime));
+  return (events: readonly AccessRequestEvent[], before: AccessRequest | undefined, after: AccessRequest): Effect[] => [
+    ...events.flatMap((event) => effectsOf(event, after, workingTime)),
+    ...formerApproverNotice(before, after),
+  ];
+}
+
+/** A replaced approver is told the request no longer waits for them, so nobody decides on a stale card. */
+function formerApproverNotice(before: AccessRequest | undefined, after: AccessRequest): Effect[] {
+  if (!before || before.approver.id === after.approver.id) return [];
+  return [notify({ person: before.approver }, `${after.requester.name} chose another approver for ${after.reference}: nothing is needed from you.`)];
 }
 
 function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTime: WorkingTime): Effect[] {

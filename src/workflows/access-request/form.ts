@@ -48,7 +48,7 @@ export function validateAccessRequestForm(input: AccessRequestFormInput, today: 
   if (sites === undefined) errors.sites = 'Choose at least one site.';
   const otherSite = cleanLine(input.otherSite);
   if (sites?.includes('other') && otherSite.length < 2) errors.otherSite = 'Name the other site.';
-  if (otherSite.length > OTHER_SITE_MAX) errors.otherSite = `Keep the site name under ${OTHER_SITE_MAX} characters.`;
+  if (otherSite.length > OTHER_SITE_MAX) errors.otherSite = `Keep the site name to ${OTHER_SITE_MAX} characters at most.`;
   const kind = parseKind(input.kind);
   if (!kind) errors.kind = 'Choose whether you need to view sites or post on the Group\'s behalf.';
   const businessCase = cleanFreeText(input.businessCase);
@@ -82,7 +82,7 @@ function parseKind(raw: unknown): AccessKind | undefined {
 
 function businessCaseError(text: string): string | undefined {
   if (text.length < BUSINESS_CASE_MIN) return `Explain why you need access, in at least ${BUSINESS_CASE_MIN} characters.`;
-  if (text.length > BUSINESS_CASE_MAX) return `Keep the business case under ${BUSINESS_CASE_MAX} characters (it has ${text.length}).`;
+  if (text.length > BUSINESS_CASE_MAX) return `Keep the business case to ${BUSINESS_CASE_MAX} characters at most (it has ${text.length}).`;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../domain/decider';
 import { accept, assertNever, Decision, reject } from '../../domain/outcome';
-import { Actor, hasRole, Person, samePerson } from '../../domain/people';
+import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
 import { formatLondonDateTime } from '../../domain/london-time';
 import type { LocalDate } from '../../domain/working-time';
 
@@ -121,11 +121,11 @@ function decideManagerDecision(
 ): Decision<AccessRequestEvent> {
   const at = now.toISOString();
   const by = person(actor);
-  if (request.state !== 'submitted') return managerDecisionRefusal(request, command.type, actor);
   if (samePerson(request.requester, actor)) return selfApprovalRefusal();
   if (!samePerson(request.approver, actor)) {
     return reject('forbidden', `Only ${request.approver.name}, the approver chosen for ${request.reference}, can decide on it.`);
   }
+  if (request.state !== 'submitted') return managerDecisionRefusal(request, command.type, actor);
   if (command.type === 'approve') return accept({ type: 'ApprovedByManager', at, by, ...optionalComment(command.comment) });
   const comment = requiredComment(command.comment, command.type === 'reject'
     ? 'Please say why you are rejecting the request.'
@@ -207,17 +207,18 @@ function decideRevoke(
 
 /** Expiry comes from a timer that may fire late or twice: anything but an active request is left alone. */
 function decideExpire(request: AccessRequest, { actor, now }: CommandContext): Decision<AccessRequestEvent> {
+  if (actor.id !== SYSTEM.id) return reject('forbidden', 'Access ends on its end date; to end it early, revoke it with a reason.');
   if (request.state !== 'active') return accept();
   return accept({ type: 'Expired', at: now.toISOString(), by: person(actor) });
 }
 
 function managerDecisionRefusal(request: AccessRequest, attempted: 'approve' | 'reject' | 'requestInfo', actor: Actor) {
-  const last = lastStep(request, ['ApprovedByManager', 'RejectedByManager', 'MoreInformationRequested']);
+  const managerSteps: readonly AccessRequestEvent['type'][] = ['ApprovedByManager', 'RejectedByManager', 'MoreInformationRequested'];
+  const last = lastStep(request, managerSteps);
   const repeated = last && samePerson(last.by, actor) && STEP_FOR_COMMAND[attempted] === last.action;
-  if (repeated && request.state !== 'submitted') return accept<AccessRequestEvent>();
-  if (request.state === 'awaiting_comms' || request.state === 'active' || request.state === 'rejected' || request.state === 'info_requested') {
-    if (last) return alreadyDecided(request, last);
-  }
+  if (repeated) return accept<AccessRequestEvent>();
+  const latest = request.history[request.history.length - 1];
+  if (last && latest && managerSteps.includes(latest.action)) return alreadyDecided(request, last);
   return stateRefusal(request, 'decide on it');
 }
 
