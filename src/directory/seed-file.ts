@@ -21,8 +21,11 @@ export function parseDirectorySeed(raw: unknown): { ok: true; people: DirectoryP
     }
     return [result];
   });
-  const ids = new Set(people.map((person) => person.id));
-  if (ids.size !== people.length) problems.push('two entries share an id');
+  const ids = new Set<string>();
+  for (const person of people) {
+    if (ids.has(person.id)) problems.push(`${person.id}: appears more than once`);
+    ids.add(person.id);
+  }
   for (const person of people) {
     if (person.managerId && !ids.has(person.managerId)) problems.push(`${person.id}: manager ${person.managerId} is not in the file`);
     if (person.managerId === person.id) problems.push(`${person.id}: a person cannot manage themselves`);
