@@ -1,4 +1,5 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { ActivityEventNames, ActivityTypes } from 'botbuilder';
 import type restify from 'restify';
 import { createBotApp } from './bot/app';
 import { CardRenderer, loadCardTemplates } from './cards/render';
@@ -19,6 +20,9 @@ import { createTimerStore } from './store/timers';
 import { accessRequestPresenter } from './workflows/access-request/presenter';
 import { accessRequestRoutes } from './workflows/access-request/routes';
 import { createAccessRequestService } from './workflows/access-request/service';
+
+/** The event activities botbuilder makes up for turns the bot starts itself. */
+const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
 
 export interface RuntimeOptions {
   readonly tables: Tables;
@@ -67,6 +71,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     routes: [accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime })],
   });
   adapter.onTurnError = async (context, error) => {
+    // A proactive send (continueConversation / createConversation) runs through this adapter too: its error
+    // must reach the notifier, which tells 403 (not installed, blocked) from 429, instead of being swallowed
+    // here and answered with an apology in the chat of the person who could not be reached.
+    if (context.activity.type === ActivityTypes.Event && PROACTIVE_EVENTS.includes(String(context.activity.name))) throw error;
     logger.error({ activityType: context.activity.type, err: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };

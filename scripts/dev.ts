@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, readConfig } from '../src/config';
+import { createTableDirectory } from '../src/directory/directory';
+import { parseDirectorySeed } from '../src/directory/seed-file';
+import { startBot } from '../src/index';
+import { createLogger } from '../src/logger';
+import { azuriteConnectionString, openTables } from '../src/store/tables';
+
+const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
+
+/**
+ * `npm start`: the bot on its embedded Azure Tables emulator (data kept in .data/azurite), the example
+ * directory loaded on first run, and the Microsoft 365 Agents Playground on loopback. Ctrl-C stops all three.
+ */
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const config = readConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const bot = await startBot(config, logger);
+  if (config.tables.kind === 'embedded') await seedExampleDirectoryOnce(root, config.tables.port, config.tablePrefix);
+  const playground = process.env.PLAYGROUND === 'off' ? undefined : startPlayground(root, bot.url);
+  console.log(`\n  Bot:        ${bot.url}`);
+  console.log(playground ? `  Playground: open http://127.0.0.1:${PLAYGROUND_PORT} in your browser (local only)\n` : '  Playground: off\n');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the playground, the bot and the storage emulator...');
+    playground?.kill('SIGINT');
+    await bot.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  playground?.on('exit', (code) => {
+    if (!stopping) console.error(`The playground stopped (exit code ${code}); the bot keeps running. Ctrl-C to stop.`);
+  });
+}
+
+async function seedExampleDirectoryOnce(root: string, port: number, prefix: string): Promise<void> {
+  const tables = openTables({ kind: 'connectionString', connectionString: azuriteConnectionString(port) }, prefix);
+  const directory = createTableDirectory(tables.directory, 0);
+  if ((await directory.everyone()).length > 0) return;
+  const parsed = parseDirectorySeed(JSON.parse(readFileSync(path.join(root, 'directory.example.json'), 'utf8')));
+  if (!parsed.ok) throw new Error(`directory.example.json: ${parsed.problems.join('; ')}`);
+  await directory.replaceAll(parsed.people);
+  console.log(`  Loaded the example staff directory (${parsed.people.length} people); replace it with: npm run seed -- <file.json>`);
+}
+
+function startPlayground(root: string, botUrl: string): ChildProcess {
+  const cli = path.join(path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
+  const preload = path.join(root, 'scripts', 'loopback-only.cjs');
+  return spawn(process.execPath, ['--require', preload, cli, '-e', botUrl, '-c', 'msteams', '-p', String(PLAYGROUND_PORT), '--disable-telemetry'], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      TEAMSAPPTESTER_BROWSER: 'none',
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(root, '.m365agentsplayground.yml'),
+    },
+  });
+}
+
+function projectRoot(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'cards'))) return dir;
+  }
+  throw new Error('project root not found');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Start-up failed: ${(error as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,239 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { BotHarness, buttonVerbs, cardText } from '../support/bot-harness';
+import {
+  ask, BUSINESS_CASE, cardsMatching, errorNextTo, formSubmission, inputValue, lastNewCardFor, newCardsFor, NOW, submitRequest,
+} from './conversation-helpers';
+
+const REF = 'AR-2026-00001';
+const decisionVerbs = (card: unknown) => buttonVerbs(card).filter((verb) => /approve|reject|requestInfo/.test(verb) && !verb.startsWith('accessRequest.comms')).sort();
+const referencesOn = (card: unknown) => [...new Set(cardText(card).match(/AR-\d{4}-\d{5}/g) ?? [])].sort();
+
+describe('access request decisions over HTTP', () => {
+  let bot: BotHarness;
+  beforeEach(async () => {
+    bot = await new BotHarness({ now: () => NOW }).start();
+    for (const person of ['alex', 'megan', 'adele', 'patti', 'isaiah', 'stranger'] as const) await bot.install(person);
+  });
+  afterEach(async () => {
+    sinon.restore();
+    await bot.stop();
+  });
+
+  describe('reject', () => {
+    it('keeps the card, shows the error next to the comment and changes nothing when the manager rejects without a comment', async () => {
+      await submitRequest(bot, 'alex');
+      const alexCardsBefore = newCardsFor(bot, 'alex').length;
+
+      const { card } = await bot.click('megan', 'accessRequest.reject', { reference: REF, comment: '   ' });
+      assert.match(errorNextTo(card, 'comment') ?? '', /Please say why you are rejecting the request/);
+      assert.match(cardText(card), /Waiting for approval/);
+      assert.deepEqual(decisionVerbs(card), ['accessRequest.approve', 'accessRequest.reject', 'accessRequest.requestInfo'], 'the buttons stay so the manager can try again');
+      await bot.idle();
+
+      assert.equal(newCardsFor(bot, 'alex').length, alexCardsBefore, 'the requester is told nothing');
+      const mine = await ask(bot, 'alex', 'my requests');
+      assert.match(cardText(mine), new RegExp(`${REF}[\\s\\S]*Waiting for approval`));
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), [REF], 'it still waits for the manager');
+    });
+
+    it('tells the requester the request was rejected, with the reason, when the manager gives one', async () => {
+      await submitRequest(bot, 'alex');
+      const { card } = await bot.click('megan', 'accessRequest.reject', { reference: REF, comment: 'Please use the housing team account instead.' });
+      assert.match(cardText(card), /You rejected this request/);
+      assert.match(cardText(card), /Rejected/);
+      assert.deepEqual(decisionVerbs(card), [], 'no decision buttons are left');
+      await bot.idle();
+
+      const told = lastNewCardFor(bot, 'alex');
+      assert.match(cardText(told), /Megan Bowen rejected your request/);
+      assert.match(cardText(told), /Please use the housing team account instead\./);
+      assert.deepEqual(buttonVerbs(told).filter((v) => v.startsWith('accessRequest.')), [], 'a rejected request offers the requester nothing to press');
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Rejected/);
+      assert.match(cardText(await ask(bot, 'megan', 'approvals')), /Nothing is waiting for you/);
+    });
+  });
+
+  describe('ask for more information', () => {
+    it('sends the requester an "Edit and resubmit" card, prefills the form with the question, and sends the changed request back to the manager', async () => {
+      await submitRequest(bot, 'alex');
+      const question = 'Which pages will you answer on, and for how long each day?';
+      const asked = await bot.click('megan', 'accessRequest.requestInfo', { reference: REF, comment: question });
+      assert.match(cardText(asked.card), /You asked for more information/);
+      assert.match(cardText(asked.card), /More information needed/);
+      await bot.idle();
+
+      const told = lastNewCardFor(bot, 'alex');
+      assert.match(cardText(told), /Megan Bowen needs more information before deciding/);
+      assert.ok(buttonVerbs(told).includes('accessRequest.edit'), 'the requester gets an "Edit and resubmit" button');
+      assert.match(JSON.stringify(told), /"title":"Edit and resubmit"/);
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /More information needed/);
+
+      const { card: form } = await bot.click('alex', 'accessRequest.edit', { reference: REF });
+      assert.match(cardText(form), /Edit your request AR-2026-00001/);
+      assert.match(cardText(form), /Megan Bowen asked for more information:/);
+      assert.ok(cardText(form).includes(question), 'the manager\'s question is on the form');
+      assert.equal(inputValue(form, 'businessCase'), BUSINESS_CASE, 'the form is filled in with the request');
+      assert.equal(inputValue(form, 'sites'), 'facebook,linkedin');
+      assert.equal(inputValue(form, 'approver'), 'aad-megan');
+
+      const newCase = 'I answer tenants on the Facebook and LinkedIn pages of the housing team, about an hour each morning.';
+      const submission = formSubmission(form, { businessCase: newCase });
+      assert.equal(submission.verb, 'accessRequest.resubmit');
+      const resent = await bot.click('alex', submission.verb, submission.data);
+      assert.match(cardText(resent.card), /Sent again to Megan Bowen/);
+      assert.match(cardText(resent.card), /Waiting for approval/);
+      await bot.idle();
+
+      const again = cardsMatching(bot, 'megan', /Alex Wilber updated their request/);
+      assert.equal(again.length, 1, 'the manager is notified again, once');
+      assert.ok(cardText(again[0]).includes(newCase), 'the manager sees the changed business case');
+      assert.deepEqual(decisionVerbs(again[0]), ['accessRequest.approve', 'accessRequest.reject', 'accessRequest.requestInfo']);
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Waiting for approval/);
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), [REF]);
+    });
+  });
+
+  describe('withdraw', () => {
+    it('tells the approver when the requester withdraws, and refuses a later approval saying it was withdrawn', async () => {
+      await submitRequest(bot, 'alex');
+      const mine = await bot.click('alex', 'case.show', { reference: REF });
+      assert.ok(buttonVerbs(mine.card).includes('accessRequest.withdraw'), 'the requester can withdraw a pending request');
+
+      const { card } = await bot.click('alex', 'accessRequest.withdraw', { reference: REF });
+      assert.match(cardText(card), /You withdrew this request/);
+      assert.match(cardText(card), /Withdrawn/);
+      await bot.idle();
+      assert.match(cardText(lastNewCardFor(bot, 'megan')), /Alex Wilber withdrew AR-2026-00001: nothing is needed from you/);
+      assert.deepEqual(decisionVerbs(lastNewCardFor(bot, 'megan')), []);
+
+      const late = await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
+      assert.match(cardText(late.card), /withdrawn/i);
+      assert.match(cardText(late.card), /can't decide on it now/);
+      assert.deepEqual(decisionVerbs(late.card), []);
+      await bot.idle();
+      assert.equal(cardsMatching(bot, 'alex', /approved your request/).length, 0);
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Withdrawn/);
+    });
+  });
+
+  describe('posting on the Group\'s behalf', () => {
+    it('needs a Communications Team sign-off after the manager: both Comms members are asked, the first sign-off makes access active', async () => {
+      await submitRequest(bot, 'alex', { kind: 'post' });
+      const approved = await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
+      assert.match(cardText(approved.card), /Waiting for Communications Team sign-off/);
+      assert.ok(!buttonVerbs(approved.card).includes('accessRequest.commsSignOff'), 'the manager does not give the second sign-off');
+      await bot.idle();
+
+      assert.match(cardText(lastNewCardFor(bot, 'alex')), /It now needs Communications Team sign-off/);
+      for (const member of ['adele', 'patti'] as const) {
+        const asked = cardsMatching(bot, member, /needs your sign-off/);
+        assert.equal(asked.length, 1, `${member} gets one sign-off card`);
+        assert.ok(buttonVerbs(asked[0]).includes('accessRequest.commsSignOff'), `${member} can sign off`);
+        assert.ok(buttonVerbs(asked[0]).includes('accessRequest.commsReject'), `${member} can reject`);
+      }
+      assert.deepEqual(cardsMatching(bot, 'stranger', /sign-off/), [], 'people outside the Communications Team are not asked');
+
+      const signed = await bot.click('adele', 'accessRequest.commsSignOff', { reference: REF, comment: '' });
+      assert.match(cardText(signed.card), /You signed off this request: access is now active/);
+      assert.match(cardText(signed.card), /Active/);
+      await bot.idle();
+      const told = cardsMatching(bot, 'alex', /signed off your request/);
+      assert.equal(told.length, 1);
+      assert.match(cardText(told[0]), /Adele Vance \(Communications Team\) signed off your request: access is active/);
+      assert.match(cardText(bot.lastCardFor('patti')), /Active/, 'patti\'s sign-off card now shows the request is active');
+      assert.ok(!buttonVerbs(bot.lastCardFor('patti')).includes('accessRequest.commsSignOff'), 'and no longer offers a sign-off');
+
+      const late = await bot.click('patti', 'accessRequest.commsSignOff', { reference: REF, comment: '' });
+      assert.match(cardText(late.card), /already signed off by Adele Vance/);
+      assert.ok(!buttonVerbs(late.card).includes('accessRequest.commsSignOff'));
+      await bot.idle();
+      assert.equal(cardsMatching(bot, 'alex', /signed off your request/).length, 1, 'the requester is told once');
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Active/);
+    });
+  });
+
+  describe('revoke', () => {
+    async function activeViewRequest(): Promise<void> {
+      await submitRequest(bot, 'alex');
+      await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
+      await bot.idle();
+    }
+
+    it('lets the manager revoke active access only with a reason, and tells the requester', async () => {
+      await activeViewRequest();
+      const shown = await bot.click('megan', 'case.show', { reference: REF });
+      assert.ok(buttonVerbs(shown.card).includes('accessRequest.revoke'), 'the manager sees "Revoke access"');
+
+      const noReason = await bot.click('megan', 'accessRequest.revoke', { reference: REF, comment: '' });
+      assert.match(errorNextTo(noReason.card, 'comment') ?? '', /Please give the reason for revoking access/);
+      await bot.idle();
+      assert.equal(cardsMatching(bot, 'alex', /revoked/).length, 0);
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Active/);
+
+      const revoked = await bot.click('megan', 'accessRequest.revoke', { reference: REF, comment: 'Breach of the policy: a confidential post.' });
+      assert.match(cardText(revoked.card), /You revoked this access/);
+      assert.match(cardText(revoked.card), /Revoked/);
+      await bot.idle();
+      const told = cardsMatching(bot, 'alex', /revoked your access/);
+      assert.equal(told.length, 1);
+      assert.match(cardText(told[0]), /Megan Bowen revoked your access/);
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Revoked/);
+    });
+
+    it('lets a Communications Team member revoke active access, telling the requester and the manager', async () => {
+      await activeViewRequest();
+      const shown = await ask(bot, 'adele', `show ${REF}`);
+      assert.ok(buttonVerbs(shown).includes('accessRequest.revoke'), 'Comms sees "Revoke access"');
+
+      const revoked = await bot.click('adele', 'accessRequest.revoke', { reference: REF, comment: 'Posted confidential information about a tenant.' });
+      assert.match(cardText(revoked.card), /You revoked this access/);
+      await bot.idle();
+      assert.match(cardText(lastNewCardFor(bot, 'alex')), /Adele Vance \(Communications Team\) revoked your access/);
+      assert.match(cardText(lastNewCardFor(bot, 'megan')), /Adele Vance \(Communications Team\) revoked AR-2026-00001/);
+      assert.match(cardText(await ask(bot, 'alex', 'AR-2026-00001')), /Revoked/);
+    });
+  });
+
+  describe('lists and show', () => {
+    it('lists each person\'s own requests under "my requests" and what waits for them under "approvals"', async () => {
+      await submitRequest(bot, 'alex'); // AR-1: alex -> megan, waiting
+      await submitRequest(bot, 'megan', { approver: 'aad-isaiah' }); // AR-2: megan -> isaiah, waiting
+      await submitRequest(bot, 'alex', { kind: 'post' }); // AR-3: alex -> megan, then approved: waits for Comms
+      await bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00003', comment: '' });
+      await bot.idle();
+
+      const alexMine = await ask(bot, 'alex', 'my requests');
+      assert.deepEqual(referencesOn(alexMine), ['AR-2026-00001', 'AR-2026-00003']);
+      assert.match(cardText(alexMine), /Waiting for approval/);
+      assert.match(cardText(alexMine), /Waiting for Communications Team sign-off/);
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'my requests')), ['AR-2026-00002']);
+
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), ['AR-2026-00001'], 'decided requests and her own are not listed');
+      assert.deepEqual(referencesOn(await ask(bot, 'isaiah', 'approvals')), ['AR-2026-00002']);
+      assert.deepEqual(referencesOn(await ask(bot, 'adele', 'approvals')), ['AR-2026-00003'], 'Comms sees what waits for sign-off');
+      assert.deepEqual(referencesOn(await ask(bot, 'alex', 'approvals')), []);
+      assert.match(cardText(await ask(bot, 'stranger', 'approvals')), /Nothing is waiting for you/);
+      assert.match(cardText(await ask(bot, 'stranger', 'my requests')), /You have not asked for access yet/);
+    });
+
+    it('opens a case by its reference for the people with a part in it', async () => {
+      await submitRequest(bot, 'alex');
+
+      const forRequester = await ask(bot, 'alex', `show ${REF}`);
+      assert.match(cardText(forRequester), /AR-2026-00001/);
+      assert.match(cardText(forRequester), /Waiting for approval/);
+      assert.ok(cardText(forRequester).includes(BUSINESS_CASE));
+      assert.deepEqual(decisionVerbs(forRequester), [], 'the requester cannot decide');
+      assert.ok(buttonVerbs(forRequester).includes('accessRequest.withdraw'));
+
+      const forApprover = await ask(bot, 'megan', 'ar-2026-00001');
+      assert.match(cardText(forApprover), /Megan Bowen to decide/);
+      assert.deepEqual(decisionVerbs(forApprover), ['accessRequest.approve', 'accessRequest.reject', 'accessRequest.requestInfo']);
+
+      const forComms = await ask(bot, 'patti', `open ${REF}`);
+      assert.match(cardText(forComms), /AR-2026-00001/);
+      assert.deepEqual(decisionVerbs(forComms), []);
+    });
+  });
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { BotHarness, CardJson, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
+
+/** Shared helpers for the bot conversation tests: what a person would see in their chat with the bot. */
+
+/** Wednesday 25 November 2026, 10:00 in London: a working day. */
+export const NOW = new Date('2026-11-25T10:00:00Z');
+
+export const BUSINESS_CASE = 'I answer tenants who message the housing team on Facebook and LinkedIn.';
+
+/** The inputs of a correctly filled in request form, as Teams sends them back on "Send to approver". */
+export function validForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formId: randomUUID(), reference: '', sites: 'facebook,linkedin', otherSite: '', kind: 'view',
+    businessCase: BUSINESS_CASE,
+    startDate: '2026-11-25', endDate: '2027-05-25', approver: PEOPLE.megan.id, ackPolicy: 'true', ackMonitoring: 'true',
+    ...overrides,
+  };
+}
+
+/** Submits a request form for `person` and waits until the notifications it caused are sent. */
+export async function submitRequest(bot: BotHarness, person: PersonKey, overrides: Record<string, unknown> = {}): Promise<CardJson> {
+  const { card } = await bot.click(person, 'accessRequest.submit', validForm(overrides));
+  await bot.idle();
+  return card;
+}
+
+/** Cards the bot sent as NEW messages into this person's 1:1 chat (not in-place updates), oldest first. */
+export function newCardsFor(bot: BotHarness, person: PersonKey): CardJson[] {
+  return newCardsIn(bot, bot.personalConversation(person));
+}
+
+export function newCardsIn(bot: BotHarness, conversationId: string): CardJson[] {
+  return bot.connector.calls
+    .filter((call) => call.conversationId === conversationId && call.method === 'POST' && call.body.attachments)
+    .map((call) => (call.body.attachments as { content: CardJson }[])[0]!.content);
+}
+
+/** New cards in this person's chat whose text matches `pattern`. */
+export function cardsMatching(bot: BotHarness, person: PersonKey, pattern: RegExp): CardJson[] {
+  return newCardsFor(bot, person).filter((card) => pattern.test(cardText(card)));
+}
+
+/** The newest card sent as a reply to a typed command (or a notification) in this person's chat. */
+export function lastNewCardFor(bot: BotHarness, person: PersonKey): CardJson {
+  const card = newCardsFor(bot, person).at(-1);
+  assert.ok(card, `${person} got no card`);
+  return card;
+}
+
+/** Types a command and returns the card the bot answered with. */
+export async function ask(bot: BotHarness, person: PersonKey, text: string): Promise<CardJson> {
+  const before = newCardsFor(bot, person).length;
+  const answer = await bot.say(person, text);
+  assert.equal(answer.status, 200, `"${text}" answered ${answer.status}`);
+  const cards = newCardsFor(bot, person);
+  assert.equal(cards.length, before + 1, `"${text}" should be answered with one card`);
+  return cards.at(-1)!;
+}
+
+/** Titles and values of every FactSet fact on a card (the welcome card lists commands this way). */
+export function factTexts(card: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+      for (const fact of element.facts as { title?: string; value?: string }[]) texts.push(`${fact.title ?? ''}: ${fact.value ?? ''}`);
+    }
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  return texts;
+}
+
+/**
+ * The error shown next to an input: the red (Attention) text block right after the input with this id,
+ * in the same list of elements; undefined when there is none.
+ */
+export function errorNextTo(card: unknown, inputId: string): string | undefined {
+  let found: string | undefined;
+  const walk = (node: unknown): void => {
+    if (found !== undefined) return;
+    if (Array.isArray(node)) {
+      const index = node.findIndex((item) => typeof item === 'object' && item !== null
+        && String((item as { type?: unknown }).type).startsWith('Input.') && (item as { id?: unknown }).id === inputId);
+      const next = index >= 0 ? node[index + 1] as { type?: string; color?: string; text?: string } | undefined : undefined;
+      if (index >= 0) {
+        found = next?.type === 'TextBlock' && next.color === 'Attention' && typeof next.text === 'string' ? next.text : '';
+        return;
+      }
+      node.forEach(walk);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return found || undefined;
+}
+
+/** The current value an input on a card is filled in with. */
+export function inputValue(card: unknown, inputId: string): unknown {
+  let value: unknown;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (String(element.type).startsWith('Input.') && element.id === inputId) value = element.value;
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  return value;
+}
+
+/** Whether a card has an input with this id (e.g. the comment box next to the decision buttons). */
+export function hasInput(card: unknown, inputId: string): boolean {
+  return JSON.stringify(card).includes(`"id":"${inputId}"`);
+}
+
+/**
+ * What Teams sends back when the form's main (positive) button is pressed: every input's current value,
+ * with `changes` typed over them, merged with the button's data. Returns the verb too.
+ */
+export function formSubmission(card: unknown, changes: Record<string, unknown> = {}): { verb: string; data: Record<string, unknown> } {
+  const inputs: Record<string, unknown> = {};
+  let submit: { verb: string; data: Record<string, unknown> } | undefined;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (String(element.type).startsWith('Input.') && typeof element.id === 'string') inputs[element.id] = element.value ?? '';
+    if (element.type === 'Action.Execute' && element.style === 'positive' && typeof element.verb === 'string') {
+      submit = { verb: element.verb, data: (element.data ?? {}) as Record<string, unknown> };
+    }
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  assert.ok(submit, 'the form has a main button');
+  return { verb: submit.verb, data: { ...inputs, ...changes, ...submit.data } };
+}
