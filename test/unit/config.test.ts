@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { ConfigError, readConfig } from '../../src/config';
+
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    readConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  assert.fail('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('defaults to local anonymous mode on loopback with the embedded emulator', () => {
+    const config = readConfig({});
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.port, 3978);
+    assert.equal(config.bot.appId, '');
+    assert.deepEqual(config.tables, { kind: 'embedded', port: 10002, dataDir: '.data/azurite' });
+  });
+
+  it('uses a configured connection string and starts no emulator', () => {
+    const config = readConfig({ AZURE_TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
+    assert.deepEqual(config.tables, { kind: 'connectionString', connectionString: 'UseDevelopmentStorage=true' });
+  });
+
+  it('uses an account URL with a user-assigned managed identity', () => {
+    const config = readConfig({ AZURE_TABLES_ACCOUNT_URL: 'https://desk.table.core.windows.net', AZURE_CLIENT_ID: 'mi-client' });
+    assert.deepEqual(config.tables, { kind: 'accountUrl', accountUrl: 'https://desk.table.core.windows.net', managedIdentityClientId: 'mi-client' });
+  });
+
+  it('names the variable when a value is wrong', () => {
+    assert.equal(refusal({ PORT: 'eighty' }).variable, 'PORT');
+    assert.match(refusal({ PORT: '70000' }).message, /^PORT: "70000" is not a port number/);
+    assert.equal(refusal({ LOG_LEVEL: 'chatty' }).variable, 'LOG_LEVEL');
+    assert.equal(refusal({ CLOSURE_DAYS: '2026-12-24,24/12/2026' }).variable, 'CLOSURE_DAYS');
+    assert.equal(refusal({ AZURE_TABLES_ACCOUNT_URL: 'http://insecure.example' }).variable, 'AZURE_TABLES_ACCOUNT_URL');
+    assert.equal(refusal({ TABLE_PREFIX: 'has-dash' }).variable, 'TABLE_PREFIX');
+  });
+
+  it('refuses both a connection string and an account URL', () => {
+    assert.equal(refusal({ AZURE_TABLES_CONNECTION_STRING: 'x', AZURE_TABLES_ACCOUNT_URL: 'https://a.table.core.windows.net' }).variable, 'AZURE_TABLES_ACCOUNT_URL');
+  });
+
+  it('refuses to listen beyond loopback without authentication', () => {
+    assert.equal(refusal({ HOST: '0.0.0.0' }).variable, 'HOST');
+    assert.equal(readConfig({ HOST: '0.0.0.0', MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TENANT_ID: 'tenant' }).host, '0.0.0.0');
+  });
+
+  it('needs the tenant of a single-tenant bot', () => {
+    assert.equal(refusal({ MICROSOFT_APP_ID: 'app' }).variable, 'MICROSOFT_APP_TENANT_ID');
+  });
+
+  it('reads lists of tenants and closure days', () => {
+    const config = readConfig({ ALLOWED_TENANT_IDS: ' t1, t2 ,', CLOSURE_DAYS: '2026-12-24' });
+    assert.deepEqual(config.allowedTenantIds, ['t1', 't2']);
+    assert.deepEqual(config.closureDays, ['2026-12-24']);
+  });
+});
