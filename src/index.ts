@@ -34,7 +34,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
   const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
   recovery.unref();
-  void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ err: String(error).slice(0, 200) }, 'outbox recovery failed'));
+  void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
   return {
     url,
     async stop() {

@@ -75,7 +75,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     // must reach the notifier, which tells 403 (not installed, blocked) from 429, instead of being swallowed
     // here and answered with an apology in the chat of the person who could not be reached.
     if (context.activity.type === ActivityTypes.Event && PROACTIVE_EVENTS.includes(String(context.activity.name))) throw error;
-    logger.error({ activityType: context.activity.type, err: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
+    logger.error({ activityType: context.activity.type, failure: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };
   const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables) });

@@ -35,7 +35,7 @@ export function createServer(deps: ServerDeps): restify.Server {
         await deps.app.run(context);
       });
     } catch (error) {
-      deps.logger.error({ err: { message: String((error as Error).message).slice(0, 200) } }, 'adapter failed');
+      deps.logger.error({ failure: { message: String((error as Error).message).slice(0, 200) } }, 'adapter failed');
       if (!res.headersSent) res.send(500, { error: 'internal_error' });
     }
   });

@@ -106,7 +106,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       await work();
     } catch (error) {
       const correlationId = randomUUID().slice(0, 8);
-      log.error({ correlationId, activityType: context.activity.type, err: summarise(error) }, 'turn failed');
+      log.error({ correlationId, activityType: context.activity.type, failure: summarise(error) }, 'turn failed');
       const apology = `${APOLOGY} (Reference ${correlationId}.)`;
       if (context.activity.type === ActivityTypes.Invoke) {
         await answerWithCard(context, noticeCard(deps.renderer, { title: 'Something went wrong', message: apology, style: 'attention' }));
@@ -134,7 +134,7 @@ function plainData(raw: unknown): Record<string, unknown> {
   return data;
 }
 
-function summarise(error: unknown): { name: string; message: string; statusCode?: number } {
+function summarise(error: unknown): { kind: string; message: string; statusCode?: number } {
   const { name, message, statusCode } = error as { name?: string; message?: string; statusCode?: number };
-  return { name: name ?? 'Error', message: String(message ?? error).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
+  return { kind: name ?? 'Error', message: String(message ?? error).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
 }

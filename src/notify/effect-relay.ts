@@ -52,7 +52,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
         await carryOut(reference, stored.snapshot, presenter, row.effect);
         await cases.completeEffect(reference, row.rowKey);
       } catch (error) {
-        logger.error({ reference, effect: row.effect.kind, attempts: row.attempts + 1, err: errorSummary(error) }, 'effect failed; will retry');
+        logger.error({ reference, effect: row.effect.kind, attempts: row.attempts + 1, failure: errorSummary(error) }, 'effect failed; will retry');
         await cases.recordFailedAttempt(reference, row, errorSummary(error).message).catch(() => undefined);
       }
     }
@@ -110,7 +110,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     dispatch(reference: string, pending: readonly PendingEffect[]): void {
       if (pending.length === 0) return;
       const work = drain(reference, pending).catch((error: unknown) => {
-        logger.error({ reference, err: errorSummary(error) }, 'effects not carried out; they stay in the outbox');
+        logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox');
       });
       running.add(work);
       void work.finally(() => running.delete(work));
@@ -131,7 +131,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
 
 export type EffectRelay = ReturnType<typeof createEffectRelay>;
 
-function errorSummary(error: unknown): { name: string; message: string; statusCode?: number } {
+function errorSummary(error: unknown): { kind: string; message: string; statusCode?: number } {
   const { name, message, statusCode } = error as { name?: string; message?: string; statusCode?: number };
-  return { name: name ?? 'Error', message: (message ?? String(error)).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
+  return { kind: name ?? 'Error', message: (message ?? String(error)).slice(0, 200), ...(statusCode ? { statusCode } : {}) };
 }

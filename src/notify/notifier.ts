@@ -6,7 +6,7 @@ import type { ConversationStore } from './conversation-store';
 
 /**
  * What became of one proactive message. DESIGN.md: 403 codes are final until the person interacts again;
- * 429 and 5xx are retried, then recorded as failed.
+ * 429 and 5xx are retried by the connector client, then recorded as failed and retried from the outbox.
  */
 export type Delivery =
   | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
@@ -24,8 +24,6 @@ export interface NotifierOptions {
   readonly botAppId: string;
   readonly conversations: ConversationStore;
   readonly logger: Logger;
-  readonly maxAttempts?: number;
-  readonly sleep?: (millis: number) => Promise<void>;
 }
 
 type Undelivered = Exclude<Delivery, { status: 'sent' }>;
@@ -38,21 +36,15 @@ const FINAL_CODES: ReadonlyArray<[string, Undelivered['status']]> = [
 
 export function createNotifier(options: NotifierOptions): Notifier {
   const { adapter, botAppId, conversations, logger } = options;
-  const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
-  const maxAttempts = options.maxAttempts ?? 3;
 
-  async function withRetries(what: string, send: () => Promise<string | undefined>): Promise<{ activityId?: string } | Delivery> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return { activityId: await send() };
-      } catch (error) {
-        const failure = classify(error);
-        if (failure.retryAfterMillis === undefined || attempt >= maxAttempts) {
-          logger.warn({ what, status: failure.delivery.status, httpStatus: failure.httpStatus }, 'proactive message not delivered');
-          return failure.delivery;
-        }
-        await sleep(failure.retryAfterMillis * attempt);
-      }
+  /** One attempt: the connector client already retries 429 and 5xx (honouring Retry-After); what still fails stays in the outbox. */
+  async function attempt(what: string, send: () => Promise<string | undefined>): Promise<{ activityId?: string } | Undelivered> {
+    try {
+      return { activityId: await send() };
+    } catch (error) {
+      const failure = classify(error);
+      logger.warn({ what, status: failure.delivery.status, httpStatus: failure.httpStatus }, 'proactive message not delivered');
+      return failure.delivery;
     }
   }
 
@@ -86,7 +78,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
       if (!reference?.conversation?.id) return { status: 'not_installed', detail: 'no conversation with this person' };
       const conversationId = reference.conversation.id;
-      const result = await withRetries('send', async () => {
+      const result = await attempt('send', async () => {
         let id: string | undefined;
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
           id = (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
@@ -102,7 +94,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!reference || reference.conversation?.id !== copy.conversationId) {
         return { status: 'gone', detail: 'the conversation of this copy is no longer known' };
       }
-      const result = await withRetries('update', async () => {
+      const result = await attempt('update', async () => {
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
           await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: copy.activityId });
         });
@@ -117,8 +109,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
 interface Failure {
   readonly delivery: Undelivered;
   readonly httpStatus?: number;
-  /** Set when trying again may help (429, 5xx, network). */
-  readonly retryAfterMillis?: number;
 }
 
 function classify(error: unknown): Failure {
@@ -128,18 +118,7 @@ function classify(error: unknown): Failure {
   if (final) return { delivery: { status: final[1], detail: final[0] }, httpStatus };
   if (httpStatus === 403) return { delivery: { status: 'not_installed', detail: 'forbidden' }, httpStatus };
   if (httpStatus === 404) return { delivery: { status: 'gone', detail: 'not found' }, httpStatus };
-  const retryable = httpStatus === undefined || httpStatus === 412 || httpStatus === 429 || httpStatus >= 500;
-  return {
-    delivery: { status: 'failed', detail: httpStatus ? `HTTP ${httpStatus}` : 'network error' },
-    httpStatus,
-    ...(retryable ? { retryAfterMillis: retryAfter(error) } : {}),
-  };
-}
-
-function retryAfter(error: unknown): number {
-  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
-  const value = Number(headers?.get?.('retry-after'));
-  return Number.isFinite(value) && value > 0 ? Math.min(value, 30) * 1000 : 250 + Math.random() * 500;
+  return { delivery: { status: 'failed', detail: httpStatus ? `HTTP ${httpStatus}` : 'network error' }, httpStatus };
 }
 
 function describe(error: unknown): string {

@@ -61,7 +61,6 @@ export class BotHarness {
       closureDays: [],
       logger: createLogger('debug', sink),
       now: this.options.now ?? (() => new Date()),
-      sleep: async () => undefined,
     });
     await this.runtime.directory.replaceAll(this.options.people ?? Object.values(PEOPLE));
     await new Promise<void>((resolve) => this.runtime.server.listen(0, '127.0.0.1', resolve));

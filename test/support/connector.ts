@@ -8,6 +8,8 @@ export interface ConnectorCall {
   readonly conversationId: string;
   readonly activityId?: string;
   readonly body: Record<string, unknown>;
+  /** The HTTP status the stand-in answered: a faulted call delivered nothing. */
+  readonly status: number;
 }
 
 export type ConnectorFault = { status: number; code?: string; retryAfterSeconds?: number };
@@ -38,16 +40,21 @@ export class ConnectorStandIn {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
-  /** Cards sent or updated into a conversation, newest last. */
+  /** Calls that were answered with success (a faulted call delivered nothing). */
+  get delivered(): ConnectorCall[] {
+    return this.calls.filter((call) => call.status < 300);
+  }
+
+  /** Cards delivered (sent or updated) into a conversation, newest last. */
   cardsIn(conversationId: string): Record<string, unknown>[] {
-    return this.calls
+    return this.delivered
       .filter((call) => call.conversationId === conversationId && call.body.attachments)
       .map((call) => (call.body.attachments as { content: Record<string, unknown> }[])[0]!.content);
   }
 
   /** Text of every message sent into a conversation. */
   textsIn(conversationId: string): string[] {
-    return this.calls.filter((call) => call.conversationId === conversationId && typeof call.body.text === 'string').map((call) => call.body.text as string);
+    return this.delivered.filter((call) => call.conversationId === conversationId && typeof call.body.text === 'string').map((call) => call.body.text as string);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -59,7 +66,7 @@ export class ConnectorStandIn {
     if (!match) return this.answer(res, 404, { error: { code: 'NotFound', message: path } });
     const conversationId = match[1] ?? `created-${(body.members as { id: string }[] | undefined)?.[0]?.id ?? 'unknown'}`;
     const fault = this.takeFault(conversationId);
-    this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body });
+    this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body, status: fault?.status ?? 200 });
     if (fault) {
       const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
       return this.answer(res, fault.status, { error: { code: fault.code ?? 'Failure', message: 'stand-in fault' } }, headers);

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { BotHarness, cardText, PEOPLE } from '../support/bot-harness';
+
+const NOW = new Date('2026-11-25T10:00:00Z');
+
+describe('effects after a transition (outbox)', () => {
+  let bot: BotHarness;
+  beforeEach(async () => {
+    bot = await new BotHarness({ now: () => NOW }).start();
+    await bot.install('alex');
+    await bot.install('megan');
+  });
+  afterEach(async () => bot.stop());
+
+  async function submit() {
+    return bot.click('alex', 'accessRequest.submit', {
+      formId: randomUUID(), sites: 'facebook', kind: 'view', businessCase: 'I answer tenants on the housing Facebook page.',
+      startDate: '2026-11-25', endDate: '2027-05-25', approver: PEOPLE.megan.id, ackPolicy: 'true', ackMonitoring: 'true',
+    });
+  }
+
+  it('keeps a notification the connector could not take, and delivers it once the connector is back', async () => {
+    const megansChat = bot.personalConversation('megan');
+    const cardsBefore = bot.connector.cardsIn(megansChat).length;
+    // The connector client itself retries a 503 three times (honouring Retry-After), so four faults make the send fail.
+    bot.connector.faults.set(megansChat, Array.from({ length: 4 }, () => ({ status: 503, retryAfterSeconds: 0 })));
+    await submit();
+    await bot.idle();
+    assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore, 'nothing reached the manager while the connector was down');
+    const pending = await bot.runtime.relay.recoverAll();
+    assert.equal(pending, 1, 'one case still had effects to carry out');
+    assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request exactly once');
+    assert.match(cardText(bot.lastCardFor('megan')), /Alex Wilber asks for view access to Facebook/);
+    assert.equal(await bot.runtime.relay.recoverAll(), 0, 'nothing is left to retry');
+  });
+
+  it('writes the approver reminder and escalation timers for the scheduler', async () => {
+    await submit();
+    await bot.idle();
+    const timers: string[] = [];
+    for await (const row of bot.tables.timers.listEntities<{ timer: string; dueAt: string }>()) timers.push(`${row.timer} ${row.dueAt}`);
+    assert.deepEqual(timers.sort(), [
+      'accessRequest.escalate 2026-12-03T10:00:00.000Z',
+      'accessRequest.remindApprover 2026-11-27T10:00:00.000Z',
+    ]);
+  });
+
+  it('writes the expiry reminder and expiry timers when access becomes active', async () => {
+    await submit();
+    await bot.idle();
+    await bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00001' });
+    await bot.idle();
+    const timers: string[] = [];
+    for await (const row of bot.tables.timers.listEntities<{ timer: string }>()) timers.push(row.timer);
+    assert.ok(timers.includes('accessRequest.remindExpiry') && timers.includes('accessRequest.expire'));
+  });
+});
