@@ -48,11 +48,10 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     await replyWithCard(context, welcomeCard(deps.renderer, undefined));
   }));
 
+  // Teams sends both installationUpdate and conversationUpdate on install: only the first says hello.
   app.conversationUpdate('membersAdded', async (context) => guarded(context, async () => {
     const botId = context.activity.recipient?.id;
-    if (!context.activity.membersAdded?.some((member) => member.id === botId)) return;
-    await rememberConversation(context);
-    await replyWithCard(context, welcomeCard(deps.renderer, undefined));
+    if (context.activity.membersAdded?.some((member) => member.id === botId)) await rememberConversation(context);
   }));
 
   app.adaptiveCards.actionExecute<Record<string, unknown>>(/.*/, async (context) => {

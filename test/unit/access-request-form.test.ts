@@ -156,6 +156,11 @@ describe('access request form', () => {
       for (const approver of [undefined, '', '   ', 42]) onlyError({ approver }, 'approver', 'Choose your line manager as the approver.');
     });
 
+    it('takes the person found with the Teams people picker over the directory list', () => {
+      assert.equal(accepted({ ...complete, approverSearch: 'aad-picked' }).approverId, 'aad-picked');
+      assert.equal(accepted({ ...complete, approverSearch: '' }).approverId, complete.approver);
+    });
+
     it('requires the policy to be acknowledged', () => {
       for (const ackPolicy of [undefined, false, 'false', '']) {
         onlyError({ ackPolicy }, 'ackPolicy', 'You must confirm you have read and will follow the Social Media Policy.');

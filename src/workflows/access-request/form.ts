@@ -23,6 +23,8 @@ export interface AccessRequestFormInput {
   readonly startDate?: unknown;
   readonly endDate?: unknown;
   readonly approver?: unknown;
+  /** Teams' people picker, shown beside the directory list; where it is used, it wins. */
+  readonly approverSearch?: unknown;
   readonly ackPolicy?: unknown;
   readonly ackMonitoring?: unknown;
 }
@@ -55,7 +57,7 @@ export function validateAccessRequestForm(input: AccessRequestFormInput, today: 
   const caseError = businessCaseError(businessCase);
   if (caseError) errors.businessCase = caseError;
   const period = parsePeriod(input.startDate, input.endDate, today, errors);
-  const approverId = typeof input.approver === 'string' ? input.approver.trim() : '';
+  const approverId = [input.approverSearch, input.approver].map((value) => (typeof value === 'string' ? value.trim() : '')).find(Boolean) ?? '';
   if (!approverId) errors.approver = 'Choose your line manager as the approver.';
   if (!isTrue(input.ackPolicy)) errors.ackPolicy = 'You must confirm you have read and will follow the Social Media Policy.';
   if (!isTrue(input.ackMonitoring)) errors.ackMonitoring = 'You must acknowledge that your use may be monitored.';
