@@ -76,26 +76,28 @@ export function factTexts(card: unknown): string[] {
 }
 
 /**
- * The error shown next to an input: the red (Attention) text block right after the input with this id,
- * in the same list of elements; undefined when there is none.
+ * The error shown next to an input: the red (Attention) text block that follows the input with this id in
+ * the same list of elements, before any other input (a companion input such as `approverSearch` for
+ * `approver` belongs to the same field); undefined when there is none.
  */
 export function errorNextTo(card: unknown, inputId: string): string | undefined {
+  type Element = { type?: unknown; id?: unknown; color?: unknown; text?: unknown };
+  const isInput = (item: Element) => String(item.type).startsWith('Input.');
   let found: string | undefined;
   const walk = (node: unknown): void => {
-    if (found !== undefined) return;
-    if (Array.isArray(node)) {
-      const index = node.findIndex((item) => typeof item === 'object' && item !== null
-        && String((item as { type?: unknown }).type).startsWith('Input.') && (item as { id?: unknown }).id === inputId);
-      const next = index >= 0 ? node[index + 1] as { type?: string; color?: string; text?: string } | undefined : undefined;
-      if (index >= 0) {
-        found = next?.type === 'TextBlock' && next.color === 'Attention' && typeof next.text === 'string' ? next.text : '';
-        return;
+    if (found !== undefined || typeof node !== 'object' || node === null) return;
+    if (!Array.isArray(node)) return Object.values(node).forEach(walk);
+    const items = node.map((item) => (typeof item === 'object' && item !== null ? item as Element : {}));
+    const index = items.findIndex((item) => isInput(item) && item.id === inputId);
+    if (index < 0) return node.forEach(walk);
+    found = '';
+    for (const item of items.slice(index + 1)) {
+      if (isInput(item) && !String(item.id).startsWith(inputId)) break;
+      if (item.type === 'TextBlock' && item.color === 'Attention' && typeof item.text === 'string') {
+        found = item.text;
+        break;
       }
-      node.forEach(walk);
-      return;
     }
-    if (typeof node !== 'object' || node === null) return;
-    Object.values(node).forEach(walk);
   };
   walk(card);
   return found || undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { BotHarness, CardJson, cardText, PersonKey } from '../support/bot-harness';
-import { cardsMatching, formSubmission, newCardsIn, NOW, submitRequest, validForm } from './conversation-helpers';
+import { BotHarness, CardJson, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
+import { ask, cardsMatching, formSubmission, newCardsIn, NOW, submitRequest, validForm } from './conversation-helpers';
 
 const REF = 'AR-2026-00001';
 const UNREACHABLE = /I couldn't reach Megan Bowen in Teams/;
@@ -58,23 +58,63 @@ describe('proactive notifications over HTTP', () => {
   });
 
   describe('when Teams is busy', () => {
+    /** Cards with the request that reached the manager: attempts at her chat minus the faults it answered. */
+    function deliveredToMegan(injected: number): number {
+      const attempts = cardsMatching(bot, 'megan', /Alex Wilber asks for/).length;
+      const refused = injected - (bot.connector.faults.get(bot.personalConversation('megan'))?.length ?? 0);
+      assert.ok(refused >= 1, 'the faults were met');
+      return attempts - refused;
+    }
+
     it('delivers the approver\'s card exactly once after a 429 with Retry-After', async () => {
       await bot.install('alex');
       await bot.install('megan');
-      const conversation = bot.personalConversation('megan');
-      // The first 429 is honoured by the HTTP client (it waits Retry-After), the second by the notifier.
-      bot.connector.faults.set(conversation, [{ status: 429, retryAfterSeconds: 1 }, { status: 429, retryAfterSeconds: 1 }]);
+      bot.connector.faults.set(bot.personalConversation('megan'), [{ status: 429, retryAfterSeconds: 1 }]);
 
       await submitRequest(bot, 'alex');
-      const attempts = cardsMatching(bot, 'megan', /Alex Wilber asks for/).length;
-      const refused = 2 - (bot.connector.faults.get(conversation)?.length ?? 0);
-      assert.equal(refused, 2, 'both 429s were met');
-      assert.equal(attempts - refused, 1, 'delivered exactly once');
+      assert.equal(deliveredToMegan(1), 1, 'delivered exactly once');
       assert.deepEqual(textsFor('megan'), [], 'no apology was sent in its place');
       assert.equal(cardsMatching(bot, 'alex', UNREACHABLE).length, 0, 'a busy service is not "unreachable"');
 
       const approved = await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
       assert.match(cardText(approved.card), /You approved this request/);
+    });
+
+    it('keeps the approver\'s card through a longer throttle and delivers it exactly once when the outbox is retried', async () => {
+      await bot.install('alex');
+      await bot.install('megan');
+      // Retry-After 0 is not waited for by the HTTP client: these outlast the retries made during the turn.
+      const throttled = [1, 2, 3, 4, 5, 6].map(() => ({ status: 429, retryAfterSeconds: 0 }));
+      bot.connector.faults.set(bot.personalConversation('megan'), [...throttled]);
+
+      await submitRequest(bot, 'alex');
+      assert.deepEqual(textsFor('megan'), [], 'no apology is sent in place of the card');
+      assert.equal(cardsMatching(bot, 'alex', UNREACHABLE).length, 0, 'a busy service is not "unreachable"');
+
+      const refused = throttled.length - (bot.connector.faults.get(bot.personalConversation('megan'))?.length ?? 0);
+      bot.connector.faults.delete(bot.personalConversation('megan')); // the throttle ends
+      await bot.runtime.relay.recoverAll(); // what start-up does with whatever is left in the outboxes
+      await bot.idle();
+
+      const attempts = cardsMatching(bot, 'megan', /Alex Wilber asks for/).length;
+      assert.equal(attempts - refused, 1, 'delivered exactly once');
+      assert.deepEqual(textsFor('megan'), []);
+      const approved = await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
+      assert.match(cardText(approved.card), /You approved this request/);
+    });
+  });
+
+  describe('when one member of a team cannot be reached for a while', () => {
+    it.skip('does not send the other members a second sign-off card when the team notification is retried (PENDING: a notify effect to a team is retried as a whole, so members already reached get it again; needs a per-recipient delivery record)', async () => {
+      for (const person of ['alex', 'megan', 'adele', 'patti'] as const) await bot.install(person);
+      await submitRequest(bot, 'alex', { kind: 'post' });
+      bot.connector.faults.set(bot.personalConversation('patti'), [1, 2, 3, 4, 5, 6].map(() => ({ status: 429, retryAfterSeconds: 0 })));
+      await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
+      await bot.idle();
+      bot.connector.faults.delete(bot.personalConversation('patti'));
+      await bot.runtime.relay.recoverAll();
+      await bot.idle();
+      assert.equal(cardsMatching(bot, 'adele', /needs your sign-off/).length, 1, 'adele is asked once');
     });
   });
 
@@ -118,6 +158,22 @@ describe('proactive notifications over HTTP', () => {
       const sizes = cards.map((card) => Buffer.byteLength(JSON.stringify(card), 'utf8'));
       const largest = Math.max(...sizes);
       assert.ok(largest < MAX_CARD_BYTES, `the largest card is ${largest} bytes`);
+    });
+
+    it('keeps the request form under 28 KB with a large staff directory and the longest inputs shown back', async () => {
+      await bot.stop();
+      const staff = Array.from({ length: 400 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Gwenllian Llewelyn-Pryce-Ó Súilleabháin ${i}`, roles: [] as never[] }));
+      bot = await new BotHarness({ now: () => NOW, people: [...Object.values(PEOPLE), ...staff] }).start();
+      await bot.install('alex');
+      const form = await ask(bot, 'alex', 'request access');
+      const refused = await bot.click('alex', 'accessRequest.submit', validForm({
+        businessCase: '€ŵ"'.repeat(700).slice(0, 2000), sites: 'other', otherSite: 'ŵ'.repeat(60), startDate: '2020-01-01',
+      }));
+      assert.match(cardText(refused.card), /Please check the highlighted fields/);
+      for (const card of [form, refused.card]) {
+        const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
+        assert.ok(bytes < MAX_CARD_BYTES, `the form is ${bytes} bytes`);
+      }
     });
   });
 });

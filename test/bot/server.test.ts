@@ -133,9 +133,8 @@ describe('the bot\'s HTTP surface', () => {
       const businessCase = 'Zanzibar-quokka: I reply to tenants on the Facebook page about repairs.';
       const comment = 'Marmalade-pelican: which pages exactly?';
       for (const person of ['alex', 'megan', 'adele', 'patti'] as const) await bot.install(person);
-      // Faults make the bot log: a person it cannot reach, a send that keeps failing, an unknown button.
+      // Faults make the bot log: a person it cannot reach, an unknown button.
       bot.connector.faults.set(bot.personalConversation('patti'), [{ status: 403, code: 'BotNotInConversationRoster' }]);
-      bot.connector.faults.set(bot.personalConversation('adele'), [{ status: 503 }, { status: 503 }, { status: 503 }]);
       await bot.click('alex', 'accessRequest.teleport', { reference: REF, note: businessCase });
       await ask(bot, 'alex', 'request access');
       await submitRequest(bot, 'alex', { businessCase, kind: 'post' });
@@ -153,7 +152,7 @@ describe('the bot\'s HTTP surface', () => {
       assert.match(cardText(lastNewCardFor(bot, 'alex')), /Active/, 'the flow ran to the end');
 
       const logs = bot.logLines.join('\n');
-      assert.ok(/notification not delivered/.test(logs) && /effect failed/.test(logs) && /no handler/.test(logs), 'there are logs to check');
+      assert.ok(/notification not delivered/.test(logs) && /no handler/.test(logs), 'there are logs to check');
       for (const secret of ['Zanzibar', 'quokka', 'Marmalade', 'pelican', 'Lemon-aardvark', 'ocelot', 'repairs']) {
         assert.ok(!logs.includes(secret), `the logs contain free text "${secret}"`);
       }

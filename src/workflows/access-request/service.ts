@@ -129,7 +129,9 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async awaiting(actor: Actor): Promise<InboxEntry[]> {
       const own = await deps.inbox.list(actor.id, { awaitingOnly: true });
       const team = hasRole(actor, 'comms') ? await deps.inbox.list(COMMS_TEAM_INBOX, { awaitingOnly: true }) : [];
-      return [...own, ...team].filter((entry) => entry.reference.startsWith('AR-'));
+      // A Comms member never signs off their own request (model.ts): it does not wait for them.
+      const mine = team.length > 0 ? new Set((await this.myRequests(actor)).map((entry) => entry.reference)) : new Set<string>();
+      return [...own, ...team.filter((entry) => !mine.has(entry.reference))].filter((entry) => entry.reference.startsWith('AR-'));
     },
   };
 }
