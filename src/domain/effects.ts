@@ -6,8 +6,11 @@ export interface Participant {
   readonly role: string;
 }
 
-/** Who a notification goes to: a person, or every member of a team (Comms, Incident team). */
-export type Recipient = { readonly person: Person } | { readonly role: TeamRole };
+/**
+ * Who a notification goes to: a person, or every member of a team (Comms, Incident team) except the
+ * people listed, who have a part in the case that rules them out (e.g. a Comms member's own request).
+ */
+export type Recipient = { readonly person: Person } | { readonly role: TeamRole; readonly except?: readonly string[] };
 
 /**
  * What a transition asks to happen after it is stored. Effects are written to the case's outbox in the

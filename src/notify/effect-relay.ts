@@ -1,5 +1,5 @@
 import type { Directory } from '../directory/directory';
-import type { Effect, Recipient } from '../domain/effects';
+import type { Recipient } from '../domain/effects';
 import type { Actor, Person } from '../domain/people';
 import { prefixOf, CasePrefix } from '../domain/references';
 import type { Logger } from '../logger';
@@ -49,7 +49,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
       if (row.attempts >= MAX_ATTEMPTS) continue;
       try {
-        await carryOut(reference, stored.snapshot, presenter, row.effect);
+        await carryOut(reference, stored.snapshot, presenter, row);
         await cases.completeEffect(reference, row.rowKey);
       } catch (error) {
         logger.error({ reference, effect: row.effect.kind, attempts: row.attempts + 1, failure: errorSummary(error) }, 'effect failed; will retry');
@@ -58,8 +58,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
     }
   }
 
-  async function carryOut(reference: string, snapshot: never, presenter: CasePresenter<never>, effect: Effect): Promise<void> {
+  async function carryOut(reference: string, snapshot: never, presenter: CasePresenter<never>, row: PendingEffect): Promise<void> {
     const now = options.now();
+    const { effect } = row;
     switch (effect.kind) {
       case 'refreshCards':
         for (const copy of await cases.cardCopies(reference)) {
@@ -79,8 +80,8 @@ export function createEffectRelay(options: EffectRelayOptions) {
         await options.timers.schedule({ reference, timer: effect.timer, dueAt: effect.dueAt });
         return;
       case 'notify':
-        for (const person of await recipients(effect.to)) await notifyPerson(reference, snapshot, presenter, person, effect.headline, now);
-        return;
+        if ('person' in effect.to) return notifyPerson(reference, snapshot, presenter, effect.to.person, effect.headline, now);
+        return notifyTeam(reference, snapshot, presenter, row, effect.to, effect.headline, now);
     }
   }
 
@@ -96,8 +97,23 @@ export function createEffectRelay(options: EffectRelayOptions) {
     if (tell) await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
   }
 
-  async function recipients(to: Recipient): Promise<Person[]> {
-    return 'person' in to ? [to.person] : options.directory.membersOf(to.role);
+  /** Every member is tried; those reached are marked, so a retry after one failure reaches only the rest. */
+  async function notifyTeam(
+    reference: string, snapshot: never, presenter: CasePresenter<never>, row: PendingEffect,
+    to: Extract<Recipient, { role: string }>, headline: string, now: Date,
+  ): Promise<void> {
+    const reached = await cases.deliveredTo(reference, row.rowKey);
+    const members = (await options.directory.membersOf(to.role)).filter((member) => !to.except?.includes(member.id) && !reached.has(member.id));
+    const failures: unknown[] = [];
+    for (const member of members) {
+      try {
+        await notifyPerson(reference, snapshot, presenter, member, headline, now);
+        await cases.markDelivered(reference, row.rowKey, member.id);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   async function viewer(id: string): Promise<Actor> {

@@ -119,6 +119,22 @@ export function createCaseStore(cases: TableClient) {
       await cases.updateEntity({ partitionKey: reference, rowKey: row.rowKey, attempts: row.attempts + 1, lastProblem: problem }, 'Merge');
     },
 
+    /** Who a team notification already reached, so a retry after a partial failure skips them. */
+    async deliveredTo(reference: string, effectRowKey: string): Promise<Set<string>> {
+      const prefix = `sent-${effectRowKey}-`;
+      const people = new Set<string>();
+      const query = cases.listEntities<{ personId: string }>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`, select: ['personId'] },
+      });
+      for await (const row of query) people.add(row.personId);
+      return people;
+    },
+
+    async markDelivered(reference: string, effectRowKey: string, personId: string): Promise<void> {
+      const key = createHash('sha256').update(personId).digest('hex').slice(0, 24);
+      await cases.upsertEntity({ partitionKey: reference, rowKey: `sent-${effectRowKey}-${key}`, personId }, 'Replace');
+    },
+
     async saveCardCopy(reference: string, copy: CardCopy): Promise<void> {
       const entity = { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, ...copy };
       assertEntityWithinLimits(entity);

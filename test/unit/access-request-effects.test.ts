@@ -55,8 +55,8 @@ function effectsAfter(steps: readonly Step[], details = viewDetails): Effect[] {
   return effectsOf(events, undefined, request);
 }
 
-const notify = (to: Person | 'comms', headline: string): Effect =>
-  ({ kind: 'notify', to: to === 'comms' ? { role: 'comms' } : { person: { id: to.id, name: to.name } }, headline });
+const notify = (to: Person | 'comms', headline: string, except?: string[]): Effect =>
+  ({ kind: 'notify', to: to === 'comms' ? { role: 'comms', ...(except ? { except } : {}) } : { person: { id: to.id, name: to.name } }, headline });
 const timer = (name: string, dueAt: string): Effect => ({ kind: 'timer', timer: name, dueAt: new Date(dueAt).toISOString() });
 
 const approve: Step = [{ type: 'approve' }, malcolm, '2026-11-25T11:00:00Z'];
@@ -112,7 +112,8 @@ describe('access request effects', () => {
     it('tells the requester posting access needs Comms sign-off and asks the Communications Team for it, with no timers yet', () => {
       assert.deepEqual(effectsAfter([approve], postDetails), [
         notify(rhona, 'Malcolm Manager approved your request. It now needs Communications Team sign-off, because it is to post on the Group\'s behalf.'),
-        notify('comms', 'Rhona Requester\'s request to post on the Group\'s behalf was approved by Malcolm Manager and needs your sign-off.'),
+        notify('comms', 'Rhona Requester\'s request to post on the Group\'s behalf was approved by Malcolm Manager and needs your sign-off.',
+          [rhona.id, malcolm.id]),
       ]);
     });
 

@@ -51,7 +51,7 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
       if (request.state === 'awaiting_comms') {
         return [
           notify(requester, `${event.by.name} approved your request. It now needs Communications Team sign-off, because it is to post on the Group's behalf.`),
-          notify({ role: 'comms' }, `${request.requester.name}'s request to post on the Group's behalf was approved by ${event.by.name} and needs your sign-off.`),
+          notify({ role: 'comms', except: [request.requester.id, event.by.id] }, `${request.requester.name}'s request to post on the Group's behalf was approved by ${event.by.name} and needs your sign-off.`),
         ];
       }
       return [notify(requester, `${event.by.name} approved your request: ${activePeriod(request)}.`), ...activeTimers(request, workingTime)];

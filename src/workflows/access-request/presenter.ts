@@ -3,7 +3,7 @@ import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
 import type { CasePresenter } from '../../notify/presenter';
 import { AccessRequest } from './model';
-import { accessRequestCardView, accessRequestSummary, nextStep } from './view';
+import { accessRequestCardView, accessRequestSummary, canSeeAccessRequest, nextStep } from './view';
 
 /** The Communications Team's shared inbox partition: requests awaiting sign-off, and the access register. */
 export const COMMS_TEAM_INBOX = 'team:comms';
@@ -24,6 +24,12 @@ const AWAITING: Readonly<Record<string, AccessRequest['state']>> = {
 export function accessRequestPresenter(renderer: CardRenderer, workingTime: WorkingTime): CasePresenter<AccessRequest> {
   return {
     card(request, viewer, now, headline) {
+      if (!canSeeAccessRequest(request, viewer)) {
+        // A replaced approver's old copy must stop showing the request once it is no longer theirs.
+        return renderer.render('notice', {
+          title: request.reference, message: 'This request has moved to another approver: nothing is needed from you.', style: 'emphasis', hint: '',
+        });
+      }
       return renderer.render('access-request', accessRequestCardView(request, viewer, now, workingTime, headline ? { headline } : {}));
     },
     inboxEntries(request) {

@@ -8,8 +8,8 @@ import { ActionHandler, ActionTurn, Command, noticeCard, replyWithCard, textInpu
 import type { AccessRequestFormInput } from './form';
 import { accessRequestFormView } from './form-view';
 import { AccessRequest, AccessRequestCommand } from './model';
-import { AccessRequestService, canSee } from './service';
-import { accessRequestCardView, CardExtras } from './view';
+import type { AccessRequestService } from './service';
+import { accessRequestCardView, canSeeAccessRequest as canSee, CardExtras } from './view';
 import { caseListCard } from '../../bot/case-list';
 import { STATE_LABELS } from './labels';
 

@@ -14,6 +14,7 @@ import { accessRequestEffects } from './effects';
 import { AccessRequestFormInput, validateAccessRequestForm } from './form';
 import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
 import { accessRequestParticipants, COMMS_TEAM_INBOX } from './presenter';
+import { canSeeAccessRequest } from './view';
 
 export interface AccessRequestServiceDeps {
   readonly cases: CaseStore;
@@ -118,7 +119,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     /** The request if `viewer` has a part in it (requester, approver, Communications Team, admin); else undefined. */
     async loadFor(reference: string, viewer: Actor): Promise<AccessRequest | undefined> {
       const request = await this.load(reference);
-      return request && canSee(request, viewer) ? request : undefined;
+      return request && canSeeAccessRequest(request, viewer) ? request : undefined;
     },
 
     async myRequests(actor: Actor): Promise<InboxEntry[]> {
@@ -138,7 +139,3 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
 
 export type AccessRequestService = ReturnType<typeof createAccessRequestService>;
 
-/** Access requests are seen by their requester and approver, the Communications Team (the register) and admins. */
-export function canSee(request: AccessRequest, viewer: Actor): boolean {
-  return request.requester.id === viewer.id || request.approver.id === viewer.id || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
-}

@@ -1,5 +1,5 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
-import type { Actor } from '../../domain/people';
+import { Actor, hasRole } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
 import { REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
@@ -100,6 +100,11 @@ export function nextStep(request: AccessRequest, workingTime: WorkingTime): stri
     case 'revoked': return 'Closed: access was revoked.';
     case 'expired': return 'Closed: the access period has ended. A new request can be made at any time.';
   }
+}
+
+/** Access requests are seen by their requester and approver, the Communications Team (the register) and admins. */
+export function canSeeAccessRequest(request: AccessRequest, viewer: Actor): boolean {
+  return request.requester.id === viewer.id || request.approver.id === viewer.id || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
 }
 
 /** One line for lists ("my requests", "approvals"). */
