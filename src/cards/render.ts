@@ -3,7 +3,9 @@ import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 
 /** The Adaptive Card templates in `cards/`, one per card, named for what the person sees. */
-export const CARD_TEMPLATES = ['welcome', 'notice', 'access-request-form', 'access-request', 'case-list'] as const;
+export const CARD_TEMPLATES = [
+  'welcome', 'notice', 'access-request-form', 'access-request', 'case-list', 'abuse-report-form', 'abuse-report',
+] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };

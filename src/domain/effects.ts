@@ -27,7 +27,9 @@ export type Effect =
    * Update every copy of the case card already sent, so each shows the current state; except the copy
    * the actor clicked, which the answer to their click has already replaced.
    */
-  | { readonly kind: 'refreshCards'; readonly except?: CardLocation };
+  | { readonly kind: 'refreshCards'; readonly except?: CardLocation }
+  /** Tell an outside register (the Group's AINM system) the case's current state, if one is configured. */
+  | { readonly kind: 'webhook' };
 
 /** Where one message with a card is. */
 export interface CardLocation {

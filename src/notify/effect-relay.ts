@@ -18,10 +18,16 @@ export interface EffectRelayOptions {
   readonly presenters: Partial<Record<CasePrefix, CasePresenter<never>>>;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** The Group's AINM register, if configured: records are POSTed there with their reference as idempotency key. */
+  readonly webhook?: { readonly url: string };
 }
 
-/** After this many failed attempts an effect is left for an operator (it stays in the outbox, logged). */
-const MAX_ATTEMPTS = 8;
+/** Failed effects wait 30 s, then twice as long each time, at most an hour: never dropped. */
+const FIRST_RETRY_MS = 30_000;
+const LONGEST_RETRY_MS = 3_600_000;
+/** From this many failures an effect is logged as needing attention (it is still retried). */
+const ATTENTION_AFTER = 8;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
  * Carries out a transition's effects after the turn has been answered (Teams wants invoke answers in
@@ -42,23 +48,27 @@ export function createEffectRelay(options: EffectRelayOptions) {
   }
 
   async function drainNow(reference: string, given?: readonly PendingEffect[]): Promise<void> {
-    const pending = given ?? (await cases.pendingEffects(reference));
+    const now = options.now();
+    const pending = given ?? (await cases.pendingEffects(reference)).filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
+    if (pending.length === 0) return;
     const stored = await cases.load<never>(reference);
     const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
     if (!stored || !presenter) return;
     for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
-      if (row.attempts >= MAX_ATTEMPTS) continue;
       try {
-        await carryOut(reference, stored.snapshot, presenter, row);
+        await carryOut(reference, stored.snapshot, stored.version, presenter, row);
         await cases.completeEffect(reference, row.rowKey);
       } catch (error) {
-        logger.error({ reference, effect: row.effect.kind, attempts: row.attempts + 1, failure: errorSummary(error) }, 'effect failed; will retry');
-        await cases.recordFailedAttempt(reference, row, errorSummary(error).message).catch(() => undefined);
+        const attempts = row.attempts + 1;
+        const log = attempts >= ATTENTION_AFTER ? logger.error.bind(logger) : logger.warn.bind(logger);
+        log({ reference, effect: row.effect.kind, attempts, failure: errorSummary(error) }, 'effect failed; it stays in the outbox and is retried');
+        const wait = Math.min(FIRST_RETRY_MS * 2 ** row.attempts, LONGEST_RETRY_MS);
+        await cases.recordFailedAttempt(reference, row, errorSummary(error).message, new Date(now.getTime() + wait).toISOString()).catch(() => undefined);
       }
     }
   }
 
-  async function carryOut(reference: string, snapshot: never, presenter: CasePresenter<never>, row: PendingEffect): Promise<void> {
+  async function carryOut(reference: string, snapshot: never, version: number, presenter: CasePresenter<never>, row: PendingEffect): Promise<void> {
     const now = options.now();
     const { effect } = row;
     switch (effect.kind) {
@@ -78,6 +88,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
       }
       case 'timer':
         await options.timers.schedule({ reference, timer: effect.timer, dueAt: effect.dueAt });
+        return;
+      case 'webhook':
+        if (options.webhook && presenter.registerRow) await postToRegister(options.webhook.url, reference, version, presenter.registerRow(snapshot));
         return;
       case 'notify':
         if ('person' in effect.to) return notifyPerson(reference, snapshot, presenter, effect.to.person, effect.headline, now);
@@ -146,6 +159,21 @@ export function createEffectRelay(options: EffectRelayOptions) {
 }
 
 export type EffectRelay = ReturnType<typeof createEffectRelay>;
+
+/**
+ * POSTs a record's register line. The reference is the idempotency key: the receiver keeps one line a
+ * record and, with `version`, ignores anything older than what it has. Any non-2xx answer is a failure.
+ */
+async function postToRegister(url: string, reference: string, version: number, record: object): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': reference },
+    body: JSON.stringify({ reference, version, record }),
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`the register answered HTTP ${response.status}`);
+}
 
 function errorSummary(error: unknown): { kind: string; message: string; statusCode?: number } {
   const { name, message, statusCode } = error as { name?: string; message?: string; statusCode?: number };

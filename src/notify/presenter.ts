@@ -11,4 +11,6 @@ export interface CasePresenter<S = unknown> {
   inboxEntries(snapshot: S, now: Date): Omit<InboxEntry, 'updatedAt'>[];
   /** Someone waiting on `unreachable`, and what to tell them; undefined if nobody needs to know. */
   undeliverable(snapshot: S, unreachable: Person): { to: Person; message: string } | undefined;
+  /** The line sent to an outside register by a `webhook` effect (AINM records). */
+  registerRow?(snapshot: S): object;
 }

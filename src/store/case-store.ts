@@ -27,6 +27,8 @@ export interface PendingEffect {
   readonly rowKey: string;
   readonly effect: Effect;
   readonly attempts: number;
+  /** After a failure: not retried before this instant (ISO), so a receiver that is down is not hammered. */
+  readonly nextAttemptAt?: string;
 }
 
 /** Where a copy of a case card was sent, so a later transition can update it in place. */
@@ -94,10 +96,15 @@ export function createCaseStore(cases: TableClient) {
 
     async pendingEffects(reference: string): Promise<PendingEffect[]> {
       const rows: PendingEffect[] = [];
-      const query = cases.listEntities<{ body: string; attempts: number }>({
+      const query = cases.listEntities<{ body: string; attempts: number; nextAttemptAt?: string }>({
         queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'out-' and RowKey lt 'out.'` },
       });
-      for await (const row of query) rows.push({ rowKey: String(row.rowKey), effect: JSON.parse(row.body) as Effect, attempts: row.attempts ?? 0 });
+      for await (const row of query) {
+        rows.push({
+          rowKey: String(row.rowKey), effect: JSON.parse(row.body) as Effect, attempts: row.attempts ?? 0,
+          ...(row.nextAttemptAt ? { nextAttemptAt: row.nextAttemptAt } : {}),
+        });
+      }
       return rows;
     },
 
@@ -115,8 +122,8 @@ export function createCaseStore(cases: TableClient) {
       });
     },
 
-    async recordFailedAttempt(reference: string, row: PendingEffect, problem: string): Promise<void> {
-      await cases.updateEntity({ partitionKey: reference, rowKey: row.rowKey, attempts: row.attempts + 1, lastProblem: problem }, 'Merge');
+    async recordFailedAttempt(reference: string, row: PendingEffect, problem: string, nextAttemptAt: string): Promise<void> {
+      await cases.updateEntity({ partitionKey: reference, rowKey: row.rowKey, attempts: row.attempts + 1, lastProblem: problem, nextAttemptAt }, 'Merge');
     },
 
     /** Who a team notification already reached, so a retry after a partial failure skips them. */

@@ -93,6 +93,7 @@ describe('proactive notifications over HTTP', () => {
 
       const refused = throttled.length - (bot.connector.faults.get(bot.personalConversation('megan'))?.length ?? 0);
       bot.connector.faults.delete(bot.personalConversation('megan')); // the throttle ends
+      bot.advanceClock(60_000); // past the retry wait
       await bot.runtime.relay.recoverAll(); // what start-up does with whatever is left in the outboxes
       await bot.idle();
 
@@ -112,6 +113,7 @@ describe('proactive notifications over HTTP', () => {
       await bot.click('megan', 'accessRequest.approve', { reference: REF, comment: '' });
       await bot.idle();
       bot.connector.faults.delete(bot.personalConversation('patti'));
+      bot.advanceClock(60_000);
       await bot.runtime.relay.recoverAll();
       await bot.idle();
       assert.equal(cardsMatching(bot, 'adele', /needs your sign-off/).length, 1, 'adele is asked once');

@@ -28,6 +28,9 @@ describe('effects after a transition (outbox)', () => {
     await submit();
     await bot.idle();
     assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore, 'nothing reached the manager while the connector was down');
+    await bot.runtime.relay.recoverAll();
+    assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore, 'a failed send waits before it is tried again');
+    bot.advanceClock(60_000); // past the retry wait
     const pending = await bot.runtime.relay.recoverAll();
     assert.equal(pending, 1, 'one case still had effects to carry out');
     assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request exactly once');

@@ -328,11 +328,12 @@ describe('case store (Azurite)', () => {
       const pending = await store.pendingEffects(reference);
       assert.equal(pending.length, 5);
 
-      await store.recordFailedAttempt(reference, pending[2], 'Teams said 503');
+      await store.recordFailedAttempt(reference, pending[2], 'Teams said 503', '2026-11-25T10:00:30.000Z');
       let again = await store.pendingEffects(reference);
       assert.equal(again[2].attempts, 1);
+      assert.equal(again[2].nextAttemptAt, '2026-11-25T10:00:30.000Z', 'the retry waits');
       assert.deepEqual(again[2].effect, pending[2].effect);
-      await store.recordFailedAttempt(reference, again[2], 'Teams said 503 again');
+      await store.recordFailedAttempt(reference, again[2], 'Teams said 503 again', '2026-11-25T10:01:30.000Z');
       again = await store.pendingEffects(reference);
       assert.equal(again[2].attempts, 2);
       const row = await tables.cases.getEntity<{ lastProblem: string }>(reference, pending[2].rowKey);

@@ -46,6 +46,7 @@ export class BotHarness {
   tables!: Tables;
   private baseUrl = '';
   private activityCounter = 0;
+  private clockOffsetMs = 0;
 
   constructor(private readonly options: BotHarnessOptions = {}) {}
 
@@ -60,7 +61,7 @@ export class BotHarness {
       allowedTenantIds: this.options.allowedTenantIds ?? [],
       closureDays: [],
       logger: createLogger('debug', sink),
-      now: this.options.now ?? (() => new Date()),
+      now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });
     await this.runtime.directory.replaceAll(this.options.people ?? Object.values(PEOPLE));
     await new Promise<void>((resolve) => this.runtime.server.listen(0, '127.0.0.1', resolve));
@@ -72,6 +73,11 @@ export class BotHarness {
     await this.idle();
     await new Promise<void>((resolve) => this.runtime.server.close(() => resolve()));
     await this.connector.stop();
+  }
+
+  /** Moves the bot's clock on (retries wait, timers come due). */
+  advanceClock(millis: number): void {
+    this.clockOffsetMs += millis;
   }
 
   /** Waits until every notification and card update started by earlier turns is done. */

@@ -1,4 +1,5 @@
 import type { DirectoryPerson } from '../../directory/directory';
+import { lineManagerOf, managerChoices } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
 import { AccessRequestFormInput, defaultPeriod, BUSINESS_CASE_MAX, OTHER_SITE_MAX } from './form';
 import { KIND_LABELS, SITE_LABELS } from './labels';
@@ -27,9 +28,6 @@ interface Choice { readonly title: string; readonly value: string }
 type FormField = 'sites' | 'otherSite' | 'kind' | 'businessCase' | 'startDate' | 'endDate' | 'approver' | 'ackPolicy' | 'ackMonitoring';
 const FIELDS: readonly FormField[] = ['sites', 'otherSite', 'kind', 'businessCase', 'startDate', 'endDate', 'approver', 'ackPolicy', 'ackMonitoring'];
 
-/** Without a people picker (Agents Playground, some mobiles) the list is the way to choose: keep it short. */
-const MAX_APPROVER_CHOICES = 150;
-
 export interface FormViewInput {
   readonly actor: Actor;
   readonly today: string;
@@ -43,8 +41,7 @@ export interface FormViewInput {
 }
 
 export function accessRequestFormView(view: FormViewInput): AccessRequestFormView {
-  const me = view.people.find((person) => person.id === view.actor.id);
-  const manager = me?.managerId ? view.people.find((person) => person.id === me.managerId) : undefined;
+  const manager = lineManagerOf(view.people, view.actor);
   const period = defaultPeriod(view.today);
   const raw = view.input ?? (view.editing ? inputFromRequest(view.editing) : {});
   const values = Object.fromEntries(FIELDS.map((field) => [field, stringValue(raw[field], field)])) as Record<FormField, string>;
@@ -64,18 +61,13 @@ export function accessRequestFormView(view: FormViewInput): AccessRequestFormVie
     today: view.today,
     siteChoices: ACCESS_SITES.map((site) => ({ title: SITE_LABELS[site], value: site })),
     kindChoices: (['view', 'post'] as const).map((kind) => ({ title: KIND_LABELS[kind], value: kind })),
-    approverChoices: approverChoices(view.people, view.actor, manager),
+    approverChoices: managerChoices(view.people, view.actor),
     approverHint: manager
       ? `Filled in from the staff directory: your line manager is ${manager.name}. You can choose someone else.`
       : 'Your line manager is not in the staff directory: choose them from the list.',
     values,
     errors: Object.fromEntries(FIELDS.map((field) => [field, view.errors?.[field] ?? ''])) as Record<FormField, string>,
   };
-}
-
-function approverChoices(people: readonly DirectoryPerson[], actor: Actor, manager: DirectoryPerson | undefined): Choice[] {
-  const others = people.filter((person) => person.id !== actor.id && person.id !== manager?.id);
-  return [...(manager ? [manager] : []), ...others].slice(0, MAX_APPROVER_CHOICES).map((person) => ({ title: person.name, value: person.id }));
 }
 
 function inputFromRequest(request: AccessRequest): AccessRequestFormInput {

@@ -1,0 +1,221 @@
+import type { CommandContext } from '../../domain/decider';
+import { formatLondonDateTime } from '../../domain/london-time';
+import { accept, assertNever, Decision, reject } from '../../domain/outcome';
+import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
+import type { LocalDate } from '../../domain/working-time';
+
+/**
+ * Abuse and harassment reports, each an Accident, Incident and Near-Miss (AINM) record (DESIGN.md
+ * section 2). Policy: "If a member of staff receives any threats, abuse or harassment from members of
+ * the public through their use of social media they must report such incidents using our Group
+ * Accident, Incident and Near-Miss Reporting procedures." Pure: no I/O, no clock.
+ */
+export const CATEGORIES = ['threat', 'abuse', 'harassment', 'safeguarding', 'social_engineering', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SOURCES = ['tenant_or_customer', 'colleague', 'member_of_public', 'unknown'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const PLATFORMS = ['facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Closing outcomes. Policy, Appendix 1 section 8: dealt with "consistent with ... the Unacceptable Actions Policy". */
+export const OUTCOMES = ['unacceptable_actions_policy', 'police_referral', 'no_further_action', 'other'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface AbuseReportDetails {
+  readonly category: Category;
+  readonly source: Source;
+  readonly platform: Platform;
+  readonly platformOther?: string;
+  /** Links to the posts: http or https only. */
+  readonly links: readonly string[];
+  readonly happenedOn: LocalDate;
+  readonly description: string;
+  /** "In immediate danger?": marks the record urgent; the reporter is told to call 999 first. */
+  readonly immediateDanger: boolean;
+  /** "Would you like support?": the Employee Assistance Programme's details are given. */
+  readonly wantsSupport: boolean;
+}
+
+/** A file the reporter attached in Teams, kept as a reference (never downloaded or copied). */
+export interface EvidenceFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly link: string;
+}
+
+export type AinmState = 'reported' | 'acknowledged' | 'investigating' | 'closed';
+
+export interface AinmStep {
+  readonly action: AinmEvent['type'];
+  readonly by: Person;
+  readonly at: string;
+  readonly note?: string;
+}
+
+export interface AinmRecord {
+  readonly reference: string;
+  readonly state: AinmState;
+  readonly reporter: Person;
+  readonly manager: Person;
+  readonly details: AbuseReportDetails;
+  readonly urgent: boolean;
+  readonly evidence: readonly EvidenceFile[];
+  readonly reportedAt: string;
+  readonly acknowledgedAt?: string;
+  readonly escalatedAt?: string;
+  readonly closedAt?: string;
+  readonly outcome?: Outcome;
+  readonly history: readonly AinmStep[];
+  /** Set by the retention purge: free text and identities are gone, the statistics remain. */
+  readonly purgedAt?: string;
+}
+
+export type AinmEvent =
+  | { type: 'ReportMade'; at: string; by: Person; reference: string; manager: Person; details: AbuseReportDetails }
+  | { type: 'Acknowledged'; at: string; by: Person; note?: string }
+  | { type: 'NoteAdded'; at: string; by: Person; note: string }
+  | { type: 'EvidenceAdded'; at: string; by: Person; files: readonly EvidenceFile[] }
+  | { type: 'EscalatedToIncidentTeam'; at: string; by: Person }
+  | { type: 'InvestigationStarted'; at: string; by: Person; note?: string }
+  | { type: 'Closed'; at: string; by: Person; outcome: Outcome; note: string };
+
+export type AinmCommand =
+  | { type: 'report'; reference: string; manager: Person; details: AbuseReportDetails }
+  | { type: 'acknowledge'; note?: string }
+  | { type: 'addNote'; note: string }
+  | { type: 'addEvidence'; files: readonly EvidenceFile[] }
+  | { type: 'escalate' }
+  | { type: 'startInvestigation'; note?: string }
+  | { type: 'close'; outcome: Outcome; note: string };
+
+export const MAX_EVIDENCE = 20;
+const MIN_NOTE = 3;
+
+/** Who may see a record (DESIGN.md: confidential): the reporter, their manager, the Incident team and admins. */
+export function canSeeRecord(record: AinmRecord, viewer: Actor): boolean {
+  return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin');
+}
+
+export function decide(record: AinmRecord | undefined, command: AinmCommand, context: CommandContext): Decision<AinmEvent> {
+  if (command.type === 'report') return decideReport(record, command, context);
+  if (!record || (context.actor.id !== SYSTEM.id && !canSeeRecord(record, context.actor))) return notFound();
+  const at = context.now.toISOString();
+  const by = { id: context.actor.id, name: context.actor.name };
+  switch (command.type) {
+    case 'acknowledge': return decideAcknowledge(record, command, context.actor, at);
+    case 'addNote': return decideNote(record, command, context.actor, at);
+    case 'addEvidence': return decideEvidence(record, command, context.actor, at);
+    case 'escalate':
+      return context.actor.id === SYSTEM.id && record.state === 'reported' && !record.escalatedAt
+        ? accept({ type: 'EscalatedToIncidentTeam', at, by }) : accept();
+    case 'startInvestigation': return decideInvestigation(record, command, context.actor, at);
+    case 'close': return decideClose(record, command, context.actor, at);
+    default: return assertNever(command);
+  }
+}
+
+function decideReport(record: AinmRecord | undefined, command: Extract<AinmCommand, { type: 'report' }>, { actor, now }: CommandContext): Decision<AinmEvent> {
+  if (record) return reject('wrong_state', `${record.reference} has already been reported.`);
+  if (samePerson(command.manager, actor)) {
+    return reject('invalid', 'Choose your line manager, not yourself: they need to know.', { manager: 'Choose your line manager, not yourself.' });
+  }
+  return accept({ type: 'ReportMade', at: now.toISOString(), by: person(actor), reference: command.reference, manager: command.manager, details: command.details });
+}
+
+function decideAcknowledge(record: AinmRecord, command: { note?: string }, actor: Actor, at: string): Decision<AinmEvent> {
+  if (!samePerson(record.manager, actor)) return reject('forbidden', `Only ${record.manager.name}, the reporter's line manager, acknowledges this report.`);
+  if (record.state !== 'reported') {
+    const done = record.history.find((step) => step.action === 'Acknowledged');
+    if (done && samePerson(done.by, actor)) return accept();
+    return reject('already_decided', done
+      ? `${record.reference} was already acknowledged by ${done.by.name} on ${formatLondonDateTime(done.at)}.`
+      : `${record.reference} is already with the Incident team, so it no longer needs acknowledging.`);
+  }
+  const note = command.note?.trim();
+  return accept({ type: 'Acknowledged', at, by: person(actor), ...(note ? { note } : {}) });
+}
+
+function decideNote(record: AinmRecord, command: { note: string }, actor: Actor, at: string): Decision<AinmEvent> {
+  if (record.state === 'closed') return closedRefusal(record, 'add a note');
+  const note = command.note.trim();
+  if (note.length < MIN_NOTE) return reject('invalid', 'Write the note first.', { note: 'Write the note first.' });
+  return accept({ type: 'NoteAdded', at, by: person(actor), note });
+}
+
+function decideEvidence(record: AinmRecord, command: { files: readonly EvidenceFile[] }, actor: Actor, at: string): Decision<AinmEvent> {
+  if (!samePerson(record.reporter, actor)) return reject('forbidden', `Only ${record.reporter.name}, who made the report, can add evidence to it.`);
+  if (record.state === 'closed') return closedRefusal(record, 'add evidence');
+  const known = new Set(record.evidence.map((file) => file.link));
+  const files = command.files.filter((file) => !known.has(file.link));
+  if (files.length === 0) return accept();
+  if (record.evidence.length + files.length > MAX_EVIDENCE) {
+    return reject('invalid', `A report holds at most ${MAX_EVIDENCE} files; it has ${record.evidence.length}.`);
+  }
+  return accept({ type: 'EvidenceAdded', at, by: person(actor), files });
+}
+
+function decideInvestigation(record: AinmRecord, command: { note?: string }, actor: Actor, at: string): Decision<AinmEvent> {
+  if (!hasRole(actor, 'incident')) return reject('forbidden', 'Only the Incident team (Health & Safety) investigates reports.');
+  if (record.state === 'investigating') return accept();
+  if (record.state === 'closed') return closedRefusal(record, 'investigate it');
+  const note = command.note?.trim();
+  return accept({ type: 'InvestigationStarted', at, by: person(actor), ...(note ? { note } : {}) });
+}
+
+function decideClose(record: AinmRecord, command: { outcome: Outcome; note: string }, actor: Actor, at: string): Decision<AinmEvent> {
+  if (!hasRole(actor, 'incident')) return reject('forbidden', 'Only the Incident team (Health & Safety) closes reports.');
+  if (record.state === 'closed') {
+    const closed = record.history.find((step) => step.action === 'Closed');
+    return closed && samePerson(closed.by, actor) && record.outcome === command.outcome ? accept() : closedRefusal(record, 'close it again');
+  }
+  if (record.state !== 'investigating') return reject('wrong_state', `Start the investigation of ${record.reference} before closing it.`);
+  if (!(OUTCOMES as readonly string[]).includes(command.outcome)) return reject('invalid', 'Choose an outcome.', { outcome: 'Choose an outcome.' });
+  const note = command.note.trim();
+  if (note.length < MIN_NOTE) return reject('invalid', 'Say briefly what was done.', { note: 'Say briefly what was done.' });
+  return accept({ type: 'Closed', at, by: person(actor), outcome: command.outcome, note });
+}
+
+function closedRefusal(record: AinmRecord, attempted: string) {
+  const closed = record.history.find((step) => step.action === 'Closed');
+  const when = closed ? ` by ${closed.by.name} on ${formatLondonDateTime(closed.at)}` : '';
+  return reject('wrong_state', `${record.reference} was closed${when}, so you can't ${attempted} now.`);
+}
+
+/** The same answer for "does not exist" and "not yours to see": no one learns a reference exists. */
+function notFound() {
+  return reject('not_found', 'I can\'t find that report, or you don\'t have a part in it.');
+}
+
+export function evolve(record: AinmRecord | undefined, event: AinmEvent): AinmRecord {
+  if (event.type === 'ReportMade') {
+    return {
+      reference: event.reference, state: 'reported', reporter: event.by, manager: event.manager, details: event.details,
+      urgent: event.details.immediateDanger, evidence: [], reportedAt: event.at, history: [step(event)],
+    };
+  }
+  if (!record) throw new Error(`${event.type} cannot start a record`);
+  const next = { ...record, history: [...record.history, step(event)].slice(-HISTORY_KEPT) };
+  switch (event.type) {
+    case 'Acknowledged': return { ...next, state: 'acknowledged', acknowledgedAt: event.at };
+    case 'NoteAdded': return next;
+    case 'EvidenceAdded': return { ...next, evidence: [...record.evidence, ...event.files] };
+    case 'EscalatedToIncidentTeam': return { ...next, escalatedAt: event.at };
+    case 'InvestigationStarted': return { ...next, state: 'investigating' };
+    case 'Closed': return { ...next, state: 'closed', closedAt: event.at, outcome: event.outcome };
+    default: return assertNever(event);
+  }
+}
+
+/** The snapshot keeps the latest steps only; every step stays in the audit events. */
+const HISTORY_KEPT = 20;
+
+function step(event: AinmEvent): AinmStep {
+  const note = 'note' in event ? event.note : undefined;
+  return { action: event.type, by: event.by, at: event.at, ...(note ? { note } : {}) };
+}
+
+function person(actor: Actor): Person {
+  return { id: actor.id, name: actor.name };
+}

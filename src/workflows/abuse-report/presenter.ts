@@ -1,0 +1,48 @@
+import type { CardRenderer } from '../../cards/render';
+import type { Participant } from '../../domain/effects';
+import type { WorkingTime } from '../../domain/working-time';
+import type { CasePresenter } from '../../notify/presenter';
+import { CATEGORY_LABELS } from './labels';
+import { AinmRecord, canSeeRecord } from './model';
+import { registerRow } from './register';
+import { abuseReportCardView, nextStep } from './view';
+
+/** The Incident team's shared inbox partition: every open record. */
+export const INCIDENT_TEAM_INBOX = 'team:incident';
+
+export function abuseReportParticipants(record: AinmRecord): Participant[] {
+  return [
+    { userId: record.reporter.id, role: 'reporter' },
+    { userId: record.manager.id, role: 'manager' },
+    { userId: INCIDENT_TEAM_INBOX, role: 'incident' },
+  ];
+}
+
+const AWAITING: Readonly<Record<string, (record: AinmRecord) => boolean>> = {
+  reporter: () => false,
+  manager: (record) => record.state === 'reported',
+  incident: (record) => record.state !== 'closed',
+};
+
+export function abuseReportPresenter(renderer: CardRenderer, workingTime: WorkingTime): CasePresenter<AinmRecord> {
+  return {
+    card(record, viewer, now, headline) {
+      if (!canSeeRecord(record, viewer)) {
+        return renderer.render('notice', { title: 'Not available', message: 'This record is no longer yours to see.', style: 'emphasis', hint: '' });
+      }
+      return renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, headline ? { headline } : {}));
+    },
+    inboxEntries(record) {
+      const common = { reference: record.reference, state: record.state, summary: `${CATEGORY_LABELS[record.details.category]}${record.urgent ? ' (urgent)' : ''}`, nextStep: nextStep(record, workingTime) };
+      return abuseReportParticipants(record).map(({ userId, role }) => ({ ...common, userId, role, awaitingMe: AWAITING[role]?.(record) ?? false }));
+    },
+    undeliverable(record, unreachable) {
+      if (unreachable.id !== record.manager.id || record.state !== 'reported') return undefined;
+      return {
+        to: record.reporter,
+        message: `I couldn't reach ${record.manager.name} in Teams. The Incident team has your report; please also tell your manager or a senior member of staff directly.`,
+      };
+    },
+    registerRow: (record) => registerRow(record, workingTime),
+  };
+}

@@ -1,0 +1,111 @@
+import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
+import type { Actor } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import { ACKNOWLEDGE_WITHIN_DAYS } from './effects';
+import {
+  AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS, SUPPORT_DETAILS,
+} from './labels';
+import { AinmCommand, AinmEvent, AinmRecord, decide, OUTCOMES } from './model';
+
+/** The data bound to `cards/abuse-report.json`. */
+export interface AbuseReportCardView {
+  readonly reference: string;
+  readonly emergency: string;
+  readonly headline: string;
+  readonly notice: string;
+  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
+  readonly stateLabel: string;
+  readonly stateColor: string;
+  readonly nextStep: string;
+  readonly facts: readonly { title: string; value: string }[];
+  readonly description: string;
+  readonly links: readonly { text: string }[];
+  readonly evidence: readonly { text: string }[];
+  readonly support: string;
+  readonly history: readonly { when: string; what: string; comment: string }[];
+  readonly can: Readonly<Record<'acknowledge' | 'addNote' | 'investigate' | 'close' | 'anything', boolean>>;
+  readonly outcomeChoices: readonly { title: string; value: string }[];
+  readonly noteValue: string;
+  readonly noteError: string;
+  readonly outcomeError: string;
+  readonly refreshUserIds: readonly string[];
+}
+
+export interface AbuseCardExtras {
+  readonly headline?: string;
+  readonly notice?: string;
+  readonly noticeStyle?: AbuseReportCardView['noticeStyle'];
+  readonly noteValue?: string;
+  readonly fieldErrors?: Readonly<Record<string, string>>;
+}
+
+const STEP_WORDS: Readonly<Record<AinmEvent['type'], string>> = {
+  ReportMade: 'Reported', Acknowledged: 'Acknowledged', NoteAdded: 'Note added', EvidenceAdded: 'Evidence added',
+  EscalatedToIncidentTeam: 'Escalated to the Incident team', InvestigationStarted: 'Investigation started', Closed: 'Closed',
+};
+
+/** The record card as `viewer` sees it: buttons only for what the model would accept from them. */
+export function abuseReportCardView(
+  record: AinmRecord, viewer: Actor, now: Date, workingTime: WorkingTime, extras: AbuseCardExtras = {},
+): AbuseReportCardView {
+  const can = permittedActions(record, viewer, now);
+  const isReporter = record.reporter.id === viewer.id;
+  return {
+    reference: record.reference,
+    emergency: record.urgent && record.state !== 'closed' ? (isReporter ? EMERGENCY_ADVICE : 'URGENT: the reporter said they were in immediate danger.') : '',
+    headline: extras.headline ?? '',
+    notice: extras.notice ?? '',
+    noticeStyle: extras.noticeStyle ?? 'attention',
+    stateLabel: AINM_STATE_LABELS[record.state].label,
+    stateColor: AINM_STATE_LABELS[record.state].color,
+    nextStep: nextStep(record, workingTime),
+    facts: [
+      { title: 'Reported by', value: record.reporter.name },
+      { title: 'Line manager', value: record.manager.name },
+      { title: 'What', value: CATEGORY_LABELS[record.details.category] },
+      { title: 'From', value: SOURCE_LABELS[record.details.source] },
+      { title: 'Where', value: record.details.platform === 'other' ? record.details.platformOther ?? 'Other' : PLATFORM_LABELS[record.details.platform] },
+      { title: 'When', value: formatLocalDate(record.details.happenedOn) },
+      ...(record.outcome ? [{ title: 'Outcome', value: OUTCOME_LABELS[record.outcome] }] : []),
+    ],
+    description: record.details.description,
+    links: record.details.links.map((text) => ({ text })),
+    evidence: record.evidence.map((file) => ({ text: `${file.name} (${file.contentType})` })),
+    support: isReporter && (record.details.wantsSupport || record.urgent) ? SUPPORT_DETAILS : '',
+    history: [...record.history].reverse().map((step) => ({ when: formatLondonDateTime(step.at), what: `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '' })),
+    can: { ...can, anything: Object.values(can).some(Boolean) },
+    outcomeChoices: OUTCOMES.map((outcome) => ({ title: OUTCOME_LABELS[outcome], value: outcome })),
+    noteValue: extras.noteValue ?? '',
+    noteError: extras.fieldErrors?.note ?? '',
+    outcomeError: extras.fieldErrors?.outcome ?? '',
+    refreshUserIds: [viewer.id],
+  };
+}
+
+export function permittedActions(record: AinmRecord, viewer: Actor, now: Date): Record<'acknowledge' | 'addNote' | 'investigate' | 'close', boolean> {
+  const accepts = (command: AinmCommand) => {
+    const decision = decide(record, command, { actor: viewer, now });
+    return decision.ok && decision.events.length > 0;
+  };
+  return {
+    acknowledge: accepts({ type: 'acknowledge' }),
+    addNote: accepts({ type: 'addNote', note: 'a note from the card' }),
+    investigate: accepts({ type: 'startInvestigation' }),
+    close: accepts({ type: 'close', outcome: 'other', note: 'a note from the card' }),
+  };
+}
+
+/** Who acts next and by when. */
+export function nextStep(record: AinmRecord, workingTime: WorkingTime): string {
+  switch (record.state) {
+    case 'reported': {
+      const by = workingTime.addWorkingDays(new Date(record.reportedAt), ACKNOWLEDGE_WITHIN_DAYS);
+      return record.escalatedAt
+        ? `Not acknowledged in time: the Incident team has been asked to pick it up.`
+        : `${record.manager.name} to acknowledge, by ${formatDeadline(by)}; the Incident team has been told.`;
+    }
+    case 'acknowledged': return 'The Incident team (Health & Safety) to investigate.';
+    case 'investigating': return 'The Incident team to close the record with an outcome.';
+    case 'closed': return 'Closed. The record stays confidential, and is anonymised when its retention period ends.';
+  }
+}
