@@ -25,6 +25,10 @@ export interface AppConfig {
   /** Empty means any tenant (local mode only). */
   readonly allowedTenantIds: readonly string[];
   readonly closureDays: readonly string[];
+  /** The Group's AINM register endpoint: every new or changed record is POSTed there. */
+  readonly ainmWebhookUrl?: string;
+  /** Years after closure before an AINM record's free text and identities are purged (default 3: RIDDOR, Scottish time bar). */
+  readonly ainmRetentionYears: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -61,6 +65,8 @@ export function readConfig(env: Env): AppConfig {
       if (!ISO_DATE.test(day)) throw new ConfigError('CLOSURE_DAYS', `"${day}" is not a date like 2026-12-24`);
       return day;
     }),
+    ...readWebhook(env),
+    ainmRetentionYears: readInteger(env, 'AINM_RETENTION_YEARS', 3, 1, 50),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }
@@ -95,6 +101,29 @@ function readTablesConnection(env: Env): TablesConnection {
     port: readPort(env, 'AZURITE_TABLE_PORT', 10002),
     dataDir: env.AZURITE_DATA_DIR?.trim() || '.data/azurite',
   };
+}
+
+function readWebhook(env: Env): { ainmWebhookUrl?: string } {
+  const raw = env.AINM_WEBHOOK_URL?.trim();
+  if (!raw) return {};
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('AINM_WEBHOOK_URL', 'is not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new ConfigError('AINM_WEBHOOK_URL', 'must be https (plain http only to a loopback address)');
+  }
+  return { ainmWebhookUrl: url.toString() };
+}
+
+function readInteger(env: Env, variable: string, fallback: number, min: number, max: number): number {
+  const raw = env[variable]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(variable, `"${raw}" must be a whole number from ${min} to ${max}`);
+  return value;
 }
 
 function readPort(env: Env, variable: string, fallback: number): number {

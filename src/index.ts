@@ -26,6 +26,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   await ensureTables(tables);
   const runtime = buildRuntime({
     tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays,
+    ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
     logger, now: () => new Date(),
   });
   await new Promise<void>((resolve) => runtime.server.listen(config.port, config.host, resolve));

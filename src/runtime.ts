@@ -20,6 +20,10 @@ import { createTimerStore } from './store/timers';
 import { accessRequestPresenter } from './workflows/access-request/presenter';
 import { accessRequestRoutes } from './workflows/access-request/routes';
 import { createAccessRequestService } from './workflows/access-request/service';
+import { abuseReportPresenter } from './workflows/abuse-report/presenter';
+import { abuseReportRoutes } from './workflows/abuse-report/routes';
+import { createAbuseReportService } from './workflows/abuse-report/service';
+import { createStagedEvidence } from './store/staged-evidence';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
 const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
@@ -29,6 +33,7 @@ export interface RuntimeOptions {
   readonly bot: BotIdentity;
   readonly allowedTenantIds: readonly string[];
   readonly closureDays: readonly string[];
+  readonly ainmWebhookUrl?: string;
   readonly logger: Logger;
   /** The clock: `() => new Date()` in production, a fixed or fake clock in tests. */
   readonly now: () => Date;
@@ -60,15 +65,21 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const notifier = createNotifier({ adapter, botAppId: options.bot.appId, conversations, logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const relay = createEffectRelay({
     cases, inbox, timers: createTimerStore(tables.timers), directory, notifier, logger, now,
-    presenters: { AR: accessRequestPresenter(renderer, workingTime) },
+    presenters: { AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime) },
+    ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
   });
-  const accessRequests = createAccessRequestService({
-    cases, inbox, directory, relay, workingTime,
-    counter: createReferenceCounter(tables.counters), idempotency: createIdempotencyStore(tables.idempotency),
+  const counter = createReferenceCounter(tables.counters);
+  const idempotency = createIdempotencyStore(tables.idempotency);
+  const accessRequests = createAccessRequestService({ cases, inbox, directory, relay, workingTime, counter, idempotency });
+  const abuseReports = createAbuseReportService({
+    cases, inbox, directory, relay, workingTime, counter, idempotency, staged: createStagedEvidence(tables.idempotency),
   });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime })],
+    routes: [
+      accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime }),
+      abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime }),
+    ],
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error

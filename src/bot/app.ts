@@ -6,7 +6,8 @@ import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../notify/conversation-store';
 import { resolveActor } from './actor';
-import { ActionHandler, answerWithCard, Command, noticeCard, replyWithCard } from './turn';
+import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
+import { parseReference, prefixOf } from '../domain/references';
 import { welcomeCard } from './welcome';
 
 export interface BotAppDeps {
@@ -17,7 +18,7 @@ export interface BotAppDeps {
   readonly now: () => Date;
   /** Empty: any tenant (local mode). */
   readonly allowedTenantIds: readonly string[];
-  readonly routes: readonly { readonly actions: Readonly<Record<string, ActionHandler>>; readonly commands: readonly Command[] }[];
+  readonly routes: readonly WorkflowRoutes[];
 }
 
 const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';
@@ -28,8 +29,22 @@ const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed
  */
 export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   const app = new Application<TurnState>({ removeRecipientMention: true, startTypingTimer: false, longRunningMessages: false });
-  const actions = new Map(deps.routes.flatMap((route) => Object.entries(route.actions)));
-  const commands = deps.routes.flatMap((route) => route.commands);
+  const viewers = new Map(deps.routes.flatMap((route) => (route.viewer ? [[route.viewer.prefix, route.viewer] as const] : [])));
+  const showCase = async (turn: Turn | ActionTurn, raw: unknown, remember: boolean) => {
+    const reference = parseReference(raw);
+    const viewer = reference ? viewers.get(prefixOf(reference) ?? 'AR') : undefined;
+    if (reference && viewer) return viewer.show(turn, reference, remember);
+    return noticeCard(deps.renderer, { title: 'Not available', message: 'I can\'t find that case, or you don\'t have a part in it.', style: 'warning' });
+  };
+  const actions = new Map<string, ActionHandler>([
+    ...deps.routes.flatMap((route) => Object.entries(route.actions)),
+    ['case.show', (turn) => showCase(turn, turn.data.reference, true)],
+  ]);
+  const commands: Command[] = [
+    ...deps.routes.flatMap((route) => route.commands),
+    { pattern: /^(?:show |open |view )?((?:ar|ainm|td)-\d{4}-\d{5,})$/, handle: async (turn, match) => replyWithCard(turn.context, await showCase(turn, match[1], false)) },
+  ];
+  const fileHandlers = deps.routes.flatMap((route) => (route.onFiles ? [route.onFiles] : []));
   const log = deps.logger;
 
   app.turn('beforeTurn', async (context) => {
@@ -83,6 +98,9 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     const actor = await resolveActor(context, deps.directory);
     const text = normalise(context.activity.text);
     if (!actor) return;
+    if (hasFiles(context)) {
+      for (const onFiles of fileHandlers) if (await onFiles({ context, actor, now: deps.now() })) return;
+    }
     if (/^(help|hi|hello|hey|menu|start|\?)$/.test(text) || text === '') {
       await replyWithCard(context, welcomeCard(deps.renderer, actor.name));
       return;
@@ -116,6 +134,11 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   }
 
   return app;
+}
+
+/** Files attached in Teams arrive as download-info attachments (images as image/*), beside the message's own HTML. */
+function hasFiles(context: TurnContext): boolean {
+  return (context.activity.attachments ?? []).some((attachment) => attachment.contentType !== 'text/html' && attachment.contentType !== 'application/vnd.microsoft.card.adaptive');
 }
 
 /** Lower case, trimmed, surrounding punctuation removed: "Request access!" and "request access" match. */

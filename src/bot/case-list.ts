@@ -9,11 +9,13 @@ export type StateLabel = (state: string) => { label: string; color: string };
 /** "My requests", "Awaiting your decision": one line a case, each opening the case card. */
 export function caseListCard(
   renderer: CardRenderer, title: string, entries: readonly InboxEntry[], stateLabel: StateLabel, emptyText: string,
+  itemVerb = 'case.show',
 ): AdaptiveCardJson {
   const shown = entries.slice(0, MAX_ITEMS);
   return renderer.render('case-list', {
     title,
     emptyText,
+    itemVerb,
     items: shown.map((entry) => ({
       reference: entry.reference,
       summary: entry.summary,

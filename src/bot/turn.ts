@@ -1,6 +1,8 @@
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';
+import type { CasePrefix } from '../domain/references';
 
 /** What every handler gets: who acts (from the directory, never from card data) and when. */
 export interface Turn {
@@ -22,6 +24,22 @@ export interface Command {
   /** Matched against the message text, lower-cased, trimmed, punctuation at the ends removed. */
   readonly pattern: RegExp;
   readonly handle: (turn: Turn, match: RegExpExecArray) => Promise<void>;
+}
+
+/** Opens a case of one workflow by reference (`case.show`, "show AR-2026-00001"). */
+export interface CaseViewer {
+  readonly prefix: CasePrefix;
+  /** `remember`: the card replaces a clicked one, so later changes should update that message too. */
+  show(turn: Turn | ActionTurn, reference: string, remember: boolean): Promise<AdaptiveCardJson>;
+}
+
+/** What one workflow adds to the bot. */
+export interface WorkflowRoutes {
+  readonly actions: Readonly<Record<string, ActionHandler>>;
+  readonly commands: readonly Command[];
+  readonly viewer?: CaseViewer;
+  /** Handles a message that carries files (evidence for a report). */
+  readonly onFiles?: (turn: Turn) => Promise<boolean>;
 }
 
 export interface NoticeView {
@@ -49,6 +67,12 @@ export async function answerWithCard(context: TurnContext, card: AdaptiveCardJso
     type: ActivityTypes.InvokeResponse,
     value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
   });
+}
+
+/** The clicked card's place, from the invoke itself (never from card data). */
+export function clickedCard(turn: ActionTurn): CardLocation | undefined {
+  const { conversation, replyToId } = turn.context.activity;
+  return conversation?.id && replyToId ? { conversationId: conversation.id, activityId: replyToId } : undefined;
 }
 
 /** Reads a string input from card data, trimmed and cut to `max` characters. */

@@ -5,6 +5,9 @@ export const COMMAND_HELP: readonly { command: string; purpose: string }[] = [
   { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
   { command: 'my requests', purpose: 'See your access requests and where each one is.' },
   { command: 'approvals', purpose: 'See the requests waiting for your decision.' },
+  { command: 'report abuse', purpose: 'Report threats, abuse or harassment you received through social media, or a safeguarding concern. Confidential; support is offered.' },
+  { command: 'my reports', purpose: 'See your reports and where each one is.' },
+  { command: 'incidents', purpose: 'Incident team: the open AINM records.' },
   { command: 'AR-2026-00001', purpose: 'Open a case by its reference.' },
   { command: 'help', purpose: 'Show this list again.' },
 ];

@@ -157,6 +157,14 @@ export function createCaseStore(cases: TableClient) {
       return copies;
     },
 
+    /** Every snapshot of one kind of case (`AINM`): for exports and the retention job, never for a turn. */
+    async *snapshotsOf<S>(kind: string): AsyncIterable<StoredCase<S> & { reference: string }> {
+      const query = cases.listEntities<{ body: string; version: number }>({ queryOptions: { filter: odata`RowKey eq ${SNAPSHOT} and kind eq ${kind}` } });
+      for await (const row of query) {
+        yield { reference: row.partitionKey as string, snapshot: JSON.parse(row.body) as S, version: row.version, etag: row.etag };
+      }
+    },
+
     /** The audit trail, oldest first. */
     async events(reference: string): Promise<unknown[]> {
       const events: unknown[] = [];

@@ -69,7 +69,7 @@ describe('the bot\'s HTTP surface', () => {
       const welcome = lastNewCardFor(bot, 'alex');
       assert.match(cardText(welcome), /Social Media Desk/);
       assert.match(cardText(welcome), /Hello\./);
-      assert.deepEqual(buttonVerbs(welcome), ['menu.requestAccess', 'menu.myRequests', 'menu.approvals']);
+      assert.deepEqual(buttonVerbs(welcome), ['menu.requestAccess', 'menu.reportAbuse', 'menu.myRequests', 'menu.approvals']);
     });
 
     it('lists the commands on "help"', async () => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import type { Directory } from '../../directory/directory';
-import type { CardLocation } from '../../domain/effects';
 import { parseReference } from '../../domain/references';
 import type { WorkingTime } from '../../domain/working-time';
-import { ActionHandler, ActionTurn, Command, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
+import { ActionHandler, ActionTurn, clickedCard, Command, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
 import type { AccessRequestFormInput } from './form';
 import { accessRequestFormView } from './form-view';
 import { AccessRequest, AccessRequestCommand } from './model';
@@ -54,7 +53,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
       const reference = parseReference(turn.data.reference);
       if (!reference) return unavailable('that request');
       const command = toCommand(turn);
-      const outcome = await service.act(reference, command, turn.actor, turn.now, origin(turn));
+      const outcome = await service.act(reference, command, turn.actor, turn.now, clickedCard(turn));
       if (outcome.ok) {
         return caseCard(outcome.snapshot, turn, outcome.changed ? { notice: DONE[command.type] ?? '', noticeStyle: 'good' } : {});
       }
@@ -69,7 +68,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
   async function showCase(turn: ActionTurn | Turn, reference: string | undefined, remember = false): Promise<AdaptiveCardJson> {
     const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
     if (!request || !reference) return unavailable(reference ?? 'that request');
-    const location = remember && 'data' in turn ? origin(turn) : undefined;
+    const location = remember && 'data' in turn ? clickedCard(turn) : undefined;
     if (location) await service.rememberCard(reference, turn.actor.id, location);
     return caseCard(request, turn);
   }
@@ -81,7 +80,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     'menu.approvals': async (turn) => caseListCard(renderer, 'Awaiting your decision', await service.awaiting(turn.actor), labelFor, 'Nothing is waiting for you.'),
     'accessRequest.submit': async (turn) => {
       const input = turn.data as AccessRequestFormInput;
-      const outcome = await service.submit(turn.actor, turn.now, turn.data.formId, input, origin(turn));
+      const outcome = await service.submit(turn.actor, turn.now, turn.data.formId, input, clickedCard(turn));
       if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: String(turn.data.formId ?? '') || undefined });
       if (outcome.kind === 'duplicate') {
         return outcome.request ? caseCard(outcome.request, turn, { notice: 'This request was already sent.', noticeStyle: 'emphasis' })
@@ -93,7 +92,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
       const reference = parseReference(turn.data.reference);
       if (!reference) return unavailable('that request');
       const input = turn.data as AccessRequestFormInput;
-      const outcome = await service.resubmit(reference, turn.actor, turn.now, input, origin(turn));
+      const outcome = await service.resubmit(reference, turn.actor, turn.now, input, clickedCard(turn));
       if (outcome.ok) return caseCard(outcome.snapshot, turn, { headline: `Sent again to ${outcome.snapshot.approver.name}.` });
       if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
       if (outcome.fieldErrors) return formCard(turn, { input, errors: outcome.fieldErrors, editing: outcome.snapshot });
@@ -116,7 +115,6 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     'accessRequest.withdraw': decision(() => ({ type: 'withdraw' })),
     'accessRequest.revoke': decision((turn) => ({ type: 'revoke', comment: comment(turn) })),
     'accessRequest.refresh': (turn) => showCase(turn, parseReference(turn.data.reference)),
-    'case.show': (turn) => showCase(turn, parseReference(turn.data.reference), true),
     'form.cancel': async (turn) => {
       const reference = parseReference(turn.data.reference);
       if (reference) return showCase(turn, reference, true);
@@ -128,18 +126,11 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, handle: async (turn) => replyWithCard(turn.context, await formCard(turn)) },
     { pattern: /^(my requests|my access requests|my cases|status)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.myRequests']!({ ...turn, data: {} })) },
     { pattern: /^(approvals|awaiting( me| my approval)?|to approve|pending)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.approvals']!({ ...turn, data: {} })) },
-    { pattern: /^(?:show |open |view )?(ar-\d{4}-\d{5,})$/, handle: async (turn, match) => replyWithCard(turn.context, await showCase(turn, parseReference(match[1]))) },
   ];
 
-  return { actions, commands };
+  return { actions, commands, viewer: { prefix: 'AR' as const, show: showCase } };
 }
 
 function labelFor(state: string) {
   return STATE_LABELS[state as AccessRequest['state']] ?? { label: state, color: 'default' };
-}
-
-/** The clicked card's place, from the invoke itself (never from card data). */
-function origin(turn: ActionTurn): CardLocation | undefined {
-  const { conversation, replyToId } = turn.context.activity;
-  return conversation?.id && replyToId ? { conversationId: conversation.id, activityId: replyToId } : undefined;
 }

@@ -1,0 +1,138 @@
+import type { Directory } from '../../directory/directory';
+import type { CaseWorkflow } from '../../domain/decider';
+import type { CardLocation } from '../../domain/effects';
+import { reject, Rejection } from '../../domain/outcome';
+import { Actor, hasRole } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import type { EffectRelay } from '../../notify/effect-relay';
+import type { CaseStore } from '../../store/case-store';
+import type { ReferenceCounter } from '../../store/counters';
+import type { IdempotencyStore } from '../../store/idempotency';
+import type { Inbox, InboxEntry } from '../../store/inbox';
+import { runTransition, TransitionOutcome } from '../../store/run-transition';
+import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
+import { abuseReportEffects } from './effects';
+import { AbuseReportFormInput, validateAbuseReportForm } from './form';
+import { AinmCommand, AinmEvent, AinmRecord, canSeeRecord, decide, evolve } from './model';
+import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from './presenter';
+
+export interface AbuseReportServiceDeps {
+  readonly cases: CaseStore;
+  readonly counter: ReferenceCounter;
+  readonly idempotency: IdempotencyStore;
+  readonly inbox: Inbox;
+  readonly staged: StagedEvidence;
+  readonly directory: Directory;
+  readonly relay: EffectRelay;
+  readonly workingTime: WorkingTime;
+}
+
+export type ReportOutcome =
+  | { readonly kind: 'reported'; readonly record: AinmRecord }
+  | { readonly kind: 'invalid'; readonly rejection: Rejection }
+  | { readonly kind: 'duplicate'; readonly record?: AinmRecord };
+
+const PLACEHOLDER_REFERENCE = 'AINM-0000-00000';
+
+/** Load -> decide -> save -> notify for AINM records: the only abuse-report code that touches the store. */
+export function createAbuseReportService(deps: AbuseReportServiceDeps) {
+  const workflow: CaseWorkflow<AinmRecord, AinmCommand, AinmEvent> = {
+    decide, evolve, effects: abuseReportEffects(deps.workingTime), stateOf: (record) => record.state, participants: abuseReportParticipants,
+  };
+
+  async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<AinmRecord>> {
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
+    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
+    if (!outcome.ok && outcome.snapshot && !canSeeRecord(outcome.snapshot, actor)) {
+      const { snapshot: _hidden, ...refusal } = outcome;
+      return refusal;
+    }
+    return outcome;
+  }
+
+  async function checkForm(input: AbuseReportFormInput, actor: Actor, now: Date) {
+    const form = validateAbuseReportForm(input, deps.workingTime.londonDate(now));
+    if (!form.ok) return form;
+    const manager = await deps.directory.find(form.managerId);
+    if (!manager) {
+      return reject('invalid', 'Please check the highlighted fields.', { manager: 'I can\'t find that person in the staff directory. Choose your line manager from the list.' });
+    }
+    const command = { type: 'report', reference: PLACEHOLDER_REFERENCE, manager: { id: manager.id, name: manager.name }, details: form.details } as const;
+    const dryRun = decide(undefined, command, { actor, now });
+    return dryRun.ok ? command : dryRun;
+  }
+
+  async function load(reference: string): Promise<AinmRecord | undefined> {
+    return (await deps.cases.load<AinmRecord>(reference))?.snapshot;
+  }
+
+  return {
+    async report(actor: Actor, now: Date, formToken: unknown, input: AbuseReportFormInput, origin?: CardLocation): Promise<ReportOutcome> {
+      const checked = await checkForm(input, actor, now);
+      if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
+      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
+      if (token) {
+        const claim = await deps.idempotency.claim(actor.id, token);
+        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { record: await load(claim.reference) } : {}) };
+      }
+      try {
+        const reference = await deps.counter.next('AINM', Number(deps.workingTime.londonDate(now).slice(0, 4)));
+        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
+        if (!outcome.ok) throw new Error(`report refused after its dry run: ${outcome.code}`);
+        if (token) await deps.idempotency.complete(actor.id, token, reference);
+        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
+        return { kind: 'reported', record: outcome.snapshot };
+      } catch (error) {
+        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    act,
+
+    /** The record if `viewer` may see it; otherwise undefined, exactly as if it did not exist. */
+    async loadFor(reference: string, viewer: Actor): Promise<AinmRecord | undefined> {
+      const record = await load(reference);
+      return record && canSeeRecord(record, viewer) ? record : undefined;
+    },
+
+    async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
+      await deps.cases.saveCardCopy(reference, { viewerId, ...location });
+    },
+
+    async myReports(actor: Actor): Promise<InboxEntry[]> {
+      return deps.inbox.list(actor.id, { role: 'reporter' });
+    },
+
+    /** Reports waiting for this manager's acknowledgement. */
+    async awaitingAcknowledgement(actor: Actor): Promise<InboxEntry[]> {
+      return deps.inbox.list(actor.id, { role: 'manager', awaitingOnly: true });
+    },
+
+    /** Open records, for the Incident team; undefined for anyone else. */
+    async openRecords(actor: Actor): Promise<InboxEntry[] | undefined> {
+      if (!hasRole(actor, 'incident')) return undefined;
+      return deps.inbox.list(INCIDENT_TEAM_INBOX, { awaitingOnly: true });
+    },
+
+    /** Keeps files someone attached, until they say which of their reports they belong to. */
+    async stageEvidence(actor: Actor, now: Date, files: readonly StagedFile[]): Promise<InboxEntry[]> {
+      await deps.staged.stage(actor.id, files, now.toISOString());
+      return (await deps.inbox.list(actor.id, { role: 'reporter' })).filter((entry) => entry.state !== 'closed');
+    },
+
+    async attachStagedEvidence(reference: string, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<AinmRecord> | undefined> {
+      const files = await deps.staged.take(actor.id);
+      if (files.length === 0) return undefined;
+      const outcome = await act(reference, { type: 'addEvidence', files }, actor, now, origin);
+      if (outcome.ok) await deps.staged.clear(actor.id);
+      return outcome;
+    },
+
+    async *allRecords(): AsyncIterable<AinmRecord> {
+      for await (const stored of deps.cases.snapshotsOf<AinmRecord>('AINM')) yield stored.snapshot;
+    },
+  };
+}
+
+export type AbuseReportService = ReturnType<typeof createAbuseReportService>;
