@@ -33,6 +33,8 @@ export interface BotHarnessOptions {
   readonly bot?: Partial<BotIdentity>;
   readonly allowedTenantIds?: readonly string[];
   readonly people?: readonly DirectoryPerson[];
+  /** Where AINM records are POSTed (a local receiver in tests). */
+  readonly ainmWebhookUrl?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export class BotHarness {
       bot: { appId: '', appPassword: '', appType: 'SingleTenant', tenantId: '', ...this.options.bot },
       allowedTenantIds: this.options.allowedTenantIds ?? [],
       closureDays: [],
+      ...(this.options.ainmWebhookUrl ? { ainmWebhookUrl: this.options.ainmWebhookUrl } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });
