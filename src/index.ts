@@ -1,11 +1,14 @@
 import { AppConfig, ConfigError, readConfig } from './config';
 import { createLogger, Logger } from './logger';
 import { buildRuntime } from './runtime';
+import { runEvery } from './scheduler/scheduler';
 import { startAzurite } from './store/azurite-process';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 
 /** How often effects left in an outbox (after an outage) are retried. */
 const RECOVERY_INTERVAL_MS = 60_000;
+/** How often due timers are fired. Reminders are in working days, so a minute is plenty. */
+const SCHEDULER_INTERVAL_MS = 60_000;
 
 export interface RunningBot {
   readonly url: string;
@@ -36,10 +39,12 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
   recovery.unref();
   void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
+  const stopScheduler = runEvery(runtime.scheduler, SCHEDULER_INTERVAL_MS, logger);
   return {
     url,
     async stop() {
       clearInterval(recovery);
+      await stopScheduler();
       await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
       await runtime.relay.idle();
       await azurite?.stop();

@@ -2,6 +2,7 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityEventNames, ActivityTypes } from 'botbuilder';
 import type restify from 'restify';
 import { createBotApp } from './bot/app';
+import { myCasesRoutes } from './bot/my-cases';
 import { CardRenderer, loadCardTemplates } from './cards/render';
 import type { BotIdentity } from './config';
 import { createTableDirectory, Directory } from './directory/directory';
@@ -10,6 +11,7 @@ import type { Logger } from './logger';
 import { createConversationStore } from './notify/conversation-store';
 import { createEffectRelay, EffectRelay } from './notify/effect-relay';
 import { createNotifier } from './notify/notifier';
+import { createScheduler, Scheduler } from './scheduler/scheduler';
 import { createServer } from './server';
 import { createCaseStore } from './store/case-store';
 import { createReferenceCounter } from './store/counters';
@@ -24,6 +26,9 @@ import { abuseReportPresenter } from './workflows/abuse-report/presenter';
 import { abuseReportRoutes } from './workflows/abuse-report/routes';
 import { createAbuseReportService } from './workflows/abuse-report/service';
 import { createStagedEvidence } from './store/staged-evidence';
+import { takedownPresenter } from './workflows/takedown/presenter';
+import { takedownRoutes } from './workflows/takedown/routes';
+import { createTakedownService } from './workflows/takedown/service';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
 const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
@@ -46,6 +51,8 @@ export interface Runtime {
   readonly relay: EffectRelay;
   readonly directory: Directory;
   readonly adapter: TeamsAdapter;
+  /** Fires reminders, escalations and expiry; `startBot` ticks it every minute. */
+  readonly scheduler: Scheduler;
 }
 
 /** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
@@ -57,6 +64,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const conversations = createConversationStore(tables.conversations);
   const cases = createCaseStore(tables.cases);
   const inbox = createInbox(tables.inbox);
+  const timers = createTimerStore(tables.timers);
   // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
   const adapter = new TeamsAdapter(options.bot.appId ? {
     MicrosoftAppId: options.bot.appId, MicrosoftAppPassword: options.bot.appPassword,
@@ -64,8 +72,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   } : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' });
   const notifier = createNotifier({ adapter, botAppId: options.bot.appId, conversations, logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const relay = createEffectRelay({
-    cases, inbox, timers: createTimerStore(tables.timers), directory, notifier, logger, now,
-    presenters: { AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime) },
+    cases, inbox, timers, directory, notifier, logger, now,
+    presenters: {
+      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime), TD: takedownPresenter(renderer, workingTime),
+    },
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
   });
   const counter = createReferenceCounter(tables.counters);
@@ -74,12 +84,15 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const abuseReports = createAbuseReportService({
     cases, inbox, directory, relay, workingTime, counter, idempotency, staged: createStagedEvidence(tables.idempotency),
   });
+  const takedowns = createTakedownService({ cases, inbox, directory, relay, workingTime, counter, idempotency });
+  const workflowRoutes = [
+    accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime }),
+    abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger }),
+    takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
+  ];
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [
-      accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime }),
-      abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime }),
-    ],
+    routes: [...workflowRoutes, myCasesRoutes(inbox, renderer, workflowRoutes)],
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error
@@ -90,5 +103,8 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };
   const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables) });
-  return { server, relay, directory, adapter };
+  const scheduler = createScheduler({
+    timers, logger, now, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...takedowns.timerHandlers() },
+  });
+  return { server, relay, directory, adapter, scheduler };
 }

@@ -1,5 +1,5 @@
 import { Application, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, TurnContext } from 'botbuilder';
+import { ActivityTypes, FileConsentCardResponse, TurnContext } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
 import type { CardRenderer } from '../cards/render';
 import type { Directory } from '../directory/directory';
@@ -45,6 +45,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     { pattern: /^(?:show |open |view )?((?:ar|ainm|td)-\d{4}-\d{5,})$/, handle: async (turn, match) => replyWithCard(turn.context, await showCase(turn, match[1], false)) },
   ];
   const fileHandlers = deps.routes.flatMap((route) => (route.onFiles ? [route.onFiles] : []));
+  const consentHandlers = deps.routes.flatMap((route) => (route.onFileConsent ? [route.onFileConsent] : []));
   const log = deps.logger;
 
   app.turn('beforeTurn', async (context) => {
@@ -93,6 +94,16 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
   }));
 
+  // "Allow" / "Decline" on a file consent card: teams-ai answers the invoke with 200 after the handler.
+  const onFileConsent = async (context: TurnContext, _state: TurnState, response: FileConsentCardResponse) => guarded(context, async () => {
+    const actor = await resolveActor(context, deps.directory);
+    if (actor) {
+      for (const handler of consentHandlers) if (await handler({ context, actor, now: deps.now() }, response ?? {})) return;
+    }
+    log.info({ action: String(response?.action ?? '').slice(0, 20) }, 'file consent with no handler');
+  });
+  app.fileConsentAccept(onFileConsent).fileConsentDecline(onFileConsent);
+
   app.activity(ActivityTypes.Message, async (context) => guarded(context, async () => {
     await rememberConversation(context);
     const actor = await resolveActor(context, deps.directory);
@@ -125,7 +136,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       const correlationId = randomUUID().slice(0, 8);
       log.error({ correlationId, activityType: context.activity.type, failure: summarise(error) }, 'turn failed');
       const apology = `${APOLOGY} (Reference ${correlationId}.)`;
-      if (context.activity.type === ActivityTypes.Invoke) {
+      if (context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action') {
         await answerWithCard(context, noticeCard(deps.renderer, { title: 'Something went wrong', message: apology, style: 'attention' }));
       } else {
         await context.sendActivity(apology).catch(() => undefined);
@@ -141,9 +152,12 @@ function hasFiles(context: TurnContext): boolean {
   return (context.activity.attachments ?? []).some((attachment) => attachment.contentType !== 'text/html' && attachment.contentType !== 'application/vnd.microsoft.card.adaptive');
 }
 
-/** Lower case, trimmed, surrounding punctuation removed: "Request access!" and "request access" match. */
+/**
+ * Lower case, trimmed, surrounding punctuation removed: "Request access!" and "request access" match.
+ * Typographic apostrophes (phones type "I’m") become plain ones, so "I’m being harassed" matches too.
+ */
 function normalise(text: string | undefined): string {
-  return (text ?? '').toLowerCase().replace(/\s+/g, ' ').replace(/^[\s"'.,!?:;]+|[\s"'.,!?:;]+$/g, '').slice(0, 200);
+  return (text ?? '').replace(/[\u2018\u2019\u02BC]/g, '\'').toLowerCase().replace(/\s+/g, ' ').replace(/^[\s"'.,!?:;]+|[\s"'.,!?:;]+$/g, '').slice(0, 200);
 }
 
 /** Card data as a plain object with only own, non-prototype keys: `__proto__` and friends are dropped. */

@@ -4,7 +4,8 @@ import type { InboxEntry } from '../store/inbox';
 /** A list card stays far below Teams' size limits: beyond this many lines, it says how many more there are. */
 const MAX_ITEMS = 15;
 
-export type StateLabel = (state: string) => { label: string; color: string };
+/** How a state reads; the reference tells lists that mix workflows which workflow's words to use. */
+export type StateLabel = (state: string, reference?: string) => { label: string; color: string };
 
 /** "My requests", "Awaiting your decision": one line a case, each opening the case card. */
 export function caseListCard(
@@ -19,8 +20,8 @@ export function caseListCard(
     items: shown.map((entry) => ({
       reference: entry.reference,
       summary: entry.summary,
-      stateLabel: stateLabel(entry.state).label,
-      stateColor: stateLabel(entry.state).color,
+      stateLabel: stateLabel(entry.state, entry.reference).label,
+      stateColor: stateLabel(entry.state, entry.reference).color,
       nextStep: entry.nextStep,
     })),
     moreText: entries.length > shown.length ? `${entries.length - shown.length} more not shown: type a reference such as ${entries[shown.length]?.reference} to open one.` : '',

@@ -1,4 +1,4 @@
-import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, FileConsentCardResponse, MessageFactory, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
 import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';
@@ -31,6 +31,8 @@ export interface CaseViewer {
   readonly prefix: CasePrefix;
   /** `remember`: the card replaces a clicked one, so later changes should update that message too. */
   show(turn: Turn | ActionTurn, reference: string, remember: boolean): Promise<AdaptiveCardJson>;
+  /** How this workflow's states read in lists that mix workflows ("my cases"). */
+  stateLabel?(state: string): { label: string; color: string };
 }
 
 /** What one workflow adds to the bot. */
@@ -40,6 +42,11 @@ export interface WorkflowRoutes {
   readonly viewer?: CaseViewer;
   /** Handles a message that carries files (evidence for a report). */
   readonly onFiles?: (turn: Turn) => Promise<boolean>;
+  /**
+   * Handles "Allow" or "Decline" on a file consent card the workflow sent (`fileConsent/invoke`); true when
+   * it was this workflow's card. `response.context` is untrusted: re-check the actor and rebuild the file.
+   */
+  readonly onFileConsent?: (turn: Turn, response: FileConsentCardResponse) => Promise<boolean>;
 }
 
 export interface NoticeView {

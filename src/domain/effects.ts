@@ -20,7 +20,7 @@ export type Effect =
   /** Send the case card to someone, with a line saying why they are getting it. */
   | { readonly kind: 'notify'; readonly to: Recipient; readonly headline: string }
   /** A reminder, escalation or expiry, fired by the scheduler at `dueAt` (ISO instant). */
-  | { readonly kind: 'timer'; readonly timer: string; readonly dueAt: string }
+  | { readonly kind: 'timer'; readonly timer: string; readonly dueAt: string; readonly basis?: string }
   /** Rewrite the inbox rows (my cases, awaiting me) of the case's people, and of those who no longer have a part. */
   | { readonly kind: 'inbox'; readonly formerParticipants: readonly Participant[] }
   /**

@@ -39,11 +39,14 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const running = new Set<Promise<void>>();
   const draining = new Map<string, Promise<void>>();
 
-  async function drain(reference: string, pending?: readonly PendingEffect[]): Promise<void> {
-    const previous = draining.get(reference);
-    if (previous) await previous;
-    const work = drainNow(reference, pending).finally(() => draining.delete(reference));
-    draining.set(reference, work);
+  /** Runs for one case strictly one after another, so two drains never send the same effect at once. */
+  function drain(reference: string, pending?: readonly PendingEffect[]): Promise<void> {
+    const previous = draining.get(reference) ?? Promise.resolve();
+    const work = previous.catch(() => undefined).then(() => drainNow(reference, pending));
+    const tail = work.finally(() => {
+      if (draining.get(reference) === tail) draining.delete(reference);
+    });
+    draining.set(reference, tail);
     return work;
   }
 
@@ -86,9 +89,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
         await options.inbox.write([...entries, ...former]);
         return;
       }
-      case 'timer':
-        await options.timers.schedule({ reference, timer: effect.timer, dueAt: effect.dueAt });
+      case 'timer': {
+        // A timer already due (a late approval, a retried outbox) is filed under today, so the scheduler reads it.
+        const dueAt = effect.dueAt < now.toISOString() ? now.toISOString() : effect.dueAt;
+        await options.timers.schedule({ reference, timer: effect.timer, dueAt, ...(effect.basis ? { basis: effect.basis } : {}) });
         return;
+      }
       case 'webhook':
         if (options.webhook && presenter.registerRow) await postToRegister(options.webhook.url, reference, version, presenter.registerRow(snapshot));
         return;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { odata, RestError, TableClient, TransactionAction } from '@azure/data-tables';
 import type { Effect } from '../domain/effects';
-import { assertBatchWithinLimits, assertEntityWithinLimits } from './entity-limits';
+import { assertBatchWithinLimits, assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
 import { statusOf } from './tables';
 
 /** A case snapshot as read, with the etag that guards the next write. */
@@ -165,6 +165,71 @@ export function createCaseStore(cases: TableClient) {
       }
     },
 
+    /**
+     * Retention purge of one case (DESIGN.md section 2). Every audit event row keeps its `type` and `at`
+     * columns and gets the body `anonymiseEventBody` makes of it (its `actorId` column goes); every row
+     * other than the snapshot and the audit events (outbox, card copies, delivery marks) is deleted; then
+     * the snapshot is replaced (If-Match on `expected.etag`) and `purgeEvent` appended as the next event.
+     * Transactions hold at most 100 operations and the snapshot and purge event are in the last one, so a
+     * failure part-way leaves the case un-purged (its snapshot untouched), and running the purge again
+     * finishes it: rows already rewritten are skipped, `anonymiseEventBody` must be idempotent.
+     * Throws {@link ConcurrencyError} when the snapshot changed since `expected` was read.
+     */
+    async purge<S>(
+      reference: string,
+      expected: { readonly etag: string; readonly version: number },
+      anonymisedSnapshot: S,
+      purgeEvent: { readonly type: string; readonly at: string; readonly by: { readonly id: string } },
+      anonymiseEventBody: (body: unknown) => unknown,
+    ): Promise<PurgeResult> {
+      for (let attempt = 1; ; attempt++) {
+        const rows: StoredRow[] = [];
+        for await (const row of cases.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+          rows.push(row as StoredRow);
+        }
+        const current = rows.find((row) => row.rowKey === SNAPSHOT);
+        if (!current) throw new Error(`${reference} does not exist`);
+        if (current.etag !== expected.etag) throw new ConcurrencyError(reference);
+
+        const work: TransactionAction[] = [];
+        let eventsAnonymised = 0;
+        let rowsDeleted = 0;
+        for (const row of rows) {
+          if (row.rowKey === SNAPSHOT) continue;
+          if (row.rowKey.startsWith('ev-')) {
+            const body = JSON.stringify(anonymiseEventBody(parseBody(row.body)));
+            if (body === row.body && hasOnlyEventColumns(row)) continue;
+            work.push(['update', { partitionKey: reference, rowKey: row.rowKey, type: row.type, at: row.at, body }, 'Replace', { etag: row.etag }]);
+            eventsAnonymised++;
+          } else {
+            work.push(['delete', { partitionKey: reference, rowKey: row.rowKey }]);
+            rowsDeleted++;
+          }
+        }
+        const version = expected.version + 1;
+        const last: TransactionAction[] = [
+          ['update', {
+            partitionKey: reference, rowKey: SNAPSHOT, kind: current.kind ?? reference.split('-')[0],
+            state: current.state, version, body: JSON.stringify(anonymisedSnapshot),
+          }, 'Replace', { etag: expected.etag }],
+          ['create', {
+            partitionKey: reference, rowKey: `ev-${pad(version, 6)}`,
+            type: purgeEvent.type, at: purgeEvent.at, actorId: purgeEvent.by.id, body: JSON.stringify(purgeEvent),
+          }],
+        ];
+        const batches = purgeBatches(work, last);
+        batches.forEach(assertBatchWithinLimits);
+        try {
+          for (const batch of batches) await cases.submitTransaction(batch);
+          return { version, eventsAnonymised, rowsDeleted };
+        } catch (error) {
+          // A row changed or went while we worked (the outbox relay, another purge): look again.
+          if (!isLostRace(error) && !isGone(error)) throw error;
+          if (attempt >= PURGE_ATTEMPTS) throw new ConcurrencyError(reference);
+        }
+      }
+    },
+
     /** The audit trail, oldest first. */
     async events(reference: string): Promise<unknown[]> {
       const events: unknown[] = [];
@@ -178,6 +243,48 @@ export function createCaseStore(cases: TableClient) {
 }
 
 export type CaseStore = ReturnType<typeof createCaseStore>;
+
+/** What a purge rewrote and deleted; counts only. */
+export interface PurgeResult {
+  readonly version: number;
+  readonly eventsAnonymised: number;
+  readonly rowsDeleted: number;
+}
+
+type StoredRow = { readonly rowKey: string; readonly etag: string } & Readonly<Record<string, unknown>>;
+
+const PURGE_ATTEMPTS = 3;
+const EVENT_COLUMNS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'type', 'at', 'body']);
+
+function hasOnlyEventColumns(row: StoredRow): boolean {
+  return Object.keys(row).every((name) => EVENT_COLUMNS.has(name) || row[name] === undefined);
+}
+
+function parseBody(body: unknown): unknown {
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits the purge into transactions: the work first, the final operations (with as much work as fits) last. */
+function purgeBatches(work: readonly TransactionAction[], last: readonly TransactionAction[]): TransactionAction[][] {
+  const size = TABLE_LIMITS.maxBatchOperations;
+  const inLast = Math.min(work.length, size - last.length);
+  const before = work.slice(0, work.length - inLast);
+  const batches: TransactionAction[][] = [];
+  for (let i = 0; i < before.length; i += size) batches.push(before.slice(i, i + size));
+  batches.push([...work.slice(work.length - inLast), ...last]);
+  return batches;
+}
+
+function isGone(error: unknown): boolean {
+  if (statusOf(error) === 404) return true;
+  const code = (error as RestError).details as { errorCode?: string } | undefined;
+  return code?.errorCode === 'ResourceNotFound';
+}
 
 function isLostRace(error: unknown): boolean {
   const status = statusOf(error);

@@ -13,6 +13,8 @@ export interface InboxEntry {
   readonly nextStep: string;
   readonly awaitingMe: boolean;
   readonly updatedAt: string;
+  /** A deadline, where the case has one (takedown notices): lists show the working time left. */
+  readonly dueAt?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export function createInbox(table: TableClient) {
         entries.push({
           userId: row.userId, role: row.role, reference: row.reference, state: row.state,
           summary: row.summary, nextStep: row.nextStep, awaitingMe: row.awaitingMe, updatedAt: row.updatedAt,
+          ...(row.dueAt ? { dueAt: row.dueAt } : {}),
         });
       }
       return entries.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));

@@ -143,3 +143,59 @@ export function formSubmission(card: unknown, changes: Record<string, unknown> =
   assert.ok(submit, 'the form has a main button');
   return { verb: submit.verb, data: { ...inputs, ...changes, ...submit.data } };
 }
+
+/* ---- Abuse and harassment reports (AINM records) ---- */
+
+/** What the reporter writes under "What happened": it must stay on the record card and nowhere else. */
+export const ABUSE_DESCRIPTION = 'A man keeps commenting under my posts on the housing page that he knows where I park every morning.';
+export const ABUSE_LINK = 'https://www.facebook.com/wheatleyhousing/posts/pfbid0abc123';
+
+/** The inputs of a correctly filled in abuse report card, as Teams sends them back on "Send report". */
+export function validReport(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formId: randomUUID(), category: 'harassment', source: 'member_of_public', platform: 'facebook', platformOther: '',
+    links: ABUSE_LINK, happenedOn: '2026-11-24', description: ABUSE_DESCRIPTION, immediateDanger: 'false', wantsSupport: 'false',
+    manager: PEOPLE.megan.id, managerSearch: '',
+    ...overrides,
+  };
+}
+
+/** Sends an abuse report for `person` and waits until the alerts it caused are sent; returns the receipt card. */
+export async function submitReport(bot: BotHarness, person: PersonKey = 'alex', overrides: Record<string, unknown> = {}): Promise<CardJson> {
+  const { card } = await bot.click(person, 'abuseReport.submit', validReport(overrides));
+  await bot.idle();
+  return card;
+}
+
+/** A file as Teams attaches it to a message in a 1:1 chat with a bot (a reference to OneDrive/SharePoint). */
+export function teamsFile(name: string, fileType: string): Record<string, unknown> {
+  const uniqueId = randomUUID();
+  return {
+    contentType: 'application/vnd.microsoft.teams.file.download.info',
+    name,
+    contentUrl: `https://contoso-my.sharepoint.com/personal/alex/Documents/Microsoft%20Teams%20Chat%20Files/${encodeURIComponent(name)}`,
+    content: { downloadUrl: `https://contoso-my.sharepoint.com/download.aspx?tempauth=secret-${uniqueId}`, uniqueId, fileType },
+  };
+}
+
+/** The person sends files in their chat with the bot (no text, as when only files are attached). */
+export async function sendFiles(bot: BotHarness, person: PersonKey, files: Record<string, unknown>[]): Promise<void> {
+  const answer = await bot.post('/api/messages', bot.activity(person, { type: 'message', text: '', attachments: files }));
+  assert.equal(answer.status, 200, `sending files answered ${answer.status}`);
+  await bot.idle();
+}
+
+/** The clickable lines of a list card (each line's select action): verb and reference. */
+export function listItems(card: unknown): { verb: string; reference: string }[] {
+  const items: { verb: string; reference: string }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    const action = element.selectAction as { verb?: unknown; data?: { reference?: unknown } } | undefined;
+    if (action && typeof action.verb === 'string') items.push({ verb: action.verb, reference: String(action.data?.reference ?? '') });
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  return items;
+}

@@ -11,6 +11,12 @@ import { accessRequestFormView } from '../../src/workflows/access-request/form-v
 import { STATE_LABELS } from '../../src/workflows/access-request/labels';
 import { AccessRequest, AccessRequestEvent, evolve } from '../../src/workflows/access-request/model';
 import { accessRequestCardView } from '../../src/workflows/access-request/view';
+import { abuseReportFormView } from '../../src/workflows/abuse-report/form-view';
+import { AbuseReportDetails, AinmEvent, AinmRecord, evolve as evolveAinm } from '../../src/workflows/abuse-report/model';
+import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
+import { takedownFormView } from '../../src/workflows/takedown/form-view';
+import { evolve as evolveTakedown, TakedownEvent, TakedownNotice } from '../../src/workflows/takedown/model';
+import { takedownCardView } from '../../src/workflows/takedown/view';
 
 // The official renderer's object model parses cards in Node from its dist bundle (no DOM needed).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,6 +32,7 @@ const HOSTILE = '**bold** [click](https://evil.example) <b>x</b> ${requester.nam
 const alex: Actor = { id: 'aad-alex', name: 'Alex Wilber', roles: [] };
 const megan: Actor = { id: 'aad-megan', name: 'Megan Bowen', roles: [] };
 const adele: Actor = { id: 'aad-adele', name: 'Adele Vance', roles: ['comms'] };
+const lidia: Actor = { id: 'aad-lidia', name: 'Lidia Holloway', roles: ['incident'] };
 
 function request(events: Omit<AccessRequestEvent, 'at'>[], businessCase = 'I answer tenants on Facebook for the housing team.'): AccessRequest {
   const opening: AccessRequestEvent = {
@@ -36,11 +43,44 @@ function request(events: Omit<AccessRequestEvent, 'at'>[], businessCase = 'I ans
     .reduce<AccessRequest | undefined>(evolve, undefined)!;
 }
 
+const ABUSE_DETAILS: AbuseReportDetails = {
+  category: 'harassment', source: 'member_of_public', platform: 'facebook', links: ['https://facebook.example/posts/1'],
+  happenedOn: '2026-11-24', description: 'Repeated abusive replies to our housing repairs post.', immediateDanger: false, wantsSupport: false,
+};
+
+function abuseRecord(events: Omit<AinmEvent, 'at'>[], details: Partial<AbuseReportDetails> = {}): AinmRecord {
+  const opening: AinmEvent = {
+    type: 'ReportMade', at: NOW.toISOString(), by: alex, reference: 'AINM-2026-00001', manager: megan, details: { ...ABUSE_DETAILS, ...details },
+  };
+  return [opening, ...events.map((event) => ({ ...event, at: NOW.toISOString() }) as AinmEvent)]
+    .reduce<AinmRecord | undefined>(evolveAinm, undefined)!;
+}
+
+function takedownNotice(events: Omit<TakedownEvent, 'at'>[]): TakedownNotice {
+  const opening: TakedownEvent = {
+    type: 'TakedownIssued', at: NOW.toISOString(), by: adele, reference: 'TD-2026-00001', recipient: alex, manager: megan,
+    deadline: '2026-11-26T10:00:00.000Z',
+    details: { link: 'https://facebook.example/posts/2', platform: 'facebook', clauses: ['about_stakeholders', 'identifying_people'], explanation: 'The post names a tenant and shows their door.' },
+  };
+  return [opening, ...events.map((event) => ({ ...event, at: NOW.toISOString() }) as TakedownEvent)]
+    .reduce<TakedownNotice | undefined>(evolveTakedown, undefined)!;
+}
+
 /** Every card the bot can show, rendered through the real view functions. */
 function sampleCards(): [string, AdaptiveCardJson][] {
   const submitted = request([]);
   const awaitingComms = request([{ type: 'ApprovedByManager', by: megan, comment: 'Fine by me.' } as never]);
   const sentBack = request([{ type: 'MoreInformationRequested', by: megan, comment: 'Which pages?' } as never]);
+  const urgentReport = abuseRecord([
+    { type: 'EvidenceAdded', by: alex, files: [{ name: 'screenshot.png', contentType: 'image/png', link: 'https://sharepoint.example/files/1' }] } as never,
+  ], { immediateDanger: true, wantsSupport: true });
+  const investigating = abuseRecord([
+    { type: 'Acknowledged', by: megan, note: 'Spoke to Alex.' } as never, { type: 'InvestigationStarted', by: lidia } as never,
+  ]);
+  const closedReport = abuseRecord([
+    { type: 'InvestigationStarted', by: lidia } as never,
+    { type: 'Closed', by: lidia, outcome: 'unacceptable_actions_policy', note: 'Warning letter sent.' } as never,
+  ], { platform: 'other', platformOther: 'Mastodon' });
   return [
     ['welcome', welcomeCard(renderer, 'Alex Wilber')],
     ['notice', noticeCard(renderer, { title: 'Not available', message: 'I can\'t find AR-2026-00009.' })],
@@ -53,10 +93,36 @@ function sampleCards(): [string, AdaptiveCardJson][] {
     ['case (approver)', renderer.render('access-request', accessRequestCardView(submitted, megan, NOW, workingTime, { headline: 'Alex asks for access.' }))],
     ['case (comms)', renderer.render('access-request', accessRequestCardView(awaitingComms, adele, NOW, workingTime, { notice: 'Already signed off.', commentError: 'Please say why.' }))],
     ['case (requester)', renderer.render('access-request', accessRequestCardView(sentBack, alex, NOW, workingTime))],
+    ['abuse form (new)', renderer.render('abuse-report-form', abuseReportFormView({ actor: alex, today: '2026-11-25', formId: 'f', people: [{ ...alex, managerId: megan.id }, megan, lidia] }))],
+    ['abuse form (errors)', renderer.render('abuse-report-form', abuseReportFormView({
+      actor: alex, today: '2026-11-25', formId: 'f', people: [alex, megan], input: { platform: 'other', links: 'javascript:alert(1)', description: 'short' },
+      errors: { category: 'Choose what happened.', platformOther: 'Name the site or app.', links: 'Each link must start with http:// or https://.', description: 'Say briefly what happened.', manager: 'Choose your line manager.' },
+    }))],
+    ['abuse report (reporter, urgent, support)', renderer.render('abuse-report', abuseReportCardView(urgentReport, alex, NOW, workingTime, { headline: 'Your report AINM-2026-00001 is recorded.' }))],
+    ['abuse report (manager, reported)', renderer.render('abuse-report', abuseReportCardView(abuseRecord([]), megan, NOW, workingTime, { headline: 'Alex Wilber has reported harassment.' }))],
+    ['abuse report (incident, investigating)', renderer.render('abuse-report', abuseReportCardView(investigating, lidia, NOW, workingTime, {
+      notice: 'Say briefly what was done.', fieldErrors: { note: 'Say briefly what was done.', outcome: 'Choose an outcome.' }, noteValue: 'ok',
+    }))],
+    ['abuse report (closed)', renderer.render('abuse-report', abuseReportCardView(closedReport, alex, NOW, workingTime))],
     ['list', caseListCard(renderer, 'My access requests', [{
       userId: alex.id, role: 'requester', reference: 'AR-2026-00001', state: 'submitted', summary: 'View access to Facebook',
       nextStep: 'Megan Bowen to decide.', awaitingMe: false, updatedAt: NOW.toISOString(),
     }], (state) => STATE_LABELS[state as AccessRequest['state']], 'Nothing yet.')],
+    ['takedown form (new)', renderer.render('takedown-form', takedownFormView({ actor: adele, formId: 'f', people: [alex, megan, adele] }))],
+    ['takedown form (errors)', renderer.render('takedown-form', takedownFormView({
+      actor: adele, formId: 'f', people: [alex, megan], input: { recipient: alex.id, link: 'javascript:alert(1)', platform: 'other', explanation: 'short' },
+      errors: { link: 'Give the one link to the post (http or https).', platformOther: 'Name the site or app.', clauses: 'Choose what the post breaches.', explanation: 'Explain the breach.' },
+    }))],
+    ['takedown (recipient, issued)', renderer.render('takedown', takedownCardView(takedownNotice([]), alex, NOW, workingTime, {
+      headline: 'The Communications Team asks you to remove a post that breaches the Social Media Policy, by Thu 26 Nov, 10:00.',
+    }))],
+    ['takedown (comms, removal confirmed)', renderer.render('takedown', takedownCardView(
+      takedownNotice([{ type: 'RemovalConfirmed', by: alex, note: 'Deleted it.' } as never]), adele, NOW, workingTime,
+      { notice: 'Say what is still visible.', fieldErrors: { note: 'Say what is still visible.' }, noteValue: 'still' },
+    ))],
+    ['takedown (closed)', renderer.render('takedown', takedownCardView(takedownNotice([
+      { type: 'RemovalConfirmed', by: alex } as never, { type: 'RemovalVerified', by: adele, note: 'Checked the page.' } as never,
+    ]), alex, NOW, workingTime))],
     ['list (empty)', caseListCard(renderer, 'Awaiting your decision', [], (state) => ({ label: state, color: 'default' }), 'Nothing is waiting for you.')],
   ];
 }
@@ -124,6 +190,37 @@ describe('Adaptive Card templates', () => {
     const card = renderer.render('access-request', accessRequestCardView(request(sentBack), alex, NOW, workingTime));
     assert.ok(textRuns(card).some((text) => text.includes(HOSTILE)));
     assert.ok(!textBlocks(card).some((text) => text.includes('evil.example') || text.includes('${')));
+  });
+
+  it('shows an abuse report\'s description and links with markdown, template syntax and javascript: literally, never as markdown', () => {
+    const description = `${HOSTILE} [call me](javascript:alert(1))`;
+    const link = 'https://evil.example/[click](javascript:alert(1))/${reference}';
+    const record = abuseRecord([], { description, links: [link], platform: 'other', platformOther: '**Mastodon** ${reference}' });
+    for (const viewer of [alex, megan, lidia]) {
+      const card = renderer.render('abuse-report', abuseReportCardView(record, viewer, NOW, workingTime));
+      const runs = textRuns(card);
+      assert.ok(runs.includes(description), 'the description is shown as it was typed');
+      assert.ok(runs.includes(link), 'the link is shown as text');
+      assert.ok(runs.includes('**Mastodon** ${reference}'), 'the other site is shown as it was typed');
+      assert.ok(!textBlocks(card).some((text) => /evil\.example|javascript:|\$\{|\*\*|Mastodon/.test(text)), 'no markdown-rendering element holds user text');
+    }
+  });
+
+  it('offers the Incident team the outcome choice and the close button while investigating, and no one else', () => {
+    const investigating = abuseRecord([{ type: 'InvestigationStarted', by: lidia } as never]);
+    const outcomeChoices = (card: unknown) => collect(card, (node) => (node.type === 'Input.ChoiceSet' && node.id === 'outcome' ? JSON.stringify(node.choices) : undefined));
+    const verbs = (card: unknown) => collect(card, (node) => (node.type === 'Action.Execute' ? node.verb : undefined));
+    const incidentCard = renderer.render('abuse-report', abuseReportCardView(investigating, lidia, NOW, workingTime));
+    assert.deepEqual(outcomeChoices(incidentCard).map((choices) => JSON.parse(choices) as unknown), [[
+      { title: 'Unacceptable Actions Policy applied', value: 'unacceptable_actions_policy' },
+      { title: 'Referred to the police', value: 'police_referral' },
+      { title: 'No further action', value: 'no_further_action' },
+      { title: 'Other', value: 'other' },
+    ]]);
+    assert.deepEqual(verbs(incidentCard), ['abuseReport.refresh', 'abuseReport.close', 'abuseReport.addNote']);
+    const managerCard = renderer.render('abuse-report', abuseReportCardView(investigating, megan, NOW, workingTime));
+    assert.deepEqual(outcomeChoices(managerCard), []);
+    assert.deepEqual(verbs(managerCard), ['abuseReport.refresh', 'abuseReport.addNote']);
   });
 
   it('keeps a huge typed-back form small: values are bounded before they are shown again', () => {

@@ -158,16 +158,19 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
       const dayBefore = { reference: 'AR-2026-00004', timer: 'accessRequest.expire', dueAt: '2026-03-03T23:59:59.999Z' };
       for (const timer of [later, remind, nextDay, dayBefore, earlier]) await timers.schedule(timer);
 
-      assert.deepEqual(await timers.dueOn('2026-03-04'), [earlier, remind, later]);
-      assert.deepEqual(await timers.dueOn('2026-03-05'), [nextDay]);
-      assert.deepEqual(await timers.dueOn('2026-03-06'), []);
+      const endOfWeek = new Date('2026-03-07T00:00:00Z');
+      const due = async (day: string, now = endOfWeek) => (await timers.dueOn(day, now)).map(({ reference, timer, dueAt }) => ({ reference, timer, dueAt }));
+      assert.deepEqual(await due('2026-03-04'), [earlier, remind, later]);
+      assert.deepEqual(await due('2026-03-05'), [nextDay]);
+      assert.deepEqual(await due('2026-03-06'), []);
+      assert.deepEqual(await due('2026-03-04', new Date('2026-03-04T12:00:00Z')), [earlier, remind], 'not before they are due');
     });
 
     it('keeps two different timers of one case at the same instant apart', async () => {
       const timers = createTimerStore(tables.timers);
       await timers.schedule(remind);
       await timers.schedule({ ...remind, timer: 'accessRequest.escalate' });
-      assert.equal((await timers.dueOn('2026-03-04')).length, 2);
+      assert.equal((await timers.dueOn('2026-03-04', new Date('2026-03-05T00:00:00Z'))).length, 2);
     });
   });
 

@@ -46,6 +46,8 @@ export class BotHarness {
   readonly logLines: string[] = [];
   runtime!: Runtime;
   tables!: Tables;
+  /** The prefix of this harness's tables, for tools run beside the bot (TABLE_PREFIX). */
+  tablePrefix = '';
   private baseUrl = '';
   private activityCounter = 0;
   private clockOffsetMs = 0;
@@ -54,7 +56,9 @@ export class BotHarness {
 
   async start(): Promise<this> {
     await this.connector.start();
-    this.tables = (await freshTables()).tables;
+    const fresh = await freshTables();
+    this.tables = fresh.tables;
+    this.tablePrefix = fresh.prefix;
     const logs = this.logLines;
     const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
     this.runtime = buildRuntime({

@@ -57,7 +57,8 @@ function effectsAfter(steps: readonly Step[], details = viewDetails): Effect[] {
 
 const notify = (to: Person | 'comms', headline: string, except?: string[]): Effect =>
   ({ kind: 'notify', to: to === 'comms' ? { role: 'comms', ...(except ? { except } : {}) } : { person: { id: to.id, name: to.name } }, headline });
-const timer = (name: string, dueAt: string): Effect => ({ kind: 'timer', timer: name, dueAt: new Date(dueAt).toISOString() });
+const timer = (name: string, dueAt: string, basis?: string): Effect =>
+  ({ kind: 'timer', timer: name, dueAt: new Date(dueAt).toISOString(), ...(basis ? { basis: new Date(basis).toISOString() } : {}) });
 
 const approve: Step = [{ type: 'approve' }, malcolm, '2026-11-25T11:00:00Z'];
 const signOff: Step = [{ type: 'commsSignOff' }, ciara, '2026-11-25T12:00:00Z'];
@@ -73,9 +74,9 @@ describe('access request effects', () => {
     it('asks the approver to decide within 2 working days, reminds them then, and escalates after 5 (skipping St Andrew\'s Day)', () => {
       assert.deepEqual(effectsAfter([]), [
         notify(malcolm, 'Rhona Requester asks for view access to Facebook, LinkedIn. Please decide by Fri 27 Nov, 10:00.'),
-        timer(ACCESS_TIMERS.remindApprover, '2026-11-27T10:00:00Z'),
+        timer(ACCESS_TIMERS.remindApprover, '2026-11-27T10:00:00Z', '2026-11-25T10:00:00Z'),
         // Thu 26, Fri 27, (Mon 30 Nov is a Scottish bank holiday), Tue 1, Wed 2, Thu 3 Dec.
-        timer(ACCESS_TIMERS.escalate, '2026-12-03T10:00:00Z'),
+        timer(ACCESS_TIMERS.escalate, '2026-12-03T10:00:00Z', '2026-11-25T10:00:00Z'),
       ]);
     });
 
@@ -83,8 +84,8 @@ describe('access request effects', () => {
       const { request, events } = play([]);
       const friday = events.map((event) => ({ ...event, at: '2026-11-27T16:00:00.000Z' }));
       assert.deepEqual(effectsOf(friday, undefined, request).filter((effect) => effect.kind === 'timer'), [
-        timer(ACCESS_TIMERS.remindApprover, '2026-12-02T16:00:00Z'),
-        timer(ACCESS_TIMERS.escalate, '2026-12-07T16:00:00Z'),
+        timer(ACCESS_TIMERS.remindApprover, '2026-12-02T16:00:00Z', '2026-11-27T16:00:00Z'),
+        timer(ACCESS_TIMERS.escalate, '2026-12-07T16:00:00Z', '2026-11-27T16:00:00Z'),
       ]);
     });
 
@@ -143,8 +144,8 @@ describe('access request effects', () => {
     it('asks the approver again, with fresh reminder and escalation timers from the resubmission', () => {
       assert.deepEqual(effectsAfter([sentBack, [{ type: 'resubmit', approver: person(malcolm), details: viewDetails }, rhona, '2026-11-26T14:00:00Z']]), [
         notify(malcolm, 'Rhona Requester updated their request for view access to Facebook, LinkedIn. Please decide by Tue 1 Dec, 14:00.'),
-        timer(ACCESS_TIMERS.remindApprover, '2026-12-01T14:00:00Z'),
-        timer(ACCESS_TIMERS.escalate, '2026-12-04T14:00:00Z'),
+        timer(ACCESS_TIMERS.remindApprover, '2026-12-01T14:00:00Z', '2026-11-26T14:00:00Z'),
+        timer(ACCESS_TIMERS.escalate, '2026-12-04T14:00:00Z', '2026-11-26T14:00:00Z'),
       ]);
     });
 
@@ -163,8 +164,8 @@ describe('access request effects', () => {
     it('asks the new approver to decide, with timers from the change', () => {
       assert.deepEqual(effectsAfter([[{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]), [
         notify(morag, 'Rhona Requester asks for view access to Facebook, LinkedIn. Please decide by Fri 4 Dec, 10:00.'),
-        timer(ACCESS_TIMERS.remindApprover, '2026-12-04T10:00:00Z'),
-        timer(ACCESS_TIMERS.escalate, '2026-12-09T10:00:00Z'),
+        timer(ACCESS_TIMERS.remindApprover, '2026-12-04T10:00:00Z', '2026-12-02T10:00:00Z'),
+        timer(ACCESS_TIMERS.escalate, '2026-12-09T10:00:00Z', '2026-12-02T10:00:00Z'),
       ]);
     });
   });
@@ -208,7 +209,7 @@ describe('access request effects', () => {
 
     it('tells the requester their access has ended', () => {
       assert.deepEqual(effectsAfter([approve, [{ type: 'expire' }, SYSTEM, '2027-05-25T23:00:00Z']]), [
-        notify(rhona, 'Your access ended on 25 May 2027. Ask again if you still need it.'),
+        notify(rhona, 'Your access ended on 25 May 2027. Use Renew if you still need it.'),
       ]);
     });
   });
@@ -226,7 +227,7 @@ describe('access request effects', () => {
 });
 
 describe('access request view', () => {
-  const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false };
+  const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false, reassign: false, renew: false };
   const can = (request: AccessRequest, viewer: Actor) => permittedActions(request, viewer, now);
   const sentBack: Step = [{ type: 'requestInfo', comment: 'Which pages will you use?' }, malcolm];
 
@@ -234,7 +235,7 @@ describe('access request view', () => {
     it('offers the decision to the approver only while the request waits for them', () => {
       const { request } = play([]);
       assert.deepEqual(can(request, malcolm), { ...NOTHING, decide: true });
-      assert.deepEqual(can(request, rhona), { ...NOTHING, withdraw: true });
+      assert.deepEqual(can(request, rhona), { ...NOTHING, withdraw: true, reassign: true });
       for (const viewer of [ciara, sam, morag]) assert.deepEqual(can(request, viewer), NOTHING, viewer.name);
     });
 
@@ -267,8 +268,19 @@ describe('access request view', () => {
         play([approve, [{ type: 'expire' }, SYSTEM]]).request,
       ];
       for (const request of closed) {
-        for (const viewer of [rhona, malcolm, ciara, sam]) assert.deepEqual(can(request, viewer), NOTHING, `${request.state} for ${viewer.name}`);
+        for (const viewer of [rhona, malcolm, ciara, sam]) {
+          const renewable = request.state === 'expired' && viewer === rhona;
+          assert.deepEqual(can(request, viewer), { ...NOTHING, renew: renewable }, `${request.state} for ${viewer.name}`);
+        }
       }
+    });
+
+    it('offers the requester a renewal once the end-date reminder has gone out', () => {
+      const { request } = play([approve, [{ type: 'remindExpiry' }, SYSTEM, '2027-05-11T08:00:00Z']]);
+      assert.equal(can(request, rhona).renew, true);
+      assert.equal(can(request, malcolm).renew, false);
+      const revoked = play([approve, [{ type: 'remindExpiry' }, SYSTEM, '2027-05-11T08:00:00Z'], [{ type: 'revoke', comment: 'Breach of the policy.' }, malcolm, '2027-05-12T08:00:00Z']]).request;
+      assert.equal(can(revoked, rhona).renew, false, 'access revoked for a breach is not offered for renewal');
     });
   });
 

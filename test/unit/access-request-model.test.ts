@@ -471,6 +471,7 @@ describe('access request model', () => {
         MoreInformationRequested: 'sent back for more information', Resubmitted: 'resubmitted',
         ApproverChanged: 'given a new approver', SignedOffByComms: 'signed off', RejectedByComms: 'rejected',
         Withdrawn: 'withdrawn', Revoked: 'revoked', Expired: 'expired',
+        ApproverReminded: 'approver reminded', ApprovalEscalated: 'escalated', ExpiryReminded: 'end date reminder sent',
       };
       for (const [action, verb] of Object.entries(verbs)) assert.equal(stepVerb(action as AccessRequestEvent['type']), verb);
     });

@@ -23,7 +23,8 @@ function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTim
   const urgent = record.urgent ? 'URGENT: ' : '';
   const reporter = { person: record.reporter };
   const manager = { person: record.manager };
-  const incidentTeam = { role: 'incident' as const, except: [record.reporter.id] };
+  // The reporter is never told as a team member, nor is the manager, who has their own alert.
+  const incidentTeam = { role: 'incident' as const, except: [record.reporter.id, record.manager.id] };
   switch (event.type) {
     case 'ReportMade': {
       const acknowledgeBy = workingTime.addWorkingDays(new Date(event.at), ACKNOWLEDGE_WITHIN_DAYS);

@@ -83,7 +83,9 @@ function safeLink(candidate: string): string | undefined {
   try {
     const url = new URL(candidate);
     if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || !url.hostname) return undefined;
-    return url.toString();
+    // Percent-encoding can make the link kept several times longer than the one typed.
+    const link = url.toString();
+    return link.length <= LINK_MAX ? link : undefined;
   } catch {
     return undefined;
   }

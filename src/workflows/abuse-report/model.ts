@@ -127,7 +127,9 @@ function decideReport(record: AinmRecord | undefined, command: Extract<AinmComma
 function decideAcknowledge(record: AinmRecord, command: { note?: string }, actor: Actor, at: string): Decision<AinmEvent> {
   if (!samePerson(record.manager, actor)) return reject('forbidden', `Only ${record.manager.name}, the reporter's line manager, acknowledges this report.`);
   if (record.state !== 'reported') {
-    const done = record.history.find((step) => step.action === 'Acknowledged');
+    // The snapshot keeps only the latest steps: acknowledgedAt remembers an acknowledgement whose step has gone.
+    const done = record.history.find((step) => step.action === 'Acknowledged')
+      ?? (record.acknowledgedAt ? { by: record.manager, at: record.acknowledgedAt } : undefined);
     if (done && samePerson(done.by, actor)) return accept();
     return reject('already_decided', done
       ? `${record.reference} was already acknowledged by ${done.by.name} on ${formatLondonDateTime(done.at)}.`
@@ -148,7 +150,11 @@ function decideEvidence(record: AinmRecord, command: { files: readonly EvidenceF
   if (!samePerson(record.reporter, actor)) return reject('forbidden', `Only ${record.reporter.name}, who made the report, can add evidence to it.`);
   if (record.state === 'closed') return closedRefusal(record, 'add evidence');
   const known = new Set(record.evidence.map((file) => file.link));
-  const files = command.files.filter((file) => !known.has(file.link));
+  const files = command.files.filter((file) => {
+    if (known.has(file.link)) return false;
+    known.add(file.link); // the same file twice in one message counts once
+    return true;
+  });
   if (files.length === 0) return accept();
   if (record.evidence.length + files.length > MAX_EVIDENCE) {
     return reject('invalid', `A report holds at most ${MAX_EVIDENCE} files; it has ${record.evidence.length}.`);

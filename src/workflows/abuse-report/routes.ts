@@ -7,7 +7,9 @@ import type { Directory } from '../../directory/directory';
 import { cleanLine } from '../../domain/free-text';
 import { parseReference } from '../../domain/references';
 import type { WorkingTime } from '../../domain/working-time';
+import type { Logger } from '../../logger';
 import type { StagedFile } from '../../store/staged-evidence';
+import { registerExportRoutes } from './export-routes';
 import type { AbuseReportFormInput } from './form';
 import { abuseReportFormView } from './form-view';
 import { AINM_STATE_LABELS, EMERGENCY_ADVICE, SUPPORT_DETAILS } from './labels';
@@ -20,6 +22,7 @@ export interface AbuseReportRouteDeps {
   readonly renderer: CardRenderer;
   readonly directory: Directory;
   readonly workingTime: WorkingTime;
+  readonly logger: Logger;
 }
 
 const DONE: Readonly<Record<string, string>> = {
@@ -107,6 +110,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
   };
 
   const reply = (verb: string) => async (turn: Turn) => replyWithCard(turn.context, await actions[verb]!({ ...turn, data: {} }));
+  const registerExport = registerExportRoutes({ service, renderer, workingTime, logger: deps.logger });
   const commands: Command[] = [
     {
       pattern: /^(report( abuse| harassment| a threat| threats| an incident)?|abuse|harassment|threats?|safeguarding( concern)?|i('m| am) being (harassed|abused|threatened|bullied)( online)?|i('ve| have) been (harassed|abused|threatened)( online)?|someone is (harassing|threatening|abusing) me( online)?)$/,
@@ -114,6 +118,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
     },
     { pattern: /^(my reports|my incidents)$/, handle: reply('menu.myReports') },
     { pattern: /^(incidents|open incidents|ainm register|register of incidents)$/, handle: reply('menu.incidents') },
+    registerExport.command,
   ];
 
   /** Files sent in the chat: offer to add them to one of the person's open reports. */
@@ -127,7 +132,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
     return true;
   }
 
-  return { actions, commands, viewer: { prefix: 'AINM', show: showRecord }, onFiles };
+  return { actions, commands, viewer: { prefix: 'AINM', show: showRecord, stateLabel: (state: string) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' } }, onFiles, onFileConsent: registerExport.onFileConsent };
 }
 
 function receiptHeadline(record: AinmRecord): string {

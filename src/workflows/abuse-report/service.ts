@@ -2,7 +2,7 @@ import type { Directory } from '../../directory/directory';
 import type { CaseWorkflow } from '../../domain/decider';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
-import { Actor, hasRole } from '../../domain/people';
+import { Actor, hasRole, SYSTEM } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
 import type { EffectRelay } from '../../notify/effect-relay';
 import type { CaseStore } from '../../store/case-store';
@@ -11,7 +11,8 @@ import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
-import { abuseReportEffects } from './effects';
+import { abuseReportEffects, AINM_TIMERS } from './effects';
+import type { TimerHandler } from '../../scheduler/scheduler';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { AinmCommand, AinmEvent, AinmRecord, canSeeRecord, decide, evolve } from './model';
 import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from './presenter';
@@ -127,6 +128,15 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
       const outcome = await act(reference, { type: 'addEvidence', files }, actor, now, origin);
       if (outcome.ok) await deps.staged.clear(actor.id);
       return outcome;
+    },
+
+    /** Not acknowledged within a working day: the scheduler escalates to the Incident team. */
+    timerHandlers(): Record<string, TimerHandler> {
+      return {
+        [AINM_TIMERS.escalate]: async (timer, now) => {
+          await act(timer.reference, { type: 'escalate' }, SYSTEM, now);
+        },
+      };
     },
 
     async *allRecords(): AsyncIterable<AinmRecord> {

@@ -74,17 +74,27 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
         ? [notify(requester, `${event.by.name} revoked your access.`)]
         : [notify(requester, `${event.by.name} (Communications Team) revoked your access.`), notify(approver, `${event.by.name} (Communications Team) revoked ${request.reference}.`)];
     case 'Expired':
-      return [notify(requester, `Your access ended on ${formatLocalDate(request.details.endDate)}. Ask again if you still need it.`)];
+      return [notify(requester, `Your access ended on ${formatLocalDate(request.details.endDate)}. Use Renew if you still need it.`)];
+    case 'ApproverReminded':
+      return [notify(approver, `Reminder: ${request.requester.name}'s request for ${what} is waiting for your decision.`)];
+    case 'ApprovalEscalated':
+      return [
+        notify(requester, `${request.approver.name} has not decided within ${ESCALATE_AFTER_DAYS} working days. You can choose another approver, or withdraw the request.`),
+        notify(approver, `${request.reference} has waited ${ESCALATE_AFTER_DAYS} working days for your decision; ${request.requester.name} has been told and may choose another approver.`),
+      ];
+    case 'ExpiryReminded':
+      return [notify(requester, `Your access ends on ${formatLocalDate(request.details.endDate)}, in ${EXPIRY_REMINDER_DAYS} working days. Use Renew to ask for it again.`)];
     default:
       return [];
   }
 }
 
+/** `basis` ties each timer to this wait: after a resubmission or a new approver, the old timers do nothing. */
 function approverTimers(at: string, workingTime: WorkingTime): Effect[] {
   const from = new Date(at);
   return [
-    timer(ACCESS_TIMERS.remindApprover, workingTime.addWorkingDays(from, REMIND_APPROVER_AFTER_DAYS)),
-    timer(ACCESS_TIMERS.escalate, workingTime.addWorkingDays(from, ESCALATE_AFTER_DAYS)),
+    timer(ACCESS_TIMERS.remindApprover, workingTime.addWorkingDays(from, REMIND_APPROVER_AFTER_DAYS), at),
+    timer(ACCESS_TIMERS.escalate, workingTime.addWorkingDays(from, ESCALATE_AFTER_DAYS), at),
   ];
 }
 
@@ -105,6 +115,6 @@ function notify(to: Extract<Effect, { kind: 'notify' }>['to'], headline: string)
   return { kind: 'notify', to, headline };
 }
 
-function timer(kind: string, dueAt: Date): Effect {
-  return { kind: 'timer', timer: kind, dueAt: dueAt.toISOString() };
+function timer(kind: string, dueAt: Date, basis?: string): Effect {
+  return { kind: 'timer', timer: kind, dueAt: dueAt.toISOString(), ...(basis ? { basis } : {}) };
 }

@@ -1,6 +1,7 @@
 import type { DirectoryPerson } from '../../directory/directory';
 import { lineManagerOf, managerChoices } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
+import { isCalendarDate } from '../../domain/calendar-date';
 import { AccessRequestFormInput, defaultPeriod, BUSINESS_CASE_MAX, OTHER_SITE_MAX } from './form';
 import { KIND_LABELS, SITE_LABELS } from './labels';
 import { ACCESS_SITES, AccessRequest } from './model';
@@ -42,11 +43,10 @@ export interface FormViewInput {
 
 export function accessRequestFormView(view: FormViewInput): AccessRequestFormView {
   const manager = lineManagerOf(view.people, view.actor);
-  const period = defaultPeriod(view.today);
   const raw = view.input ?? (view.editing ? inputFromRequest(view.editing) : {});
   const values = Object.fromEntries(FIELDS.map((field) => [field, stringValue(raw[field], field)])) as Record<FormField, string>;
-  values.startDate ||= period.startDate;
-  values.endDate ||= period.endDate;
+  values.startDate ||= view.today;
+  values.endDate ||= isCalendarDate(values.startDate) ? defaultPeriod(values.startDate).endDate : defaultPeriod(view.today).endDate;
   values.approver ||= manager?.id ?? '';
   const lastAsk = view.editing && [...view.editing.history].reverse().find((step) => step.action === 'MoreInformationRequested');
   return {

@@ -61,7 +61,10 @@ export type AccessRequestEvent =
   | { type: 'RejectedByComms'; at: string; by: Person; comment: string }
   | { type: 'Withdrawn'; at: string; by: Person }
   | { type: 'Revoked'; at: string; by: Person; comment: string }
-  | { type: 'Expired'; at: string; by: Person };
+  | { type: 'Expired'; at: string; by: Person }
+  | { type: 'ApproverReminded'; at: string; by: Person }
+  | { type: 'ApprovalEscalated'; at: string; by: Person }
+  | { type: 'ExpiryReminded'; at: string; by: Person };
 
 export type AccessRequestCommand =
   | { type: 'submit'; reference: string; approver: Person; details: AccessRequestDetails }
@@ -74,7 +77,11 @@ export type AccessRequestCommand =
   | { type: 'commsReject'; comment: string }
   | { type: 'withdraw' }
   | { type: 'revoke'; comment: string }
-  | { type: 'expire' };
+  | { type: 'expire' }
+  /** Timers: `basis` is when the wait they were set for began; a timer from an earlier wait does nothing. */
+  | { type: 'remindApprover'; basis: string }
+  | { type: 'escalate'; basis: string }
+  | { type: 'remindExpiry' };
 
 const MIN_REASON = 5;
 
@@ -97,6 +104,12 @@ export function decide(
     case 'withdraw': return decideWithdraw(request, context);
     case 'revoke': return decideRevoke(request, command, context);
     case 'expire': return decideExpire(request, context);
+    case 'remindApprover':
+    case 'escalate':
+      return decideWaitTimer(request, command, context);
+    case 'remindExpiry':
+      return context.actor.id === SYSTEM.id && request.state === 'active' && !request.history.some((s) => s.action === 'ExpiryReminded')
+        ? accept({ type: 'ExpiryReminded', at: context.now.toISOString(), by: person(context.actor) }) : accept();
     default: return assertNever(command);
   }
 }
@@ -212,6 +225,27 @@ function decideExpire(request: AccessRequest, { actor, now }: CommandContext): D
   return accept({ type: 'Expired', at: now.toISOString(), by: person(actor) });
 }
 
+/**
+ * Reminder after 2 working days, escalation after 5 (DESIGN.md): only while the request still waits for
+ * the same approver since `basis`, once each. Anything else is a stale timer and does nothing.
+ */
+function decideWaitTimer(
+  request: AccessRequest, command: Extract<AccessRequestCommand, { type: 'remindApprover' | 'escalate' }>, { actor, now }: CommandContext,
+): Decision<AccessRequestEvent> {
+  if (actor.id !== SYSTEM.id || request.state !== 'submitted' || waitStartedAt(request) !== command.basis) return accept();
+  const action = command.type === 'remindApprover' ? 'ApproverReminded' : 'ApprovalEscalated';
+  const since = request.history.findIndex((step) => step.at === command.basis && WAIT_STARTS.includes(step.action));
+  if (request.history.slice(Math.max(since, 0)).some((step) => step.action === action)) return accept();
+  return accept({ type: action, at: now.toISOString(), by: person(actor) });
+}
+
+const WAIT_STARTS: readonly AccessRequestEvent['type'][] = ['AccessRequested', 'Resubmitted', 'ApproverChanged'];
+
+/** When the current approver's wait began: the latest submission, resubmission or change of approver. */
+export function waitStartedAt(request: AccessRequest): string {
+  return [...request.history].reverse().find((step) => WAIT_STARTS.includes(step.action))?.at ?? request.submittedAt;
+}
+
 function managerDecisionRefusal(request: AccessRequest, attempted: 'approve' | 'reject' | 'requestInfo', actor: Actor) {
   const managerSteps: readonly AccessRequestEvent['type'][] = ['ApprovedByManager', 'RejectedByManager', 'MoreInformationRequested'];
   const last = lastStep(request, managerSteps);
@@ -239,6 +273,7 @@ const STEP_VERBS: Readonly<Record<AccessRequestEvent['type'], string>> = {
   MoreInformationRequested: 'sent back for more information', Resubmitted: 'resubmitted',
   ApproverChanged: 'given a new approver', SignedOffByComms: 'signed off', RejectedByComms: 'rejected',
   Withdrawn: 'withdrawn', Revoked: 'revoked', Expired: 'expired',
+  ApproverReminded: 'approver reminded', ApprovalEscalated: 'escalated', ExpiryReminded: 'end date reminder sent',
 };
 
 /** Past-tense verb for a step, used in messages and on cards. */
@@ -316,6 +351,10 @@ export function evolve(request: AccessRequest | undefined, event: AccessRequestE
     case 'Withdrawn': return { ...next, state: 'withdrawn' };
     case 'Revoked': return { ...next, state: 'revoked' };
     case 'Expired': return { ...next, state: 'expired' };
+    case 'ApproverReminded':
+    case 'ApprovalEscalated':
+    case 'ExpiryReminded':
+      return next;
     default: return assertNever(event);
   }
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import type { Directory } from '../../directory/directory';
+import { addDays } from '../../domain/calendar-date';
+import { managerChoices } from '../../directory/people-choices';
 import { parseReference } from '../../domain/references';
 import type { WorkingTime } from '../../domain/working-time';
 import { ActionHandler, ActionTurn, clickedCard, Command, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
@@ -64,6 +66,22 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     };
   }
 
+  /** The request, if the clicking person is its requester. */
+  async function requesterRequest(turn: ActionTurn): Promise<AccessRequest | undefined> {
+    const reference = parseReference(turn.data.reference);
+    const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
+    return request?.requester.id === turn.actor.id ? request : undefined;
+  }
+
+  async function reassignCard(turn: Turn, request: AccessRequest, error = ''): Promise<AdaptiveCardJson> {
+    const people = (await deps.directory.everyone()).filter((person) => person.id !== request.approver.id);
+    return renderer.render('access-request-reassign', {
+      reference: request.reference,
+      intro: `${request.reference} is waiting for ${request.approver.name}. Choose who should decide instead; they will get the request and ${request.approver.name} will be told.`,
+      approverChoices: managerChoices(people, turn.actor), approverValue: '', error,
+    });
+  }
+
   /** Shows a case; when it replaces a clicked card, that message is remembered so later changes update it. */
   async function showCase(turn: ActionTurn | Turn, reference: string | undefined, remember = false): Promise<AdaptiveCardJson> {
     const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
@@ -107,6 +125,35 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
       }
       return formCard(turn, { editing: request });
     },
+    'accessRequest.reassign': async (turn) => {
+      const request = await requesterRequest(turn);
+      if (!request) return unavailable('that request');
+      return reassignCard(turn, request);
+    },
+    'accessRequest.changeApprover': async (turn) => {
+      const reference = parseReference(turn.data.reference);
+      if (!reference) return unavailable('that request');
+      const chosen = [turn.data.approverSearch, turn.data.approver].map((value) => (typeof value === 'string' ? value.trim() : '')).find(Boolean) ?? '';
+      const outcome = await service.changeApprover(reference, turn.actor, turn.now, chosen, clickedCard(turn));
+      if (outcome.ok) {
+        return caseCard(outcome.snapshot, turn, outcome.changed ? { headline: `Sent to ${outcome.snapshot.approver.name} instead.` } : {});
+      }
+      if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
+      if (outcome.fieldErrors) return reassignCard(turn, outcome.snapshot, outcome.fieldErrors.approver ?? outcome.message);
+      return caseCard(outcome.snapshot, turn, { notice: outcome.message });
+    },
+    'accessRequest.renew': async (turn) => {
+      const request = await requesterRequest(turn);
+      if (!request) return unavailable('that request');
+      const today = workingTime.londonDate(turn.now);
+      const dayAfterEnd = addDays(request.details.endDate, 1);
+      return formCard(turn, {
+        input: {
+          sites: request.details.sites.join(','), otherSite: request.details.otherSite ?? '', kind: request.details.kind,
+          businessCase: request.details.businessCase, startDate: dayAfterEnd > today ? dayAfterEnd : today, approver: request.approver.id,
+        },
+      });
+    },
     'accessRequest.approve': decision((turn) => ({ type: 'approve', comment: comment(turn) })),
     'accessRequest.reject': decision((turn) => ({ type: 'reject', comment: comment(turn) })),
     'accessRequest.requestInfo': decision((turn) => ({ type: 'requestInfo', comment: comment(turn) })),
@@ -124,11 +171,11 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
 
   const commands: readonly Command[] = [
     { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, handle: async (turn) => replyWithCard(turn.context, await formCard(turn)) },
-    { pattern: /^(my requests|my access requests|my cases|status)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.myRequests']!({ ...turn, data: {} })) },
+    { pattern: /^(my requests|my access requests|status)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.myRequests']!({ ...turn, data: {} })) },
     { pattern: /^(approvals|awaiting( me| my approval)?|to approve|pending)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.approvals']!({ ...turn, data: {} })) },
   ];
 
-  return { actions, commands, viewer: { prefix: 'AR' as const, show: showCase } };
+  return { actions, commands, viewer: { prefix: 'AR' as const, show: showCase, stateLabel: labelFor } };
 }
 
 function labelFor(state: string) {

@@ -2,7 +2,7 @@ import type { Directory } from '../../directory/directory';
 import type { CaseWorkflow } from '../../domain/decider';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
-import { Actor, hasRole, Person } from '../../domain/people';
+import { Actor, hasRole, Person, SYSTEM } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
 import type { EffectRelay } from '../../notify/effect-relay';
 import type { CaseStore } from '../../store/case-store';
@@ -10,7 +10,9 @@ import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import type { ReferenceCounter } from '../../store/counters';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
-import { accessRequestEffects } from './effects';
+import { ACCESS_TIMERS, accessRequestEffects } from './effects';
+import type { TimerHandler } from '../../scheduler/scheduler';
+import type { TimerRow } from '../../store/timers';
 import { AccessRequestFormInput, validateAccessRequestForm } from './form';
 import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
 import { accessRequestParticipants, COMMS_TEAM_INBOX } from './presenter';
@@ -107,6 +109,17 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
 
     act,
 
+    /** The requester hands a request that waits too long to another approver (DESIGN.md: after escalation). */
+    async changeApprover(reference: string, actor: Actor, now: Date, approverId: string, origin?: CardLocation): Promise<TransitionOutcome<AccessRequest>> {
+      const approver = approverId ? await findApprover(approverId) : undefined;
+      if (!approver) {
+        const current = await this.load(reference);
+        const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });
+        return current ? { ...refusal, snapshot: current } : refusal;
+      }
+      return act(reference, { type: 'changeApprover', approver }, actor, now, origin);
+    },
+
     /** Remembers a message showing this case to `viewerId`, so later transitions update it in place. */
     async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
       await deps.cases.saveCardCopy(reference, { viewerId, ...location });
@@ -120,6 +133,19 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async loadFor(reference: string, viewer: Actor): Promise<AccessRequest | undefined> {
       const request = await this.load(reference);
       return request && canSeeAccessRequest(request, viewer) ? request : undefined;
+    },
+
+    /** What the scheduler does when each access-request timer comes due: a system command on the case. */
+    timerHandlers(): Record<string, TimerHandler> {
+      const fire = (command: (timer: TimerRow) => AccessRequestCommand): TimerHandler => async (timer, now) => {
+        await act(timer.reference, command(timer), SYSTEM, now);
+      };
+      return {
+        [ACCESS_TIMERS.remindApprover]: fire((timer) => ({ type: 'remindApprover', basis: timer.basis ?? '' })),
+        [ACCESS_TIMERS.escalate]: fire((timer) => ({ type: 'escalate', basis: timer.basis ?? '' })),
+        [ACCESS_TIMERS.remindExpiry]: fire(() => ({ type: 'remindExpiry' })),
+        [ACCESS_TIMERS.expire]: fire(() => ({ type: 'expire' })),
+      };
     },
 
     async myRequests(actor: Actor): Promise<InboxEntry[]> {

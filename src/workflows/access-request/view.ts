@@ -1,9 +1,9 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
-import { Actor, hasRole } from '../../domain/people';
+import { Actor, hasRole, SYSTEM } from '../../domain/people';
 import type { WorkingTime } from '../../domain/working-time';
 import { REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
-import { AccessRequest, AccessRequestCommand, AccessRequestStep, decide, stepVerb } from './model';
+import { AccessRequest, AccessRequestCommand, AccessRequestStep, decide, stepVerb, waitStartedAt } from './model';
 
 /** The data bound to `cards/access-request.json`. */
 export interface AccessRequestCardView {
@@ -17,7 +17,7 @@ export interface AccessRequestCardView {
   readonly facts: readonly { title: string; value: string }[];
   readonly businessCase: string;
   readonly history: readonly { when: string; what: string; comment: string }[];
-  readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw', boolean>>;
+  readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw' | 'reassign' | 'renew', boolean>>;
   readonly commentValue: string;
   readonly commentError: string;
   readonly refreshUserIds: readonly string[];
@@ -56,13 +56,19 @@ export function accessRequestCardView(
     ],
     businessCase: request.details.businessCase,
     history: [...request.history].reverse().map((step) => ({
-      when: formatLondonDateTime(step.at), what: `${stepVerb(step.action)} by ${step.by.name}`.replace(/^./, (c) => c.toUpperCase()), comment: step.comment ?? '',
+      when: formatLondonDateTime(step.at), what: stepLine(step), comment: step.comment ?? '',
     })),
     can: permittedActions(request, viewer, now),
     commentValue: extras.commentValue ?? '',
     commentError: extras.commentError ?? '',
     refreshUserIds: [viewer.id],
   };
+}
+
+/** "Approved by Megan Bowen"; steps the desk took itself (reminders, escalations) name no one. */
+function stepLine(step: AccessRequestStep): string {
+  const verb = stepVerb(step.action);
+  return (step.by.id === SYSTEM.id ? `${verb} automatically` : `${verb} by ${step.by.name}`).replace(/^./, (c) => c.toUpperCase());
 }
 
 /** Asks the model itself which buttons would be accepted, so cards and rules can never disagree. */
@@ -78,19 +84,23 @@ export function permittedActions(request: AccessRequest, viewer: Actor, now: Dat
     revoke: accepts({ type: 'revoke', comment: probeReason }),
     edit: accepts({ type: 'resubmit', approver: request.approver, details: request.details }),
     withdraw: accepts({ type: 'withdraw' }),
+    reassign: accepts({ type: 'changeApprover', approver: { id: `${viewer.id}-probe`, name: '' } }),
+    // Renewing is a new request, pre-filled from this one: offered to the requester as the end nears or after it.
+    renew: request.requester.id === viewer.id
+      && (request.state === 'expired' || (request.state === 'active' && request.history.some((step) => step.action === 'ExpiryReminded'))),
   };
 }
-
-/** Steps that hand a request to its current approver: their 2 working days run from the latest, as their reminder timer does (effects.ts). */
-const WAIT_STARTS: readonly AccessRequestStep['action'][] = ['AccessRequested', 'Resubmitted', 'ApproverChanged'];
 
 /** Who acts next and by when: every card says it. */
 export function nextStep(request: AccessRequest, workingTime: WorkingTime): string {
   switch (request.state) {
     case 'submitted': {
-      const since = [...request.history].reverse().find((step) => WAIT_STARTS.includes(step.action));
-      const by = workingTime.addWorkingDays(new Date(since?.at ?? request.submittedAt), REMIND_APPROVER_AFTER_DAYS);
-      return `${request.approver.name} to decide, by ${formatDeadline(by)}.`;
+      // The approver's 2 working days run from the latest hand-over to them, as their reminder timer does.
+      const by = workingTime.addWorkingDays(new Date(waitStartedAt(request)), REMIND_APPROVER_AFTER_DAYS);
+      const escalated = request.history.some((step) => step.action === 'ApprovalEscalated' && step.at > waitStartedAt(request));
+      return escalated
+        ? `${request.approver.name} has not decided within 5 working days. ${request.requester.name} can choose another approver.`
+        : `${request.approver.name} to decide, by ${formatDeadline(by)}.`;
     }
     case 'info_requested': return `${request.requester.name} to add the information asked for and resubmit.`;
     case 'awaiting_comms': return 'The Communications Team to give the second sign-off for posting on the Group\'s behalf.';

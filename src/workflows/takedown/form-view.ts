@@ -1,0 +1,29 @@
+import type { DirectoryPerson } from '../../directory/directory';
+import type { Actor } from '../../domain/people';
+import type { TakedownFormInput } from './form';
+import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS } from './labels';
+import { CLAUSES, PLATFORMS } from './model';
+
+type Field = keyof TakedownFormInput;
+const FIELDS: readonly Field[] = ['recipient', 'recipientSearch', 'link', 'platform', 'platformOther', 'clauses', 'explanation', 'deadline'];
+const MAX_SHOWN = 2000;
+const MAX_PEOPLE = 150;
+
+/** The data bound to `cards/takedown-form.json`. */
+export function takedownFormView(view: {
+  actor: Actor; formId: string; people: readonly DirectoryPerson[]; input?: TakedownFormInput; errors?: Readonly<Record<string, string>>;
+}) {
+  const raw = view.input ?? {};
+  const values = Object.fromEntries(FIELDS.map((field) => [field, typeof raw[field] === 'string' ? String(raw[field]).slice(0, MAX_SHOWN) : ''])) as Record<Field, string>;
+  values.deadline ||= DEFAULT_DEADLINE;
+  return {
+    formId: view.formId,
+    notice: view.errors && Object.keys(view.errors).length > 0 ? 'Please check the highlighted fields: nothing has been sent yet.' : '',
+    recipientChoices: view.people.filter((person) => person.id !== view.actor.id).slice(0, MAX_PEOPLE).map((person) => ({ title: person.name, value: person.id })),
+    platformChoices: PLATFORMS.map((value) => ({ title: PLATFORM_LABELS[value], value })),
+    clauseChoices: CLAUSES.map((value) => ({ title: CLAUSE_LABELS[value], value })),
+    deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
+    values,
+    errors: Object.fromEntries(FIELDS.map((field) => [field, view.errors?.[field] ?? ''])) as Record<Field, string>,
+  };
+}

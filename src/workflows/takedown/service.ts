@@ -1,0 +1,123 @@
+import type { Directory } from '../../directory/directory';
+import type { CaseWorkflow } from '../../domain/decider';
+import type { CardLocation } from '../../domain/effects';
+import { reject, Rejection } from '../../domain/outcome';
+import { Actor, hasRole, SYSTEM } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import type { EffectRelay } from '../../notify/effect-relay';
+import type { TimerHandler } from '../../scheduler/scheduler';
+import type { CaseStore } from '../../store/case-store';
+import type { ReferenceCounter } from '../../store/counters';
+import type { IdempotencyStore } from '../../store/idempotency';
+import type { Inbox, InboxEntry } from '../../store/inbox';
+import { runTransition, TransitionOutcome } from '../../store/run-transition';
+import { TAKEDOWN_TIMERS, takedownEffects } from './effects';
+import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
+import { canSeeNotice, decide, evolve, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
+import { COMMS_TEAM_INBOX, takedownParticipants } from './presenter';
+
+export interface TakedownServiceDeps {
+  readonly cases: CaseStore;
+  readonly counter: ReferenceCounter;
+  readonly idempotency: IdempotencyStore;
+  readonly inbox: Inbox;
+  readonly directory: Directory;
+  readonly relay: EffectRelay;
+  readonly workingTime: WorkingTime;
+}
+
+export type IssueOutcome =
+  | { readonly kind: 'issued'; readonly notice: TakedownNotice }
+  | { readonly kind: 'invalid'; readonly rejection: Rejection }
+  | { readonly kind: 'duplicate'; readonly notice?: TakedownNotice };
+
+const PLACEHOLDER_REFERENCE = 'TD-0000-00000';
+
+/** Load -> decide -> save -> notify for takedown notices: the only takedown code that touches the store. */
+export function createTakedownService(deps: TakedownServiceDeps) {
+  const workflow: CaseWorkflow<TakedownNotice, TakedownCommand, TakedownEvent> = {
+    decide, evolve, effects: takedownEffects(deps.workingTime), stateOf: (notice) => notice.state, participants: takedownParticipants,
+  };
+
+  async function act(reference: string, command: TakedownCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<TakedownNotice>> {
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
+    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
+    if (!outcome.ok && outcome.snapshot && !canSeeNotice(outcome.snapshot, actor)) {
+      const { snapshot: _hidden, ...refusal } = outcome;
+      return refusal;
+    }
+    return outcome;
+  }
+
+  async function load(reference: string): Promise<TakedownNotice | undefined> {
+    return (await deps.cases.load<TakedownNotice>(reference))?.snapshot;
+  }
+
+  async function checkForm(input: TakedownFormInput, actor: Actor, now: Date) {
+    const form = validateTakedownForm(input, now, deps.workingTime);
+    if (!form.ok) return form;
+    const recipient = await deps.directory.find(form.recipientId);
+    if (!recipient) return reject('invalid', 'Please check the highlighted fields.', { recipient: 'I can\'t find that person in the staff directory.' });
+    const manager = recipient.managerId ? await deps.directory.find(recipient.managerId) : undefined;
+    const command: Extract<TakedownCommand, { type: 'issue' }> = {
+      type: 'issue', reference: PLACEHOLDER_REFERENCE, recipient: { id: recipient.id, name: recipient.name }, details: form.details, deadline: form.deadline,
+      ...(manager ? { manager: { id: manager.id, name: manager.name } } : {}),
+    };
+    const dryRun = decide(undefined, command, { actor, now });
+    return dryRun.ok ? command : dryRun;
+  }
+
+  return {
+    async issue(actor: Actor, now: Date, formToken: unknown, input: TakedownFormInput, origin?: CardLocation): Promise<IssueOutcome> {
+      const checked = await checkForm(input, actor, now);
+      if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
+      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
+      if (token) {
+        const claim = await deps.idempotency.claim(actor.id, token);
+        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { notice: await load(claim.reference) } : {}) };
+      }
+      try {
+        const reference = await deps.counter.next('TD', Number(deps.workingTime.londonDate(now).slice(0, 4)));
+        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
+        if (!outcome.ok) throw new Error(`issue refused after its dry run: ${outcome.code}`);
+        if (token) await deps.idempotency.complete(actor.id, token, reference);
+        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
+        return { kind: 'issued', notice: outcome.snapshot };
+      } catch (error) {
+        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
+        throw error;
+      }
+    },
+
+    act,
+
+    /** A new deadline from a card's choice, counted in working time from now. */
+    newDeadline(choice: unknown, now: Date): string {
+      return (deadlineFrom(choice, now, deps.workingTime) ?? now).toISOString();
+    },
+
+    async loadFor(reference: string, viewer: Actor): Promise<TakedownNotice | undefined> {
+      const notice = await load(reference);
+      return notice && canSeeNotice(notice, viewer) ? notice : undefined;
+    },
+
+    async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
+      await deps.cases.saveCardCopy(reference, { viewerId, ...location });
+    },
+
+    /** Open notices, for the Communications Team; undefined for anyone else. */
+    async openNotices(actor: Actor): Promise<InboxEntry[] | undefined> {
+      if (!hasRole(actor, 'comms')) return undefined;
+      return (await deps.inbox.list(COMMS_TEAM_INBOX, { role: 'takedown', awaitingOnly: true }));
+    },
+
+    timerHandlers(): Record<string, TimerHandler> {
+      const fire = (type: 'remind' | 'markOverdue'): TimerHandler => async (timer, now) => {
+        await act(timer.reference, { type, basis: timer.basis ?? '' }, SYSTEM, now);
+      };
+      return { [TAKEDOWN_TIMERS.remind]: fire('remind'), [TAKEDOWN_TIMERS.overdue]: fire('markOverdue') };
+    },
+  };
+}
+
+export type TakedownService = ReturnType<typeof createTakedownService>;

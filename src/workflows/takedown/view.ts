@@ -1,0 +1,117 @@
+import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
+import { Actor, SYSTEM } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
+import { decide, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
+
+type Capability = 'confirmRemoval' | 'dispute' | 'requestHelp' | 'verify' | 'reopen' | 'uphold' | 'withdraw';
+
+/** The data bound to `cards/takedown.json`. */
+export interface TakedownCardView {
+  readonly reference: string;
+  readonly headline: string;
+  readonly notice: string;
+  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
+  readonly stateLabel: string;
+  readonly stateColor: string;
+  readonly nextStep: string;
+  readonly facts: readonly { title: string; value: string }[];
+  readonly link: string;
+  readonly clauses: readonly { text: string }[];
+  readonly explanation: string;
+  readonly history: readonly { when: string; what: string; comment: string }[];
+  readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline', boolean>>;
+  readonly deadlineChoices: readonly { title: string; value: string }[];
+  readonly deadlineValue: string;
+  readonly noteValue: string;
+  readonly noteError: string;
+  readonly refreshUserIds: readonly string[];
+}
+
+export interface TakedownCardExtras {
+  readonly headline?: string;
+  readonly notice?: string;
+  readonly noticeStyle?: TakedownCardView['noticeStyle'];
+  readonly noteValue?: string;
+  readonly fieldErrors?: Readonly<Record<string, string>>;
+}
+
+const STEP_WORDS: Readonly<Record<TakedownEvent['type'], string>> = {
+  TakedownIssued: 'Issued', Acknowledged: 'Seen', RemovalConfirmed: 'Removal confirmed', Disputed: 'Disputed', HelpRequested: 'Help asked for',
+  RemovalVerified: 'Removal verified', Reopened: 'Reopened', Upheld: 'Upheld', Withdrawn: 'Withdrawn', Reminded: 'Reminder sent', WentOverdue: 'Deadline passed',
+};
+
+export function takedownCardView(
+  notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: TakedownCardExtras = {},
+): TakedownCardView {
+  const can = permittedActions(notice, viewer, now);
+  return {
+    reference: notice.reference,
+    headline: extras.headline ?? '',
+    notice: extras.notice ?? '',
+    noticeStyle: extras.noticeStyle ?? 'attention',
+    stateLabel: TAKEDOWN_STATE_LABELS[notice.state].label,
+    stateColor: TAKEDOWN_STATE_LABELS[notice.state].color,
+    nextStep: nextStep(notice, now, workingTime),
+    facts: [
+      { title: 'To', value: notice.recipient.name },
+      { title: 'From', value: `${notice.issuer.name}, Communications Team` },
+      { title: 'Where', value: notice.details.platform === 'other' ? notice.details.platformOther ?? 'Other' : PLATFORM_LABELS[notice.details.platform] },
+      { title: 'Deadline', value: formatDeadline(notice.deadline) },
+    ],
+    link: notice.details.link,
+    clauses: notice.details.clauses.map((clause) => ({ text: CLAUSE_LABELS[clause] })),
+    explanation: notice.details.explanation,
+    history: [...notice.history].reverse().map((step) => ({
+      when: formatLondonDateTime(step.at), what: step.by.id === SYSTEM.id ? STEP_WORDS[step.action] : `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '',
+    })),
+    can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold },
+    deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
+    deadlineValue: DEFAULT_DEADLINE,
+    noteValue: extras.noteValue ?? '',
+    noteError: extras.fieldErrors?.note ?? extras.fieldErrors?.deadline ?? '',
+    refreshUserIds: [viewer.id],
+  };
+}
+
+/** Asks the model which buttons it would accept from this viewer, so there is never a dead button. */
+export function permittedActions(notice: TakedownNotice, viewer: Actor, now: Date): Record<Capability, boolean> {
+  const later = new Date(now.getTime() + 86_400_000).toISOString();
+  const reason = 'a reason given on the card';
+  const accepts = (command: TakedownCommand) => {
+    const decision = decide(notice, command, { actor: viewer, now });
+    return decision.ok && decision.events.length > 0;
+  };
+  return {
+    confirmRemoval: accepts({ type: 'confirmRemoval' }),
+    dispute: accepts({ type: 'dispute', note: reason }),
+    requestHelp: accepts({ type: 'requestHelp' }),
+    verify: accepts({ type: 'verify' }),
+    reopen: accepts({ type: 'reopen', note: reason, deadline: later }),
+    uphold: accepts({ type: 'uphold', note: reason, deadline: later }),
+    withdraw: accepts({ type: 'withdraw' }),
+  };
+}
+
+/** Who acts next, and by when, with the working time left. */
+export function nextStep(notice: TakedownNotice, now: Date, workingTime: WorkingTime): string {
+  const left = Math.max(0, workingTime.workingMillisBetween(now, new Date(notice.deadline)) / 3_600_000);
+  const remaining = `${formatDeadline(notice.deadline)}, ${left.toFixed(1)} working hours left`;
+  switch (notice.state) {
+    case 'issued':
+    case 'acknowledged':
+    case 'reopened':
+    case 'upheld':
+      return `${notice.recipient.name} to remove the post by ${remaining}.`;
+    case 'overdue': return `${notice.recipient.name} to remove the post now: the deadline has passed and their line manager was told.`;
+    case 'removal_confirmed': return 'The Communications Team to check the post is gone and verify.';
+    case 'disputed': return 'The Communications Team to uphold or withdraw the notice.';
+    case 'verified': return 'Closed: the post was removed.';
+    case 'withdrawn': return 'Closed: the notice was withdrawn.';
+  }
+}
+
+/** Working hours left before the deadline, for lists. */
+export function workingHoursLeft(notice: TakedownNotice, now: Date, workingTime: WorkingTime): number {
+  return Math.round(workingTime.workingMillisBetween(now, new Date(notice.deadline)) / 360_000) / 10;
+}

@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import sinon from 'sinon';
+import { createLogger } from '../../src/logger';
+import { createScheduler, SchedulerOptions, TimerHandler } from '../../src/scheduler/scheduler';
+import { openTables, Tables } from '../../src/store/tables';
+import { createTimerStore, TimerRow, TimerStore } from '../../src/store/timers';
+import { freshTables, testConnectionString } from '../support/azurite';
+
+/**
+ * The scheduler against a real table service (Azurite): due timers fire exactly once, also with two
+ * instances ticking at the same time; a crash between claim and send means a retry by another instance
+ * once the lease runs out; only the due day partitions are read, from the cursor on.
+ * The clock is a plain function the test moves; handlers only record what they were asked to fire.
+ */
+const T0 = new Date('2026-03-04T12:00:00.000Z');
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const REMIND = 'accessRequest.remindApprover';
+
+/** A clock the test controls: `clock.now()` is what every scheduler instance sees. */
+function fakeClock(start: Date) {
+  let current = start.getTime();
+  return {
+    now: () => new Date(current),
+    set(instant: Date | string) { current = new Date(instant).getTime(); },
+    advance(millis: number) { current += millis; },
+  };
+}
+
+/** Warnings and errors the scheduler logged, parsed. */
+function recordingLogger() {
+  const lines: { level: number; msg: string; reference?: string; timer?: string }[] = [];
+  const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+  return { logger: createLogger('warn', sink), lines };
+}
+
+/** Handlers that remember which timer fired (reference + kind + dueAt), at which instant, by which instance. */
+function recorder() {
+  const fired: { key: string; basis?: string; at: string; by: string }[] = [];
+  const handler = (by: string, fail?: (timer: TimerRow) => boolean): TimerHandler => async (timer, now) => {
+    // Yield, so that concurrent instances interleave between claim and completion as real ones do.
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 4)));
+    if (fail?.(timer)) throw new Error('the process died before the reminder was sent');
+    fired.push({ key: keyOf(timer), ...(timer.basis ? { basis: timer.basis } : {}), at: now.toISOString(), by });
+  };
+  return { fired, handler, keys: () => fired.map((entry) => entry.key) };
+}
+
+const keyOf = (timer: Pick<TimerRow, 'reference' | 'timer' | 'dueAt'>) => `${timer.reference} ${timer.timer} ${timer.dueAt}`;
+const timerAt = (reference: string, dueAt: Date | string, timer = REMIND): TimerRow => ({ reference, timer, dueAt: new Date(dueAt).toISOString() });
+const day = (instant: Date) => instant.toISOString().slice(0, 10);
+
+interface Row { status: string; leaseOwner?: string; leaseUntil?: string }
+async function rowOf(tables: Tables, timer: TimerRow): Promise<Row> {
+  return tables.timers.getEntity<Row>(timer.dueAt.slice(0, 10), `${timer.dueAt}|${timer.reference}|${timer.timer}`);
+}
+
+describe('scheduler on Azure Tables', () => {
+  let tables: Tables;
+  let store: TimerStore;
+  let clock: ReturnType<typeof fakeClock>;
+  let log: ReturnType<typeof recordingLogger>;
+
+  beforeEach(async () => {
+    ({ tables } = await freshTables());
+    store = createTimerStore(tables.timers);
+    clock = fakeClock(T0);
+    log = recordingLogger();
+  });
+  afterEach(() => sinon.restore());
+
+  /** One scheduler instance; `kinds` maps timer kinds to handlers. */
+  function instance(handlers: Record<string, TimerHandler>, options: Partial<SchedulerOptions> = {}, timers: TimerStore = store) {
+    return createScheduler({ timers, handlers, now: clock.now, logger: log.logger, ...options });
+  }
+
+  /** A second process: its own clients on the same tables. */
+  function otherProcessStore(prefixOf: Tables): TimerStore {
+    const prefix = prefixOf.timers.tableName.replace(/timers$/, '');
+    return createTimerStore(openTables({ kind: 'connectionString', connectionString: testConnectionString() }, prefix).timers);
+  }
+
+  describe('due timers', () => {
+    it('fires only the timers that are due, each exactly once however often it ticks', async () => {
+      const morning = timerAt('AR-2026-00001', '2026-03-04T10:00:00Z');
+      const afternoon = timerAt('AR-2026-00002', '2026-03-04T14:00:00Z');
+      const tomorrow = timerAt('AR-2026-00003', '2026-03-05T09:00:00Z');
+      for (const timer of [afternoon, tomorrow, morning]) await store.schedule(timer);
+      const record = recorder();
+      const scheduler = instance({ [REMIND]: record.handler('a') });
+
+      const first = await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(morning)], 'only the timer due by 12:00 fires');
+      assert.equal(first.fired, 1);
+      await scheduler.tick();
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(morning)], 'ticking again fires nothing twice');
+
+      clock.set('2026-03-04T13:59:59.999Z');
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(morning)], 'not a millisecond early');
+
+      clock.set('2026-03-04T14:00:00.000Z');
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(morning), keyOf(afternoon)], 'due at exactly its instant');
+
+      clock.set('2026-03-05T09:30:00Z');
+      await scheduler.tick();
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(morning), keyOf(afternoon), keyOf(tomorrow)]);
+      assert.equal((await rowOf(tables, morning)).status, 'done');
+    });
+
+    it('gives the handler the timer with its basis and the tick\'s time', async () => {
+      const basis = '2026-03-02T10:00:00.000Z';
+      await store.schedule({ ...timerAt('AR-2026-00001', '2026-03-04T10:00:00Z'), basis });
+      const record = recorder();
+      await instance({ [REMIND]: record.handler('a') }).tick();
+      assert.deepEqual(record.fired, [{ key: keyOf(timerAt('AR-2026-00001', '2026-03-04T10:00:00Z')), basis, at: T0.toISOString(), by: 'a' }]);
+    });
+
+    it('fires timers that came due while no instance was running, on the next tick', async () => {
+      const threeDaysAgo = timerAt('AR-2026-00001', new Date(T0.getTime() - 3 * DAY));
+      const yesterday = timerAt('AR-2026-00002', new Date(T0.getTime() - DAY - 5 * MINUTE));
+      const inAnHour = timerAt('AR-2026-00003', new Date(T0.getTime() + 60 * MINUTE));
+      for (const timer of [threeDaysAgo, yesterday, inAnHour]) await store.schedule(timer);
+      const record = recorder();
+
+      const report = await instance({ [REMIND]: record.handler('a') }).tick();
+
+      assert.deepEqual(record.keys(), [keyOf(threeDaysAgo), keyOf(yesterday)]);
+      assert.deepEqual({ fired: report.fired, failed: report.failed, skipped: report.skipped }, { fired: 2, failed: 0, skipped: 0 });
+    });
+
+    it('fires each of 36 timers exactly once when two instances tick at the same time, round after round', async () => {
+      const record = recorder();
+      const handlers = (by: string) => ({ [REMIND]: record.handler(by), 'accessRequest.escalate': record.handler(by) });
+      const a = instance(handlers('a'), { owner: 'instance-a', lookbackDays: 2 });
+      const b = instance(handlers('b'), { owner: 'instance-b', lookbackDays: 2 }, otherProcessStore(tables));
+      // 36 timers over three days, two of them before today; some due only in later rounds.
+      const timers: TimerRow[] = [];
+      for (let i = 0; i < 36; i++) {
+        const dueAt = new Date(T0.getTime() - 2 * DAY + i * 90 * MINUTE);
+        timers.push(timerAt(`AR-2026-${String(i + 1).padStart(5, '0')}`, dueAt, i % 3 === 0 ? 'accessRequest.escalate' : REMIND));
+      }
+      await Promise.all(timers.map((timer) => store.schedule(timer)));
+
+      const reports = [];
+      for (let round = 0; round < 4; round++) {
+        reports.push(...await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]));
+        clock.advance(3 * 60 * MINUTE);
+      }
+
+      const counts = new Map<string, number>();
+      for (const key of record.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+      assert.deepEqual([...counts.entries()].filter(([, n]) => n !== 1), [], 'no timer fired twice');
+      assert.deepEqual([...counts.keys()].sort(), timers.map(keyOf).sort(), 'every timer fired');
+      assert.equal(reports.reduce((sum, report) => sum + report.fired, 0), 36, 'the instances\' reports add up to one firing each');
+      assert.equal(reports.reduce((sum, report) => sum + report.failed, 0), 0);
+      for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, 'done');
+    });
+  });
+
+  describe('a crash between claim and send', () => {
+    it('leaves the timer claimed, and another instance fires it once the lease has run out, not before', async () => {
+      const timer = timerAt('AR-2026-00001', '2026-03-04T10:00:00Z');
+      const other = timerAt('AR-2026-00002', '2026-03-04T11:00:00Z');
+      await store.schedule(timer);
+      await store.schedule(other);
+      const record = recorder();
+      const crashing = instance({ [REMIND]: record.handler('a', (t) => t.reference === timer.reference) }, { owner: 'instance-a', leaseMillis: 2 * MINUTE });
+      const survivor = instance({ [REMIND]: record.handler('b') }, { owner: 'instance-b', leaseMillis: 2 * MINUTE }, otherProcessStore(tables));
+
+      const crashed = await crashing.tick();
+      assert.equal(crashed.failed, 1);
+      assert.equal(crashed.fired, 1, 'the other due timer of the tick still fires');
+      assert.deepEqual(record.keys(), [keyOf(other)]);
+      const row = await rowOf(tables, timer);
+      assert.equal(row.status, 'claimed');
+      assert.equal(row.leaseOwner, 'instance-a');
+      assert.equal(row.leaseUntil, new Date(T0.getTime() + 2 * MINUTE).toISOString());
+      assert.ok(log.lines.some((line) => line.reference === timer.reference && /retried when its lease runs out/.test(line.msg)), 'the failure is logged');
+
+      clock.advance(MINUTE);
+      await survivor.tick();
+      clock.set(new Date(T0.getTime() + 2 * MINUTE));
+      await survivor.tick();
+      assert.deepEqual(record.keys(), [keyOf(other)], 'nobody fires it while the lease runs');
+
+      clock.advance(1);
+      const retried = await survivor.tick();
+      assert.equal(retried.fired, 1);
+      assert.deepEqual(record.fired.map(({ key, by }) => `${by}: ${key}`), [`a: ${keyOf(other)}`, `b: ${keyOf(timer)}`], 'the survivor sent it');
+      assert.equal((await rowOf(tables, timer)).status, 'done');
+
+      clock.advance(10 * MINUTE);
+      await Promise.all([survivor.tick(), crashing.tick()]);
+      assert.equal(record.keys().filter((key) => key === keyOf(timer)).length, 1, 'fired once, by the survivor');
+    });
+
+    it('retries a timer the same instance failed on, once its own lease has run out', async () => {
+      const timer = timerAt('AR-2026-00001', '2026-03-04T10:00:00Z');
+      await store.schedule(timer);
+      const record = recorder();
+      let down = true;
+      const scheduler = instance({ [REMIND]: record.handler('a', () => down) }, { leaseMillis: 5 * MINUTE });
+
+      assert.equal((await scheduler.tick()).failed, 1);
+      down = false;
+      clock.advance(4 * MINUTE);
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [], 'still leased');
+      clock.advance(2 * MINUTE);
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(timer)]);
+    });
+  });
+
+  describe('cursor', () => {
+    it('moves past days with nothing pending, so later ticks read only the lookback window', async () => {
+      // The scheduler was last running ten days ago; timers came due since.
+      const tenDaysAgo = new Date(T0.getTime() - 10 * DAY);
+      await store.setOldestPendingDay(day(tenDaysAgo));
+      const old = timerAt('AR-2026-00001', tenDaysAgo);
+      const recent = timerAt('AR-2026-00002', new Date(T0.getTime() - 4 * DAY));
+      for (const timer of [old, recent]) await store.schedule(timer);
+      const record = recorder();
+      const scheduler = instance({ [REMIND]: record.handler('a') }, { lookbackDays: 1 });
+
+      const catchUp = await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(old), keyOf(recent)], 'a timer older than the lookback fires, thanks to the cursor');
+      assert.equal(catchUp.daysRead, 11, 'from ten days ago to today');
+      assert.equal(await store.oldestPendingDay(), '2026-03-03', 'the cursor moved on to the lookback (yesterday)');
+
+      const next = await scheduler.tick();
+      assert.equal(next.daysRead, 2, 'yesterday and today only');
+    });
+
+    it('holds the cursor at a day with a failed timer until that timer has fired, even while its lease hides it', async () => {
+      const fiveDaysAgo = new Date(T0.getTime() - 5 * DAY);
+      await store.setOldestPendingDay(day(new Date(T0.getTime() - 6 * DAY)));
+      const failing = timerAt('AR-2026-00001', fiveDaysAgo);
+      const fine = timerAt('AR-2026-00002', new Date(T0.getTime() - 3 * DAY));
+      for (const timer of [failing, fine]) await store.schedule(timer);
+      const record = recorder();
+      let down = true;
+      const handlers = { [REMIND]: record.handler('a', (timer) => down && timer.reference === failing.reference) };
+      const scheduler = instance(handlers, { lookbackDays: 1, leaseMillis: 2 * MINUTE });
+
+      await scheduler.tick();
+      assert.deepEqual(record.keys(), [keyOf(fine)]);
+      assert.equal(await store.oldestPendingDay(), day(fiveDaysAgo), 'the failed timer\'s day holds the cursor');
+
+      clock.advance(MINUTE);
+      await scheduler.tick();
+      assert.equal(await store.oldestPendingDay(), day(fiveDaysAgo), 'still held while the lease runs and the timer is not due to anyone');
+
+      down = false;
+      clock.advance(2 * MINUTE);
+      const retry = instance(handlers, { lookbackDays: 1, leaseMillis: 2 * MINUTE }, otherProcessStore(tables));
+      await retry.tick();
+      assert.deepEqual(record.keys(), [keyOf(fine), keyOf(failing)], 'fired once its lease ran out');
+      assert.equal(await store.oldestPendingDay(), '2026-03-03', 'and then the cursor moves on');
+    });
+  });
+
+  describe('unknown timers', () => {
+    it('drops a timer no handler knows, with a warning, instead of retrying it for ever', async () => {
+      const stray = timerAt('AR-2026-00001', '2026-03-04T10:00:00Z', 'takedown.remind');
+      await store.schedule(stray);
+      const record = recorder();
+      const scheduler = instance({ [REMIND]: record.handler('a') }, { leaseMillis: MINUTE });
+
+      const report = await scheduler.tick();
+      assert.equal(report.failed, 0);
+      assert.equal((await rowOf(tables, stray)).status, 'done');
+      const warnings = () => log.lines.filter((line) => line.timer === 'takedown.remind' && line.level === 40);
+      assert.equal(warnings().length, 1);
+      assert.match(warnings()[0]!.msg, /no handler/);
+      assert.equal(warnings()[0]!.reference, stray.reference);
+
+      clock.advance(10 * MINUTE);
+      await scheduler.tick();
+      assert.equal(warnings().length, 1, 'not tried again');
+      assert.deepEqual(record.keys(), []);
+    });
+  });
+
+  describe('what it reads', () => {
+    it('reads one day partition of the timers table a day, from the lookback to today, and no other table', async () => {
+      await store.schedule(timerAt('AR-2026-00001', '2026-03-02T10:00:00Z'));
+      const spies = Object.fromEntries(Object.entries(tables).map(([name, client]) => [name, sinon.spy(client, 'listEntities')]));
+      const record = recorder();
+
+      const report = await instance({ [REMIND]: record.handler('a') }, { lookbackDays: 3 }).tick();
+
+      assert.equal(report.daysRead, 4);
+      const timersSpy = spies.timers!;
+      assert.equal(timersSpy.callCount, report.daysRead, 'one query a day read');
+      const filters = timersSpy.getCalls().map((call) => String((call.args[0] as { queryOptions?: { filter?: string } } | undefined)?.queryOptions?.filter));
+      ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'].forEach((expected, i) => {
+        assert.match(filters[i]!, new RegExp(`^PartitionKey eq '${expected}' and `), `query ${i} reads only ${expected}`);
+      });
+      for (const [name, spy] of Object.entries(spies)) if (name !== 'timers') assert.equal(spy.callCount, 0, `${name} is not read`);
+      assert.equal(record.keys().length, 1);
+    });
+  });
+});
