@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import { createConversationStore } from './notify/conversation-store';
 import { createEffectRelay, EffectRelay } from './notify/effect-relay';
 import { createNotifier } from './notify/notifier';
+import type { ConversationRateLimiter } from './notify/rate-limit';
 import { createScheduler, Scheduler } from './scheduler/scheduler';
 import { createServer } from './server';
 import { createCaseStore } from './store/case-store';
@@ -43,7 +44,8 @@ export interface RuntimeOptions {
   /** The clock: `() => new Date()` in production, a fixed or fake clock in tests. */
   readonly now: () => Date;
   readonly renderer?: CardRenderer;
-  readonly sleep?: (millis: number) => Promise<void>;
+  /** Per-conversation send pacing; Teams' limits by default (tests that send in bursts may lift it). */
+  readonly rateLimiter?: ConversationRateLimiter;
 }
 
 export interface Runtime {
@@ -70,7 +72,9 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     MicrosoftAppId: options.bot.appId, MicrosoftAppPassword: options.bot.appPassword,
     MicrosoftAppType: options.bot.appType, MicrosoftAppTenantId: options.bot.tenantId,
   } : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' });
-  const notifier = createNotifier({ adapter, botAppId: options.bot.appId, conversations, logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const notifier = createNotifier({
+    adapter, botAppId: options.bot.appId, conversations, logger, ...(options.rateLimiter ? { limiter: options.rateLimiter } : {}),
+  });
   const relay = createEffectRelay({
     cases, inbox, timers, directory, notifier, logger, now,
     presenters: {

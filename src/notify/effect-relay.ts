@@ -112,6 +112,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     }
     logger.warn({ reference, recipientId: person.id, status: delivery.status }, 'notification not delivered');
     if (delivery.status === 'failed') throw new Error(`delivery failed: ${delivery.detail}`);
+    if (delivery.status !== 'gone') await cases.recordUndelivered(reference, person.id, delivery.status, now.toISOString());
     const tell = presenter.undeliverable(snapshot, person);
     if (tell) await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
   }

@@ -3,6 +3,7 @@ import type { AdaptiveCardJson } from '../cards/render';
 import type { Logger } from '../logger';
 import type { CardCopy } from '../store/case-store';
 import type { ConversationStore } from './conversation-store';
+import { ConversationRateLimiter, createConversationRateLimiter } from './rate-limit';
 
 /**
  * What became of one proactive message. DESIGN.md: 403 codes are final until the person interacts again;
@@ -24,6 +25,7 @@ export interface NotifierOptions {
   readonly botAppId: string;
   readonly conversations: ConversationStore;
   readonly logger: Logger;
+  readonly limiter?: ConversationRateLimiter;
 }
 
 type Undelivered = Exclude<Delivery, { status: 'sent' }>;
@@ -36,6 +38,7 @@ const FINAL_CODES: ReadonlyArray<[string, Undelivered['status']]> = [
 
 export function createNotifier(options: NotifierOptions): Notifier {
   const { adapter, botAppId, conversations, logger } = options;
+  const limiter = options.limiter ?? createConversationRateLimiter();
 
   /** One attempt: the connector client already retries 429 and 5xx (honouring Retry-After); what still fails stays in the outbox. */
   async function attempt(what: string, send: () => Promise<string | undefined>): Promise<{ activityId?: string } | Undelivered> {
@@ -78,6 +81,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
       if (!reference?.conversation?.id) return { status: 'not_installed', detail: 'no conversation with this person' };
       const conversationId = reference.conversation.id;
+      await limiter.acquire(conversationId);
       const result = await attempt('send', async () => {
         let id: string | undefined;
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
@@ -94,6 +98,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       if (!reference || reference.conversation?.id !== copy.conversationId) {
         return { status: 'gone', detail: 'the conversation of this copy is no longer known' };
       }
+      await limiter.acquire(copy.conversationId);
       const result = await attempt('update', async () => {
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
           await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: copy.activityId });

@@ -142,6 +142,24 @@ export function createCaseStore(cases: TableClient) {
       await cases.upsertEntity({ partitionKey: reference, rowKey: `sent-${effectRowKey}-${key}`, personId }, 'Replace');
     },
 
+    /**
+     * Records that a person could not be reached (app not installed, bot blocked, disabled by an admin):
+     * final until they talk to the bot again, so support can see why someone never got their card.
+     */
+    async recordUndelivered(reference: string, personId: string, status: string, at: string): Promise<void> {
+      const key = createHash('sha256').update(personId).digest('hex').slice(0, 24);
+      await cases.upsertEntity({ partitionKey: reference, rowKey: `delivery-${key}`, personId, status, at }, 'Replace');
+    },
+
+    async undelivered(reference: string): Promise<{ personId: string; status: string; at: string }[]> {
+      const rows: { personId: string; status: string; at: string }[] = [];
+      const query = cases.listEntities<{ personId: string; status: string; at: string }>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'delivery-' and RowKey lt 'delivery.'` },
+      });
+      for await (const row of query) rows.push({ personId: row.personId, status: row.status, at: row.at });
+      return rows;
+    },
+
     async saveCardCopy(reference: string, copy: CardCopy): Promise<void> {
       const entity = { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, ...copy };
       assertEntityWithinLimits(entity);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createCaseStore } from '../../src/store/case-store';
 import sinon from 'sinon';
 import { BotHarness, CardJson, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { ask, cardsMatching, formSubmission, newCardsIn, NOW, submitRequest, validForm } from './conversation-helpers';
@@ -35,8 +36,9 @@ describe('proactive notifications over HTTP', () => {
       assert.equal(opened.length, 1, 'one attempt to open the chat: a 403 is final');
     });
 
+    const STATUS_FOR: Record<string, string> = { BotNotInConversationRoster: 'not_installed', ConversationBlockedByUser: 'blocked', BotDisabledByAdmin: 'disabled' };
     for (const code of ['BotNotInConversationRoster', 'ConversationBlockedByUser', 'BotDisabledByAdmin']) {
-      it(`tells the requester when sending to the approver's chat is refused with 403 ${code}`, async () => {
+      it(`tells the requester when sending to the approver's chat is refused with 403 ${code}, and records it on the case`, async () => {
         await bot.install('alex');
         await bot.install('megan');
         bot.connector.faults.set(bot.personalConversation('megan'), [{ status: 403, code }, { status: 403, code }]);
@@ -45,6 +47,8 @@ describe('proactive notifications over HTTP', () => {
         assert.equal(cardsMatching(bot, 'alex', UNREACHABLE).length, 1, 'the requester is told the approver could not be reached');
         assert.deepEqual(textsFor('megan'), [], 'the approver is not sent an apology instead');
         assert.deepEqual(textsFor('alex'), []);
+        const recorded = await createCaseStore(bot.tables.cases).undelivered('AR-2026-00001');
+        assert.deepEqual(recorded.map(({ personId, status }) => ({ personId, status })), [{ personId: 'aad-megan', status: STATUS_FOR[code] }]);
       });
     }
 

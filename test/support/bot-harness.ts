@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import type { BotIdentity } from '../../src/config';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
+import { createConversationRateLimiter } from '../../src/notify/rate-limit';
 import { buildRuntime, Runtime } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
 import { freshTables } from './azurite';
@@ -66,6 +67,8 @@ export class BotHarness {
       bot: { appId: '', appPassword: '', appType: 'SingleTenant', tenantId: '', ...this.options.bot },
       allowedTenantIds: this.options.allowedTenantIds ?? [],
       closureDays: [],
+      // The pacing itself is tested in test/unit/rate-limit.test.ts; here bursts must not wait real seconds.
+      rateLimiter: createConversationRateLimiter({ limits: [] }),
       ...(this.options.ainmWebhookUrl ? { ainmWebhookUrl: this.options.ainmWebhookUrl } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
