@@ -9,6 +9,7 @@ import type { CaseStore } from '../../store/case-store';
 import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
+import { openCaseOnce } from '../../store/open-case';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
 import { abuseReportEffects, AINM_TIMERS } from './effects';
@@ -71,22 +72,12 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
     async report(actor: Actor, now: Date, formToken: unknown, input: AbuseReportFormInput, origin?: CardLocation): Promise<ReportOutcome> {
       const checked = await checkForm(input, actor, now);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
-      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
-      if (token) {
-        const claim = await deps.idempotency.claim(actor.id, token);
-        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { record: await load(claim.reference) } : {}) };
-      }
-      try {
-        const reference = await deps.counter.next('AINM', Number(deps.workingTime.londonDate(now).slice(0, 4)));
-        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
-        if (!outcome.ok) throw new Error(`report refused after its dry run: ${outcome.code}`);
-        if (token) await deps.idempotency.complete(actor.id, token, reference);
-        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
-        return { kind: 'reported', record: outcome.snapshot };
-      } catch (error) {
-        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
-        throw error;
-      }
+      const opened = await openCaseOnce(deps, {
+        actor, formToken, prefix: 'AINM', year: Number(deps.workingTime.londonDate(now).slice(0, 4)), ...(origin ? { origin } : {}),
+        open: (reference) => act(reference, { ...checked, reference }, actor, now, origin),
+      });
+      if (opened.kind === 'created') return { kind: 'reported', record: opened.snapshot };
+      return opened.snapshot ? { kind: 'duplicate', record: opened.snapshot } : { kind: 'duplicate' };
     },
 
     act,

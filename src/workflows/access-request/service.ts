@@ -9,6 +9,7 @@ import type { CaseStore } from '../../store/case-store';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import type { ReferenceCounter } from '../../store/counters';
+import { openCaseOnce } from '../../store/open-case';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import { ACCESS_TIMERS, accessRequestEffects } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
@@ -77,22 +78,12 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async submit(actor: Actor, now: Date, formToken: unknown, input: AccessRequestFormInput, origin?: CardLocation): Promise<SubmitOutcome> {
       const checked = await checkForm(input, actor, now, PLACEHOLDER_REFERENCE);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
-      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
-      if (token) {
-        const claim = await deps.idempotency.claim(actor.id, token);
-        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { request: await this.load(claim.reference) } : {}) };
-      }
-      try {
-        const reference = await deps.counter.next('AR', Number(deps.workingTime.londonDate(now).slice(0, 4)));
-        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
-        if (!outcome.ok) throw new Error(`submit refused after its dry run: ${outcome.code}`);
-        if (token) await deps.idempotency.complete(actor.id, token, reference);
-        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
-        return { kind: 'submitted', request: outcome.snapshot };
-      } catch (error) {
-        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
-        throw error;
-      }
+      const opened = await openCaseOnce(deps, {
+        actor, formToken, prefix: 'AR', year: Number(deps.workingTime.londonDate(now).slice(0, 4)), ...(origin ? { origin } : {}),
+        open: (reference) => act(reference, { ...checked, reference }, actor, now, origin),
+      });
+      if (opened.kind === 'created') return { kind: 'submitted', request: opened.snapshot };
+      return opened.snapshot ? { kind: 'duplicate', request: opened.snapshot } : { kind: 'duplicate' };
     },
 
     /** Edits a request sent back for more information, and sends it to the (possibly new) approver. */

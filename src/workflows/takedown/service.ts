@@ -10,6 +10,7 @@ import type { CaseStore } from '../../store/case-store';
 import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
+import { openCaseOnce } from '../../store/open-case';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import { TAKEDOWN_TIMERS, takedownEffects } from './effects';
 import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
@@ -71,22 +72,12 @@ export function createTakedownService(deps: TakedownServiceDeps) {
     async issue(actor: Actor, now: Date, formToken: unknown, input: TakedownFormInput, origin?: CardLocation): Promise<IssueOutcome> {
       const checked = await checkForm(input, actor, now);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
-      const token = deps.idempotency.isValidToken(formToken) ? formToken : undefined;
-      if (token) {
-        const claim = await deps.idempotency.claim(actor.id, token);
-        if (!claim.claimed) return { kind: 'duplicate', ...(claim.reference ? { notice: await load(claim.reference) } : {}) };
-      }
-      try {
-        const reference = await deps.counter.next('TD', Number(deps.workingTime.londonDate(now).slice(0, 4)));
-        const outcome = await act(reference, { ...checked, reference }, actor, now, origin);
-        if (!outcome.ok) throw new Error(`issue refused after its dry run: ${outcome.code}`);
-        if (token) await deps.idempotency.complete(actor.id, token, reference);
-        if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
-        return { kind: 'issued', notice: outcome.snapshot };
-      } catch (error) {
-        if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
-        throw error;
-      }
+      const opened = await openCaseOnce(deps, {
+        actor, formToken, prefix: 'TD', year: Number(deps.workingTime.londonDate(now).slice(0, 4)), ...(origin ? { origin } : {}),
+        open: (reference) => act(reference, { ...checked, reference }, actor, now, origin),
+      });
+      if (opened.kind === 'created') return { kind: 'issued', notice: opened.snapshot };
+      return opened.snapshot ? { kind: 'duplicate', notice: opened.snapshot } : { kind: 'duplicate' };
     },
 
     act,
