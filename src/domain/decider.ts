@@ -19,6 +19,8 @@ export interface CaseWorkflow<S, C, E extends { readonly type: string; readonly 
   effects(events: readonly E[], before: S | undefined, after: S): Effect[];
   /** The state name, stored beside the snapshot. */
   stateOf(snapshot: S): string;
+  /** Whether the actor may see the case: a refusal shows others nothing of it (no snapshot, no names). */
+  canSee(snapshot: S, actor: Actor): boolean;
   /** Everyone with a part in the case, for their inboxes. */
   participants(snapshot: S): Participant[];
 }

@@ -28,7 +28,7 @@ export async function runTransition<S, C, E extends WorkflowEvent>(
     const stored = await store.load<S>(reference);
     const before = stored?.snapshot;
     const decision = workflow.decide(before, command, context);
-    if (!decision.ok) return before === undefined ? decision : { ...decision, snapshot: before };
+    if (!decision.ok) return before === undefined || !workflow.canSee(before, context.actor) ? decision : { ...decision, snapshot: before };
     if (decision.events.length === 0) {
       if (before === undefined) throw new Error(`${reference}: a command on a new case must cause an event`);
       return { ok: true, snapshot: before, changed: false, pending: [] };

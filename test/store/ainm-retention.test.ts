@@ -5,18 +5,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import sinon from 'sinon';
-import type { CaseWorkflow } from '../../src/domain/decider';
 import type { Actor, Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { CaseStore, ConcurrencyError, createCaseStore } from '../../src/store/case-store';
 import { createInbox } from '../../src/store/inbox';
 import { runTransition } from '../../src/store/run-transition';
 import type { Tables } from '../../src/store/tables';
-import { abuseReportEffects } from '../../src/workflows/abuse-report/effects';
-import {
-  AbuseReportDetails, AinmCommand, AinmEvent, AinmRecord, decide, evolve,
-} from '../../src/workflows/abuse-report/model';
+import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows/abuse-report/model';
 import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from '../../src/workflows/abuse-report/presenter';
+import { abuseReportWorkflow } from '../../src/workflows/abuse-report/workflow';
 import { anonymise, anonymiseEventBody, purgedEvent } from '../../src/workflows/abuse-report/retention';
 import { RetentionReport, runAinmRetention } from '../../src/workflows/abuse-report/retention-job';
 import { freshTables, testConnectionString } from '../support/azurite';
@@ -47,12 +44,7 @@ const details: AbuseReportDetails = {
   happenedOn: '2026-03-01', description: DESCRIPTION, immediateDanger: true, wantsSupport: true,
 };
 
-const workflow: CaseWorkflow<AinmRecord, AinmCommand, AinmEvent> = {
-  decide, evolve,
-  effects: abuseReportEffects(createWorkingTime()),
-  stateOf: (record) => record.state,
-  participants: abuseReportParticipants,
-};
+const workflow = abuseReportWorkflow(createWorkingTime());
 
 const YEAR_MS = 365 * 24 * 3600_000;
 const DAY_MS = 24 * 3600_000;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { odata, TableClient } from '@azure/data-tables';
 import sinon from 'sinon';
-import type { CaseWorkflow } from '../../src/domain/decider';
 import type { Effect } from '../../src/domain/effects';
 import type { Actor } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
@@ -9,11 +8,10 @@ import { CaseCommit, CaseStore, ConcurrencyError, createCaseStore } from '../../
 import { TableLimitError } from '../../src/store/entity-limits';
 import { runTransition, TransitionOutcome } from '../../src/store/run-transition';
 import type { Tables } from '../../src/store/tables';
-import { accessRequestEffects } from '../../src/workflows/access-request/effects';
 import {
-  AccessRequest, AccessRequestCommand, AccessRequestDetails, AccessRequestEvent, decide, evolve,
+  AccessRequest, AccessRequestCommand, AccessRequestDetails, AccessRequestEvent,
 } from '../../src/workflows/access-request/model';
-import { accessRequestParticipants } from '../../src/workflows/access-request/presenter';
+import { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
 import { freshTables } from '../support/azurite';
 
 const requester: Actor = { id: 'u-requester', name: 'Rita Requester', roles: [] };
@@ -21,12 +19,7 @@ const manager: Actor = { id: 'u-manager', name: 'Manny Manager', roles: [] };
 const commsA: Actor = { id: 'u-comms-a', name: 'Cora Comms', roles: ['comms'] };
 const commsB: Actor = { id: 'u-comms-b', name: 'Colin Comms', roles: ['comms'] };
 
-const workflow: CaseWorkflow<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
-  decide, evolve,
-  effects: accessRequestEffects(createWorkingTime()),
-  stateOf: (request) => request.state,
-  participants: accessRequestParticipants,
-};
+const workflow = accessRequestWorkflow(createWorkingTime());
 
 const details = (kind: AccessRequestDetails['kind']): AccessRequestDetails => ({
   sites: ['facebook'], kind, businessCase: 'Answer customer questions on our Facebook page.',

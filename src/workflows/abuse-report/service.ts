@@ -1,5 +1,4 @@
 import type { Directory } from '../../directory/directory';
-import type { CaseWorkflow } from '../../domain/decider';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
@@ -10,13 +9,14 @@ import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import { openCaseOnce } from '../../store/open-case';
+import { abuseReportWorkflow } from './workflow';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
-import { abuseReportEffects, AINM_TIMERS } from './effects';
+import { AINM_TIMERS } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
-import { AinmCommand, AinmEvent, AinmRecord, canSeeRecord, decide, evolve } from './model';
-import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from './presenter';
+import { AinmCommand, AinmRecord, canSeeRecord, decide } from './model';
+import { INCIDENT_TEAM_INBOX } from './presenter';
 
 export interface AbuseReportServiceDeps {
   readonly cases: CaseStore;
@@ -38,17 +38,11 @@ const PLACEHOLDER_REFERENCE = 'AINM-0000-00000';
 
 /** Load -> decide -> save -> notify for AINM records: the only abuse-report code that touches the store. */
 export function createAbuseReportService(deps: AbuseReportServiceDeps) {
-  const workflow: CaseWorkflow<AinmRecord, AinmCommand, AinmEvent> = {
-    decide, evolve, effects: abuseReportEffects(deps.workingTime), stateOf: (record) => record.state, participants: abuseReportParticipants,
-  };
+  const workflow = abuseReportWorkflow(deps.workingTime);
 
   async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<AinmRecord>> {
     const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
-    if (!outcome.ok && outcome.snapshot && !canSeeRecord(outcome.snapshot, actor)) {
-      const { snapshot: _hidden, ...refusal } = outcome;
-      return refusal;
-    }
     return outcome;
   }
 

@@ -1,5 +1,4 @@
 import type { Directory } from '../../directory/directory';
-import type { CaseWorkflow } from '../../domain/decider';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, Person, SYSTEM } from '../../domain/people';
@@ -10,13 +9,14 @@ import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import type { ReferenceCounter } from '../../store/counters';
 import { openCaseOnce } from '../../store/open-case';
+import { accessRequestWorkflow } from './workflow';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
-import { ACCESS_TIMERS, accessRequestEffects } from './effects';
+import { ACCESS_TIMERS } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
 import type { TimerRow } from '../../store/timers';
 import { AccessRequestFormInput, validateAccessRequestForm } from './form';
-import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
-import { accessRequestParticipants, COMMS_TEAM_INBOX } from './presenter';
+import { AccessRequest, AccessRequestCommand, decide } from './model';
+import { COMMS_TEAM_INBOX } from './presenter';
 import { canSeeAccessRequest } from './view';
 
 export interface AccessRequestServiceDeps {
@@ -39,12 +39,7 @@ const PLACEHOLDER_REFERENCE = 'AR-0000-00000';
 
 /** Load -> decide -> save -> notify for access requests: the only access-request code that touches the store. */
 export function createAccessRequestService(deps: AccessRequestServiceDeps) {
-  const workflow: CaseWorkflow<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
-    decide, evolve,
-    effects: accessRequestEffects(deps.workingTime),
-    stateOf: (request) => request.state,
-    participants: accessRequestParticipants,
-  };
+  const workflow = accessRequestWorkflow(deps.workingTime);
 
   async function act(
     reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation,

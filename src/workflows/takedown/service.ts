@@ -1,5 +1,4 @@
 import type { Directory } from '../../directory/directory';
-import type { CaseWorkflow } from '../../domain/decider';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
@@ -11,11 +10,12 @@ import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import { openCaseOnce } from '../../store/open-case';
+import { takedownWorkflow } from './workflow';
 import { runTransition, TransitionOutcome } from '../../store/run-transition';
-import { TAKEDOWN_TIMERS, takedownEffects } from './effects';
+import { TAKEDOWN_TIMERS } from './effects';
 import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
-import { canSeeNotice, decide, evolve, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
-import { COMMS_TEAM_INBOX, takedownParticipants } from './presenter';
+import { canSeeNotice, decide, TakedownCommand, TakedownNotice } from './model';
+import { COMMS_TEAM_INBOX } from './presenter';
 
 export interface TakedownServiceDeps {
   readonly cases: CaseStore;
@@ -36,17 +36,11 @@ const PLACEHOLDER_REFERENCE = 'TD-0000-00000';
 
 /** Load -> decide -> save -> notify for takedown notices: the only takedown code that touches the store. */
 export function createTakedownService(deps: TakedownServiceDeps) {
-  const workflow: CaseWorkflow<TakedownNotice, TakedownCommand, TakedownEvent> = {
-    decide, evolve, effects: takedownEffects(deps.workingTime), stateOf: (notice) => notice.state, participants: takedownParticipants,
-  };
+  const workflow = takedownWorkflow(deps.workingTime);
 
   async function act(reference: string, command: TakedownCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<TakedownNotice>> {
     const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
-    if (!outcome.ok && outcome.snapshot && !canSeeNotice(outcome.snapshot, actor)) {
-      const { snapshot: _hidden, ...refusal } = outcome;
-      return refusal;
-    }
     return outcome;
   }
 
