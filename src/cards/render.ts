@@ -4,7 +4,10 @@ import * as ACData from 'adaptivecards-templating';
 
 /** The Adaptive Card templates in `cards/`, one per card, named for what the person sees. */
 export const CARD_TEMPLATES = [
-  'welcome', 'notice', 'access-request-form', 'access-request', 'access-request-reassign', 'case-list', 'abuse-report-form', 'abuse-report', 'takedown-form', 'takedown',
+  'welcome', 'notice', 'case-list',
+  'access-request-form', 'access-request', 'access-request-reassign',
+  'abuse-report-form', 'abuse-report',
+  'takedown-form', 'takedown',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
