@@ -118,14 +118,21 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     }
     for (const command of commands) {
       const match = command.pattern.exec(text);
-      if (match) return command.handle({ context, actor, now: deps.now() }, match);
+      if (!match) continue;
+      if (!command.sharedSpaces && !isPersonalChat(context)) {
+        await replyWithCard(context, noticeCard(deps.renderer, {
+          title: 'Ask me in our 1:1 chat', message: 'That shows personal or confidential details, so I only answer it in your private chat with me.',
+        }));
+        return;
+      }
+      return command.handle({ context, actor, now: deps.now() }, match);
     }
     await replyWithCard(context, welcomeCard(deps.renderer, actor.name, 'I didn\'t recognise that. Here is what I can do:'));
   }));
 
   async function rememberConversation(context: TurnContext): Promise<void> {
     const userId = context.activity.from?.aadObjectId || context.activity.from?.id;
-    if (context.activity.conversation?.conversationType !== 'personal' && context.activity.conversation?.isGroup !== false) return;
+    if (!isPersonalChat(context)) return;
     if (userId) await deps.conversations.savePersonal(userId, TurnContext.getConversationReference(context.activity));
   }
 
@@ -145,6 +152,11 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   }
 
   return app;
+}
+
+function isPersonalChat(context: TurnContext): boolean {
+  const conversation = context.activity.conversation;
+  return conversation?.conversationType === 'personal' || conversation?.isGroup === false;
 }
 
 /** Files attached in Teams arrive as download-info attachments (images as image/*), beside the message's own HTML. */

@@ -24,6 +24,11 @@ export interface Command {
   /** Matched against the message text, lower-cased, trimmed, punctuation at the ends removed. */
   readonly pattern: RegExp;
   readonly handle: (turn: Turn, match: RegExpExecArray) => Promise<void>;
+  /**
+   * Also answered in channels and group chats, where everyone present sees the reply. Off by default:
+   * requests, reports and lists carry personal or confidential details and stay in the 1:1 chat.
+   */
+  readonly sharedSpaces?: boolean;
 }
 
 /** Opens a case of one workflow by reference (`case.show`, "show AR-2026-00001"). */
