@@ -1,0 +1,401 @@
+// Social Media Desk: everything the bot needs in one resource group.
+//
+//   user-assigned managed identity  -> the bot's identity (Bot Framework) and its storage identity
+//   Storage account (tables only)   -> all state; shared keys disabled, the identity gets
+//                                      "Storage Table Data Contributor" on the account
+//   App Service plan + Web App      -> Linux, Node 20, Always On (the scheduler runs in the bot process)
+//   Azure Bot + Microsoft Teams     -> msaAppType UserAssignedMSI (no client secret anywhere)
+//   Log Analytics + App Insights    -> logs and telemetry
+//
+// Deployed by `teamsapp provision` (teamsapp.yml, arm/deploy, with azure.parameters.json) or by
+// `az deployment group create --template-file infra/azure.bicep --parameters resourceBaseName=...`.
+// Outputs in CAPITALS are written by the Teams Toolkit into env/.env.<environment>.
+
+@minLength(4)
+@maxLength(20)
+@description('Base name for every resource (lower-case letters, digits and hyphens): the web app is https://<resourceBaseName>.azurewebsites.net and the bot handle is <resourceBaseName>, so it must be globally unique.')
+param resourceBaseName string
+
+@description('Azure region for everything except the Azure Bot registration, which is global.')
+param location string = resourceGroup().location
+
+@maxLength(42)
+@description('Name of the Azure Bot registration as shown in the Azure portal.')
+param botDisplayName string = 'Social Media Desk'
+
+@allowed([
+  'B1'
+  'B2'
+  'B3'
+  'S1'
+  'P0v3'
+  'P1v3'
+])
+@description('App Service plan size. B1 is enough for one organisation; P0v3 for zone-level reliability and autoscale.')
+param webAppSku string = 'B1'
+
+@minValue(1)
+@maxValue(10)
+@description('Number of bot instances (App Service scale-out). Instances are stateless; the scheduler and the outbox relay are safe with several. B1-B3 allow at most 3.')
+param instanceCount int = 1
+
+@allowed([
+  'F0'
+  'S1'
+])
+@description('Azure Bot pricing tier. Microsoft Teams is a standard channel: F0 is enough.')
+param botServiceSku string = 'F0'
+
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+@description('Storage redundancy for the tables. Standard_ZRS (or GZRS) where the region has availability zones.')
+param storageSku string = 'Standard_LRS'
+
+@maxLength(31)
+@description('Optional prefix for every table name (letters and digits, starting with a letter), so several deployments can share one storage account. Empty: the plain names.')
+param tablePrefix string = ''
+
+@description('Comma-separated Microsoft Entra tenant ids whose Teams activities the bot accepts. Empty: the tenant of this subscription.')
+param allowedTenantIds string = ''
+
+@allowed([
+  'fatal'
+  'error'
+  'warn'
+  'info'
+  'debug'
+  'trace'
+  'silent'
+])
+@description('Log level. Logs carry references and ids, never card contents or free text.')
+param logLevel string = 'info'
+
+@minValue(1)
+@maxValue(50)
+@description('Years after closure before an AINM record\'s free text and identities are purged.')
+param ainmRetentionYears int = 3
+
+@description('Optional: the Group\'s AINM register endpoint (https). Empty: no webhook.')
+param ainmWebhookUrl string = ''
+
+@description('Optional: extra non-working days, comma-separated ISO dates, e.g. 2026-12-24,2026-12-31.')
+param closureDays string = ''
+
+@description('Optional: object id of the person or group who seeds the staff directory and exports the register (`az ad signed-in-user show --query id -o tsv`). They get Storage Table Data Contributor on the account too.')
+param operatorPrincipalId string = ''
+
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+@description('What operatorPrincipalId is.')
+param operatorPrincipalType string = 'User'
+
+@minValue(30)
+@maxValue(730)
+@description('Days the Log Analytics workspace keeps logs.')
+param logRetentionDays int = 30
+
+// "Storage Table Data Contributor": read, write and delete tables and entities (data plane, Entra auth).
+var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// The tables of src/store/tables.ts TABLE_NAMES (the bot also creates any that are missing at start-up).
+var tableNames = [
+  'cases'
+  'inbox'
+  'timers'
+  'conversations'
+  'directory'
+  'counters'
+  'idempotency'
+]
+var storageAccountName = 'st${uniqueString(resourceGroup().id, resourceBaseName)}'
+// No trailing slash: the bot's AZURE_TABLES_ACCOUNT_URL is the bare account endpoint.
+var tableEndpoint = 'https://${storageAccountName}.table.${environment().suffixes.storage}'
+var appPort = '8080'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: resourceBaseName
+  location: location
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: storageSku
+  }
+  properties: {
+    accessTier: 'Hot'
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for tableName in tableNames: {
+  parent: tableService
+  name: '${tablePrefix}${tableName}'
+}]
+
+// The bot's identity may use the tables: no account keys, no connection string.
+resource identityTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, tableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Optional: the operator who runs `npm run seed` / `npm run export:ainm` against this account with their own login.
+resource operatorTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(operatorPrincipalId)) {
+  name: guid(storage.id, operatorPrincipalId, tableDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributorRoleId)
+    principalId: operatorPrincipalId
+    principalType: operatorPrincipalType
+  }
+}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: resourceBaseName
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: resourceBaseName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'Node.JS'
+    WorkspaceResourceId: workspace.id
+    IngestionMode: 'LogAnalytics'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'linux'
+  sku: {
+    name: webAppSku
+    capacity: instanceCount
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+// Every environment variable src/config.ts reads in production (test/infra/template.test.ts checks it).
+var requiredAppSettings = [
+  {
+    name: 'MICROSOFT_APP_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'MICROSOFT_APP_TYPE'
+    value: 'UserAssignedMSI'
+  }
+  {
+    name: 'MICROSOFT_APP_TENANT_ID'
+    value: identity.properties.tenantId
+  }
+  {
+    name: 'AZURE_CLIENT_ID'
+    value: identity.properties.clientId
+  }
+  {
+    name: 'AZURE_TABLES_ACCOUNT_URL'
+    value: tableEndpoint
+  }
+  {
+    name: 'HOST'
+    value: '0.0.0.0'
+  }
+  {
+    name: 'PORT'
+    value: appPort
+  }
+  {
+    name: 'WEBSITES_PORT'
+    value: appPort
+  }
+  {
+    name: 'ALLOWED_TENANT_IDS'
+    value: empty(allowedTenantIds) ? subscription().tenantId : allowedTenantIds
+  }
+  {
+    name: 'LOG_LEVEL'
+    value: logLevel
+  }
+  {
+    name: 'AINM_RETENTION_YEARS'
+    value: string(ainmRetentionYears)
+  }
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+    value: appInsights.properties.ConnectionString
+  }
+  {
+    name: 'ApplicationInsightsAgent_EXTENSION_VERSION'
+    value: '~3'
+  }
+  {
+    // `teamsapp deploy` / `az webapp deploy` upload a built zip: run it as is, no build on the server.
+    name: 'WEBSITE_RUN_FROM_PACKAGE'
+    value: '1'
+  }
+  {
+    name: 'SCM_DO_BUILD_DURING_DEPLOYMENT'
+    value: 'false'
+  }
+]
+var tablePrefixSetting = empty(tablePrefix) ? [] : [
+  {
+    name: 'TABLE_PREFIX'
+    value: tablePrefix
+  }
+]
+var closureDaysSetting = empty(closureDays) ? [] : [
+  {
+    name: 'CLOSURE_DAYS'
+    value: closureDays
+  }
+]
+var ainmWebhookSetting = empty(ainmWebhookUrl) ? [] : [
+  {
+    name: 'AINM_WEBHOOK_URL'
+    value: ainmWebhookUrl
+  }
+]
+
+resource webApp 'Microsoft.Web/sites@2023-12-01' = {
+  name: resourceBaseName
+  location: location
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Stateless instances: no ARR affinity cookie, any instance answers any request.
+    clientAffinityEnabled: false
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      // The scheduler (reminders, escalations, expiries) and the outbox relay run inside the bot process.
+      alwaysOn: true
+      appCommandLine: 'node dist/src/index.js'
+      healthCheckPath: '/healthz'
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      http20Enabled: true
+      appSettings: concat(requiredAppSettings, tablePrefixSetting, closureDaysSetting, ainmWebhookSetting)
+    }
+  }
+  dependsOn: [
+    identityTableAccess
+    tables
+  ]
+}
+
+// No FTP deployment credentials.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: webApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+// The bot's stdout (pino JSON), HTTP and platform logs into the workspace.
+resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs-to-workspace'
+  scope: webApp
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServicePlatformLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// The Azure Bot registration, authenticated by the managed identity (multi-tenant registrations are deprecated).
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: resourceBaseName
+  location: 'global'
+  kind: 'azurebot'
+  sku: {
+    name: botServiceSku
+  }
+  properties: {
+    displayName: botDisplayName
+    endpoint: 'https://${webApp.properties.defaultHostName}/api/messages'
+    msaAppType: 'UserAssignedMSI'
+    msaAppId: identity.properties.clientId
+    msaAppTenantId: identity.properties.tenantId
+    msaAppMSIResourceId: identity.id
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+  }
+}
+
+// Written into env/.env.<environment> by `teamsapp provision`; BOT_ID and BOT_DOMAIN fill appPackage/manifest.json.
+output BOT_ID string = identity.properties.clientId
+output BOT_TENANT_ID string = identity.properties.tenantId
+output BOT_DOMAIN string = webApp.properties.defaultHostName
+output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
+output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
+output AZURE_TABLES_ACCOUNT_URL string = tableEndpoint
+output STORAGE_ACCOUNT_RESOURCE_ID string = storage.id
