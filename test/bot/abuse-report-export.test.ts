@@ -163,7 +163,7 @@ describe('AINM register export over HTTP', () => {
     assert.equal((await bot.post('/api/messages', bot.activity('isaiah', { type: 'message', text: 'export', conversation }))).status, 200);
     const sent = bot.connector.calls.slice(since).flatMap((call) => (call.body.attachments as SentAttachment[] | undefined) ?? []);
     assert.deepEqual(sent.map((attachment) => attachment.contentType), ['application/vnd.microsoft.card.adaptive']);
-    assert.match(cardText(sent[0]!.content), /Files can only be shared in a 1:1 chat/);
+    assert.match(cardText(sent[0]!.content), /Ask me in our 1:1 chat/);
   });
 
   it('politely refuses the export to someone outside the Incident team', async () => {

@@ -39,9 +39,6 @@ export function registerExportRoutes(deps: RegisterExportRouteDeps): { command: 
 
   async function offer(turn: Turn, match: RegExpExecArray): Promise<void> {
     if (!hasRole(turn.actor, 'incident')) return refuse(turn);
-    if (turn.context.activity.conversation?.conversationType !== 'personal') {
-      return problem(turn, 'Export in your chat with me', 'Files can only be shared in a 1:1 chat: type "export" in your chat with the Social Media Desk.');
-    }
     const range = defaultExportRange(workingTime.londonDate(turn.now));
     const file = await buildExport({ from: match[1] ?? range.from, to: match[2] ?? range.to, format: match[3] ?? 'csv' }, turn.now);
     if (!file.ok) return problem(turn, 'Export not started', file.message);
