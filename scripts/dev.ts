@@ -12,7 +12,8 @@ const PLAYGROUND_PORT = Number(process.env.PLAYGROUND_PORT ?? 56150);
 
 /**
  * `npm start`: the bot on its embedded Azure Tables emulator (data kept in .data/azurite), the example
- * directory loaded on first run, and the Microsoft 365 Agents Playground on loopback. Ctrl-C stops all three.
+ * directory loaded on first run, and two Microsoft 365 Agents Playgrounds on loopback (one for Alex, a member of
+ * staff; one for Megan, his line manager). Ctrl-C stops them all.
  */
 async function main(): Promise<void> {
   const root = projectRoot();
@@ -20,23 +21,31 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const bot = await startBot(config, logger);
   if (config.tables.kind === 'embedded') await seedExampleDirectoryOnce(root, config.tables.port, config.tablePrefix);
-  const playground = process.env.PLAYGROUND === 'off' ? undefined : startPlayground(root, bot.url);
+  const playgrounds = process.env.PLAYGROUND === 'off' ? [] : [
+    startPlayground(root, bot.url, PLAYGROUND_PORT, '.m365agentsplayground.yml'),
+    startPlayground(root, bot.url, PLAYGROUND_PORT + 1, '.m365agentsplayground.manager.yml'),
+  ];
   console.log(`\n  Bot:        ${bot.url}`);
-  console.log(playground ? `  Playground: open http://127.0.0.1:${PLAYGROUND_PORT} in your browser (local only)\n` : '  Playground: off\n');
+  console.log(playgrounds.length > 0
+    ? `  Playground: open http://127.0.0.1:${PLAYGROUND_PORT} to chat as Alex Wilber (staff),\n`
+      + `              and http://127.0.0.1:${PLAYGROUND_PORT + 1} as Megan Bowen, his line manager (local only)\n`
+    : '  Playground: off\n');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the playground, the bot and the storage emulator...');
-    playground?.kill('SIGINT');
+    for (const playground of playgrounds) playground.kill('SIGINT');
     await bot.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  playground?.on('exit', (code) => {
-    if (!stopping) console.error(`The playground stopped (exit code ${code}); the bot keeps running. Ctrl-C to stop.`);
-  });
+  for (const playground of playgrounds) {
+    playground.on('exit', (code) => {
+      if (!stopping) console.error(`A playground stopped (exit code ${code}); the bot keeps running. Ctrl-C to stop.`);
+    });
+  }
 }
 
 async function seedExampleDirectoryOnce(root: string, port: number, prefix: string): Promise<void> {
@@ -49,16 +58,16 @@ async function seedExampleDirectoryOnce(root: string, port: number, prefix: stri
   console.log(`  Loaded the example staff directory (${parsed.people.length} people); replace it with: npm run seed -- <file.json>`);
 }
 
-function startPlayground(root: string, botUrl: string): ChildProcess {
+function startPlayground(root: string, botUrl: string, port: number, configFile: string): ChildProcess {
   const cli = path.join(path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
   const preload = path.join(root, 'scripts', 'loopback-only.cjs');
-  return spawn(process.execPath, ['--require', preload, cli, '-e', botUrl, '-c', 'msteams', '-p', String(PLAYGROUND_PORT), '--disable-telemetry'], {
+  return spawn(process.execPath, ['--require', preload, cli, '-e', botUrl, '-c', 'msteams', '-p', String(port), '--disable-telemetry'], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       TEAMSAPPTESTER_BROWSER: 'none',
-      M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(root, '.m365agentsplayground.yml'),
+      M365_AGENTS_PLAYGROUND_CONFIG_PATH: path.join(root, configFile),
     },
   });
 }
