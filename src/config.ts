@@ -10,6 +10,17 @@ export interface BotIdentity {
   readonly tenantId: string;
 }
 
+/**
+ * Where tokens from the channel are checked. Unset: the public Bot Framework cloud (botbuilder's defaults).
+ * Set for a sovereign or private cloud, or for tests that sign tokens with a local key. Only used with an app id.
+ */
+export interface ChannelAuthentication {
+  /** The OpenID configuration document whose `jwks_uri` lists the channel's signing keys. */
+  readonly openIdMetadataUrl?: string;
+  /** The exact `iss` the channel's tokens carry. */
+  readonly tokenIssuer?: string;
+}
+
 export type TablesConnection =
   | { readonly kind: 'connectionString'; readonly connectionString: string }
   | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string }
@@ -19,6 +30,8 @@ export interface AppConfig {
   readonly host: string;
   readonly port: number;
   readonly bot: BotIdentity;
+  /** Overrides of where inbound Bot Framework tokens are checked; empty means the public cloud. */
+  readonly channelAuth?: ChannelAuthentication;
   readonly tables: TablesConnection;
   /** Prefix for every table name, so several deployments or test runs can share one account. */
   readonly tablePrefix: string;
@@ -30,6 +43,13 @@ export interface AppConfig {
   /** Years after closure before an AINM record's free text and identities are purged (default 3: RIDDOR, Scottish time bar). */
   readonly ainmRetentionYears: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** BENCH_METRICS=1 (`npm run bench`): count table calls and answer GET /debug/metrics to loopback callers. */
+  readonly benchMetrics?: boolean;
+  /**
+   * BENCH_CONNECTOR_PACING=off (`npm run bench` only: needs BENCH_METRICS and no app id): lifts Teams' per-conversation
+   * send pacing, which simulated users clicking without pause would otherwise hit within seconds.
+   */
+  readonly connectorPacing?: 'teams' | 'off';
 }
 
 /** Raised for a bad environment value; the message names the variable. */
@@ -58,6 +78,7 @@ export function readConfig(env: Env): AppConfig {
     host,
     port: readPort(env, 'PORT', 3978),
     bot,
+    channelAuth: readChannelAuthentication(env, bot),
     tables: readTablesConnection(env),
     tablePrefix: readMatching(env, 'TABLE_PREFIX', TABLE_PREFIX, 'letters and digits, starting with a letter, at most 31', ''),
     allowedTenantIds: readList(env, 'ALLOWED_TENANT_IDS'),
@@ -68,7 +89,19 @@ export function readConfig(env: Env): AppConfig {
     ...readWebhook(env),
     ainmRetentionYears: readInteger(env, 'AINM_RETENTION_YEARS', 3, 1, 50),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...readBench(env, bot),
   };
+}
+
+/** The benchmark's switches (`npm run bench`); both off unless set. */
+function readBench(env: Env, bot: BotIdentity): Pick<AppConfig, 'benchMetrics' | 'connectorPacing'> {
+  const benchMetrics = readEnum(env, 'BENCH_METRICS', ['1', '0', 'true', 'false', 'on', 'off'] as const, '0');
+  const on = ['1', 'true', 'on'].includes(benchMetrics);
+  const connectorPacing = readEnum(env, 'BENCH_CONNECTOR_PACING', ['teams', 'off'] as const, 'teams');
+  if (connectorPacing === 'off' && (!on || bot.appId)) {
+    throw new ConfigError('BENCH_CONNECTOR_PACING', 'off is only for the benchmark: it needs BENCH_METRICS=1 and no MICROSOFT_APP_ID');
+  }
+  return { ...(on ? { benchMetrics: true } : {}), ...(connectorPacing === 'off' ? { connectorPacing } : {}) };
 }
 
 function readBotIdentity(env: Env): BotIdentity {
@@ -80,6 +113,35 @@ function readBotIdentity(env: Env): BotIdentity {
     throw new ConfigError('MICROSOFT_APP_TENANT_ID', 'is required for a SingleTenant bot');
   }
   return { appId, appPassword, appType, tenantId };
+}
+
+function readChannelAuthentication(env: Env, bot: BotIdentity): ChannelAuthentication {
+  const openIdMetadataUrl = readTrustedUrl(env, 'BOT_OPENID_METADATA_URL');
+  const tokenIssuer = readTrustedUrl(env, 'BOT_TOKEN_ISSUER');
+  // Without an app id botbuilder checks no token at all: an override would only suggest it does.
+  for (const [variable, value] of [['BOT_OPENID_METADATA_URL', openIdMetadataUrl], ['BOT_TOKEN_ISSUER', tokenIssuer]] as const) {
+    if (value && !bot.appId) throw new ConfigError(variable, 'has no effect without MICROSOFT_APP_ID (the bot then checks no tokens)');
+  }
+  return { ...(openIdMetadataUrl ? { openIdMetadataUrl } : {}), ...(tokenIssuer ? { tokenIssuer } : {}) };
+}
+
+/**
+ * An https URL, or plain http to a loopback address. Returned as written: an issuer is compared
+ * character for character with the token's `iss`, so it must not gain a trailing slash.
+ */
+function readTrustedUrl(env: Env, variable: string): string | undefined {
+  const raw = env[variable]?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, 'is not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1')))) {
+    throw new ConfigError(variable, 'must be https (plain http only to a loopback address)');
+  }
+  return raw;
 }
 
 function readTablesConnection(env: Env): TablesConnection {

@@ -3,6 +3,8 @@ import { createLogger, Logger } from './logger';
 import { buildRuntime } from './runtime';
 import { runEvery } from './scheduler/scheduler';
 import { startAzurite } from './store/azurite-process';
+import { createConversationRateLimiter } from './notify/rate-limit';
+import { createTableMetrics } from './store/table-metrics';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 
 /** How often effects left in an outbox (after an outage) are retried. */
@@ -25,21 +27,27 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const endpoint: TablesEndpoint = config.tables.kind === 'embedded'
     ? { kind: 'connectionString', connectionString: azuriteConnectionString(azurite!.port) }
     : config.tables;
-  const tables = openTables(endpoint, config.tablePrefix);
+  const metrics = config.benchMetrics ? createTableMetrics() : undefined;
+  const tables = openTables(endpoint, config.tablePrefix, metrics?.hook);
   await ensureTables(tables);
   const runtime = buildRuntime({
     tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays,
+    ...(metrics ? { metrics } : {}),
+    ...(config.connectorPacing === 'off' ? { rateLimiter: createConversationRateLimiter({ limits: [] }) } : {}),
+    ...(config.channelAuth ? { channelAuth: config.channelAuth } : {}),
     ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
     logger, now: () => new Date(),
   });
   await new Promise<void>((resolve) => runtime.server.listen(config.port, config.host, resolve));
   const url = `http://${config.host}:${runtime.server.address().port}/api/messages`;
-  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId) },
+  // The line names any token-check override (openIdMetadataUrl, tokenIssuer): tokens are then trusted from there.
+  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), ...config.channelAuth },
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
   const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
   recovery.unref();
   void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
   const stopScheduler = runEvery(runtime.scheduler, SCHEDULER_INTERVAL_MS, logger);
+  if (metrics) logger.warn({ connectorPacing: config.connectorPacing ?? 'teams' }, 'benchmark mode: table calls counted, GET /debug/metrics on loopback');
   return {
     url,
     async stop() {

@@ -1,10 +1,13 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { ActivityEventNames, ActivityTypes } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, CallerIdConstants, ConfigurationBotFrameworkAuthenticationOptions, StatusCodes } from 'botbuilder';
+// botbuilder's own dependency (pinned to its version): the error class CloudAdapter answers with 401, and the cloud defaults.
+import { AuthenticationConstants, AuthenticationError, ConnectorClient } from 'botframework-connector';
 import type restify from 'restify';
 import { createBotApp } from './bot/app';
+import { adminRoutes } from './bot/admin-routes';
 import { myCasesRoutes } from './bot/my-cases';
 import { CardRenderer, loadCardTemplates } from './cards/render';
-import type { BotIdentity } from './config';
+import type { BotIdentity, ChannelAuthentication } from './config';
 import { createTableDirectory, Directory } from './directory/directory';
 import { createWorkingTime } from './domain/working-time';
 import type { Logger } from './logger';
@@ -19,6 +22,7 @@ import { createReferenceCounter } from './store/counters';
 import { createIdempotencyStore } from './store/idempotency';
 import { createInbox } from './store/inbox';
 import { Tables, tablesReachable } from './store/tables';
+import type { TableMetrics } from './store/table-metrics';
 import { createTimerStore } from './store/timers';
 import { accessRequestPresenter } from './workflows/access-request/presenter';
 import { accessRequestRoutes } from './workflows/access-request/routes';
@@ -37,6 +41,8 @@ const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversa
 export interface RuntimeOptions {
   readonly tables: Tables;
   readonly bot: BotIdentity;
+  /** Where inbound tokens are checked when they are (with an app id); the public Bot Framework cloud by default. */
+  readonly channelAuth?: ChannelAuthentication;
   readonly allowedTenantIds: readonly string[];
   readonly closureDays: readonly string[];
   readonly ainmWebhookUrl?: string;
@@ -46,7 +52,19 @@ export interface RuntimeOptions {
   readonly renderer?: CardRenderer;
   /** Per-conversation send pacing; Teams' limits by default (tests that send in bursts may lift it). */
   readonly rateLimiter?: ConversationRateLimiter;
+  /** How long one Bot Connector request may take before it is abandoned; {@link CONNECTOR_TIMEOUT_MS} by default. */
+  readonly connectorTimeoutMs?: number;
+  /** The benchmark's table-call counters (BENCH_METRICS=1): served on GET /debug/metrics. */
+  readonly metrics?: TableMetrics;
 }
+
+/**
+ * One Bot Connector request (a send, an update, opening a chat) is abandoned after this long. The connector
+ * client has no timeout of its own: a request the connector never answers would hold up its case's outbox
+ * (effects of one case run one after another) until the process restarts. An abandoned send is a failed
+ * attempt like any other: it stays in the outbox and is retried with backoff.
+ */
+export const CONNECTOR_TIMEOUT_MS = 15_000;
 
 export interface Runtime {
   readonly server: restify.Server;
@@ -68,10 +86,12 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const inbox = createInbox(tables.inbox);
   const timers = createTimerStore(tables.timers);
   // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
-  const adapter = new TeamsAdapter(options.bot.appId ? {
+  const connectorTimeoutMs = options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS;
+  const adapter = options.bot.appId ? new TokenCheckingTeamsAdapter({
     MicrosoftAppId: options.bot.appId, MicrosoftAppPassword: options.bot.appPassword,
     MicrosoftAppType: options.bot.appType, MicrosoftAppTenantId: options.bot.tenantId,
-  } : { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' });
+    ...channelAuthSettings(options.channelAuth),
+  }, connectorTimeoutMs) : new TimedTeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant' }, connectorTimeoutMs);
   const notifier = createNotifier({
     adapter, botAppId: options.bot.appId, conversations, logger, ...(options.rateLimiter ? { limiter: options.rateLimiter } : {}),
   });
@@ -96,7 +116,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   ];
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [...workflowRoutes, myCasesRoutes(inbox, renderer, workflowRoutes)],
+    routes: [...workflowRoutes, myCasesRoutes(inbox, renderer, workflowRoutes), adminRoutes({ tables, renderer, logger })],
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error
@@ -106,9 +126,86 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     logger.error({ activityType: context.activity.type, failure: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };
-  const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables) });
+  const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const scheduler = createScheduler({
     timers, logger, now, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...takedowns.timerHandlers() },
   });
   return { server, relay, directory, adapter, scheduler };
+}
+
+/**
+ * botbuilder's settings for a channel-token override. Once any "parameterized" setting is given, botbuilder
+ * takes every one of them literally (a missing one is undefined, not the public-cloud default), so the rest
+ * are spelled out with the public cloud's values: only where inbound tokens are checked changes.
+ */
+function channelAuthSettings(channelAuth: ChannelAuthentication | undefined): ConfigurationBotFrameworkAuthenticationOptions {
+  if (!channelAuth?.openIdMetadataUrl && !channelAuth?.tokenIssuer) return {};
+  return {
+    ToBotFromChannelOpenIdMetadataUrl: channelAuth.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: channelAuth.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
+  };
+}
+
+/** A TeamsAdapter whose Bot Connector requests each give up after `timeoutMs` (see {@link CONNECTOR_TIMEOUT_MS}). */
+class TimedTeamsAdapter extends TeamsAdapter {
+  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, timeoutMs: number) {
+    super(settings);
+    const authentication = this.botFrameworkAuthentication;
+    const createConnectorFactory = authentication.createConnectorFactory.bind(authentication);
+    authentication.createConnectorFactory = (identity) => {
+      const factory = createConnectorFactory(identity);
+      const create = factory.create.bind(factory);
+      factory.create = async (serviceUrl, audience) => withRequestTimeout(await create(serviceUrl, audience), timeoutMs);
+      return factory;
+    };
+  }
+}
+
+/**
+ * Every operation of a connector client (its `conversations` calls all go through `sendOperationRequest`) gets
+ * the compat `timeout` option: each HTTP attempt is aborted after that long. The client's own retries (429 with
+ * Retry-After, 5xx, connection resets) still run; an aborted attempt is not retried by the client, so one
+ * send never goes on in the background after it was given up.
+ */
+function withRequestTimeout(client: ConnectorClient, timeoutMs: number): ConnectorClient {
+  const send = client.sendOperationRequest.bind(client);
+  client.sendOperationRequest = (operationArguments, operationSpec, callback) => send(
+    { ...operationArguments, options: { ...operationArguments.options, timeout: operationArguments.options?.timeout ?? timeoutMs } },
+    operationSpec, callback,
+  );
+  return client;
+}
+
+/**
+ * A TeamsAdapter that answers every token it cannot verify with 401. botbuilder turns its own checks
+ * (issuer, audience, expiry, unknown key, endorsements, serviceUrl) into an AuthenticationError (401), but lets
+ * jsonwebtoken's errors through as they are (a bad signature on a known key id, a token not yet valid, an
+ * algorithm not allowed), and CloudAdapter answers those with 500. No handler runs either way.
+ */
+class TokenCheckingTeamsAdapter extends TimedTeamsAdapter {
+  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, timeoutMs: number) {
+    super(settings, timeoutMs);
+    const authentication = this.botFrameworkAuthentication;
+    const authenticateRequest = authentication.authenticateRequest.bind(authentication);
+    authentication.authenticateRequest = async (activity, authHeader) => {
+      try {
+        return await authenticateRequest(activity, authHeader);
+      } catch (error) {
+        throw asAuthenticationError(error);
+      }
+    };
+  }
+}
+
+const JWT_ERRORS = ['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError'];
+
+function asAuthenticationError(error: unknown): unknown {
+  if (error instanceof AuthenticationError || !(error instanceof Error) || !JWT_ERRORS.includes(error.name)) return error;
+  return new AuthenticationError(`Unauthorized. ${error.message}`, StatusCodes.UNAUTHORIZED);
 }

@@ -5,7 +5,7 @@ import type { CardRenderer } from '../cards/render';
 import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../notify/conversation-store';
-import { resolveActor } from './actor';
+import { actorIdOf, resolveActor } from './actor';
 import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';
 import { welcomeCard } from './welcome';
@@ -88,8 +88,14 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
 
   // An Action.Execute without a verb (the schema allows one) or without an action never reaches the verb
   // route above, and botbuilder would answer 501: answer it like an unknown button instead.
+  // Any other invoke nothing here handles (a messaging extension query, a file consent answer with no
+  // known action...) gets an empty 200 rather than botbuilder's 501: Teams retries failed invokes.
   app.activity(ActivityTypes.Invoke, async (context) => guarded(context, async () => {
-    if (context.activity.name !== 'adaptiveCard/action') return;
+    if (context.activity.name !== 'adaptiveCard/action') {
+      log.info({ name: String(context.activity.name ?? '').slice(0, 60) }, 'invoke with no handler');
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+      return;
+    }
     log.info({}, 'card action with no verb');
     await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
   }));
@@ -131,7 +137,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   }));
 
   async function rememberConversation(context: TurnContext): Promise<void> {
-    const userId = context.activity.from?.aadObjectId || context.activity.from?.id;
+    const userId = actorIdOf(context);
     if (!isPersonalChat(context)) return;
     if (userId) await deps.conversations.savePersonal(userId, TurnContext.getConversationReference(context.activity));
   }

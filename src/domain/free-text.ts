@@ -1,11 +1,12 @@
 /**
  * Free text from people: trimmed, control characters removed (they break cards and logs), line breaks
- * normalised. Length limits are the caller's; they keep every table property far below 64 KiB.
+ * normalised (the Unicode line and paragraph separators too: a table transaction holding one fails on
+ * Azurite). Length limits are the caller's; they keep every table property far below 64 KiB.
  */
 export function cleanFreeText(value: unknown): string {
   if (typeof value !== 'string') return '';
   return value
-    .replace(/\r\n?/g, '\n')
+    .replace(/\r\n?|[\u2028\u2029]/g, '\n')
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
     .replace(/\n{3,}/g, '\n\n')

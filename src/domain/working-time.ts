@@ -52,7 +52,10 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
 /** London wall clock of an instant: its local date and milliseconds since local midnight. */
 interface WallClock { day: LocalDate; msOfDay: number }
 
-function wallClock(instant: Date): WallClock {
+const DAY_MS = 24 * HOUR;
+
+/** The wall clock as `Intl` formats it: exact, but a few microseconds a call (the working-time walks call it per day). */
+function formattedWallClock(instant: Date): WallClock {
   const parts = LONDON.formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '0';
   const millis = ((instant.getTime() % 1000) + 1000) % 1000;
@@ -60,10 +63,41 @@ function wallClock(instant: Date): WallClock {
   return { day: `${part('year')}-${part('month')}-${part('day')}`, msOfDay };
 }
 
+function formattedOffset(epochMs: number): number {
+  const { day, msOfDay } = formattedWallClock(new Date(epochMs));
+  return Date.parse(`${day}T00:00:00Z`) + msOfDay - epochMs;
+}
+
+/**
+ * London's offset for each UTC hour asked about. The UK changes its clocks at 01:00 UTC, on the hour, so the
+ * offset is the same all through a UTC hour; an hour where it is not (none since 1847) is never cached.
+ */
+const offsetByHour = new Map<number, number>();
+const CACHED_HOURS = 50_000;
+
 /** London's UTC offset (ms) at an instant: 0 in GMT, 1h in BST. */
 function offsetAt(epochMs: number): number {
-  const { day, msOfDay } = wallClock(new Date(epochMs));
-  return Date.parse(`${day}T00:00:00Z`) + msOfDay - epochMs;
+  const hour = Math.floor(epochMs / HOUR);
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const offset = formattedOffset(hour * HOUR);
+  if (offset !== formattedOffset(hour * HOUR + HOUR - 1)) return formattedOffset(epochMs);
+  if (offsetByHour.size >= CACHED_HOURS) offsetByHour.clear();
+  offsetByHour.set(hour, offset);
+  return offset;
+}
+
+/** The London wall clock of an instant: its local date and the milliseconds since local midnight. */
+export function londonWallClock(instant: Date): { readonly day: LocalDate; readonly msOfDay: number } {
+  return wallClock(instant);
+}
+
+function wallClock(instant: Date): WallClock {
+  const local = instant.getTime() + offsetAt(instant.getTime());
+  const msOfDay = ((local % DAY_MS) + DAY_MS) % DAY_MS;
+  const day = new Date(local - msOfDay).toISOString().slice(0, 10);
+  // Outside years 0000-9999 the ISO form has a sign and six digits: leave those to Intl.
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? { day, msOfDay } : formattedWallClock(instant);
 }
 
 /**

@@ -123,6 +123,8 @@ function classify(error: unknown): Failure {
   if (final) return { delivery: { status: final[1], detail: final[0] }, httpStatus };
   if (httpStatus === 403) return { delivery: { status: 'not_installed', detail: 'forbidden' }, httpStatus };
   if (httpStatus === 404) return { delivery: { status: 'gone', detail: 'not found' }, httpStatus };
+  // The connector request was abandoned after CONNECTOR_TIMEOUT_MS (runtime.ts): the connector never answered.
+  if ((error as { name?: unknown }).name === 'AbortError') return { delivery: { status: 'failed', detail: 'timed out' } };
   return { delivery: { status: 'failed', detail: httpStatus ? `HTTP ${httpStatus}` : 'network error' }, httpStatus };
 }
 

@@ -248,6 +248,80 @@ export function createCaseStore(cases: TableClient) {
       }
     },
 
+    /**
+     * Rewrites one case in place (erasure of a person from a closed case, DESIGN.md "Security"). Every row
+     * other than the snapshot goes through `rewriteRow`: `undefined` keeps it, `null` deletes it, an object
+     * replaces its columns (If-Match on the row's etag). Then the snapshot is replaced (If-Match on
+     * `expected.etag`) and `event` appended as the next audit event, in the last transaction: a failure
+     * part-way leaves the snapshot untouched and running it again finishes it (`rewriteRow` must be
+     * idempotent). Throws {@link ConcurrencyError} when the snapshot changed since `expected` was read.
+     */
+    async rewrite<S>(
+      reference: string,
+      expected: { readonly etag: string; readonly version: number },
+      snapshot: S,
+      event: { readonly type: string; readonly at: string; readonly by: { readonly id: string } },
+      rewriteRow: (row: Readonly<Record<string, unknown>> & { readonly rowKey: string }) => Record<string, unknown> | null | undefined,
+    ): Promise<RewriteResult> {
+      for (let attempt = 1; ; attempt++) {
+        const rows: StoredRow[] = [];
+        for await (const row of cases.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+          rows.push(row as StoredRow);
+        }
+        const current = rows.find((row) => row.rowKey === SNAPSHOT);
+        if (!current) throw new Error(`${reference} does not exist`);
+        if (current.etag !== expected.etag) throw new ConcurrencyError(reference);
+
+        const work: TransactionAction[] = [];
+        let rowsRewritten = 0;
+        let rowsDeleted = 0;
+        for (const row of rows) {
+          if (row.rowKey === SNAPSHOT) continue;
+          const next = rewriteRow(row);
+          if (next === undefined) continue;
+          if (next === null) {
+            work.push(['delete', { partitionKey: reference, rowKey: row.rowKey }]);
+            rowsDeleted++;
+          } else {
+            const { etag: _etag, timestamp: _timestamp, ...columns } = next;
+            const entity = { ...columns, partitionKey: reference, rowKey: row.rowKey };
+            assertEntityWithinLimits(entity);
+            work.push(['update', entity, 'Replace', { etag: row.etag }]);
+            rowsRewritten++;
+          }
+        }
+        const version = expected.version + 1;
+        const last: TransactionAction[] = [
+          ['update', {
+            partitionKey: reference, rowKey: SNAPSHOT, kind: current.kind ?? reference.split('-')[0],
+            state: current.state, version, body: JSON.stringify(snapshot),
+          }, 'Replace', { etag: expected.etag }],
+          ['create', {
+            partitionKey: reference, rowKey: `ev-${pad(version, 6)}`, type: event.type, at: event.at, actorId: event.by.id, body: JSON.stringify(event),
+          }],
+        ];
+        const batches = purgeBatches(work, last);
+        batches.forEach(assertBatchWithinLimits);
+        try {
+          for (const batch of batches) await cases.submitTransaction(batch);
+          return { version, rowsRewritten, rowsDeleted };
+        } catch (error) {
+          // A row changed or went while we worked (the outbox relay): look again.
+          if (!isLostRace(error) && !isGone(error)) throw error;
+          if (attempt >= PURGE_ATTEMPTS) throw new ConcurrencyError(reference);
+        }
+      }
+    },
+
+    /** Every row of one case (snapshot, events, outbox, card copies, delivery marks): for subject access and erasure only. */
+    async rows(reference: string): Promise<(Readonly<Record<string, unknown>> & { readonly rowKey: string })[]> {
+      const rows: StoredRow[] = [];
+      for await (const row of cases.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+        rows.push(row as StoredRow);
+      }
+      return rows;
+    },
+
     /** The audit trail, oldest first. */
     async events(reference: string): Promise<unknown[]> {
       const events: unknown[] = [];
@@ -266,6 +340,13 @@ export type CaseStore = ReturnType<typeof createCaseStore>;
 export interface PurgeResult {
   readonly version: number;
   readonly eventsAnonymised: number;
+  readonly rowsDeleted: number;
+}
+
+/** What an in-place rewrite changed; counts only. */
+export interface RewriteResult {
+  readonly version: number;
+  readonly rowsRewritten: number;
   readonly rowsDeleted: number;
 }
 

@@ -24,11 +24,21 @@ export class TableLimitError extends Error {
 }
 
 const FORBIDDEN_KEY_CHARS = /[/\\#?\u0000-\u001F\u007F-\u009F]/;
+/**
+ * Half of a surrogate pair on its own (not text at all: the SDK cannot put it in a URL, URIError), and the
+ * Unicode line and paragraph separators (an Azurite transaction holding one fails, and can leave it failing).
+ */
+const UNSAFE_IN_KEYS = /\p{Cs}|[\u2028\u2029]/u;
+
+/** Whether a string can be a PartitionKey or RowKey: the service refuses some characters, the SDK others. */
+export function isUsableKey(key: unknown): key is string {
+  return typeof key === 'string' && key.length <= TABLE_LIMITS.maxKeyChars && !FORBIDDEN_KEY_CHARS.test(key) && !UNSAFE_IN_KEYS.test(key);
+}
 
 export function assertEntityWithinLimits(entity: TableEntity<object>): number {
   const { partitionKey, rowKey, ...properties } = entity as TableEntity<Record<string, unknown>>;
   for (const [name, key] of [['PartitionKey', partitionKey], ['RowKey', rowKey]] as const) {
-    if (key.length > TABLE_LIMITS.maxKeyChars || FORBIDDEN_KEY_CHARS.test(key)) {
+    if (!isUsableKey(key)) {
       throw new TableLimitError(`${name} is too long or has a character tables refuse`);
     }
   }

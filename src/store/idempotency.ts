@@ -15,14 +15,28 @@ export function createIdempotencyStore(table: TableClient) {
     isValidToken(token: unknown): token is string {
       return typeof token === 'string' && TOKEN.test(token);
     },
-    async claim(userId: string, token: string): Promise<Claim> {
+    /**
+     * Claims the token for `reference` (the case this form will make), or finds the earlier claim. A claim
+     * that names its reference from the start lets a repeat finish a submit whose turn failed half-way.
+     */
+    async claim(userId: string, token: string, reference = ''): Promise<Claim> {
       try {
-        await table.createEntity({ partitionKey: userId, rowKey: token, reference: '' });
+        await table.createEntity({ partitionKey: userId, rowKey: token, reference });
         return { claimed: true };
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
         const existing = await table.getEntity<{ reference: string }>(userId, token);
         return existing.reference ? { claimed: false, reference: existing.reference } : { claimed: false };
+      }
+    },
+    /** The earlier claim of this token, if any (`reference` is empty while a claim made without one is processed). */
+    async find(userId: string, token: string): Promise<{ readonly reference: string } | undefined> {
+      try {
+        const existing = await table.getEntity<{ reference?: string }>(userId, token);
+        return { reference: existing.reference ?? '' };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
       }
     },
     async complete(userId: string, token: string, reference: string): Promise<void> {

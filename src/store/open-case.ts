@@ -1,6 +1,6 @@
 import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';
-import type { CasePrefix } from '../domain/references';
+import { CasePrefix, prefixOf } from '../domain/references';
 import type { CaseStore } from './case-store';
 import type { ReferenceCounter } from './counters';
 import type { IdempotencyStore } from './idempotency';
@@ -30,29 +30,47 @@ export interface OpenCaseRequest<S> {
 }
 
 /**
- * Opens a case from a form exactly once, for every workflow: claims the form token, takes the next
- * reference, runs the opening transition and remembers the card. If anything fails the claim is
- * released, so the person can simply send the form again.
+ * Opens a case from a form exactly once, for every workflow. The reference is taken first and the form's
+ * token claimed for it, so the claim always says which case the form makes: a repeat (a double click,
+ * Teams delivering the submit again, or the person sending it again after a fault) shows that case, or
+ * opens it under that reference if the earlier turn failed before storing it (storage down mid-turn, when
+ * nothing could be cleaned up). Two deliveries racing to open the same reference are settled by the
+ * case store: the snapshot is created only once, and the loser shows the winner's case.
  */
 export async function openCaseOnce<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>): Promise<OpenCaseOutcome<S>> {
-  const { actor, origin } = request;
+  const { actor } = request;
   const token = deps.idempotency.isValidToken(request.formToken) ? request.formToken : undefined;
   if (token) {
-    const claim = await deps.idempotency.claim(actor.id, token);
-    if (!claim.claimed) {
-      const earlier = claim.reference ? (await deps.cases.load<S>(claim.reference))?.snapshot : undefined;
-      return earlier === undefined ? { kind: 'duplicate' } : { kind: 'duplicate', snapshot: earlier };
-    }
+    const earlier = await deps.idempotency.find(actor.id, token);
+    if (earlier) return repeat(deps, request, earlier.reference);
   }
-  try {
-    const reference = await deps.counter.next(request.prefix, request.year);
-    const outcome = await request.open(reference);
-    if (!outcome.ok) throw new Error(`${reference} refused after its dry run: ${outcome.code}`);
-    if (token) await deps.idempotency.complete(actor.id, token, reference);
-    if (origin) await deps.cases.saveCardCopy(reference, { viewerId: actor.id, ...origin });
-    return { kind: 'created', snapshot: outcome.snapshot };
-  } catch (error) {
-    if (token) await deps.idempotency.release(actor.id, token).catch(() => undefined);
-    throw error;
+  const reference = await deps.counter.next(request.prefix, request.year);
+  if (token) {
+    const claim = await deps.idempotency.claim(actor.id, token, reference);
+    // A repeat claimed the token between our look and our claim: `reference` stays unused.
+    if (!claim.claimed) return repeat(deps, request, claim.reference);
   }
+  return openAs(deps, request, reference);
+}
+
+/** The same form again: the case it made, or, if that case was never stored, the case opened now under its reference. */
+async function repeat<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string | undefined): Promise<OpenCaseOutcome<S>> {
+  // A claim without a reference (made before claims named one) is still being processed, or was abandoned;
+  // a token claimed by another kind of form (forged card data) never opens or shows that case.
+  if (!reference || prefixOf(reference) !== request.prefix) return { kind: 'duplicate' };
+  const earlier = await deps.cases.load<S>(reference);
+  if (earlier) return { kind: 'duplicate', snapshot: earlier.snapshot };
+  return openAs(deps, request, reference);
+}
+
+async function openAs<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string): Promise<OpenCaseOutcome<S>> {
+  const outcome = await request.open(reference);
+  if (!outcome.ok) {
+    // Another delivery of the same form opened this reference first (the opening transition refuses an existing case).
+    const opened = await deps.cases.load<S>(reference);
+    if (opened) return { kind: 'duplicate', snapshot: opened.snapshot };
+    throw new Error(`${reference} refused after its dry run: ${outcome.code}`);
+  }
+  if (request.origin) await deps.cases.saveCardCopy(reference, { viewerId: request.actor.id, ...request.origin });
+  return { kind: 'created', snapshot: outcome.snapshot };
 }

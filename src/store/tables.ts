@@ -19,8 +19,11 @@ export function azuriteConnectionString(port: number, host = '127.0.0.1'): strin
   return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
 }
 
-/** Opens a client for every table; `prefix` keeps several deployments or test runs apart in one account. */
-export function openTables(endpoint: TablesEndpoint, prefix = ''): Tables {
+/**
+ * Opens a client for every table; `prefix` keeps several deployments or test runs apart in one account.
+ * `instrument` (the benchmark's call counter, BENCH_METRICS) is told of every call; without it the clients are untouched.
+ */
+export function openTables(endpoint: TablesEndpoint, prefix = '', instrument?: TableCallHook): Tables {
   const open = (name: TableName): TableClient => {
     const tableName = `${prefix}${name}`;
     if (endpoint.kind === 'connectionString') {
@@ -30,7 +33,35 @@ export function openTables(endpoint: TablesEndpoint, prefix = ''): Tables {
     }
     return new TableClient(endpoint.accountUrl, tableName, credentialFor(endpoint));
   };
-  return Object.fromEntries(TABLE_NAMES.map((name) => [name, open(name)])) as Record<TableName, TableClient>;
+  const client = (name: TableName) => (instrument ? instrumentTable(open(name), name, instrument) : open(name));
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, client(name)])) as Record<TableName, TableClient>;
+}
+
+/** The TableClient methods the store uses, each counted once a call by {@link instrumentTable}. */
+export const COUNTED_TABLE_METHODS = [
+  'getEntity', 'listEntities', 'createEntity', 'updateEntity', 'upsertEntity', 'deleteEntity', 'submitTransaction', 'createTable',
+] as const;
+/** `listPage` is one page of a `listEntities` query: each page is one round trip, the query itself none. */
+export type TableMethod = (typeof COUNTED_TABLE_METHODS)[number] | 'listPage';
+export type TableCallHook = (table: TableName, method: TableMethod) => void;
+
+/**
+ * Tells `hook` of every call to `client` before making it (the SDK's own retries of a call are not counted).
+ * Pages of a query are counted through the SDK's per-page method, which `listEntities` calls on the instance.
+ */
+export function instrumentTable(client: TableClient, table: TableName, hook: TableCallHook): TableClient {
+  const target = client as unknown as Record<string, unknown>;
+  const wrap = (property: string, method: TableMethod) => {
+    const original = target[property];
+    if (typeof original !== 'function') return;
+    target[property] = (...args: unknown[]) => {
+      hook(table, method);
+      return (original as (...callArgs: unknown[]) => unknown).apply(client, args);
+    };
+  };
+  for (const method of COUNTED_TABLE_METHODS) wrap(method, method);
+  wrap('_listEntities', 'listPage');
+  return client;
 }
 
 /** Creates any missing table. Safe to run on every start and from several instances at once. */

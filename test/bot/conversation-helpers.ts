@@ -199,3 +199,62 @@ export function listItems(card: unknown): { verb: string; reference: string }[] 
   walk(card);
   return items;
 }
+
+/* ---- Takedown notices ---- */
+
+/** The inputs of a correctly filled in takedown card (Adele, Comms, to Alex), as Teams sends them back on "Send notice". */
+export function validTakedown(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    formId: randomUUID(), recipient: PEOPLE.alex.id, recipientSearch: '', link: 'https://www.facebook.com/alex.wilber/posts/pfbid02xyz',
+    platform: 'facebook', platformOther: '', clauses: 'about_stakeholders,identifying_people',
+    explanation: 'The post names a tenant of ours and shows their front door.', deadline: 'days1', ...overrides,
+  };
+}
+
+/** `issuer` sends a takedown notice and waits until the notifications it caused are sent; returns the issuer's card. */
+export async function issueTakedown(bot: BotHarness, overrides: Record<string, unknown> = {}, issuer: PersonKey = 'adele'): Promise<CardJson> {
+  const { card } = await bot.click(issuer, 'takedown.issue', validTakedown(overrides));
+  await bot.idle();
+  return card;
+}
+
+/** Presses a button on a case card and waits until everything it caused is sent; returns the card shown in its place. */
+export async function press(bot: BotHarness, person: PersonKey, verb: string, data: Record<string, unknown>): Promise<CardJson> {
+  const { card } = await bot.click(person, verb, data);
+  await bot.idle();
+  return card;
+}
+
+/* ---- Anyone in the directory, from any tenant (authorisation and hostile-input tests) ---- */
+
+// Appended to this module: imports are hoisted, so this works wherever it stands.
+import { TENANT } from '../support/bot-harness';
+
+let activityFromCounter = 0;
+
+/**
+ * The activity Teams would send from any person (not only the harness's PEOPLE) in their 1:1 chat with the
+ * bot, from `tenantId` (the harness's tenant unless told). `conversationId` defaults to `personal-<id>`.
+ */
+export function activityFrom(
+  bot: BotHarness, person: { id: string; name: string }, fields: Record<string, unknown>,
+  options: { tenantId?: string; conversationId?: string } = {},
+): Record<string, unknown> {
+  const tenantId = options.tenantId ?? TENANT;
+  return {
+    id: `from-${++activityFromCounter}-${randomUUID().slice(0, 8)}`,
+    channelId: 'msteams',
+    serviceUrl: bot.connector.url,
+    timestamp: new Date().toISOString(),
+    conversation: { id: options.conversationId ?? `personal-${person.id}`, conversationType: 'personal', tenantId },
+    from: { id: `29:${person.id}`, aadObjectId: person.id, name: person.name },
+    recipient: { id: '28:desk-bot', name: 'Social Media Desk' },
+    channelData: { tenant: { id: tenantId } },
+    ...fields,
+  };
+}
+
+/** Every case reference (AR-, AINM-, TD-) anywhere in a card or text, once each. */
+export function referencesIn(value: unknown): string[] {
+  return [...new Set(JSON.stringify(value ?? '').match(/\b(?:AR|AINM|TD)-\d{4}-\d{5,}\b/g) ?? [])];
+}

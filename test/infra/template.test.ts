@@ -31,6 +31,8 @@ const NOT_IN_PRODUCTION: Readonly<Record<string, string>> = {
   MicrosoftAppId: 'legacy spelling of MICROSOFT_APP_ID, which the template sets',
   BOT_OPENID_METADATA_URL: 'unset in the public Azure cloud, where botbuilder\'s defaults are right; only for a sovereign cloud or tests',
   BOT_TOKEN_ISSUER: 'unset in the public Azure cloud, where botbuilder\'s defaults are right; only for a sovereign cloud or tests',
+  BENCH_METRICS: 'set only by `npm run bench`, to count table calls',
+  BENCH_CONNECTOR_PACING: 'set only by `npm run bench`; config refuses it with an app id',
 };
 /** Read by src/config.ts, optional in production: the template sets them only when their parameter is given. */
 const OPTIONAL_IN_PRODUCTION = ['TABLE_PREFIX', 'CLOSURE_DAYS', 'AINM_WEBHOOK_URL'];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { BotIdentity } from '../../src/config';
+import type { BotIdentity, ChannelAuthentication } from '../../src/config';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/notify/rate-limit';
@@ -32,10 +32,19 @@ export interface HttpAnswer {
 export interface BotHarnessOptions {
   readonly now?: () => Date;
   readonly bot?: Partial<BotIdentity>;
+  /** Where inbound tokens are checked (a local OpenID document in tests); only used with an app id. */
+  readonly channelAuth?: ChannelAuthentication;
   readonly allowedTenantIds?: readonly string[];
   readonly people?: readonly DirectoryPerson[];
   /** Where AINM records are POSTed (a local receiver in tests). */
   readonly ainmWebhookUrl?: string;
+  /**
+   * Tables to run the bot on (already created), instead of fresh ones on the shared test Azurite: e.g. on a
+   * dedicated Azurite process that a test stops and restarts. `prefix` is reported as `tablePrefix`.
+   */
+  readonly tables?: { readonly tables: Tables; readonly prefix: string };
+  /** How long one Bot Connector request may take (the runtime's default otherwise): tests of hanging sends. */
+  readonly connectorTimeoutMs?: number;
 }
 
 /**
@@ -57,7 +66,7 @@ export class BotHarness {
 
   async start(): Promise<this> {
     await this.connector.start();
-    const fresh = await freshTables();
+    const fresh = this.options.tables ?? await freshTables();
     this.tables = fresh.tables;
     this.tablePrefix = fresh.prefix;
     const logs = this.logLines;
@@ -65,11 +74,13 @@ export class BotHarness {
     this.runtime = buildRuntime({
       tables: this.tables,
       bot: { appId: '', appPassword: '', appType: 'SingleTenant', tenantId: '', ...this.options.bot },
+      ...(this.options.channelAuth ? { channelAuth: this.options.channelAuth } : {}),
       allowedTenantIds: this.options.allowedTenantIds ?? [],
       closureDays: [],
       // The pacing itself is tested in test/unit/rate-limit.test.ts; here bursts must not wait real seconds.
       rateLimiter: createConversationRateLimiter({ limits: [] }),
       ...(this.options.ainmWebhookUrl ? { ainmWebhookUrl: this.options.ainmWebhookUrl } : {}),
+      ...(this.options.connectorTimeoutMs ? { connectorTimeoutMs: this.options.connectorTimeoutMs } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });
@@ -99,9 +110,9 @@ export class BotHarness {
     return `personal-${PEOPLE[person].id}`;
   }
 
-  async post(path: string, body: unknown, contentType = 'application/json'): Promise<HttpAnswer> {
+  async post(path: string, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}): Promise<HttpAnswer> {
     const response = await fetch(`${this.baseUrl}${path}`, {
-      method: 'POST', headers: { 'Content-Type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body),
+      method: 'POST', headers: { 'Content-Type': contentType, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, body: text ? safeJson(text) : undefined };

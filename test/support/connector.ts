@@ -10,9 +10,16 @@ export interface ConnectorCall {
   readonly body: Record<string, unknown>;
   /** The HTTP status the stand-in answered: a faulted call delivered nothing. */
   readonly status: number;
+  /** When the stand-in received it (epoch ms): shows retry waits. */
+  readonly at: number;
 }
 
-export type ConnectorFault = { status: number; code?: string; retryAfterSeconds?: number };
+/**
+ * `status` is answered (with `Retry-After` if given), unless `dropAfterMs` is set: then nothing is answered and
+ * the connection is closed after that many milliseconds (0: at once, a reset; longer than the bot's connector
+ * timeout: a request that times out). `status` is what the call is recorded with either way.
+ */
+export type ConnectorFault = { status: number; code?: string; retryAfterSeconds?: number; dropAfterMs?: number };
 
 /**
  * A local stand-in for the Bot Connector (`/v3/conversations...`): records every send, reply, update
@@ -66,7 +73,12 @@ export class ConnectorStandIn {
     if (!match) return this.answer(res, 404, { error: { code: 'NotFound', message: path } });
     const conversationId = match[1] ?? `created-${(body.members as { id: string }[] | undefined)?.[0]?.id ?? 'unknown'}`;
     const fault = this.takeFault(conversationId);
-    this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body, status: fault?.status ?? 200 });
+    this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body, status: fault?.status ?? 200, at: Date.now() });
+    if (fault?.dropAfterMs !== undefined) {
+      const timer = setTimeout(() => req.socket.destroy(), fault.dropAfterMs);
+      req.socket.once('close', () => clearTimeout(timer));
+      return;
+    }
     if (fault) {
       const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
       return this.answer(res, fault.status, { error: { code: fault.code ?? 'Failure', message: 'stand-in fault' } }, headers);

@@ -143,6 +143,9 @@ function decideNote(record: AinmRecord, command: { note: string }, actor: Actor,
   if (record.state === 'closed') return closedRefusal(record, 'add a note');
   const note = command.note.trim();
   if (note.length < MIN_NOTE) return reject('invalid', 'Write the note first.', { note: 'Write the note first.' });
+  // The same note again from the same person, straight after: a double click or Teams delivering the action again.
+  const last = record.history[record.history.length - 1];
+  if (last?.action === 'NoteAdded' && samePerson(last.by, actor) && last.note === note) return accept();
   return accept({ type: 'NoteAdded', at, by: person(actor), note });
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { caseListCard } from '../../bot/case-list';
-import { ActionHandler, ActionTurn, clickedCard, Command, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
+import { ActionHandler, ActionTurn, clickedCard, Command, formToken, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import type { Directory } from '../../directory/directory';
 import { cleanLine } from '../../domain/free-text';
@@ -43,7 +43,8 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
 
   async function formCard(turn: Turn, options: { input?: AbuseReportFormInput; errors?: Record<string, string>; formId?: string } = {}) {
     return renderer.render('abuse-report-form', abuseReportFormView({
-      actor: turn.actor, today: workingTime.londonDate(turn.now), formId: options.formId ?? randomUUID(), people: await deps.directory.everyone(), ...options,
+      // `options` first: an explicit `formId: undefined` in them must not take the new token's place.
+      ...options, actor: turn.actor, today: workingTime.londonDate(turn.now), formId: options.formId ?? randomUUID(), people: await deps.directory.everyone(),
     }));
   }
 
@@ -76,7 +77,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
     'abuseReport.submit': async (turn) => {
       const input = turn.data as AbuseReportFormInput;
       const outcome = await service.report(turn.actor, turn.now, turn.data.formId, input, clickedCard(turn));
-      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: String(turn.data.formId ?? '') || undefined });
+      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: formToken(turn.data) });
       if (outcome.kind === 'duplicate') {
         return outcome.record ? recordCard(outcome.record, turn, { notice: 'This report was already sent.', noticeStyle: 'emphasis' })
           : noticeCard(renderer, { title: 'Already being sent', message: 'Your report is on its way. Type "my reports" in a moment to see it.' });

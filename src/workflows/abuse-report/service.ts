@@ -17,6 +17,7 @@ import type { TimerHandler } from '../../scheduler/scheduler';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { AinmCommand, AinmRecord, canSeeRecord, decide } from './model';
 import { INCIDENT_TEAM_INBOX } from './presenter';
+import { prefixOf } from '../../domain/references';
 
 export interface AbuseReportServiceDeps {
   readonly cases: CaseStore;
@@ -41,6 +42,8 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
   const workflow = abuseReportWorkflow(deps.workingTime);
 
   async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<AinmRecord>> {
+    // A reference from card data may name a case of another workflow: to this one, it does not exist.
+    if (prefixOf(reference) !== 'AINM') return reject('not_found', 'I can\'t find that report, or you don\'t have a part in it.');
     const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
     return outcome;
@@ -59,6 +62,7 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
   }
 
   async function load(reference: string): Promise<AinmRecord | undefined> {
+    if (prefixOf(reference) !== 'AINM') return undefined;
     return (await deps.cases.load<AinmRecord>(reference))?.snapshot;
   }
 

@@ -81,6 +81,8 @@ const MAX_SHOWN: Readonly<Record<FormField, number>> = {
 
 /** Shows back what the person typed, as text, bounded: the card stays small whatever was sent. */
 function stringValue(value: unknown, field: FormField): string {
-  const text = Array.isArray(value) ? value.join(',') : typeof value === 'string' || typeof value === 'boolean' ? String(value) : '';
+  // Only text items of a list: an object item may have no String() at all (an own `toString` that is not a function).
+  const text = Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string').join(',')
+    : typeof value === 'string' || typeof value === 'boolean' ? String(value) : '';
   return text.slice(0, MAX_SHOWN[field]);
 }

@@ -5,7 +5,7 @@ import { addDays } from '../../domain/calendar-date';
 import { managerChoices } from '../../directory/people-choices';
 import { parseReference } from '../../domain/references';
 import type { WorkingTime } from '../../domain/working-time';
-import { ActionHandler, ActionTurn, clickedCard, Command, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
+import { ActionHandler, ActionTurn, clickedCard, Command, formToken, noticeCard, replyWithCard, textInput, Turn } from '../../bot/turn';
 import type { AccessRequestFormInput } from './form';
 import { accessRequestFormView } from './form-view';
 import { AccessRequest, AccessRequestCommand } from './model';
@@ -42,9 +42,10 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
   });
 
   async function formCard(turn: Turn, options: { input?: AccessRequestFormInput; errors?: Record<string, string>; editing?: AccessRequest; formId?: string } = {}) {
+    // `options` first: an explicit `formId: undefined` in them must not take the new token's place.
     const view = accessRequestFormView({
-      actor: turn.actor, today: workingTime.londonDate(turn.now), formId: options.formId ?? randomUUID(),
-      people: await deps.directory.everyone(), ...options,
+      ...options, actor: turn.actor, today: workingTime.londonDate(turn.now), formId: options.formId ?? randomUUID(),
+      people: await deps.directory.everyone(),
     });
     return renderer.render('access-request-form', view);
   }
@@ -99,7 +100,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     'accessRequest.submit': async (turn) => {
       const input = turn.data as AccessRequestFormInput;
       const outcome = await service.submit(turn.actor, turn.now, turn.data.formId, input, clickedCard(turn));
-      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: String(turn.data.formId ?? '') || undefined });
+      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: formToken(turn.data) });
       if (outcome.kind === 'duplicate') {
         return outcome.request ? caseCard(outcome.request, turn, { notice: 'This request was already sent.', noticeStyle: 'emphasis' })
           : noticeCard(renderer, { title: 'Already being sent', message: 'This request is already on its way. Type "my requests" in a moment to see it.' });

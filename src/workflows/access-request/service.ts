@@ -18,6 +18,7 @@ import { AccessRequestFormInput, validateAccessRequestForm } from './form';
 import { AccessRequest, AccessRequestCommand, decide } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
 import { canSeeAccessRequest } from './view';
+import { prefixOf } from '../../domain/references';
 
 export interface AccessRequestServiceDeps {
   readonly cases: CaseStore;
@@ -44,6 +45,8 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   async function act(
     reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation,
   ): Promise<TransitionOutcome<AccessRequest>> {
+    // A reference from card data may name a case of another workflow: to this one, it does not exist.
+    if (prefixOf(reference) !== 'AR') return reject('not_found', 'That access request does not exist.');
     const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
     return outcome;
@@ -112,6 +115,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     },
 
     async load(reference: string): Promise<AccessRequest | undefined> {
+      if (prefixOf(reference) !== 'AR') return undefined;
       return (await deps.cases.load<AccessRequest>(reference))?.snapshot;
     },
 

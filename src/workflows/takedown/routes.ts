@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { caseListCard } from '../../bot/case-list';
-import { ActionHandler, ActionTurn, clickedCard, Command, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
+import { ActionHandler, ActionTurn, clickedCard, Command, formToken, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import type { Directory } from '../../directory/directory';
 import { formatDeadline } from '../../domain/london-time';
@@ -45,7 +45,8 @@ export function takedownRoutes(deps: TakedownRouteDeps): WorkflowRoutes {
   });
 
   async function formCard(turn: Turn, options: { input?: TakedownFormInput; errors?: Record<string, string>; formId?: string } = {}) {
-    return renderer.render('takedown-form', takedownFormView({ actor: turn.actor, formId: options.formId ?? randomUUID(), people: await deps.directory.everyone(), ...options }));
+    // `options` first: an explicit `formId: undefined` in them must not take the new token's place.
+    return renderer.render('takedown-form', takedownFormView({ ...options, actor: turn.actor, formId: options.formId ?? randomUUID(), people: await deps.directory.everyone() }));
   }
 
   function decision(toCommand: (turn: ActionTurn) => TakedownCommand): ActionHandler {
@@ -81,7 +82,7 @@ export function takedownRoutes(deps: TakedownRouteDeps): WorkflowRoutes {
       if (!hasRole(turn.actor, 'comms')) return commsOnly();
       const input = turn.data as TakedownFormInput;
       const outcome = await service.issue(turn.actor, turn.now, turn.data.formId, input, clickedCard(turn));
-      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: String(turn.data.formId ?? '') || undefined });
+      if (outcome.kind === 'invalid') return formCard(turn, { input, errors: outcome.rejection.fieldErrors ?? {}, formId: formToken(turn.data) });
       if (outcome.kind === 'duplicate') {
         return outcome.notice ? noticeCardFor(outcome.notice, turn, { notice: 'This notice was already sent.', noticeStyle: 'emphasis' })
           : noticeCard(renderer, { title: 'Already being sent', message: 'This notice is on its way. Type "takedowns" in a moment to see it.' });

@@ -16,6 +16,7 @@ import { TAKEDOWN_TIMERS } from './effects';
 import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
 import { canSeeNotice, decide, TakedownCommand, TakedownNotice } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
+import { prefixOf } from '../../domain/references';
 
 export interface TakedownServiceDeps {
   readonly cases: CaseStore;
@@ -39,12 +40,15 @@ export function createTakedownService(deps: TakedownServiceDeps) {
   const workflow = takedownWorkflow(deps.workingTime);
 
   async function act(reference: string, command: TakedownCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<TakedownNotice>> {
+    // A reference from card data may name a case of another workflow: to this one, it does not exist.
+    if (prefixOf(reference) !== 'TD') return reject('not_found', 'I can\'t find that takedown notice, or you don\'t have a part in it.');
     const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
     return outcome;
   }
 
   async function load(reference: string): Promise<TakedownNotice | undefined> {
+    if (prefixOf(reference) !== 'TD') return undefined;
     return (await deps.cases.load<TakedownNotice>(reference))?.snapshot;
   }
 

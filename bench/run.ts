@@ -1,0 +1,619 @@
+/**
+ * `npm run bench`: where each turn's time goes, against the physical floor. See README.md, "Performance".
+ *
+ * Starts an in-memory Azurite, the bot from the production build (dist/src/index.js, its own process) and two
+ * baseline bots (bench/baselines), and drives each over HTTP from this process with N concurrent simulated users,
+ * with a Bot Connector stand-in here receiving what they send. Writes bench/results.md and bench/latency.svg.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTableDirectory } from '../src/directory/directory';
+import { freePort, startAzurite, AzuriteProcess } from '../src/store/azurite-process';
+import type { TableMetricsReport } from '../src/store/table-metrics';
+import { azuriteConnectionString, ensureTables, openTables } from '../src/store/tables';
+import { BenchConnector } from './lib/connector';
+import { BenchUser, benchDirectory, Driver, isCardAction, STEP_LABELS, StepFailure, StepName, TurnSample, WORKFLOW_STEPS, WorkflowName } from './lib/driver';
+import { closeConnections, getJson, request } from './lib/http';
+import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } from './lib/processes';
+import { profileMarkdown, summariseProfile } from './lib/profile';
+import { baselineStepFor, kb, latencySvg, latencyTable, LevelResult, stepStats, TARGET_LABELS, TargetName } from './lib/report';
+import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
+import { linearRegression, mb, ms } from './lib/stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Options {
+  readonly args: string[];
+  readonly users: number[];
+  /** Workflow runs per step and level, shared among the users (each runs ceil(samples / users)). */
+  readonly samples: number;
+  readonly iterations?: number;
+  readonly quick: boolean;
+  readonly profile: boolean;
+  readonly workflows: WorkflowName[];
+  readonly baselines: boolean;
+  readonly calibration: number;
+  readonly leakTurns: number;
+  readonly leakEvery: number;
+  readonly leakUsers: number;
+  readonly timersDue: number;
+  readonly timersFuture: number;
+  readonly outDir: string;
+  readonly waitTimeoutMs: number;
+}
+
+function parseOptions(args: string[]): Options {
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
+    const next = args[i + 1];
+    if (inline !== undefined) flags.set(name, inline);
+    else if (next !== undefined && !next.startsWith('--')) flags.set(name, (i++, next));
+    else flags.set(name, true);
+  }
+  const known = ['users', 'samples', 'iterations', 'quick', 'profile', 'workflows', 'no-baselines', 'calibration', 'leak-turns', 'leak-every',
+    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
+  if (flags.has('help')) {
+    console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td] [--profile]
+  [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
+  [--timers 10000] [--no-scheduler] [--out bench]`);
+    process.exit(0);
+  }
+  const quick = flags.has('quick');
+  const number = (name: string, fallback: number) => {
+    const raw = flags.get(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+    return value;
+  };
+  const users = String(flags.get('users') ?? (quick ? '1,4' : '1,8,32')).split(',').map(Number);
+  if (users.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--users must be like 1,8,32');
+  const workflows = String(flags.get('workflows') ?? 'ar,ainm,td').split(',') as WorkflowName[];
+  if (workflows.some((name) => !(name in WORKFLOW_STEPS))) throw new Error('--workflows must be some of ar,ainm,td');
+  const timers = number('timers', quick ? 500 : 10_000);
+  const profile = flags.has('profile');
+  return {
+    args, users, quick, profile, workflows,
+    samples: number('samples', quick ? 12 : 200),
+    ...(flags.has('iterations') ? { iterations: number('iterations', 1) } : {}),
+    baselines: !flags.has('no-baselines'),
+    calibration: Math.max(2, number('calibration', quick ? 2 : 5)),
+    leakTurns: flags.has('no-leak') ? 0 : number('leak-turns', quick ? 600 : 10_000),
+    leakEvery: number('leak-every', quick ? 100 : 1_000),
+    leakUsers: number('leak-users', quick ? 4 : 8),
+    timersDue: flags.has('no-scheduler') ? 0 : timers,
+    timersFuture: flags.has('no-scheduler') ? 0 : timers,
+    outDir: path.resolve(ROOT, String(flags.get('out') ?? (quick ? 'test-results/bench-quick' : 'bench'))),
+    waitTimeoutMs: 10_000,
+  };
+}
+
+/** The bot must be the current production build: dist/src/index.js newer than every source file. */
+function checkBuild(): string {
+  const entry = path.join(ROOT, 'dist', 'src', 'index.js');
+  if (!existsSync(entry)) throw new Error('dist/src/index.js is missing: run `npm run build` (npm run bench does)');
+  const built = statSync(entry).mtimeMs;
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((latest, item) => {
+    const full = path.join(dir, item.name);
+    return Math.max(latest, item.isDirectory() ? newest(full) : item.name.endsWith('.ts') ? statSync(full).mtimeMs : 0);
+  }, 0);
+  if (existsSync(path.join(ROOT, 'src')) && newest(path.join(ROOT, 'src')) > built + 1000) throw new Error('src/ changed after the last build: run `npm run build` (npm run bench does)');
+  return entry;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+  };
+}
+const loadAverage = () => os.loadavg().map((value) => value.toFixed(2)).join(', ');
+
+class Bench {
+  private azurite?: AzuriteProcess;
+  private readonly connector = new BenchConnector();
+  private readonly processes: NodeProcess[] = [];
+  private bot?: NodeProcess;
+  private readonly targets = new Map<TargetName, { process: NodeProcess; driver: Driver }>();
+  private sink: (sample: TurnSample) => void = () => undefined;
+  private readonly expectedCalls = new Map<StepName, number>();
+  private users: BenchUser[] = [];
+  private connectionString = '';
+  private profileDir = '';
+  private azuritePid: number | undefined;
+
+  constructor(private readonly options: Options) {}
+
+  async start(botEntry: string): Promise<void> {
+    this.azurite = await startAzurite({ port: 0 });
+    this.azuritePid = findPid(['--tablePort', String(this.azurite.port)]);
+    this.connectionString = azuriteConnectionString(this.azurite.port);
+    await this.connector.start();
+
+    const pairs = Math.max(...this.options.users, this.options.leakTurns > 0 ? this.options.leakUsers : 1);
+    const directory = benchDirectory(pairs);
+    this.users = directory.users;
+    const prefix = `b${randomBytes(4).toString('hex')}`;
+    const tables = openTables({ kind: 'connectionString', connectionString: this.connectionString }, prefix);
+    await ensureTables(tables);
+    await createTableDirectory(tables.directory).replaceAll(directory.people);
+
+    const botPort = await freePort();
+    this.profileDir = path.join(ROOT, 'bench', 'profiles');
+    if (this.options.profile) mkdirSync(this.profileDir, { recursive: true });
+    this.bot = await startNode('bot', botEntry, {
+      port: botPort,
+      nodeArgs: ['--disable-warning=DEP0111', '--expose-gc', ...(this.options.profile ? ['--cpu-prof', '--cpu-prof-dir', this.profileDir] : [])],
+      env: {
+        AZURE_TABLES_CONNECTION_STRING: this.connectionString, TABLE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(botPort),
+        BENCH_METRICS: '1', BENCH_CONNECTOR_PACING: 'off', LOG_LEVEL: 'warn',
+      },
+    });
+    this.processes.push(this.bot);
+    this.targets.set('bot', { process: this.bot, driver: this.driver(this.bot.baseUrl) });
+    if (this.options.baselines) {
+      for (const [name, script] of [['echo', 'echo.js'], ['table-turn', 'table-turn.js']] as const) {
+        const port = await freePort();
+        const baseline = await startNode(name, path.join(ROOT, 'dist', 'bench', 'baselines', script), {
+          port, nodeArgs: ['--disable-warning=DEP0111'],
+          env: { PORT: String(port), AZURE_TABLES_CONNECTION_STRING: this.connectionString, TABLE_PREFIX: `${prefix}base` },
+        });
+        this.processes.push(baseline);
+        this.targets.set(name, { process: baseline, driver: this.driver(baseline.baseUrl) });
+      }
+    }
+    for (const child of this.processes) this.startRss.set(child.name, memoryOf(child.child.pid)?.rss ?? Number.NaN);
+    const driver = this.targets.get('bot')!.driver;
+    await inParallel(directory.people, 8, (person) => driver.install(person));
+  }
+
+  private driver(botUrl: string, around?: ConstructorParameters<typeof Driver>[0]['around']): Driver {
+    return new Driver({
+      botUrl, connector: this.connector, expectedCalls: this.expectedCalls, waitTimeoutMs: this.options.waitTimeoutMs,
+      onSample: (sample) => this.sink(sample), ...(around ? { around } : {}),
+    });
+  }
+
+  private metricsUrl(suffix = ''): string {
+    return `${this.bot!.baseUrl}/debug/metrics${suffix}`;
+  }
+
+  private async resetMetrics(): Promise<void> {
+    const answer = await request(this.metricsUrl('/reset'), 'POST');
+    if (answer.status !== 204) throw new Error(`metrics reset answered ${answer.status}: is BENCH_METRICS on?`);
+  }
+
+  /** Waits until the bot has made no table call for 150 ms (its background work for the step is done). */
+  private async quietMetrics(): Promise<TableMetricsReport> {
+    let last = await getJson<TableMetricsReport>(this.metricsUrl());
+    for (let quiet = 0, tries = 0; quiet < 3 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const now = await getJson<TableMetricsReport>(this.metricsUrl());
+      quiet = now.roundTrips === last.roundTrips ? quiet + 1 : 0;
+      last = now;
+    }
+    return last;
+  }
+
+  /**
+   * One user, one step at a time, `calibration` runs of each workflow: counts each step's table calls (on the
+   * turn, i.e. before its response was written, and in all until the bot is quiet) and its connector calls, which
+   * the measured runs then wait for. The first run is cold (caches fill) and only warms up.
+   */
+  async calibrate(): Promise<CalibrationResult> {
+    type Entry = { turn: TableMetricsReport['lastRequest'][]; total: TableMetricsReport[]; connector: number[] };
+    const perStep = new Map<StepName, Entry>();
+    const entryOf = (step: StepName): Entry => {
+      const entry = perStep.get(step) ?? { turn: [], total: [], connector: [] };
+      perStep.set(step, entry);
+      return entry;
+    };
+    const driver = this.driver(this.bot!.baseUrl, {
+      before: async () => this.resetMetrics(),
+      after: async (step) => {
+        const report = await this.quietMetrics();
+        entryOf(step).turn.push(report.lastRequest);
+        entryOf(step).total.push(report);
+      },
+    });
+    // Without expectations the driver waits for the connector to fall silent after each step.
+    this.expectedCalls.clear();
+    this.sink = (sample) => entryOf(sample.step).connector.push(sample.calls);
+    try {
+      for (let run = 0; run < this.options.calibration; run++) {
+        for (const workflow of this.options.workflows) await driver.workflow(workflow, this.users[0]!);
+      }
+    } finally {
+      this.sink = () => undefined;
+    }
+    const steps: CalibrationResult['steps'] = [];
+    // The baselines answer a message with one card and a card action with none, by construction.
+    this.expectedCalls.set('base.message', 1);
+    this.expectedCalls.set('base.invoke', 0);
+    for (const [step, entry] of perStep) {
+      const warmTotals = entry.total.slice(1);
+      const warmTurns = entry.turn.slice(1);
+      const totals = warmTotals.map((report) => report.roundTrips);
+      const typical = mode(totals);
+      const index = totals.indexOf(typical);
+      const connectorCalls = mode(entry.connector.slice(1));
+      this.expectedCalls.set(step, connectorCalls);
+      steps.push({
+        step, turnRoundTrips: mode(warmTurns.map((report) => report?.roundTrips ?? 0)), totalRoundTrips: typical,
+        range: [Math.min(...totals), Math.max(...totals)], turnCalls: warmTurns[index]?.calls ?? {}, totalCalls: warmTotals[index]?.calls ?? {}, connectorCalls,
+      });
+    }
+    return { steps };
+  }
+
+  /** Runs `users` concurrent users against a target until each has done its share; collects every turn. */
+  async level(target: TargetName, users: number, options: { turnsCap?: number; onTurn?: (turns: number) => void } = {}): Promise<LevelResult> {
+    const { process: child, driver } = this.targets.get(target)!;
+    const samples = new Map<StepName, TurnSample[]>();
+    let turns = 0;
+    const failures: string[] = [];
+    this.sink = (sample) => {
+      const list = samples.get(sample.step);
+      if (list) list.push(sample);
+      else samples.set(sample.step, [sample]);
+      turns++;
+      options.onTurn?.(turns);
+    };
+    if (target === 'bot') await this.resetMetrics();
+    const iterations = this.options.iterations ?? Math.ceil(this.options.samples / users);
+    const sampler = rssSampler(child.child.pid);
+    const cpuBefore = { target: cpuMillisOf(child.child.pid), azurite: cpuMillisOf(this.azuritePid), driver: process.cpuUsage() };
+    const started = performance.now();
+    await Promise.all(this.users.slice(0, users).map(async (user) => {
+      for (let i = 0; options.turnsCap !== undefined ? turns < options.turnsCap : i < iterations; i++) {
+        if (target !== 'bot') {
+          await driver.baselineTurns(user, i).catch((error: unknown) => failures.push(describe(error)));
+          continue;
+        }
+        // Each user starts at a different workflow, so the steps mix at every moment.
+        for (let w = 0; w < this.options.workflows.length; w++) {
+          const workflow = this.options.workflows[(w + user.index) % this.options.workflows.length]!;
+          await driver.workflow(workflow, user).catch((error: unknown) => failures.push(describe(error)));
+        }
+      }
+    }));
+    const wallMillis = performance.now() - started;
+    const driverCpu = process.cpuUsage(cpuBefore.driver);
+    const cpu = {
+      target: (cpuMillisOf(child.child.pid) ?? Number.NaN) - (cpuBefore.target ?? Number.NaN),
+      azurite: (cpuMillisOf(this.azuritePid) ?? Number.NaN) - (cpuBefore.azurite ?? Number.NaN),
+      driver: (driverCpu.user + driverCpu.system) / 1000,
+    };
+    const peakRss = sampler.stop();
+    let roundTrips: number | undefined;
+    if (target === 'bot') roundTrips = (await this.quietMetrics()).roundTrips;
+    this.sink = () => undefined;
+    return { target, users, samples, wallMillis, turns, peakRss, ...(roundTrips !== undefined ? { roundTrips } : {}), failures: failures.length, failureExamples: failures.slice(0, 3), cpu };
+  }
+
+  /** 10,000 turns (by default) of the workflow mix, the bot's memory sampled (after a full GC) every 1,000. */
+  async leakCheck(): Promise<LeakResult> {
+    const series: LeakResult['series'] = [];
+    const sample = async (turns: number) => {
+      const report = await getJson<TableMetricsReport>(this.metricsUrl('?gc=1'));
+      series.push({
+        turns, rss: memoryOf(this.bot!.child.pid)?.rss ?? report.memory.rss, heapTotal: report.memory.heapTotal, heapUsed: report.memory.heapUsed, external: report.memory.external,
+        at: performance.now(), botCpu: cpuMillisOf(this.bot!.child.pid) ?? Number.NaN, azuriteCpu: cpuMillisOf(this.azuritePid) ?? Number.NaN,
+        roundTrips: report.roundTrips,
+      });
+    };
+    await sample(0);
+    const pending: Promise<void>[] = [];
+    let nextMark = this.options.leakEvery;
+    const level = await this.level('bot', this.options.leakUsers, {
+      turnsCap: this.options.leakTurns,
+      onTurn: (turns) => {
+        if (turns >= nextMark) {
+          pending.push(sample(nextMark));
+          nextMark += this.options.leakEvery;
+        }
+      },
+    });
+    await Promise.all(pending);
+    // A last sample unless the run ended right after one.
+    if (level.turns - (nextMark - this.options.leakEvery) >= this.options.leakEvery / 2) await sample(level.turns);
+    const after = series.filter((point) => point.turns > 0);
+    const fit = (pick: (point: LeakResult['series'][number]) => number) => linearRegression(after.map((point) => ({ x: point.turns / 1000, y: pick(point) / 1024 / 1024 })));
+    return { level, series, rssFit: fit((point) => point.rss), heapFit: fit((point) => point.heapUsed), peak: memoryOf(this.bot!.child.pid)?.peak ?? Number.NaN };
+  }
+
+  async schedulerCheck(): Promise<SchedulerResult> {
+    return schedulerBench(this.connectionString, this.options.timersDue, this.options.timersFuture);
+  }
+
+  botOutput(): string[] {
+    return this.bot?.output ?? [];
+  }
+
+  /** RSS of each process right after it started and answered /healthz, before any turn. */
+  readonly startRss = new Map<string, number>();
+
+  botPeakRss(): number {
+    return memoryOf(this.bot?.child.pid)?.peak ?? Number.NaN;
+  }
+
+  async stop(): Promise<string | undefined> {
+    for (const child of this.processes) await child.stop().catch(() => undefined);
+    await this.connector.stop();
+    await this.azurite?.stop();
+    closeConnections();
+    if (!this.options.profile) return undefined;
+    const profiles = readdirSync(this.profileDir).filter((name) => name.endsWith('.cpuprofile'))
+      .map((name) => path.join(this.profileDir, name)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    return profiles[0];
+  }
+
+}
+
+interface CalibrationResult {
+  readonly steps: {
+    step: StepName; turnRoundTrips: number; totalRoundTrips: number; range: [number, number];
+    turnCalls: Record<string, Record<string, number>>; totalCalls: Record<string, Record<string, number>>; connectorCalls: number;
+  }[];
+}
+
+interface LeakResult {
+  readonly level: LevelResult;
+  readonly series: {
+    turns: number; rss: number; heapTotal: number; heapUsed: number; external: number; at: number; botCpu: number; azuriteCpu: number;
+    /** Table round trips counted since the leak check began (the counters are reset when it starts). */
+    roundTrips: number;
+  }[];
+  readonly rssFit: { slope: number; intercept: number; r2: number };
+  readonly heapFit: { slope: number; intercept: number; r2: number };
+  readonly peak: number;
+}
+
+function mode(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0] ?? Number.NaN;
+}
+
+function describe(error: unknown): string {
+  return error instanceof StepFailure ? error.message : `${(error as Error).name}: ${String((error as Error).message).slice(0, 300)}`;
+}
+
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+const callsText = (calls: Record<string, Record<string, number>>) => Object.entries(calls)
+  .map(([table, methods]) => `${table}: ${Object.entries(methods).filter(([method]) => method !== 'listEntities').map(([method, n]) => `${method}${n > 1 ? ` ×${n}` : ''}`).join(', ')}`)
+  .join('; ');
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const command = `npm run bench${options.args.length > 0 ? ` -- ${options.args.join(' ')}` : ''}`;
+  const loadAtStart = loadAverage();
+  const startedAt = new Date();
+  const botEntry = checkBuild();
+  const bench = new Bench(options);
+  const log = (text: string) => console.log(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+  process.once('SIGINT', () => void bench.stop().finally(() => process.exit(130)));
+
+  log(`starting Azurite, the bot (${path.relative(ROOT, botEntry)})${options.baselines ? ' and the baselines' : ''}; load average ${loadAtStart}`);
+  await bench.start(botEntry);
+  const levels: LevelResult[] = [];
+  let calibration: CalibrationResult | undefined;
+  let leak: LeakResult | undefined;
+  let scheduler: SchedulerResult | undefined;
+  let profileFile: string | undefined;
+  try {
+    log(`calibrating: ${options.calibration} runs of each workflow, one user, one step at a time`);
+    calibration = await bench.calibrate();
+    for (const users of options.users) {
+      const targets: TargetName[] = options.baselines ? ['echo', 'table-turn', 'bot'] : ['bot'];
+      for (const target of targets) {
+        const level = await bench.level(target, users);
+        levels.push(level);
+        const worst = stepStats(level).reduce((a, b) => (b.response.p99 > a.response.p99 ? b : a));
+        log(`${TARGET_LABELS[target]}, ${users} users: ${level.turns} turns in ${(level.wallMillis / 1000).toFixed(1)} s; slowest p99 ${ms(worst.response.p99)} ms (${worst.step}); ${level.failures} failures`);
+        for (const example of level.failureExamples) log(`  failure: ${example}`);
+      }
+    }
+    if (options.leakTurns > 0) {
+      log(`leak check: ${options.leakTurns} turns, ${options.leakUsers} users, memory sampled every ${options.leakEvery}`);
+      leak = await bench.leakCheck();
+      log(`leak check: RSS ${mb(leak.series.at(-1)!.rss)} MB at the end, slope ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns`);
+    }
+    if (options.timersDue > 0) {
+      log(`scheduler: ${options.timersDue} due timers, ${options.timersFuture} future ones`);
+      scheduler = await bench.schedulerCheck();
+      log(`scheduler: fired ${scheduler.first.report.fired} in ${(scheduler.first.millis / 1000).toFixed(1)} s with ${scheduler.first.roundTrips} table round trips`);
+    }
+  } finally {
+    profileFile = await bench.stop();
+  }
+  const loadAtEnd = loadAverage();
+
+  const profile = profileFile ? summariseProfile(profileFile) : undefined;
+  mkdirSync(options.outDir, { recursive: true });
+  const resultsName = options.profile ? 'results-profile.md' : 'results.md';
+  if (profile) {
+    const text = profileMarkdown(profile);
+    writeFileSync(path.join(options.outDir, 'profile.md'), `# CPU profile of the bot\n\nCommand: \`${command}\`\n\n${text}\n`);
+    console.log(`\n${text}\n`);
+  }
+  const report = renderResults({
+    options, command, startedAt, loadAtStart, loadAtEnd, levels, calibration, leak, scheduler, botOutput: bench.botOutput(),
+    botPeakRss: bench.botPeakRss(), startRss: bench.startRss, profile: profile ? profileMarkdown(profile) : undefined,
+  });
+  writeFileSync(path.join(options.outDir, resultsName), report);
+  if (!options.profile) writeFileSync(path.join(options.outDir, 'latency.svg'), latencySvg(levels, 'p99 turn latency vs concurrent users — the bot against the baselines'));
+  log(`wrote ${path.relative(ROOT, path.join(options.outDir, resultsName))}${options.profile ? '' : ' and latency.svg'}`);
+  const failures = levels.reduce((sum, level) => sum + level.failures, 0) + (leak?.level.failures ?? 0);
+  if (failures > 0) {
+    console.error(`${failures} workflow runs failed: see the results`);
+    process.exitCode = 1;
+  }
+}
+
+interface RenderInput {
+  readonly options: Options;
+  readonly command: string;
+  readonly startedAt: Date;
+  readonly loadAtStart: string;
+  readonly loadAtEnd: string;
+  readonly levels: LevelResult[];
+  readonly calibration?: CalibrationResult;
+  readonly leak?: LeakResult;
+  readonly scheduler?: SchedulerResult;
+  readonly botOutput: string[];
+  readonly botPeakRss: number;
+  readonly startRss: ReadonlyMap<string, number>;
+  readonly profile?: string;
+}
+
+function renderResults(input: RenderInput): string {
+  const { options, levels, calibration, leak, scheduler } = input;
+  const info = machine();
+  const out: string[] = [
+    '# Benchmark results',
+    '',
+    `Made by \`${input.command}\` on ${input.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. ${options.quick ? '**Quick smoke run: too few turns for the percentiles to mean much.**' : ''}`,
+    '',
+    `Machine: ${info.cpu}, ${info.memory}, ${info.os}, Node.js ${info.node}. Load average (1, 5, 15 min) at the start ${input.loadAtStart}, at the end ${input.loadAtEnd}` +
+      ' (the bot, Azurite, the baselines and the driver share these CPUs).',
+    '',
+    'Set-up: an in-memory Azurite; the bot from the production build (`node dist/src/index.js`, its own process) with `BENCH_METRICS=1`,' +
+      ' `LOG_LEVEL=warn` and `BENCH_CONNECTOR_PACING=off` (simulated users click without pause, so Teams\' per-conversation pacing' +
+      ' of 8 sends per 2 s would otherwise set every time "to the last connector call"); the two baselines (bench/baselines) on the same' +
+      ' restify + teams-ai TeamsAdapter + Application stack; the driver and its Bot Connector stand-in in a third process.' +
+      ` Each level runs ${options.iterations ? `${options.iterations} iterations per user` : `${options.samples} runs of each workflow, shared among the users`};` +
+      ' each user goes through the workflows one step after the other, clicking on the card the bot sent (a step waits for the connector calls it causes).',
+    '',
+    'Times are milliseconds from sending the activity to reading the HTTP response, and to the last Bot Connector call the step caused' +
+      ' (the manager\'s card, the in-place updates of the other copies, the requester told). Ratios divide by baseline (b) at the same' +
+      ' concurrency: card actions by its card action, typed messages by its message (whose "last call" is its card reply).',
+    '',
+  ];
+
+  out.push('## Targets', '');
+  const at8 = levels.filter((level) => level.users === 8);
+  const floor8 = at8.find((level) => level.target === 'table-turn');
+  const bot8 = at8.find((level) => level.target === 'bot');
+  const floorInvoke = floor8 ? stepStats(floor8).find((stats) => stats.step === 'base.invoke') : undefined;
+  const cardActions8 = bot8 ? stepStats(bot8).filter((stats) => isCardAction(stats.step)) : [];
+  const worst8 = cardActions8.reduce<ReturnType<typeof stepStats>[number] | undefined>((a, b) => (!a || b.response.p99 > a.response.p99 ? b : a), undefined);
+  const cardMax = Math.max(0, ...levels.filter((level) => level.target === 'bot').flatMap((level) => stepStats(level).map((stats) => stats.cardBytesMax)));
+  const transitions = calibration?.steps.filter((step) => isCardAction(step.step)) ?? [];
+  const maxTurnTrips = Math.max(0, ...transitions.map((step) => step.turnRoundTrips));
+  const rows: string[] = ['| target | measured | met? |', '|---|---|---|'];
+  if (worst8 && floorInvoke) {
+    const factor = worst8.response.p99 / floorInvoke.response.p99;
+    rows.push(`| card-action p99 at 8 users within 1.5× of baseline (b) | slowest card action ${worst8.step}: ${ms(worst8.response.p99)} ms vs (b) ${ms(floorInvoke.response.p99)} ms = ${factor.toFixed(2)}×; ${cardActions8.filter((stats) => stats.response.p99 <= 1.5 * floorInvoke.response.p99).length} of ${cardActions8.length} card actions within 1.5× | ${factor <= 1.5 ? 'yes' : 'no'} |`);
+  } else {
+    rows.push('| card-action p99 at 8 users within 1.5× of baseline (b) | not measured (needs --users with 8, and the baselines) | – |');
+  }
+  if (transitions.length > 0) {
+    rows.push(`| at most 3 table round trips per transition | on the turn (before the answer): ${transitions.map((step) => `${step.step} ${step.turnRoundTrips}`).join(', ')}; in all, with the background effects: ${transitions.map((step) => `${step.step} ${step.totalRoundTrips}`).join(', ')} | ${maxTurnTrips <= 3 ? 'yes' : 'no'} (on the turn) |`);
+  }
+  rows.push(`| no step's card over 28 KB | largest card ${kb(cardMax)} KB | ${cardMax <= 28 * 1024 ? 'yes' : 'no'} |`);
+  if (leak) {
+    const end = leak.series.at(-1)!;
+    const growing = leak.heapFit.slope > 0.25 && leak.heapFit.r2 > 0.5;
+    rows.push(`| RSS under 200 MB after 10,000 turns, no growth trend | ${leak.level.turns} turns: RSS ${mb(end.rss)} MB at the end (peak ${mb(leak.peak)} MB); slope after each full GC: heap ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}), RSS ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns | ${end.rss < 200 * 1024 * 1024 && !growing ? 'yes' : 'no'} |`);
+  }
+  if (scheduler) {
+    rows.push(`| scheduler reads only due rows | ${scheduler.first.report.fired} of ${scheduler.due} due fired, ${scheduler.futureStillPending} of ${scheduler.future} future untouched; queries named only the partitions ${summariseDays(scheduler.first.partitionsQueried)}, ${scheduler.first.scans} scans | ${scheduler.first.scans === 0 && scheduler.futureStillPending === scheduler.future && scheduler.first.report.fired === scheduler.due ? 'yes' : 'no'} |`);
+  }
+  out.push(...rows, '');
+
+  for (const users of options.users) {
+    out.push(`## ${users} concurrent user${users === 1 ? '' : 's'}`, '',
+      ...latencyTable(levels, users), '');
+    for (const level of levels.filter((candidate) => candidate.users === users && candidate.failureExamples.length > 0)) {
+      out.push(`Failures (${TARGET_LABELS[level.target]}): ${level.failureExamples.map((text) => `\`${text.replace(/`/g, '\'')}\``).join('; ')}`, '');
+    }
+  }
+  out.push('![p99 latency against concurrent users](latency.svg)', '');
+
+  if (calibration) {
+    out.push('## Table calls per step', '',
+      'Counted in the bot by the wrapper around its table clients (`BENCH_METRICS=1`), one user, one step at a time, after a warm-up run:' +
+      ' "on the turn" between the request arriving and its response being written, "in all" until the bot made no call for 150 ms' +
+      ' (the effect relay\'s background work: card updates, notifications, inbox rows, timers, outbox clean-up). The background relay' +
+      ' starts as soon as the transition is committed, so its first read (`cases getEntity` of the snapshot) is issued before the response' +
+      ' is written and is counted on the turn. A round trip is one HTTP request to the table service (each page of a query is one).',
+      '',
+      '| step | connector calls | round trips on the turn | round trips in all | on the turn | in all |', '|---|---:|---:|---:|---|---|');
+    for (const step of calibration.steps) {
+      const range = step.range[0] === step.range[1] ? '' : ` (${step.range[0]}–${step.range[1]})`;
+      out.push(`| ${STEP_LABELS[step.step]} | ${step.connectorCalls} | ${step.turnRoundTrips} | ${step.totalRoundTrips}${range} | ${callsText(step.turnCalls)} | ${callsText(step.totalCalls)} |`);
+    }
+    out.push('');
+  }
+
+  const botLevels = levels.filter((level) => level.target === 'bot');
+  if (botLevels.length > 0) {
+    out.push('## Card sizes', '', '| step | largest card KB (invoke answer or connector call) | compared with |', '|---|---:|---|');
+    const steps = new Map<StepName, number>();
+    for (const level of botLevels) for (const stats of stepStats(level)) steps.set(stats.step, Math.max(steps.get(stats.step) ?? 0, stats.cardBytesMax));
+    for (const [step, bytes] of steps) out.push(`| ${STEP_LABELS[step]} | ${kb(bytes)} | ${baselineStepFor(step) === 'base.invoke' ? 'the limit: 28 KB' : 'the limit: 28 KB (a form lists up to 150 people)'} |`);
+    out.push('');
+  }
+
+  if (leak) {
+    out.push('## Leak check', '',
+      `${leak.level.turns} turns of the workflow mix with ${options.leakUsers} users in ${(leak.level.wallMillis / 1000).toFixed(0)} s;` +
+      ` every ${options.leakEvery} turns the bot collects garbage (\`--expose-gc\`, \`GET /debug/metrics?gc=1\`) and its memory is read.` +
+      ' Slopes are least-squares lines through the samples after the start (r² near 0: no trend; near 1: steady growth).', '',
+      '| turns | RSS MB | heap total MB | heap used MB | external MB | turns/s since the last sample | bot CPU ms per turn | Azurite CPU ms per turn | table round trips per turn |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...leak.series.map((point, i) => {
+        const previous = leak.series[i - 1];
+        const turns = previous ? point.turns - previous.turns : 0;
+        const rate = previous && turns > 0 ? (turns / ((point.at - previous.at) / 1000)).toFixed(1) : '–';
+        const perTurn = (now: number, before: number | undefined) => (previous && turns > 0 && before !== undefined ? ((now - before) / turns).toFixed(2) : '–');
+        const trips = previous && previous.turns > 0 && turns > 0 ? ((point.roundTrips - previous.roundTrips) / turns).toFixed(1) : '–';
+        return `| ${point.turns} | ${mb(point.rss)} | ${mb(point.heapTotal)} | ${mb(point.heapUsed)} | ${mb(point.external)} | ${rate} | ${perTurn(point.botCpu, previous?.botCpu)} | ${perTurn(point.azuriteCpu, previous?.azuriteCpu)} | ${trips} |`;
+      }), '',
+      `Slope: RSS ${leak.rssFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.rssFit.r2.toFixed(2)}), heap used ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}). Peak RSS (VmHWM) over the whole run: ${mb(leak.peak)} MB.`,
+      '', `RSS right after start, before any turn: ${[...input.startRss].map(([name, rss]) => `${name === 'bot' ? 'the bot' : name === 'echo' ? 'baseline (a)' : 'baseline (b)'} ${mb(rss)} MB`).join(', ')}.`, '');
+  }
+
+  if (scheduler) {
+    const callRows = (measure: SchedulerResult['first']) => callsText(measure.calls);
+    out.push('## Scheduler', '',
+      `${scheduler.due} timers due over ${scheduler.dueDays.join(', ')} and ${scheduler.future} on ${scheduler.futureDays[0]} to ${scheduler.futureDays.at(-1)}` +
+      ` (inserted in ${(scheduler.insertMillis / 1000).toFixed(1)} s), a no-op handler, the real scheduler and timer store in the driver process on the same Azurite.`, '',
+      '| tick | time s | fired | round trips | calls | partitions queried |', '|---|---:|---:|---:|---|---|',
+      `| first (all due) | ${(scheduler.first.millis / 1000).toFixed(2)} | ${scheduler.first.report.fired} | ${scheduler.first.roundTrips} | ${callRows(scheduler.first)} | ${summariseDays(scheduler.first.partitionsQueried)} |`,
+      `| next (nothing due) | ${(scheduler.idle.millis / 1000).toFixed(3)} | ${scheduler.idle.report.fired} | ${scheduler.idle.roundTrips} | ${callRows(scheduler.idle)} | ${summariseDays(scheduler.idle.partitionsQueried)} |`, '',
+      `Every query names one day partition (${scheduler.first.scans} scans); the ${scheduler.futureDays.length} future days are never queried and their ${scheduler.future} timers are still pending (${scheduler.futureStillPending}).` +
+      ` Firing costs two conditional writes a timer (claim with If-Match, then complete): ${(scheduler.first.millis / Math.max(1, scheduler.first.report.fired)).toFixed(2)} ms a timer, one after another.`, '');
+  }
+
+  if (input.profile) out.push('## CPU profile', '', input.profile, '');
+  const warnings = input.botOutput.filter((line) => !line.includes('benchmark mode'));
+  out.push('## Bot log', '', warnings.length === 0 ? 'The bot logged no warnings or errors (LOG_LEVEL=warn).' : `The bot logged ${warnings.length} warning or error lines (last 200 kept); the first: \`${warnings[0]!.slice(0, 300).replace(/`/g, '\'')}\``, '');
+  return `${out.join('\n')}\n`;
+}
+
+function summariseDays(days: readonly string[]): string {
+  const unique = [...new Set(days)];
+  return unique.length <= 3 ? unique.join(', ') : `${unique[0]} … ${unique.at(-1)} (${unique.length} days, ${days.length} queries)`;
+}
+
+main().catch((error: unknown) => {
+  console.error('bench failed:', error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});

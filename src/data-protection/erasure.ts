@@ -1,0 +1,313 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { odata, TableClient } from '@azure/data-tables';
+import type { Person } from '../domain/people';
+import { CaseStore, ConcurrencyError, createCaseStore } from '../store/case-store';
+import { statusOf, Tables } from '../store/tables';
+import { ERASURE_AUDIT, ErasureAuditRow, recordErasure, SUBJECT_ACCESS_AUDIT } from './audit';
+import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peopleIn, rolesOf } from './case-people';
+
+/**
+ * Erasure (UK GDPR Article 17), "where the law allows":
+ *
+ * - removed: the person's directory entry (and the manager link of people they manage), their chat
+ *   reference, their inbox lines, files waiting to be added to a report, and their form claims;
+ * - closed access requests and closed or withdrawn takedown notices are kept as the audit trail of what
+ *   happened (who had access to the Group's accounts; which posts were taken down), but the person in
+ *   them becomes "Erased person" with an opaque id, in the snapshot, every audit event and every other
+ *   row, and a `PersonErased` event records it;
+ * - AINM records are kept unchanged: incident records must be kept at least 3 years after closure
+ *   (RIDDOR; the Scottish 3-year time bar for claims), which Article 17(3)(b) and (e) allow; the
+ *   retention job anonymises them when that period ends;
+ * - while any case they are in is open, nothing is erased: it must be closed (or, for an access
+ *   request, given another approver) first, or the erasure would break work in progress.
+ *
+ * Every run, erased or refused, writes a row to the `audit-erasure` partition. The opaque id is an HMAC
+ * of the person's id under a one-time random key that is never stored: the same within one erasure (so
+ * the audit trail shows one person throughout), impossible to recompute from the id afterwards.
+ */
+
+export const ERASED_NAME = 'Erased person';
+
+export const RETAINED_AINM = 'retained: legal obligation (incident records are kept at least 3 years after closure: RIDDOR, Scottish time bar for claims; UK GDPR Art. 17(3)(b), (e)); anonymised by the retention job afterwards';
+
+export interface CaseSummary {
+  readonly reference: string;
+  readonly kind: CaseKind;
+  readonly state: string;
+  readonly roles: readonly string[];
+}
+
+export interface ErasurePlan {
+  readonly subjectId: string;
+  /** Their name in the directory, for the administrator's confirmation. */
+  readonly name?: string;
+  /** Closed AR and TD cases: the person in them is anonymised. */
+  readonly anonymise: readonly CaseSummary[];
+  /** AINM records: kept as they are. */
+  readonly retained: readonly (CaseSummary & { readonly reason: string })[];
+  /** Open cases: while there are any, nothing is erased. */
+  readonly open: readonly CaseSummary[];
+}
+
+export interface ErasureCounts {
+  readonly directoryEntry: number;
+  readonly managerLinks: number;
+  readonly conversations: number;
+  readonly inboxRows: number;
+  readonly stagedEvidence: number;
+  readonly formClaims: number;
+  readonly otherPeoplesInboxRows: number;
+  /** Earlier subject access and refused erasure audit rows about them, now under the erasure id. */
+  readonly earlierAuditRows: number;
+}
+
+export type ErasureResult =
+  | { readonly outcome: 'refused'; readonly plan: ErasurePlan }
+  | { readonly outcome: 'erased'; readonly plan: ErasurePlan; readonly erasureId: string; readonly removed: ErasureCounts };
+
+/** What an erasure would do: no change. */
+export async function planErasure(tables: Tables, subjectId: string, store: CaseStore = createCaseStore(tables.cases)): Promise<ErasurePlan> {
+  const anonymise: CaseSummary[] = [];
+  const retained: (CaseSummary & { reason: string })[] = [];
+  const open: CaseSummary[] = [];
+  for (const item of await findCasesOf(tables, subjectId, store)) {
+    const events = await store.events(item.reference);
+    const roles = rolesOf(item.kind, item.stored.snapshot, events, subjectId);
+    if (roles.length === 0) continue; // a stale inbox line; the inbox is cleared anyway
+    const state = String((item.stored.snapshot as { state?: unknown }).state ?? '');
+    const summary = { reference: item.reference, kind: item.kind, state, roles };
+    if (!isClosed(item.kind, state)) open.push(summary);
+    else if (item.kind === 'AINM') retained.push({ ...summary, reason: RETAINED_AINM });
+    else anonymise.push(summary);
+  }
+  const directory = await getRow(tables.directory, 'person', subjectId);
+  return { subjectId, ...(typeof directory?.name === 'string' ? { name: directory.name } : {}), anonymise, retained, open };
+}
+
+/** Erases `subjectId` where the law allows (see the module comment), as `by`, an administrator. */
+export async function erasePerson(tables: Tables, subjectId: string, by: Person, now: Date): Promise<ErasureResult> {
+  const store = createCaseStore(tables.cases);
+  const plan = await planErasure(tables, subjectId, store);
+  const at = now.toISOString();
+  if (plan.open.length > 0) {
+    await recordErasure(tables.cases, auditRow(plan, { at, by: by.id, outcome: 'refused', subject: subjectId }));
+    return { outcome: 'refused', plan };
+  }
+
+  const erasureId = `erased-${createHmac('sha256', randomBytes(32)).update(subjectId).digest('hex').slice(0, 24)}`;
+  const names = new Set<string>(plan.name ? [plan.name] : []);
+  // Every name the cases know them by (a name changed in the directory since), so each goes from free text too.
+  for (const summary of plan.anonymise) {
+    for (const row of await store.rows(summary.reference)) {
+      for (const { person } of peopleIn([parseJson(row.body)])) if (person.id === subjectId && person.name) names.add(person.name);
+    }
+  }
+  const eraser = personEraser(subjectId, erasureId, names);
+  let otherPeoplesInboxRows = 0;
+  for (const summary of plan.anonymise) {
+    otherPeoplesInboxRows += await anonymiseCase(tables, store, summary, subjectId, eraser, { type: 'PersonErased', at, by: { id: by.id, name: by.name }, erasedId: erasureId });
+  }
+
+  const removed: ErasureCounts = {
+    inboxRows: await deletePartition(tables.inbox, subjectId),
+    ...await removeIdempotencyRows(tables.idempotency, subjectId),
+    conversations: await removeConversations(tables.conversations, subjectId),
+    directoryEntry: await deleteIfThere(tables.directory, 'person', subjectId),
+    managerLinks: await unlinkManager(tables.directory, subjectId),
+    otherPeoplesInboxRows,
+    earlierAuditRows: await pseudonymiseAuditRows(tables.cases, subjectId, erasureId),
+  };
+  await recordErasure(tables.cases, auditRow(plan, { at, by: by.id, outcome: 'erased', subject: erasureId }, removed));
+  return { outcome: 'erased', plan, erasureId, removed };
+}
+
+interface Eraser {
+  value(value: unknown): unknown;
+  text(text: string): string;
+}
+
+function personEraser(subjectId: string, erasureId: string, names: ReadonlySet<string>): Eraser {
+  const erased: Person = { id: erasureId, name: ERASED_NAME };
+  const byName = nameReplacer(names, ERASED_NAME);
+  const text = (input: string) => byName(input.replace(idPattern(subjectId), erasureId));
+  return {
+    value: (value) => mapJson(value, { person: (person) => (person.id === subjectId ? erased : person), text }),
+    text,
+  };
+}
+
+/**
+ * Rewrites one closed case: snapshot, audit events, outbox rows; their card copies and delivery marks
+ * go. If-Match on the snapshot (and on every row); a lost race reloads and runs again. Returns how many
+ * of other people's inbox lines for the case were rewritten.
+ */
+async function anonymiseCase(
+  tables: Tables, store: CaseStore, summary: CaseSummary, subjectId: string, eraser: Eraser,
+  event: { type: 'PersonErased'; at: string; by: Person; erasedId: string },
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.load<unknown>(summary.reference);
+    if (!stored) return 0;
+    const snapshot = eraser.value(stored.snapshot);
+    try {
+      await store.rewrite(summary.reference, { etag: stored.etag, version: stored.version }, snapshot, event, (row) => rewriteRow(row, subjectId, eraser));
+      break;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= 3) throw error;
+    }
+  }
+  return rewriteOtherInboxRows(tables.inbox, summary.reference, subjectId, eraser);
+}
+
+function rewriteRow(row: Readonly<Record<string, unknown>> & { rowKey: string }, subjectId: string, eraser: Eraser): Record<string, unknown> | null | undefined {
+  if (row.rowKey.startsWith('card-') && row.viewerId === subjectId) return null;
+  if ((row.rowKey.startsWith('sent-') || row.rowKey.startsWith('delivery-')) && row.personId === subjectId) return null;
+  // A notification to them still in the outbox would go to nobody: it goes.
+  if (row.rowKey.startsWith('out-') && (parseJson(row.body) as { to?: { person?: { id?: unknown } } } | undefined)?.to?.person?.id === subjectId) return null;
+  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...columns } = row;
+  const next: Record<string, unknown> = {};
+  let changed = false;
+  for (const [key, value] of Object.entries(columns)) {
+    let rewritten = value;
+    if (typeof value === 'string') {
+      const parsed = key === 'body' ? parseJson(value) : undefined;
+      rewritten = parsed === undefined ? eraser.text(value) : JSON.stringify(eraser.value(parsed));
+    }
+    if (rewritten !== value) changed = true;
+    next[key] = rewritten;
+  }
+  return changed ? next : undefined;
+}
+
+/** Other people's inbox lines for a case (and the team lists) may name the person in their text. A scan of the inbox: rare and audited. */
+async function rewriteOtherInboxRows(inbox: TableClient, reference: string, subjectId: string, eraser: Eraser): Promise<number> {
+  let rewritten = 0;
+  for await (const row of inbox.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`reference eq ${reference}` } })) {
+    if (row.partitionKey === subjectId) continue; // their own lines are deleted
+    const { partitionKey, rowKey, etag, timestamp: _t, ...columns } = row as Record<string, unknown> & { partitionKey: string; rowKey: string; etag: string };
+    const next = Object.fromEntries(Object.entries(columns).map(([key, value]) => [key, typeof value === 'string' ? eraser.text(value) : value]));
+    if (JSON.stringify(next) === JSON.stringify(columns)) continue;
+    await inbox.updateEntity({ partitionKey, rowKey, ...next }, 'Replace', { etag });
+    rewritten++;
+  }
+  return rewritten;
+}
+
+async function removeIdempotencyRows(table: TableClient, subjectId: string): Promise<{ stagedEvidence: number; formClaims: number }> {
+  let stagedEvidence = 0;
+  let formClaims = 0;
+  for (const row of await partitionKeys(table, subjectId)) {
+    await deleteIfThere(table, subjectId, row);
+    if (row === 'staged-evidence') stagedEvidence++;
+    else formClaims++;
+  }
+  return { stagedEvidence, formClaims };
+}
+
+/** Their 1:1 chat reference; and the tenant-wide "latest" reference loses its user and chat if it was theirs. */
+async function removeConversations(table: TableClient, subjectId: string): Promise<number> {
+  let removed = await deleteIfThere(table, subjectId, 'personal');
+  const latest = await getRow(table, 'service', 'latest');
+  const body = parseJson(latest?.body) as { user?: { id?: string; aadObjectId?: string }; conversation?: Record<string, unknown> } | undefined;
+  if (latest && body && (body.user?.aadObjectId === subjectId || body.user?.id === subjectId || idPattern(subjectId).test(JSON.stringify(body)))) {
+    const { user: _user, conversation, ...rest } = body;
+    const kept = { ...rest, conversation: conversation ? { tenantId: conversation.tenantId, conversationType: conversation.conversationType, isGroup: false } : undefined };
+    await table.updateEntity({ partitionKey: 'service', rowKey: 'latest', body: JSON.stringify(kept) }, 'Replace', { etag: latest.etag });
+    removed++;
+  }
+  return removed;
+}
+
+/** People they managed keep their entry, without a manager (the next seed or Graph sync gives them one). */
+async function unlinkManager(table: TableClient, subjectId: string): Promise<number> {
+  let unlinked = 0;
+  for await (const row of table.listEntities<{ managerId: string }>({ queryOptions: { filter: odata`PartitionKey eq 'person' and managerId eq ${subjectId}` } })) {
+    await table.updateEntity({ partitionKey: 'person', rowKey: row.rowKey as string, managerId: '' }, 'Merge', { etag: row.etag });
+    unlinked++;
+  }
+  return unlinked;
+}
+
+/**
+ * Earlier subject access requests and refused erasures about them stay in the audit trail (when, by whom),
+ * under the erasure id: the trail shows what was done without naming whom it was done to.
+ */
+async function pseudonymiseAuditRows(cases: TableClient, subjectId: string, erasureId: string): Promise<number> {
+  let rewritten = 0;
+  const queries = [
+    { partitionKey: SUBJECT_ACCESS_AUDIT, filter: odata`PartitionKey eq ${SUBJECT_ACCESS_AUDIT} and subjectId eq ${subjectId}`, column: 'subjectId' },
+    { partitionKey: ERASURE_AUDIT, filter: odata`PartitionKey eq ${ERASURE_AUDIT} and subject eq ${subjectId}`, column: 'subject' },
+  ];
+  for (const { partitionKey, filter, column } of queries) {
+    for await (const row of cases.listEntities({ queryOptions: { filter } })) {
+      await cases.updateEntity({ partitionKey, rowKey: row.rowKey as string, [column]: erasureId }, 'Merge', { etag: row.etag });
+      rewritten++;
+    }
+  }
+  return rewritten;
+}
+
+const MAX_LISTED = 4000;
+
+function auditRow(plan: ErasurePlan, fields: Pick<ErasureAuditRow, 'at' | 'by' | 'outcome' | 'subject'>, removed?: ErasureCounts): ErasureAuditRow {
+  const list = (items: readonly { reference: string }[]) => {
+    const text = items.map((item) => item.reference).join(',');
+    return text.length <= MAX_LISTED ? text : `${text.slice(0, MAX_LISTED)}... (${items.length} in all)`;
+  };
+  return {
+    ...fields,
+    anonymised: fields.outcome === 'erased' ? list(plan.anonymise) : '',
+    retained: list(plan.retained),
+    open: list(plan.open),
+    removed: JSON.stringify(removed ?? {}),
+  };
+}
+
+/** The erasure audit trail, oldest first: for the tests and for an auditor. */
+export async function erasureAuditRows(cases: TableClient): Promise<(ErasureAuditRow & { rowKey: string })[]> {
+  const rows: (ErasureAuditRow & { rowKey: string })[] = [];
+  for await (const row of cases.listEntities<ErasureAuditRow>({ queryOptions: { filter: odata`PartitionKey eq ${ERASURE_AUDIT}` } })) {
+    rows.push({ rowKey: row.rowKey as string, at: row.at, by: row.by, outcome: row.outcome, subject: row.subject, anonymised: row.anonymised, retained: row.retained, open: row.open, removed: row.removed });
+  }
+  return rows;
+}
+
+async function partitionKeys(table: TableClient, partitionKey: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const row of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })) keys.push(row.rowKey as string);
+  return keys;
+}
+
+async function deletePartition(table: TableClient, partitionKey: string): Promise<number> {
+  let deleted = 0;
+  for (const rowKey of await partitionKeys(table, partitionKey)) deleted += await deleteIfThere(table, partitionKey, rowKey);
+  return deleted;
+}
+
+async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
+  try {
+    await table.deleteEntity(partitionKey, rowKey);
+    return 1;
+  } catch (error) {
+    if (statusOf(error) === 404) return 0;
+    throw error;
+  }
+}
+
+async function getRow(table: TableClient, partitionKey: string, rowKey: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
+  try {
+    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,262 @@
+import { odata } from '@azure/data-tables';
+import { Person, SYSTEM } from '../domain/people';
+import { createCaseStore } from '../store/case-store';
+import { statusOf, Tables } from '../store/tables';
+import { subjectAccessRequestsAbout } from './audit';
+import {
+  CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, PRINCIPAL_ROLE, rolesOf,
+} from './case-people';
+
+/**
+ * Subject access (UK GDPR Article 15; Data Protection Act 2018): everything the bot holds about one
+ * person, as JSON. A response must not disclose other people's personal data without their consent
+ * (DPA 2018 Schedule 2, paragraph 16), so:
+ *
+ * - every other person in a case appears as their part in it ("the requester's line manager",
+ *   "a member of the Incident team"), never by name or id; their names are also replaced inside free text;
+ * - where the person is the one the case is about (the requester, the reporter, the recipient of a notice)
+ *   the whole case is given, because its content is about them;
+ * - where they only had a part in someone else's case (approver, manager, issuer, investigator), they get
+ *   the case's facts (reference, state, dates), their part, the steps they took and what they wrote
+ *   themselves; what the case says about the other person is withheld.
+ *
+ * The result is a draft for the data protection lead: names of people outside the bot (in free text) are
+ * not recognised, and exemptions (e.g. crime and disorder, legal claims: DPA 2018 Schedule 2) are a human
+ * decision. See docs/security.md.
+ */
+
+export const WITHHELD = '[withheld: another person\'s personal data]';
+
+export interface SubjectAccessExport {
+  readonly subject: { readonly id: string; readonly names: readonly string[] };
+  readonly generatedAt: string;
+  readonly notes: readonly string[];
+  readonly directory: DirectoryExport | null;
+  readonly conversations: { readonly personal: unknown; readonly latestReferenceIsTheirs: boolean };
+  readonly inbox: readonly Record<string, unknown>[];
+  readonly stagedEvidence: { readonly at: string; readonly files: unknown } | null;
+  readonly formClaims: readonly { readonly token: string; readonly reference: string }[];
+  readonly subjectAccessRequests: readonly { readonly at: string }[];
+  readonly cases: readonly CaseExport[];
+}
+
+export interface DirectoryExport {
+  readonly name: string;
+  readonly roles: readonly string[];
+  /** Their line manager, as a part, not a name. */
+  readonly manager: string | null;
+  /** How many people the directory says they manage (the people are not named). */
+  readonly managesCount: number;
+}
+
+export interface CaseExport {
+  readonly reference: string;
+  readonly kind: CaseKind;
+  readonly roles: readonly string[];
+  readonly state: string;
+  readonly closed: boolean;
+  /** `full`: the case is about them. `own part`: someone else's case; only their part is given. */
+  readonly disclosure: 'full' | 'own part';
+  readonly foundBy: readonly string[];
+  readonly snapshot: unknown;
+  readonly events: readonly unknown[];
+  /** Where the bot sent them this case's card (their chat's message ids), and whether notifications reached them. */
+  readonly cardCopies: readonly { readonly conversationId: string; readonly activityId: string }[];
+  readonly deliveries: readonly { readonly status: string; readonly at: string }[];
+  readonly notificationsSent: number;
+}
+
+const NOTES = [
+  'This is everything the Social Media Desk bot holds about you: your directory entry, your chat reference, your case lists, files waiting to be added to a report, and every case you appear in with its audit trail.',
+  'Other people are shown by their part in a case (for example "the requester\'s line manager"), not by name or id, including inside text where the bot recognises their name.',
+  'For cases about you (your access requests, your reports, takedown notices sent to you) the whole case is given. For cases about someone else in which you had a part, you get the case\'s reference, state and dates, your part, the steps you took and what you wrote; the rest is withheld as that person\'s personal data.',
+  'Messages the bot sent you in Teams are held in Microsoft 365, not by the bot: ask the IT service desk for those.',
+];
+
+/** Collects everything held about `subjectId`. Reads only: the caller records the request in the audit trail. */
+export async function collectSubjectAccess(tables: Tables, subjectId: string, now: Date): Promise<SubjectAccessExport> {
+  const store = createCaseStore(tables.cases);
+  const found = await findCasesOf(tables, subjectId, store);
+  const cases: CaseExport[] = [];
+  const names = new Set<string>();
+  const textOf = new Map<string, (text: string) => string>();
+  for (const item of found) {
+    const events = await store.events(item.reference);
+    const redacted = redactCase(item.kind, item.stored.snapshot, events, subjectId);
+    textOf.set(item.reference, redacted.text);
+    const roles = rolesOf(item.kind, item.stored.snapshot, events, subjectId);
+    if (roles.length === 0) continue; // an inbox line left over from a part they no longer have: shown under `inbox`
+    for (const { person } of peopleIn([item.stored.snapshot, events])) if (person.id === subjectId && person.name) names.add(person.name);
+    const rows = await store.rows(item.reference);
+    const state = String((item.stored.snapshot as { state?: unknown }).state ?? '');
+    cases.push({
+      reference: item.reference, kind: item.kind, roles, state, closed: isClosed(item.kind, state), disclosure: redacted.disclosure,
+      foundBy: item.foundBy, snapshot: redacted.snapshot, events: redacted.events,
+      cardCopies: rows.filter((row) => row.rowKey.startsWith('card-') && row.viewerId === subjectId)
+        .map((row) => ({ conversationId: String(row.conversationId), activityId: String(row.activityId) })),
+      deliveries: rows.filter((row) => row.rowKey.startsWith('delivery-') && row.personId === subjectId)
+        .map((row) => ({ status: String(row.status), at: String(row.at) })),
+      notificationsSent: rows.filter((row) => row.rowKey.startsWith('sent-') && row.personId === subjectId).length,
+    });
+  }
+
+  const directory = await directoryEntry(tables, subjectId);
+  if (directory) names.add(directory.name);
+  const idempotencyRows = await partitionRows(tables.idempotency, subjectId);
+  const staged = idempotencyRows.find((row) => row.rowKey === 'staged-evidence');
+  return {
+    subject: { id: subjectId, names: [...names] },
+    generatedAt: now.toISOString(),
+    notes: NOTES,
+    directory,
+    conversations: await conversationsOf(tables, subjectId),
+    // An inbox line's "next step" can name someone else ("Gregor Managerson to decide"): redacted like its case.
+    inbox: (await partitionRows(tables.inbox, subjectId)).map(({ partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...entry }) => {
+      const redact = textOf.get(String(entry.reference)) ?? ((text: string) => [...textOf.values()].reduce((out, fn) => fn(out), text));
+      return Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, typeof value === 'string' ? redact(value) : value]));
+    }),
+    stagedEvidence: staged ? { at: String(staged.at), files: parseJson(staged.files) } : null,
+    formClaims: idempotencyRows.filter((row) => row.rowKey !== 'staged-evidence').map((row) => ({ token: row.rowKey, reference: String(row.reference ?? '') })),
+    subjectAccessRequests: (await subjectAccessRequestsAbout(tables.cases, subjectId)).map((row) => ({ at: row.at })),
+    cases,
+  };
+}
+
+/**
+ * One case as the subject may see it (see the module comment). Pure: exported for unit tests.
+ * Other people become labels; content about someone else is withheld unless the subject wrote it.
+ */
+export function redactCase(kind: CaseKind, snapshot: unknown, events: readonly unknown[], subjectId: string): RedactedCase {
+  const labels = labelOthers(kind, snapshot, events, subjectId);
+  const full = namedRolesOf(kind, snapshot, subjectId).includes(PRINCIPAL_ROLE[kind]);
+  const ownParts = new Set(peopleIn([snapshot, events]).filter(({ person }) => person.id === subjectId).flatMap(({ person }) => [person.name, ...nameParts(person.name)]));
+  const ownNames = new Set([...ownParts].map((name) => name.toLowerCase()));
+  const replacers = [...labels.entries()].map(([id, { label, names }]) => {
+    const byName = nameReplacer([...names].filter((name) => !ownNames.has(name.toLowerCase())), `[${label}]`, ownParts);
+    return (text: string) => byName(text.replace(idPattern(id), `[${label}]`));
+  });
+  const text = (input: string) => replacers.reduce((out, replace) => replace(out), input);
+  const people = (value: unknown) => mapJson(value, {
+    person: (person) => (person.id === subjectId || person.id === SYSTEM.id ? { id: person.id, name: person.name } : { role: labels.get(person.id)?.label ?? 'another person' }),
+    text,
+  });
+  if (full) return { disclosure: 'full', snapshot: people(snapshot), events: events.map(people), text };
+  return { disclosure: 'own part', snapshot: people(ownPartOfSnapshot(kind, snapshot, subjectId)), events: events.map((event) => people(ownPartOfEvent(event, subjectId))), text };
+}
+
+export interface RedactedCase {
+  readonly disclosure: 'full' | 'own part';
+  readonly snapshot: unknown;
+  readonly events: unknown[];
+  /** Replaces the other people of the case in any text (their inbox lines' "next step" may name them). */
+  readonly text: (text: string) => string;
+}
+
+/** Facts every party to a case may see: what it is, where it stands, when things happened. */
+const FACT_KEYS = new Set(['reference', 'state', 'submittedAt', 'reportedAt', 'issuedAt', 'acknowledgedAt', 'escalatedAt', 'closedAt', 'deadline', 'purgedAt']);
+/** Who wrote a case's details: the subject sees them when they wrote them (a takedown notice's issuer). */
+const DETAILS_AUTHOR: Readonly<Record<CaseKind, string>> = { AR: 'requester', AINM: 'reporter', TD: 'issuer' };
+
+function ownPartOfSnapshot(kind: CaseKind, snapshot: unknown, subjectId: string): unknown {
+  const fields = (snapshot ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (FACT_KEYS.has(key) || isPerson(value) || key === 'managerApproval') out[key] = value;
+    else if (key === 'history' && Array.isArray(value)) out[key] = value.map((step) => ownPartOfEvent(step, subjectId));
+    else if (key === 'details' && namedRolesOf(kind, snapshot, subjectId).includes(DETAILS_AUTHOR[kind])) out[key] = value;
+    else out[key] = WITHHELD;
+  }
+  return out;
+}
+
+/** An event or history step: who did what when; what was said only if the subject said it. */
+function ownPartOfEvent(event: unknown, subjectId: string): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const fields = event as Record<string, unknown>;
+  const theirs = isPerson(fields.by) && fields.by.id === subjectId;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] = theirs || ['type', 'action', 'at', 'by', 'reference', 'deadline'].includes(key) || isPerson(value) ? value : WITHHELD;
+  }
+  return out;
+}
+
+const LABELS: Readonly<Record<CaseKind, Readonly<Record<string, string>>>> = {
+  AR: { requester: 'the requester', approver: 'the approver (the requester\'s line manager)', other: 'a Communications Team member', formerApprover: 'a previous approver' },
+  AINM: { reporter: 'the reporter', manager: 'the reporter\'s line manager', other: 'a member of the Incident team' },
+  TD: { recipient: 'the recipient', issuer: 'the Communications Team member who issued the notice', manager: 'the recipient\'s line manager', other: 'a Communications Team member' },
+};
+
+/** A label for every other person in a case, by their part; several unnamed people are numbered. */
+function labelOthers(kind: CaseKind, snapshot: unknown, events: readonly unknown[], subjectId: string): Map<string, { label: string; names: Set<string> }> {
+  const labels = new Map<string, { label: string; names: Set<string> }>();
+  const fields = (snapshot ?? {}) as Record<string, unknown>;
+  for (const [role, label] of Object.entries(LABELS[kind])) {
+    const person = role === 'other' ? undefined : fields[role];
+    if (isPerson(person) && person.id !== subjectId && !labels.has(person.id)) labels.set(person.id, { label, names: new Set() });
+  }
+  const unnamed: Person[] = [];
+  for (const value of [snapshot, ...events]) {
+    for (const { key, person } of peopleIn(value)) {
+      if (person.id === subjectId || person.id === SYSTEM.id) continue;
+      const known = labels.get(person.id);
+      if (known) continue;
+      const type = (value as { type?: unknown })?.type;
+      if (key === 'approver' && LABELS[kind].formerApprover) labels.set(person.id, { label: LABELS[kind].formerApprover!, names: new Set() });
+      else if (type === 'PersonErased' && key === 'by') labels.set(person.id, { label: 'an administrator', names: new Set() });
+      else if (!unnamed.some((other) => other.id === person.id)) unnamed.push(person);
+    }
+  }
+  unnamed.forEach((person, i) => labels.set(person.id, { label: unnamed.length > 1 ? `${LABELS[kind].other} (${i + 1})` : LABELS[kind].other!, names: new Set() }));
+  for (const { person } of peopleIn([snapshot, events])) labels.get(person.id)?.names.add(person.name);
+  return labels;
+}
+
+async function directoryEntry(tables: Tables, subjectId: string): Promise<DirectoryExport | null> {
+  const row = await getRow(tables.directory, 'person', subjectId);
+  if (!row) return null;
+  let managesCount = 0;
+  for await (const _ of tables.directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq 'person' and managerId eq ${subjectId}`, select: ['RowKey'] } })) managesCount++;
+  return {
+    name: String(row.name ?? ''),
+    roles: String(row.roles ?? '').split(',').filter(Boolean),
+    manager: row.managerId ? 'your line manager (a colleague; their id is withheld)' : null,
+    managesCount,
+  };
+}
+
+async function conversationsOf(tables: Tables, subjectId: string): Promise<SubjectAccessExport['conversations']> {
+  const personal = await getRow(tables.conversations, subjectId, 'personal');
+  const latest = await getRow(tables.conversations, 'service', 'latest');
+  const latestUser = (parseJson(latest?.body) as { user?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.user;
+  return {
+    personal: personal ? parseJson(personal.body) : null,
+    latestReferenceIsTheirs: latestUser?.aadObjectId === subjectId || latestUser?.id === subjectId,
+  };
+}
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string; etag: string };
+
+async function getRow(table: Tables[keyof Tables], partitionKey: string, rowKey: string): Promise<Row | undefined> {
+  try {
+    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey) as Row;
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+async function partitionRows(table: Tables[keyof Tables], partitionKey: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) rows.push(row as Row);
+  return rows;
+}
+
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
