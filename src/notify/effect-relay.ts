@@ -40,9 +40,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const draining = new Map<string, Promise<void>>();
 
   /** Runs for one case strictly one after another, so two drains never send the same effect at once. */
-  function drain(reference: string, pending?: readonly PendingEffect[]): Promise<void> {
+  function drain(reference: string, pending?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
     const previous = draining.get(reference) ?? Promise.resolve();
-    const work = previous.catch(() => undefined).then(() => drainNow(reference, pending));
+    // A turn's own effects wait until its answer is on its way (setImmediate), so they never hold it up; they
+    // still take their place in the case's queue now, ahead of any recovery drain of the same rows.
+    const start = committed ? previous.catch(() => undefined).then(afterCurrentTurn) : previous.catch(() => undefined);
+    const work = start.then(() => drainNow(reference, pending, committed));
     const tail = work.finally(() => {
       if (draining.get(reference) === tail) draining.delete(reference);
     });
@@ -50,11 +53,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
     return work;
   }
 
-  async function drainNow(reference: string, given?: readonly PendingEffect[]): Promise<void> {
+  async function drainNow(reference: string, given?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
     const now = options.now();
     const pending = given ?? (await cases.pendingEffects(reference)).filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
     if (pending.length === 0) return;
-    const stored = await cases.load<never>(reference);
+    // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
+    const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
     const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
     if (!stored || !presenter) return;
     for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
@@ -142,10 +146,10 @@ export function createEffectRelay(options: EffectRelayOptions) {
   }
 
   return {
-    /** Starts carrying out the effects in the background; the turn does not wait. */
-    dispatch(reference: string, pending: readonly PendingEffect[]): void {
+    /** Starts carrying out a transition's effects in the background; the turn does not wait. */
+    dispatch(reference: string, pending: readonly PendingEffect[], committed?: CommittedCase): void {
       if (pending.length === 0) return;
-      const work = drain(reference, pending).catch((error: unknown) => {
+      const work = drain(reference, pending, committed).catch((error: unknown) => {
         logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox');
       });
       running.add(work);
@@ -166,6 +170,14 @@ export function createEffectRelay(options: EffectRelayOptions) {
 }
 
 export type EffectRelay = ReturnType<typeof createEffectRelay>;
+
+const afterCurrentTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The case as a transition has just stored it, so the relay need not read it back. */
+export interface CommittedCase {
+  readonly snapshot: unknown;
+  readonly version: number;
+}
 
 /**
  * POSTs a record's register line. The reference is the idempotency key: the receiver keeps one line a

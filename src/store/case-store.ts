@@ -21,6 +21,8 @@ export interface CaseCommit<S> {
   readonly state: string;
   readonly events: readonly { readonly type: string; readonly at: string; readonly by: { readonly id: string } }[];
   readonly effects: readonly Effect[];
+  /** Cards that show the case (the form a new case was opened from), remembered in the same transaction. */
+  readonly cardCopies?: readonly CardCopy[];
 }
 
 export interface PendingEffect {
@@ -84,6 +86,7 @@ export function createCaseStore(cases: TableClient) {
       effectRows.forEach((row) => actions.push(['create', {
         partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect),
       }]));
+      for (const copy of commit.cardCopies ?? []) actions.push(['upsert', cardCopyEntity(commit.reference, copy), 'Replace']);
       assertBatchWithinLimits(actions);
       try {
         await cases.submitTransaction(actions);
@@ -161,7 +164,7 @@ export function createCaseStore(cases: TableClient) {
     },
 
     async saveCardCopy(reference: string, copy: CardCopy): Promise<void> {
-      const entity = { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, ...copy };
+      const entity = cardCopyEntity(reference, copy);
       assertEntityWithinLimits(entity);
       await cases.upsertEntity(entity, 'Replace');
     },
@@ -390,6 +393,10 @@ function isLostRace(error: unknown): boolean {
   if (status === 412 || status === 409) return true;
   const code = (error as RestError).details as { errorCode?: string } | undefined;
   return code?.errorCode === 'UpdateConditionNotSatisfied' || code?.errorCode === 'EntityAlreadyExists';
+}
+
+function cardCopyEntity(reference: string, copy: CardCopy) {
+  return { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, viewerId: copy.viewerId, conversationId: copy.conversationId, activityId: copy.activityId };
 }
 
 function cardKey(copy: CardCopy): string {

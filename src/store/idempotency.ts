@@ -29,16 +29,6 @@ export function createIdempotencyStore(table: TableClient) {
         return existing.reference ? { claimed: false, reference: existing.reference } : { claimed: false };
       }
     },
-    /** The earlier claim of this token, if any (`reference` is empty while a claim made without one is processed). */
-    async find(userId: string, token: string): Promise<{ readonly reference: string } | undefined> {
-      try {
-        const existing = await table.getEntity<{ reference?: string }>(userId, token);
-        return { reference: existing.reference ?? '' };
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw error;
-      }
-    },
     async complete(userId: string, token: string, reference: string): Promise<void> {
       await table.upsertEntity({ partitionKey: userId, rowKey: token, reference }, 'Replace');
     },

@@ -1,4 +1,3 @@
-import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';
 import { CasePrefix, prefixOf } from '../domain/references';
 import type { CaseStore } from './case-store';
@@ -23,10 +22,11 @@ export interface OpenCaseRequest<S> {
   readonly formToken: unknown;
   readonly prefix: CasePrefix;
   readonly year: number;
-  /** The message the form was on: it now shows the case, so later changes update it. */
-  readonly origin?: CardLocation;
-  /** The opening transition, already checked by a dry run: a refusal here is a fault. */
-  open(reference: string): Promise<TransitionOutcome<S>>;
+  /**
+   * The opening transition, already checked by a dry run: a refusal here is a fault. `isNew`: the reference
+   * was allocated for this submit just now, so the transition need not read it first.
+   */
+  open(reference: string, isNew: boolean): Promise<TransitionOutcome<S>>;
 }
 
 /**
@@ -36,21 +36,19 @@ export interface OpenCaseRequest<S> {
  * opens it under that reference if the earlier turn failed before storing it (storage down mid-turn, when
  * nothing could be cleaned up). Two deliveries racing to open the same reference are settled by the
  * case store: the snapshot is created only once, and the loser shows the winner's case.
+ *
+ * A first submit costs three round trips: the counter, the claim and the case's transaction. The token is
+ * not looked up before the counter is, which would be a fourth for every submit; the price is that a
+ * repeat leaves its number unused, so references are unique and in order but may skip a number.
  */
 export async function openCaseOnce<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>): Promise<OpenCaseOutcome<S>> {
-  const { actor } = request;
   const token = deps.idempotency.isValidToken(request.formToken) ? request.formToken : undefined;
-  if (token) {
-    const earlier = await deps.idempotency.find(actor.id, token);
-    if (earlier) return repeat(deps, request, earlier.reference);
-  }
   const reference = await deps.counter.next(request.prefix, request.year);
   if (token) {
-    const claim = await deps.idempotency.claim(actor.id, token, reference);
-    // A repeat claimed the token between our look and our claim: `reference` stays unused.
+    const claim = await deps.idempotency.claim(request.actor.id, token, reference);
     if (!claim.claimed) return repeat(deps, request, claim.reference);
   }
-  return openAs(deps, request, reference);
+  return openAs(deps, request, reference, true);
 }
 
 /** The same form again: the case it made, or, if that case was never stored, the case opened now under its reference. */
@@ -60,17 +58,16 @@ async function repeat<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, refere
   if (!reference || prefixOf(reference) !== request.prefix) return { kind: 'duplicate' };
   const earlier = await deps.cases.load<S>(reference);
   if (earlier) return { kind: 'duplicate', snapshot: earlier.snapshot };
-  return openAs(deps, request, reference);
+  return openAs(deps, request, reference, false);
 }
 
-async function openAs<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string): Promise<OpenCaseOutcome<S>> {
-  const outcome = await request.open(reference);
+async function openAs<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string, isNew: boolean): Promise<OpenCaseOutcome<S>> {
+  const outcome = await request.open(reference, isNew);
   if (!outcome.ok) {
     // Another delivery of the same form opened this reference first (the opening transition refuses an existing case).
     const opened = await deps.cases.load<S>(reference);
     if (opened) return { kind: 'duplicate', snapshot: opened.snapshot };
     throw new Error(`${reference} refused after its dry run: ${outcome.code}`);
   }
-  if (request.origin) await deps.cases.saveCardCopy(reference, { viewerId: request.actor.id, ...request.origin });
   return { kind: 'created', snapshot: outcome.snapshot };
 }

@@ -6,7 +6,11 @@ import { CaseStore, ConcurrencyError, PendingEffect } from './case-store';
 type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
 
 export type TransitionOutcome<S> =
-  | { readonly ok: true; readonly snapshot: S; readonly changed: boolean; readonly pending: readonly PendingEffect[] }
+  | {
+    readonly ok: true; readonly snapshot: S; readonly changed: boolean; readonly pending: readonly PendingEffect[];
+    /** The stored version after the transition: with `snapshot`, what the effect relay would otherwise read back. */
+    readonly version: number;
+  }
   | (Rejection & { readonly snapshot?: S });
 
 const MAX_ATTEMPTS = 4;
@@ -14,7 +18,12 @@ const MAX_ATTEMPTS = 4;
 /**
  * Load -> decide -> evolve -> commit, with the etag read. A lost race (another writer got there first)
  * reloads and decides again, so the loser is told what happened ("already approved by ...") instead of
- * overwriting it. The snapshot, events and outbox are stored in one transaction or not at all.
+ * overwriting it. The snapshot, events and outbox are stored in one transaction or not at all; so is
+ * the card the new case was opened from (`origin`), which later transitions update in place.
+ *
+ * `isNew` says the reference was allocated for this command a moment ago, so there is nothing to read:
+ * the first attempt decides on no case, and if one exists after all (a repeat of the same form racing
+ * this one) the create fails, the case is read, and the command is decided again on it.
  */
 export async function runTransition<S, C, E extends WorkflowEvent>(
   store: CaseStore,
@@ -23,15 +32,16 @@ export async function runTransition<S, C, E extends WorkflowEvent>(
   command: C,
   context: CommandContext,
   origin?: CardLocation,
+  isNew = false,
 ): Promise<TransitionOutcome<S>> {
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.load<S>(reference);
+    const stored = isNew && attempt === 1 ? undefined : await store.load<S>(reference);
     const before = stored?.snapshot;
     const decision = workflow.decide(before, command, context);
     if (!decision.ok) return before === undefined || !workflow.canSee(before, context.actor) ? decision : { ...decision, snapshot: before };
     if (decision.events.length === 0) {
       if (before === undefined) throw new Error(`${reference}: a command on a new case must cause an event`);
-      return { ok: true, snapshot: before, changed: false, pending: [] };
+      return { ok: true, snapshot: before, changed: false, pending: [], version: stored?.version ?? 0 };
     }
     const after = decision.events.reduce<S | undefined>((state, event) => workflow.evolve(state, event), before) as S;
     const effects: Effect[] = [
@@ -40,11 +50,12 @@ export async function runTransition<S, C, E extends WorkflowEvent>(
       ...workflow.effects(decision.events, before, after),
     ];
     try {
-      const { effectRows } = await store.commit({
+      const { effectRows, version } = await store.commit({
         reference, snapshot: after, state: workflow.stateOf(after), events: decision.events, effects,
         ...(stored ? { expected: { etag: stored.etag, version: stored.version } } : {}),
+        ...(before === undefined && origin ? { cardCopies: [{ viewerId: context.actor.id, ...origin }] } : {}),
       });
-      return { ok: true, snapshot: after, changed: true, pending: effectRows };
+      return { ok: true, snapshot: after, changed: true, pending: effectRows, version };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
     }

@@ -3,6 +3,7 @@ import { createReferenceCounter } from '../../src/store/counters';
 import { formatReference } from '../../src/domain/references';
 import type { Tables } from '../../src/store/tables';
 import { freshTables } from '../support/azurite';
+import sinon from 'sinon';
 
 describe('reference counters (Azurite)', () => {
   let tables: Tables;
@@ -66,5 +67,30 @@ describe('reference counters (Azurite)', () => {
   it('goes past 99999 without losing order in the number', async () => {
     await tables.counters.createEntity({ partitionKey: 'AR', rowKey: '2026', last: 99_999 });
     assert.equal(await createReferenceCounter(tables.counters).next('AR', 2026), 'AR-2026-100000');
+  });
+
+  it('takes each further number with one write while no other instance takes one', async () => {
+    const counter = createReferenceCounter(tables.counters);
+    await counter.next('AR', 2026);
+    const reads = sinon.spy(tables.counters, 'getEntity');
+    const writes = sinon.spy(tables.counters, 'updateEntity');
+    try {
+      assert.equal(await counter.next('AR', 2026), 'AR-2026-00002');
+      assert.equal(await counter.next('AR', 2026), 'AR-2026-00003');
+      assert.equal(reads.callCount, 0, 'no read while the remembered ETag is current');
+      assert.equal(writes.callCount, 2);
+    } finally {
+      sinon.restore();
+    }
+  });
+
+  it('reads the count again when another instance has taken a number since, and never repeats one', async () => {
+    const first = createReferenceCounter(tables.counters);
+    const second = createReferenceCounter(tables.counters);
+    assert.equal(await first.next('AR', 2026), 'AR-2026-00001');
+    assert.equal(await second.next('AR', 2026), 'AR-2026-00002');
+    assert.equal(await first.next('AR', 2026), 'AR-2026-00003', 'the first instance\'s remembered ETag is stale: it reads again');
+    assert.equal(await second.next('AR', 2026), 'AR-2026-00004');
+    assert.equal((await tables.counters.getEntity<{ last: number }>('AR', '2026')).last, 4);
   });
 });

@@ -41,11 +41,11 @@ const PLACEHOLDER_REFERENCE = 'AINM-0000-00000';
 export function createAbuseReportService(deps: AbuseReportServiceDeps) {
   const workflow = abuseReportWorkflow(deps.workingTime);
 
-  async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation): Promise<TransitionOutcome<AinmRecord>> {
+  async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation, isNew = false): Promise<TransitionOutcome<AinmRecord>> {
     // A reference from card data may name a case of another workflow: to this one, it does not exist.
     if (prefixOf(reference) !== 'AINM') return reject('not_found', 'I can\'t find that report, or you don\'t have a part in it.');
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
-    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew);
+    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
     return outcome;
   }
 
@@ -71,8 +71,8 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
       const checked = await checkForm(input, actor, now);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
       const opened = await openCaseOnce(deps, {
-        actor, formToken, prefix: 'AINM', year: Number(deps.workingTime.londonDate(now).slice(0, 4)), ...(origin ? { origin } : {}),
-        open: (reference) => act(reference, { ...checked, reference }, actor, now, origin),
+        actor, formToken, prefix: 'AINM', year: Number(deps.workingTime.londonDate(now).slice(0, 4)),
+        open: (reference, isNew) => act(reference, { ...checked, reference }, actor, now, origin, isNew),
       });
       if (opened.kind === 'created') return { kind: 'reported', record: opened.snapshot };
       return opened.snapshot ? { kind: 'duplicate', record: opened.snapshot } : { kind: 'duplicate' };

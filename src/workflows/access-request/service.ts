@@ -43,12 +43,12 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   const workflow = accessRequestWorkflow(deps.workingTime);
 
   async function act(
-    reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation,
+    reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation, isNew = false,
   ): Promise<TransitionOutcome<AccessRequest>> {
     // A reference from card data may name a case of another workflow: to this one, it does not exist.
     if (prefixOf(reference) !== 'AR') return reject('not_found', 'That access request does not exist.');
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin);
-    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending);
+    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew);
+    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
     return outcome;
   }
 
@@ -77,8 +77,8 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
       const checked = await checkForm(input, actor, now, PLACEHOLDER_REFERENCE);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
       const opened = await openCaseOnce(deps, {
-        actor, formToken, prefix: 'AR', year: Number(deps.workingTime.londonDate(now).slice(0, 4)), ...(origin ? { origin } : {}),
-        open: (reference) => act(reference, { ...checked, reference }, actor, now, origin),
+        actor, formToken, prefix: 'AR', year: Number(deps.workingTime.londonDate(now).slice(0, 4)),
+        open: (reference, isNew) => act(reference, { ...checked, reference }, actor, now, origin, isNew),
       });
       if (opened.kind === 'created') return { kind: 'submitted', request: opened.snapshot };
       return opened.snapshot ? { kind: 'duplicate', request: opened.snapshot } : { kind: 'duplicate' };
