@@ -22,6 +22,7 @@ import { createReferenceCounter } from './store/counters';
 import { createIdempotencyStore } from './store/idempotency';
 import { createInbox } from './store/inbox';
 import { Tables, tablesReachable } from './store/tables';
+import { createLeaseStore } from './store/leases';
 import type { TableMetrics } from './store/table-metrics';
 import { createTimerStore } from './store/timers';
 import { accessRequestPresenter } from './workflows/access-request/presenter';
@@ -56,6 +57,8 @@ export interface RuntimeOptions {
   readonly connectorTimeoutMs?: number;
   /** The benchmark's table-call counters (BENCH_METRICS=1): served on GET /debug/metrics. */
   readonly metrics?: TableMetrics;
+  /** How long outbox recovery leaves new effects to the instance that stored them (RECOVERY_GRACE_MS by default). */
+  readonly recoveryGraceMs?: number;
 }
 
 /**
@@ -97,6 +100,9 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   const relay = createEffectRelay({
     cases, inbox, timers, directory, notifier, logger, now,
+    // Beside the scheduler's day partitions in `timers`, never read by it.
+    leases: createLeaseStore(tables.timers, 'outbox-recovery'),
+    ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
     presenters: {
       AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime), TD: takedownPresenter(renderer, workingTime),
     },

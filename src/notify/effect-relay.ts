@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Directory } from '../directory/directory';
 import type { Recipient } from '../domain/effects';
 import type { Actor, Person } from '../domain/people';
@@ -5,6 +6,7 @@ import { prefixOf, CasePrefix } from '../domain/references';
 import type { Logger } from '../logger';
 import type { CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
+import type { LeaseStore } from '../store/leases';
 import type { TimerStore } from '../store/timers';
 import type { Notifier } from './notifier';
 import type { CasePresenter } from './presenter';
@@ -20,7 +22,21 @@ export interface EffectRelayOptions {
   readonly now: () => Date;
   /** The Group's AINM register, if configured: records are POSTed there with their reference as idempotency key. */
   readonly webhook?: { readonly url: string };
+  /** With several instances: one recovery drain of a case at a time. Without, this instance assumes it is alone. */
+  readonly leases?: LeaseStore;
+  readonly instanceId?: string;
+  /** How long recovery leaves a new effect to the instance whose turn made it; {@link RECOVERY_GRACE_MS} by default. */
+  readonly recoveryGraceMs?: number;
 }
+
+/**
+ * Recovery leaves effects younger than this to the instance whose turn stored them (it carries them out at
+ * once, normally in well under a second), so another instance's recovery does not send the same card too.
+ * After a crash, that instance's effects go out this long later instead.
+ */
+export const RECOVERY_GRACE_MS = 3 * 60_000;
+/** How long a recovery drain may hold a case before another instance may take it over. */
+const RECOVERY_LEASE_MS = 5 * 60_000;
 
 /** Failed effects wait 30 s, then twice as long each time, at most an hour: never dropped. */
 const FIRST_RETRY_MS = 30_000;
@@ -36,6 +52,8 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
  */
 export function createEffectRelay(options: EffectRelayOptions) {
   const { cases, logger } = options;
+  const owner = options.instanceId ?? `relay-${randomUUID().slice(0, 8)}`;
+  const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
   const running = new Set<Promise<void>>();
   const draining = new Map<string, Promise<void>>();
 
@@ -54,9 +72,22 @@ export function createEffectRelay(options: EffectRelayOptions) {
   }
 
   async function drainNow(reference: string, given?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
+    if (given) return carryOutAll(reference, given, committed);
+    // Recovery: effects another instance may also be recovering. One instance at a time drains a case.
     const now = options.now();
-    const pending = given ?? (await cases.pendingEffects(reference)).filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
+    const lease = options.leases ? await options.leases.acquire(reference, owner, now, new Date(now.getTime() + RECOVERY_LEASE_MS)) : undefined;
+    if (options.leases && !lease) return;
+    try {
+      const due = (await cases.pendingEffects(reference)).filter((row) => isDueForRecovery(row, now, graceMs));
+      await carryOutAll(reference, due);
+    } finally {
+      if (lease) await options.leases?.release(lease).catch(() => undefined);
+    }
+  }
+
+  async function carryOutAll(reference: string, pending: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
     if (pending.length === 0) return;
+    const now = options.now();
     // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
     const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
     const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
@@ -170,6 +201,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
 }
 
 export type EffectRelay = ReturnType<typeof createEffectRelay>;
+
+/** A failed effect once its wait is over; a new one once the instance that stored it has had its chance. */
+function isDueForRecovery(row: PendingEffect, now: Date, graceMs: number): boolean {
+  if (row.nextAttemptAt) return new Date(row.nextAttemptAt) <= now;
+  return !row.createdAt || new Date(row.createdAt).getTime() <= now.getTime() - graceMs;
+}
 
 const afterCurrentTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -31,6 +31,8 @@ export interface PendingEffect {
   readonly attempts: number;
   /** After a failure: not retried before this instant (ISO), so a receiver that is down is not hammered. */
   readonly nextAttemptAt?: string;
+  /** When the transition that caused it happened (ISO): recovery leaves young effects to the instance that stored them. */
+  readonly createdAt?: string;
 }
 
 /** Where a copy of a case card was sent, so a later transition can update it in place. */
@@ -82,9 +84,12 @@ export function createCaseStore(cases: TableClient) {
         partitionKey: commit.reference, rowKey: `ev-${pad(previous + i + 1, 6)}`,
         type: event.type, at: event.at, actorId: event.by.id, body: JSON.stringify(event),
       }]));
-      const effectRows = commit.effects.map((effect, i) => ({ rowKey: `out-${pad(version, 6)}-${pad(i, 3)}`, effect, attempts: 0 }));
+      const createdAt = commit.events.at(-1)?.at;
+      const effectRows = commit.effects.map((effect, i) => ({
+        rowKey: `out-${pad(version, 6)}-${pad(i, 3)}`, effect, attempts: 0, ...(createdAt ? { createdAt } : {}),
+      }));
       effectRows.forEach((row) => actions.push(['create', {
-        partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect),
+        partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect), ...(createdAt ? { createdAt } : {}),
       }]));
       for (const copy of commit.cardCopies ?? []) actions.push(['upsert', cardCopyEntity(commit.reference, copy), 'Replace']);
       assertBatchWithinLimits(actions);
@@ -99,13 +104,14 @@ export function createCaseStore(cases: TableClient) {
 
     async pendingEffects(reference: string): Promise<PendingEffect[]> {
       const rows: PendingEffect[] = [];
-      const query = cases.listEntities<{ body: string; attempts: number; nextAttemptAt?: string }>({
+      const query = cases.listEntities<{ body: string; attempts: number; nextAttemptAt?: string; createdAt?: string }>({
         queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'out-' and RowKey lt 'out.'` },
       });
       for await (const row of query) {
         rows.push({
           rowKey: String(row.rowKey), effect: JSON.parse(row.body) as Effect, attempts: row.attempts ?? 0,
           ...(row.nextAttemptAt ? { nextAttemptAt: row.nextAttemptAt } : {}),
+          ...(row.createdAt ? { createdAt: row.createdAt } : {}),
         });
       }
       return rows;

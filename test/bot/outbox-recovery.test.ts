@@ -58,4 +58,41 @@ describe('effects after a transition (outbox)', () => {
     for await (const row of bot.tables.timers.listEntities<{ timer: string }>()) timers.push(row.timer);
     assert.ok(timers.includes('accessRequest.remindExpiry') && timers.includes('accessRequest.expire'));
   });
+
+  describe('with a second instance on the same tables', () => {
+    let other: BotHarness;
+    beforeEach(async () => {
+      other = await new BotHarness({ now: () => NOW, tables: { tables: bot.tables, prefix: bot.tablePrefix } }).start();
+    });
+    afterEach(async () => other.stop());
+
+    it('leaves a new transition\'s effects to the instance that stored them, so the manager gets one card', async () => {
+      const megansChat = bot.personalConversation('megan');
+      const cardsBefore = bot.connector.cardsIn(megansChat).length;
+      // This instance is a moment slow to start on its effects while the other instance's recovery runs.
+      const dispatch = bot.runtime.relay.dispatch;
+      const held: Parameters<typeof dispatch>[] = [];
+      bot.runtime.relay.dispatch = (...args) => void held.push(args);
+      await submit();
+      assert.equal(await other.runtime.relay.recoverAll(), 1, 'the other instance sees the waiting effects');
+      for (const args of held) dispatch(...args);
+      await bot.idle();
+      await other.idle();
+      assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request once');
+    });
+
+    it('retries a failed notification from one instance only when both recover at once', async () => {
+      const megansChat = bot.personalConversation('megan');
+      const cardsBefore = bot.connector.cardsIn(megansChat).length;
+      bot.connector.faults.set(megansChat, Array.from({ length: 4 }, () => ({ status: 503, retryAfterSeconds: 0 })));
+      await submit();
+      await bot.idle();
+      assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore);
+      bot.advanceClock(60_000);
+      other.advanceClock(60_000);
+      await Promise.all([bot.runtime.relay.recoverAll(), other.runtime.relay.recoverAll()]);
+      assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request once');
+      assert.equal(await other.runtime.relay.recoverAll(), 0, 'nothing is left');
+    });
+  });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/notify/rate-limit';
+import { RECOVERY_GRACE_MS } from '../../src/notify/effect-relay';
 import { buildRuntime, Runtime } from '../../src/runtime';
 import { AzuriteProcess, startAzurite } from '../../src/store/azurite-process';
 import { createCaseStore } from '../../src/store/case-store';
@@ -327,22 +328,27 @@ describe('faults', function () {
       assert.deepEqual(await allRows(bot.tables.timers), []);
       assert.deepEqual(await allRows(bot.tables.inbox), []);
 
-      // A new process on the same tables: start-up recovers every outbox.
+      // A new process on the same tables: recovery leaves new effects to the instance that stored them for a few
+      // minutes (it may be alive, and sending them), then carries them out.
       const restarted = restartedRuntime(bot, () => NOW);
       assert.equal(await restarted.relay.recoverAll(), 1, 'one case had effects waiting');
+      assert.equal(deliveredCards(bot, 'megan', ASKS).length, 0, 'not yet: the process that stored them might still be sending them');
+      const afterGrace = () => new Date(NOW.getTime() + RECOVERY_GRACE_MS);
+      const recovered = restartedRuntime(bot, afterGrace);
+      assert.equal(await recovered.relay.recoverAll(), 1, 'one case had effects waiting');
       assert.equal(deliveredCards(bot, 'megan', ASKS).length, 1, 'the approver got the request');
       const timers = (await allRows(bot.tables.timers)).map((row) => `${String(row.timer)} ${String(row.reference)}`).sort();
       assert.deepEqual(timers, [`accessRequest.escalate ${AR1}`, `accessRequest.remindApprover ${AR1}`]);
       const inbox = (await allRows(bot.tables.inbox)).map((row) => `${row.partitionKey} ${row.rowKey} ${String(row.awaitingMe)}`).sort();
       assert.deepEqual(inbox, [`aad-alex requester|${AR1} false`, `aad-megan approver|${AR1} true`, `team:comms register|${AR1} false`]);
       assert.deepEqual(await outboxRows(bot, AR1), []);
-      assert.equal(await restarted.relay.recoverAll(), 0, 'nothing is left');
+      assert.equal(await recovered.relay.recoverAll(), 0, 'nothing is left');
       assert.equal(deliveredCards(bot, 'megan', ASKS).length, 1, 'exactly once');
 
       // The same for a decision: the requester is told once, and the access expiry timers are written.
       await bot.click('megan', 'accessRequest.approve', { reference: AR1, comment: '' });
       assert.equal(deliveredCards(bot, 'alex', APPROVED).length, 0);
-      const again = restartedRuntime(bot, () => NOW);
+      const again = restartedRuntime(bot, afterGrace);
       assert.equal(await again.relay.recoverAll(), 1);
       assert.equal(await again.relay.recoverAll(), 0);
       assert.equal(deliveredCards(bot, 'alex', APPROVED).length, 1, 'the requester was told once');

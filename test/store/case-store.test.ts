@@ -114,9 +114,9 @@ describe('case store (Azurite)', () => {
 
       assert.equal(result.version, 2);
       assert.deepEqual(result.effectRows, [
-        { rowKey: 'out-000002-000', effect: effects[0], attempts: 0 },
-        { rowKey: 'out-000002-001', effect: effects[1], attempts: 0 },
-      ]);
+        { rowKey: 'out-000002-000', effect: effects[0], attempts: 0, createdAt: '2026-03-02T10:00:01.000Z' },
+        { rowKey: 'out-000002-001', effect: effects[1], attempts: 0, createdAt: '2026-03-02T10:00:01.000Z' },
+      ], 'each outbox row says when its transition happened, so recovery can leave young ones to the instance that stored them');
       const rows = await rowsOf(tables.cases, reference);
       assert.deepEqual([...rows.keys()], ['case', 'ev-000001', 'ev-000002', 'out-000002-000', 'out-000002-001']);
       const snapshot = rows.get('case')!;
