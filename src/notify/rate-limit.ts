@@ -9,6 +9,9 @@ export const TEAMS_CONVERSATION_LIMITS: readonly { readonly count: number; reado
   { count: 1_800, perMillis: 3_600_000 },
 ];
 
+/** How often (in sends) conversations quiet for longer than every window are forgotten. */
+const SWEEP_EVERY = 500;
+
 export interface RateLimiterOptions {
   readonly limits?: typeof TEAMS_CONVERSATION_LIMITS;
   readonly now?: () => number;
@@ -23,6 +26,15 @@ export function createConversationRateLimiter(options: RateLimiterOptions = {}) 
   const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
   const sent = new Map<string, number[]>();
   const queues = new Map<string, Promise<void>>();
+  let sendsSinceSweep = 0;
+
+  /** A long-running instance messages thousands of people: it forgets those it has not messaged within every window. */
+  function forgetQuietConversations(at: number): void {
+    sendsSinceSweep = 0;
+    for (const [conversationId, history] of sent) {
+      if ((history.at(-1) ?? 0) <= at - longest) sent.delete(conversationId);
+    }
+  }
 
   function waitNeeded(history: readonly number[], at: number): number {
     let wait = 0;
@@ -40,6 +52,7 @@ export function createConversationRateLimiter(options: RateLimiterOptions = {}) 
       const wait = waitNeeded(history, at);
       if (wait <= 0) {
         sent.set(conversationId, [...history, at]);
+        if (++sendsSinceSweep >= SWEEP_EVERY) forgetQuietConversations(at);
         return;
       }
       await sleep(wait);
@@ -56,6 +69,10 @@ export function createConversationRateLimiter(options: RateLimiterOptions = {}) 
       });
       queues.set(conversationId, tail);
       return turn;
+    },
+    /** How many conversations' recent sends are remembered (for the memory check). */
+    tracked(): number {
+      return sent.size;
     },
   };
 }

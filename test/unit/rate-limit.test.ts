@@ -48,4 +48,18 @@ describe('per-conversation rate limit (Teams: 7/s, 8/2 s, 60/30 s, 1,800/h)', ()
     await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.acquire('chat-1').then(() => order.push(i))));
     assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('forgets people it has not messaged for over an hour, so memory does not grow with every person ever messaged', async () => {
+    let time = 0;
+    const limiter = createConversationRateLimiter({ now: () => time, sleep: async (millis) => { time += millis; } });
+    for (let i = 0; i < 2_000; i++) await limiter.acquire(`chat-${i}`);
+    assert.equal(limiter.tracked(), 2_000, 'all within the last hour');
+    time += 3_600_001;
+    for (let i = 0; i < 500; i++) await limiter.acquire(`later-${i}`);
+    assert.ok(limiter.tracked() <= 500, `only the people messaged in the last hour are remembered, not ${limiter.tracked()}`);
+    for (let i = 0; i < 7; i++) await limiter.acquire('later-1');
+    const before = time;
+    await limiter.acquire('later-1');
+    assert.ok(time > before, 'a remembered conversation is still paced');
+  });
 });
