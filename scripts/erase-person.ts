@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, readConfig } from '../src/config';
+import { readConfig } from '../src/config';
 import { isPersonId } from '../src/data-protection/case-people';
 import { erasePerson, planErasure } from '../src/data-protection/erasure';
 import { createTableDirectory } from '../src/directory/directory';
 import { ensureTables } from '../src/store/tables';
+import { runCommand, UsageError } from './cli';
 import { withTables } from './storage';
 
 const USAGE = `usage: npm run erase-person -- <aadObjectId> --by <your admin id> [--dry-run]
@@ -16,7 +17,6 @@ are listed. --by must be an administrator in the directory. --dry-run shows what
 Prints JSON (references and counts only). Exit code 0: erased (or dry run); 1: refused or failed;
 2: bad arguments.`;
 
-class UsageError extends Error {}
 
 async function main(argv: readonly string[], now: Date): Promise<number> {
   const options = readArguments(argv);
@@ -71,12 +71,4 @@ function readArguments(argv: readonly string[]): { subjectId: string; by: string
   return { subjectId, by: values.by, dryRun: values['dry-run'] ?? false };
 }
 
-main(process.argv.slice(2), new Date()).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : (error as Error).message);
-  process.exitCode = 1;
-});
+runCommand(() => main(process.argv.slice(2), new Date()), USAGE);

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, readConfig } from '../src/config';
+import { readConfig } from '../src/config';
 import { createWorkingTime } from '../src/domain/working-time';
 import { createCaseStore } from '../src/store/case-store';
 import { statusOf } from '../src/store/tables';
 import { defaultExportRange, exportRegister, parseExportRequest } from '../src/workflows/abuse-report/export';
 import type { AinmRecord } from '../src/workflows/abuse-report/model';
+import { runCommand, UsageError } from './cli';
 import { withTables } from './storage';
 
 const USAGE = `usage: npm run export:ainm -- [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--format csv|json] [--out file]
@@ -14,9 +15,6 @@ Writes the Group's AINM register: one line per record reported between --from an
 inclusive; default 1 January this year to today), as CSV (default) or JSON, to --out or standard output.
 Uses the same storage settings as the bot (AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ACCOUNT_URL,
 TABLE_PREFIX; otherwise the embedded Azurite).`;
-
-/** Bad arguments: the usage is printed and the exit code is 2, as command-line tools do. */
-class UsageError extends Error {}
 
 /**
  * `npm run export:ainm`: the AINM register for the Group's AINM system, the same file the Incident team
@@ -65,12 +63,4 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-main(process.argv.slice(2), new Date()).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : (error as Error).message);
-  process.exitCode = 1;
-});
+runCommand(() => main(process.argv.slice(2), new Date()), USAGE);

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConfigError, readConfig } from '../src/config';
+import { readConfig } from '../src/config';
 import { recordSubjectAccess } from '../src/data-protection/audit';
 import { isPersonId } from '../src/data-protection/case-people';
 import { collectSubjectAccess } from '../src/data-protection/subject-access';
 import { ensureTables } from '../src/store/tables';
+import { runCommand, UsageError } from './cli';
 import { withTables } from './storage';
 
 const USAGE = `usage: npm run subject-access -- <aadObjectId> [--out file] [--by <your id>]
@@ -15,9 +16,6 @@ readable by you only) or standard output. Other people in their cases appear by 
 name or id (see docs/security.md). The request is recorded in the audit trail (who ran it: --by, or
 your operating-system user name; and whom it was about). Uses the same storage settings as the bot
 (AZURE_TABLES_CONNECTION_STRING or AZURE_TABLES_ACCOUNT_URL, TABLE_PREFIX; otherwise the embedded Azurite).`;
-
-/** Bad arguments: the usage is printed and the exit code is 2. */
-class UsageError extends Error {}
 
 async function main(argv: readonly string[], now: Date): Promise<void> {
   const { subjectId, out, by, help } = readArguments(argv);
@@ -74,12 +72,4 @@ function safeUserName(): string {
   }
 }
 
-main(process.argv.slice(2), new Date()).catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : (error as Error).message);
-  process.exitCode = 1;
-});
+runCommand(() => main(process.argv.slice(2), new Date()), USAGE);

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import type { Person } from '../domain/people';
-import { CaseStore, ConcurrencyError, createCaseStore } from '../store/case-store';
+import { CaseStore, ConcurrencyError, createCaseStore, parseStoredJson } from '../store/case-store';
 import { statusOf, Tables } from '../store/tables';
 import { ERASURE_AUDIT, ErasureAuditRow, recordErasure, SUBJECT_ACCESS_AUDIT } from './audit';
 import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peopleIn, rolesOf } from './case-people';
@@ -99,7 +99,7 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
   // Every name the cases know them by (a name changed in the directory since), so each goes from free text too.
   for (const summary of plan.anonymise) {
     for (const row of await store.rows(summary.reference)) {
-      for (const { person } of peopleIn([parseJson(row.body)])) if (person.id === subjectId && person.name) names.add(person.name);
+      for (const { person } of peopleIn([parseStoredJson(row.body)])) if (person.id === subjectId && person.name) names.add(person.name);
     }
   }
   const eraser = personEraser(subjectId, erasureId, names);
@@ -163,14 +163,14 @@ function rewriteRow(row: Readonly<Record<string, unknown>> & { rowKey: string },
   if (row.rowKey.startsWith('card-') && row.viewerId === subjectId) return null;
   if ((row.rowKey.startsWith('sent-') || row.rowKey.startsWith('delivery-')) && row.personId === subjectId) return null;
   // A notification to them still in the outbox would go to nobody: it goes.
-  if (row.rowKey.startsWith('out-') && (parseJson(row.body) as { to?: { person?: { id?: unknown } } } | undefined)?.to?.person?.id === subjectId) return null;
+  if (row.rowKey.startsWith('out-') && (parseStoredJson(row.body) as { to?: { person?: { id?: unknown } } } | undefined)?.to?.person?.id === subjectId) return null;
   const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...columns } = row;
   const next: Record<string, unknown> = {};
   let changed = false;
   for (const [key, value] of Object.entries(columns)) {
     let rewritten = value;
     if (typeof value === 'string') {
-      const parsed = key === 'body' ? parseJson(value) : undefined;
+      const parsed = key === 'body' ? parseStoredJson(value) : undefined;
       rewritten = parsed === undefined ? eraser.text(value) : JSON.stringify(eraser.value(parsed));
     }
     if (rewritten !== value) changed = true;
@@ -208,7 +208,7 @@ async function removeIdempotencyRows(table: TableClient, subjectId: string): Pro
 async function removeConversations(table: TableClient, subjectId: string): Promise<number> {
   let removed = await deleteIfThere(table, subjectId, 'personal');
   const latest = await getRow(table, 'service', 'latest');
-  const body = parseJson(latest?.body) as { user?: { id?: string; aadObjectId?: string }; conversation?: Record<string, unknown> } | undefined;
+  const body = parseStoredJson(latest?.body) as { user?: { id?: string; aadObjectId?: string }; conversation?: Record<string, unknown> } | undefined;
   if (latest && body && (body.user?.aadObjectId === subjectId || body.user?.id === subjectId || idPattern(subjectId).test(JSON.stringify(body)))) {
     const { user: _user, conversation, ...rest } = body;
     const kept = { ...rest, conversation: conversation ? { tenantId: conversation.tenantId, conversationType: conversation.conversationType, isGroup: false } : undefined };
@@ -300,14 +300,5 @@ async function getRow(table: TableClient, partitionKey: string, rowKey: string):
   } catch (error) {
     if (statusOf(error) === 404) return undefined;
     throw error;
-  }
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
   }
 }

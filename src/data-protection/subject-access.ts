@@ -1,6 +1,6 @@
 import { odata } from '@azure/data-tables';
 import { Person, SYSTEM } from '../domain/people';
-import { createCaseStore } from '../store/case-store';
+import { createCaseStore, parseStoredJson } from '../store/case-store';
 import { statusOf, Tables } from '../store/tables';
 import { subjectAccessRequestsAbout } from './audit';
 import {
@@ -115,7 +115,7 @@ export async function collectSubjectAccess(tables: Tables, subjectId: string, no
       const redact = textOf.get(String(entry.reference)) ?? ((text: string) => [...textOf.values()].reduce((out, fn) => fn(out), text));
       return Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, typeof value === 'string' ? redact(value) : value]));
     }),
-    stagedEvidence: staged ? { at: String(staged.at), files: parseJson(staged.files) } : null,
+    stagedEvidence: staged ? { at: String(staged.at), files: parseStoredJson(staged.files) } : null,
     formClaims: idempotencyRows.filter((row) => row.rowKey !== 'staged-evidence').map((row) => ({ token: row.rowKey, reference: String(row.reference ?? '') })),
     subjectAccessRequests: (await subjectAccessRequestsAbout(tables.cases, subjectId)).map((row) => ({ at: row.at })),
     cases,
@@ -228,9 +228,9 @@ async function directoryEntry(tables: Tables, subjectId: string): Promise<Direct
 async function conversationsOf(tables: Tables, subjectId: string): Promise<SubjectAccessExport['conversations']> {
   const personal = await getRow(tables.conversations, subjectId, 'personal');
   const latest = await getRow(tables.conversations, 'service', 'latest');
-  const latestUser = (parseJson(latest?.body) as { user?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.user;
+  const latestUser = (parseStoredJson(latest?.body) as { user?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.user;
   return {
-    personal: personal ? parseJson(personal.body) : null,
+    personal: personal ? parseStoredJson(personal.body) : null,
     latestReferenceIsTheirs: latestUser?.aadObjectId === subjectId || latestUser?.id === subjectId,
   };
 }
@@ -250,13 +250,4 @@ async function partitionRows(table: Tables[keyof Tables], partitionKey: string):
   const rows: Row[] = [];
   for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) rows.push(row as Row);
   return rows;
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -209,52 +209,13 @@ export function createCaseStore(cases: TableClient) {
       purgeEvent: { readonly type: string; readonly at: string; readonly by: { readonly id: string } },
       anonymiseEventBody: (body: unknown) => unknown,
     ): Promise<PurgeResult> {
-      for (let attempt = 1; ; attempt++) {
-        const rows: StoredRow[] = [];
-        for await (const row of cases.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
-          rows.push(row as StoredRow);
-        }
-        const current = rows.find((row) => row.rowKey === SNAPSHOT);
-        if (!current) throw new Error(`${reference} does not exist`);
-        if (current.etag !== expected.etag) throw new ConcurrencyError(reference);
-
-        const work: TransactionAction[] = [];
-        let eventsAnonymised = 0;
-        let rowsDeleted = 0;
-        for (const row of rows) {
-          if (row.rowKey === SNAPSHOT) continue;
-          if (row.rowKey.startsWith('ev-')) {
-            const body = JSON.stringify(anonymiseEventBody(parseBody(row.body)));
-            if (body === row.body && hasOnlyEventColumns(row)) continue;
-            work.push(['update', { partitionKey: reference, rowKey: row.rowKey, type: row.type, at: row.at, body }, 'Replace', { etag: row.etag }]);
-            eventsAnonymised++;
-          } else {
-            work.push(['delete', { partitionKey: reference, rowKey: row.rowKey }]);
-            rowsDeleted++;
-          }
-        }
-        const version = expected.version + 1;
-        const last: TransactionAction[] = [
-          ['update', {
-            partitionKey: reference, rowKey: SNAPSHOT, kind: current.kind ?? reference.split('-')[0],
-            state: current.state, version, body: JSON.stringify(anonymisedSnapshot),
-          }, 'Replace', { etag: expected.etag }],
-          ['create', {
-            partitionKey: reference, rowKey: `ev-${pad(version, 6)}`,
-            type: purgeEvent.type, at: purgeEvent.at, actorId: purgeEvent.by.id, body: JSON.stringify(purgeEvent),
-          }],
-        ];
-        const batches = purgeBatches(work, last);
-        batches.forEach(assertBatchWithinLimits);
-        try {
-          for (const batch of batches) await cases.submitTransaction(batch);
-          return { version, eventsAnonymised, rowsDeleted };
-        } catch (error) {
-          // A row changed or went while we worked (the outbox relay, another purge): look again.
-          if (!isLostRace(error) && !isGone(error)) throw error;
-          if (attempt >= PURGE_ATTEMPTS) throw new ConcurrencyError(reference);
-        }
-      }
+      const { version, rowsRewritten, rowsDeleted } = await this.rewrite(reference, expected, anonymisedSnapshot, purgeEvent, (row) => {
+        if (!row.rowKey.startsWith('ev-')) return null;
+        const body = JSON.stringify(anonymiseEventBody(parseStoredJson(row.body)));
+        if (body === row.body && hasOnlyEventColumns(row)) return undefined;
+        return { type: row.type, at: row.at, body };
+      });
+      return { version, eventsAnonymised: rowsRewritten, rowsDeleted };
     },
 
     /**
@@ -364,14 +325,15 @@ type StoredRow = { readonly rowKey: string; readonly etag: string } & Readonly<R
 const PURGE_ATTEMPTS = 3;
 const EVENT_COLUMNS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp', 'type', 'at', 'body']);
 
-function hasOnlyEventColumns(row: StoredRow): boolean {
+function hasOnlyEventColumns(row: Readonly<Record<string, unknown>>): boolean {
   return Object.keys(row).every((name) => EVENT_COLUMNS.has(name) || row[name] === undefined);
 }
 
-function parseBody(body: unknown): unknown {
-  if (typeof body !== 'string') return undefined;
+/** A JSON column as stored, or undefined when it is missing or not JSON (a row written by hand, a damaged row). */
+export function parseStoredJson(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
   try {
-    return JSON.parse(body) as unknown;
+    return JSON.parse(value) as unknown;
   } catch {
     return undefined;
   }

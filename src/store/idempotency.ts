@@ -29,15 +29,6 @@ export function createIdempotencyStore(table: TableClient) {
         return existing.reference ? { claimed: false, reference: existing.reference } : { claimed: false };
       }
     },
-    async complete(userId: string, token: string, reference: string): Promise<void> {
-      await table.upsertEntity({ partitionKey: userId, rowKey: token, reference }, 'Replace');
-    },
-    /** Frees a claim whose submit was refused, so the corrected form can be sent again. */
-    async release(userId: string, token: string): Promise<void> {
-      await table.deleteEntity(userId, token).catch((error: unknown) => {
-        if (statusOf(error) !== 404) throw error;
-      });
-    },
   };
 }
 

@@ -86,10 +86,11 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
     it('lets a form token be claimed once, and tells a repeat which case the first made', async () => {
       const store = createIdempotencyStore(tables.idempotency);
       const token = randomUUID();
-      assert.deepEqual(await store.claim('u-1', token), { claimed: true });
-      assert.deepEqual(await store.claim('u-1', token), { claimed: false }, 'still being processed: no reference yet');
-      await store.complete('u-1', token, 'AR-2026-00007');
-      assert.deepEqual(await store.claim('u-1', token), { claimed: false, reference: 'AR-2026-00007' });
+      assert.deepEqual(await store.claim('u-1', token, 'AR-2026-00007'), { claimed: true });
+      assert.deepEqual(await store.claim('u-1', token, 'AR-2026-00008'), { claimed: false, reference: 'AR-2026-00007' });
+      const old = randomUUID();
+      assert.deepEqual(await store.claim('u-1', old), { claimed: true });
+      assert.deepEqual(await store.claim('u-1', old, 'AR-2026-00009'), { claimed: false }, 'a claim made without a reference names none');
     });
 
     it('gives exactly one claim to many concurrent submits of the same form', async () => {
@@ -104,15 +105,6 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
       const token = randomUUID();
       assert.deepEqual(await store.claim('u-1', token), { claimed: true });
       assert.deepEqual(await store.claim('u-2', token), { claimed: true });
-    });
-
-    it('frees a released claim so the corrected form can be sent again', async () => {
-      const store = createIdempotencyStore(tables.idempotency);
-      const token = randomUUID();
-      await store.claim('u-1', token);
-      await store.release('u-1', token);
-      await store.release('u-1', token); // releasing twice is harmless
-      assert.deepEqual(await store.claim('u-1', token), { claimed: true });
     });
 
     it('accepts only lower-case UUIDs as tokens', () => {
