@@ -8,16 +8,16 @@ import type { CaseStore } from '../../store/case-store';
 import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
+import { caseAccess } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { abuseReportWorkflow } from './workflow';
-import { runTransition, TransitionOutcome } from '../../store/run-transition';
+import type { TransitionOutcome } from '../../store/run-transition';
 import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
 import { AINM_TIMERS } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
-import { AinmCommand, AinmRecord, canSeeRecord, decide } from './model';
+import { AinmRecord, decide } from './model';
 import { INCIDENT_TEAM_INBOX } from './presenter';
-import { prefixOf } from '../../domain/references';
 
 export interface AbuseReportServiceDeps {
   readonly cases: CaseStore;
@@ -39,15 +39,9 @@ const PLACEHOLDER_REFERENCE = 'AINM-0000-00000';
 
 /** Load -> decide -> save -> notify for AINM records: the only abuse-report code that touches the store. */
 export function createAbuseReportService(deps: AbuseReportServiceDeps) {
-  const workflow = abuseReportWorkflow(deps.workingTime);
-
-  async function act(reference: string, command: AinmCommand, actor: Actor, now: Date, origin?: CardLocation, isNew = false): Promise<TransitionOutcome<AinmRecord>> {
-    // A reference from card data may name a case of another workflow: to this one, it does not exist.
-    if (prefixOf(reference) !== 'AINM') return reject('not_found', 'I can\'t find that report, or you don\'t have a part in it.');
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew);
-    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
-    return outcome;
-  }
+  const { act, loadFor } = caseAccess(
+    deps, abuseReportWorkflow(deps.workingTime), 'AINM', 'I can\'t find that report, or you don\'t have a part in it.',
+  );
 
   async function checkForm(input: AbuseReportFormInput, actor: Actor, now: Date) {
     const form = validateAbuseReportForm(input, deps.workingTime.londonDate(now));
@@ -61,12 +55,8 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
     return dryRun.ok ? command : dryRun;
   }
 
-  async function load(reference: string): Promise<AinmRecord | undefined> {
-    if (prefixOf(reference) !== 'AINM') return undefined;
-    return (await deps.cases.load<AinmRecord>(reference))?.snapshot;
-  }
-
   return {
+    loadFor,
     async report(actor: Actor, now: Date, formToken: unknown, input: AbuseReportFormInput, origin?: CardLocation): Promise<ReportOutcome> {
       const checked = await checkForm(input, actor, now);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
@@ -81,11 +71,6 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
     act,
 
     /** The record if `viewer` may see it; otherwise undefined, exactly as if it did not exist. */
-    async loadFor(reference: string, viewer: Actor): Promise<AinmRecord | undefined> {
-      const record = await load(reference);
-      return record && canSeeRecord(record, viewer) ? record : undefined;
-    },
-
     async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
       await deps.cases.saveCardCopy(reference, { viewerId, ...location });
     },

@@ -1,5 +1,6 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import type { Actor } from '../../domain/people';
+import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { ACKNOWLEDGE_WITHIN_DAYS } from './effects';
 import {
@@ -8,33 +9,20 @@ import {
 import { AinmCommand, AinmEvent, AinmRecord, decide, OUTCOMES } from './model';
 
 /** The data bound to `cards/abuse-report.json`. */
-export interface AbuseReportCardView {
-  readonly reference: string;
+export interface AbuseReportCardView extends CaseCardBase {
   readonly emergency: string;
-  readonly headline: string;
-  readonly notice: string;
-  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
-  readonly stateLabel: string;
-  readonly stateColor: string;
-  readonly nextStep: string;
-  readonly facts: readonly { title: string; value: string }[];
   readonly description: string;
   readonly links: readonly { text: string }[];
   readonly evidence: readonly { text: string }[];
   readonly support: string;
-  readonly history: readonly { when: string; what: string; comment: string }[];
   readonly can: Readonly<Record<'acknowledge' | 'addNote' | 'investigate' | 'close' | 'anything', boolean>>;
   readonly outcomeChoices: readonly { title: string; value: string }[];
   readonly noteValue: string;
   readonly noteError: string;
   readonly outcomeError: string;
-  readonly refreshUserIds: readonly string[];
 }
 
-export interface AbuseCardExtras {
-  readonly headline?: string;
-  readonly notice?: string;
-  readonly noticeStyle?: AbuseReportCardView['noticeStyle'];
+export interface AbuseCardExtras extends CaseCardNotice {
   readonly noteValue?: string;
   readonly fieldErrors?: Readonly<Record<string, string>>;
 }

@@ -8,17 +8,16 @@ import type { CaseStore } from '../../store/case-store';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import type { ReferenceCounter } from '../../store/counters';
+import { caseAccess } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { accessRequestWorkflow } from './workflow';
-import { runTransition, TransitionOutcome } from '../../store/run-transition';
+import type { TransitionOutcome } from '../../store/run-transition';
 import { ACCESS_TIMERS } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
 import type { TimerRow } from '../../store/timers';
 import { AccessRequestFormInput, validateAccessRequestForm } from './form';
 import { AccessRequest, AccessRequestCommand, decide } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
-import { canSeeAccessRequest } from './view';
-import { prefixOf } from '../../domain/references';
 
 export interface AccessRequestServiceDeps {
   readonly cases: CaseStore;
@@ -40,17 +39,7 @@ const PLACEHOLDER_REFERENCE = 'AR-0000-00000';
 
 /** Load -> decide -> save -> notify for access requests: the only access-request code that touches the store. */
 export function createAccessRequestService(deps: AccessRequestServiceDeps) {
-  const workflow = accessRequestWorkflow(deps.workingTime);
-
-  async function act(
-    reference: string, command: AccessRequestCommand, actor: Actor, now: Date, origin?: CardLocation, isNew = false,
-  ): Promise<TransitionOutcome<AccessRequest>> {
-    // A reference from card data may name a case of another workflow: to this one, it does not exist.
-    if (prefixOf(reference) !== 'AR') return reject('not_found', 'That access request does not exist.');
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew);
-    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
-    return outcome;
-  }
+  const { act, load, loadFor } = caseAccess(deps, accessRequestWorkflow(deps.workingTime), 'AR', 'That access request does not exist.');
 
   /** Checks the form and the approver; `undefined` approver means the form itself is invalid. */
   async function checkForm(input: AccessRequestFormInput, actor: Actor, now: Date, reference: string) {
@@ -73,6 +62,8 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   }
 
   return {
+    load,
+    loadFor,
     async submit(actor: Actor, now: Date, formToken: unknown, input: AccessRequestFormInput, origin?: CardLocation): Promise<SubmitOutcome> {
       const checked = await checkForm(input, actor, now, PLACEHOLDER_REFERENCE);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
@@ -90,7 +81,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     ): Promise<TransitionOutcome<AccessRequest>> {
       const checked = await checkForm(input, actor, now, reference);
       if (!('type' in checked)) {
-        const current = await this.load(reference);
+        const current = await load(reference);
         return current ? { ...checked, snapshot: current } : checked;
       }
       return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now, origin);
@@ -102,7 +93,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async changeApprover(reference: string, actor: Actor, now: Date, approverId: string, origin?: CardLocation): Promise<TransitionOutcome<AccessRequest>> {
       const approver = approverId ? await findApprover(approverId) : undefined;
       if (!approver) {
-        const current = await this.load(reference);
+        const current = await load(reference);
         const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });
         return current ? { ...refusal, snapshot: current } : refusal;
       }
@@ -112,17 +103,6 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     /** Remembers a message showing this case to `viewerId`, so later transitions update it in place. */
     async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {
       await deps.cases.saveCardCopy(reference, { viewerId, ...location });
-    },
-
-    async load(reference: string): Promise<AccessRequest | undefined> {
-      if (prefixOf(reference) !== 'AR') return undefined;
-      return (await deps.cases.load<AccessRequest>(reference))?.snapshot;
-    },
-
-    /** The request if `viewer` has a part in it (requester, approver, Communications Team, admin); else undefined. */
-    async loadFor(reference: string, viewer: Actor): Promise<AccessRequest | undefined> {
-      const request = await this.load(reference);
-      return request && canSeeAccessRequest(request, viewer) ? request : undefined;
     },
 
     /** What the scheduler does when each access-request timer comes due: a system command on the case. */

@@ -1,32 +1,20 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
+import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
 import { AccessRequest, AccessRequestCommand, AccessRequestStep, decide, stepVerb, waitStartedAt } from './model';
 
 /** The data bound to `cards/access-request.json`. */
-export interface AccessRequestCardView {
-  readonly reference: string;
-  readonly headline: string;
-  readonly notice: string;
-  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
-  readonly stateLabel: string;
-  readonly stateColor: string;
-  readonly nextStep: string;
-  readonly facts: readonly { title: string; value: string }[];
+export interface AccessRequestCardView extends CaseCardBase {
   readonly businessCase: string;
-  readonly history: readonly { when: string; what: string; comment: string }[];
   readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw' | 'reassign' | 'renew', boolean>>;
   readonly commentValue: string;
   readonly commentError: string;
-  readonly refreshUserIds: readonly string[];
 }
 
-export interface CardExtras {
-  readonly headline?: string;
-  readonly notice?: string;
-  readonly noticeStyle?: AccessRequestCardView['noticeStyle'];
+export interface CardExtras extends CaseCardNotice {
   readonly commentValue?: string;
   readonly commentError?: string;
 }

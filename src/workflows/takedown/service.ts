@@ -9,14 +9,13 @@ import type { CaseStore } from '../../store/case-store';
 import type { ReferenceCounter } from '../../store/counters';
 import type { IdempotencyStore } from '../../store/idempotency';
 import type { Inbox, InboxEntry } from '../../store/inbox';
+import { caseAccess } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { takedownWorkflow } from './workflow';
-import { runTransition, TransitionOutcome } from '../../store/run-transition';
 import { TAKEDOWN_TIMERS } from './effects';
 import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
-import { canSeeNotice, decide, TakedownCommand, TakedownNotice } from './model';
+import { decide, TakedownCommand, TakedownNotice } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
-import { prefixOf } from '../../domain/references';
 
 export interface TakedownServiceDeps {
   readonly cases: CaseStore;
@@ -37,20 +36,9 @@ const PLACEHOLDER_REFERENCE = 'TD-0000-00000';
 
 /** Load -> decide -> save -> notify for takedown notices: the only takedown code that touches the store. */
 export function createTakedownService(deps: TakedownServiceDeps) {
-  const workflow = takedownWorkflow(deps.workingTime);
-
-  async function act(reference: string, command: TakedownCommand, actor: Actor, now: Date, origin?: CardLocation, isNew = false): Promise<TransitionOutcome<TakedownNotice>> {
-    // A reference from card data may name a case of another workflow: to this one, it does not exist.
-    if (prefixOf(reference) !== 'TD') return reject('not_found', 'I can\'t find that takedown notice, or you don\'t have a part in it.');
-    const outcome = await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew);
-    if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
-    return outcome;
-  }
-
-  async function load(reference: string): Promise<TakedownNotice | undefined> {
-    if (prefixOf(reference) !== 'TD') return undefined;
-    return (await deps.cases.load<TakedownNotice>(reference))?.snapshot;
-  }
+  const { act, loadFor } = caseAccess(
+    deps, takedownWorkflow(deps.workingTime), 'TD', 'I can\'t find that takedown notice, or you don\'t have a part in it.',
+  );
 
   async function checkForm(input: TakedownFormInput, actor: Actor, now: Date) {
     const form = validateTakedownForm(input, now, deps.workingTime);
@@ -67,6 +55,7 @@ export function createTakedownService(deps: TakedownServiceDeps) {
   }
 
   return {
+    loadFor,
     async issue(actor: Actor, now: Date, formToken: unknown, input: TakedownFormInput, origin?: CardLocation): Promise<IssueOutcome> {
       const checked = await checkForm(input, actor, now);
       if (!('type' in checked)) return { kind: 'invalid', rejection: checked };
@@ -83,11 +72,6 @@ export function createTakedownService(deps: TakedownServiceDeps) {
     /** A new deadline from a card's choice, counted in working time from now. */
     newDeadline(choice: unknown, now: Date): string {
       return (deadlineFrom(choice, now, deps.workingTime) ?? now).toISOString();
-    },
-
-    async loadFor(reference: string, viewer: Actor): Promise<TakedownNotice | undefined> {
-      const notice = await load(reference);
-      return notice && canSeeNotice(notice, viewer) ? notice : undefined;
     },
 
     async rememberCard(reference: string, viewerId: string, location: CardLocation): Promise<void> {

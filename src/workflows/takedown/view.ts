@@ -1,5 +1,6 @@
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, SYSTEM } from '../../domain/people';
+import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
 import { decide, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
@@ -7,31 +8,18 @@ import { decide, TakedownCommand, TakedownEvent, TakedownNotice } from './model'
 type Capability = 'confirmRemoval' | 'dispute' | 'requestHelp' | 'verify' | 'reopen' | 'uphold' | 'withdraw';
 
 /** The data bound to `cards/takedown.json`. */
-export interface TakedownCardView {
-  readonly reference: string;
-  readonly headline: string;
-  readonly notice: string;
-  readonly noticeStyle: 'attention' | 'good' | 'warning' | 'emphasis';
-  readonly stateLabel: string;
-  readonly stateColor: string;
-  readonly nextStep: string;
-  readonly facts: readonly { title: string; value: string }[];
+export interface TakedownCardView extends CaseCardBase {
   readonly link: string;
   readonly clauses: readonly { text: string }[];
   readonly explanation: string;
-  readonly history: readonly { when: string; what: string; comment: string }[];
   readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline', boolean>>;
   readonly deadlineChoices: readonly { title: string; value: string }[];
   readonly deadlineValue: string;
   readonly noteValue: string;
   readonly noteError: string;
-  readonly refreshUserIds: readonly string[];
 }
 
-export interface TakedownCardExtras {
-  readonly headline?: string;
-  readonly notice?: string;
-  readonly noticeStyle?: TakedownCardView['noticeStyle'];
+export interface TakedownCardExtras extends CaseCardNotice {
   readonly noteValue?: string;
   readonly fieldErrors?: Readonly<Record<string, string>>;
 }
