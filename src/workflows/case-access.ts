@@ -4,8 +4,24 @@ import { reject } from '../domain/outcome';
 import type { Actor } from '../domain/people';
 import { CasePrefix, prefixOf } from '../domain/references';
 import type { EffectRelay } from '../notify/effect-relay';
+import type { Directory } from '../directory/directory';
+import type { WorkingTime } from '../domain/working-time';
 import type { CaseStore } from '../store/case-store';
+import type { ReferenceCounter } from '../store/counters';
+import type { IdempotencyStore } from '../store/idempotency';
+import type { Inbox } from '../store/inbox';
 import { runTransition, TransitionOutcome } from '../store/run-transition';
+
+/** What every workflow's service is built from. */
+export interface CaseServiceDeps {
+  readonly cases: CaseStore;
+  readonly counter: ReferenceCounter;
+  readonly idempotency: IdempotencyStore;
+  readonly inbox: Inbox;
+  readonly directory: Directory;
+  readonly relay: EffectRelay;
+  readonly workingTime: WorkingTime;
+}
 
 type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
 

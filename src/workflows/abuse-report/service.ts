@@ -1,14 +1,8 @@
-import type { Directory } from '../../directory/directory';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import type { WorkingTime } from '../../domain/working-time';
-import type { EffectRelay } from '../../notify/effect-relay';
-import type { CaseStore } from '../../store/case-store';
-import type { ReferenceCounter } from '../../store/counters';
-import type { IdempotencyStore } from '../../store/idempotency';
-import type { Inbox, InboxEntry } from '../../store/inbox';
-import { caseAccess } from '../case-access';
+import type { InboxEntry } from '../../store/inbox';
+import { caseAccess, CaseServiceDeps } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { abuseReportWorkflow } from './workflow';
 import type { TransitionOutcome } from '../../store/run-transition';
@@ -19,15 +13,8 @@ import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { AinmRecord, decide } from './model';
 import { INCIDENT_TEAM_INBOX } from './presenter';
 
-export interface AbuseReportServiceDeps {
-  readonly cases: CaseStore;
-  readonly counter: ReferenceCounter;
-  readonly idempotency: IdempotencyStore;
-  readonly inbox: Inbox;
+export interface AbuseReportServiceDeps extends CaseServiceDeps {
   readonly staged: StagedEvidence;
-  readonly directory: Directory;
-  readonly relay: EffectRelay;
-  readonly workingTime: WorkingTime;
 }
 
 export type ReportOutcome =

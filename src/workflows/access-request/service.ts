@@ -1,14 +1,8 @@
-import type { Directory } from '../../directory/directory';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, Person, SYSTEM } from '../../domain/people';
-import type { WorkingTime } from '../../domain/working-time';
-import type { EffectRelay } from '../../notify/effect-relay';
-import type { CaseStore } from '../../store/case-store';
-import type { IdempotencyStore } from '../../store/idempotency';
-import type { Inbox, InboxEntry } from '../../store/inbox';
-import type { ReferenceCounter } from '../../store/counters';
-import { caseAccess } from '../case-access';
+import type { InboxEntry } from '../../store/inbox';
+import { caseAccess, CaseServiceDeps } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { accessRequestWorkflow } from './workflow';
 import type { TransitionOutcome } from '../../store/run-transition';
@@ -19,15 +13,7 @@ import { AccessRequestFormInput, validateAccessRequestForm } from './form';
 import { AccessRequest, AccessRequestCommand, decide } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
 
-export interface AccessRequestServiceDeps {
-  readonly cases: CaseStore;
-  readonly counter: ReferenceCounter;
-  readonly idempotency: IdempotencyStore;
-  readonly inbox: Inbox;
-  readonly directory: Directory;
-  readonly relay: EffectRelay;
-  readonly workingTime: WorkingTime;
-}
+export type AccessRequestServiceDeps = CaseServiceDeps;
 
 export type SubmitOutcome =
   | { readonly kind: 'submitted'; readonly request: AccessRequest }

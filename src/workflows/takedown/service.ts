@@ -1,15 +1,9 @@
-import type { Directory } from '../../directory/directory';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import type { WorkingTime } from '../../domain/working-time';
-import type { EffectRelay } from '../../notify/effect-relay';
 import type { TimerHandler } from '../../scheduler/scheduler';
-import type { CaseStore } from '../../store/case-store';
-import type { ReferenceCounter } from '../../store/counters';
-import type { IdempotencyStore } from '../../store/idempotency';
-import type { Inbox, InboxEntry } from '../../store/inbox';
-import { caseAccess } from '../case-access';
+import type { InboxEntry } from '../../store/inbox';
+import { caseAccess, CaseServiceDeps } from '../case-access';
 import { openCaseOnce } from '../../store/open-case';
 import { takedownWorkflow } from './workflow';
 import { TAKEDOWN_TIMERS } from './effects';
@@ -17,15 +11,7 @@ import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
 import { decide, TakedownCommand, TakedownNotice } from './model';
 import { COMMS_TEAM_INBOX } from './presenter';
 
-export interface TakedownServiceDeps {
-  readonly cases: CaseStore;
-  readonly counter: ReferenceCounter;
-  readonly idempotency: IdempotencyStore;
-  readonly inbox: Inbox;
-  readonly directory: Directory;
-  readonly relay: EffectRelay;
-  readonly workingTime: WorkingTime;
-}
+export type TakedownServiceDeps = CaseServiceDeps;
 
 export type IssueOutcome =
   | { readonly kind: 'issued'; readonly notice: TakedownNotice }
