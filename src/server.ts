@@ -1,6 +1,9 @@
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
+import { processActivity } from './bot/process-activity';
+import { readJsonBody } from './http/json-body';
+import { headerRefusal, HttpRefusal } from './http/request-guard';
 import type { Logger } from './logger';
 import type { TableMetrics } from './store/table-metrics';
 
@@ -12,10 +15,24 @@ export interface ServerDeps {
   readonly ready: () => Promise<boolean>;
   /** The benchmark's table-call counters (BENCH_METRICS=1): adds GET /debug/metrics and POST /debug/metrics/reset, loopback only. */
   readonly metrics?: TableMetrics;
+  /** Time limits for slow clients; the defaults suit Teams, tests shorten them. */
+  readonly timeouts?: Partial<ServerTimeouts>;
 }
 
-/** Activities larger than this are not from Teams (a card action is a few KB). */
-const MAX_BODY_BYTES = 512 * 1024;
+/** How long a client may take to send its request: a slow or stalled client must not hold a connection. */
+export interface ServerTimeouts {
+  /** From connecting to the end of the request headers. */
+  readonly headersMs: number;
+  /** From connecting to the end of the request body. */
+  readonly requestMs: number;
+  /** How often the HTTP server looks for connections past those limits. */
+  readonly checkEveryMs: number;
+}
+
+const DEFAULT_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 1_000 };
+
+/** Activities larger than this are not from Teams (a card action is a few KB; Teams caps a message near 100 KB). */
+export const MAX_BODY_BYTES = 512 * 1024;
 
 /**
  * The HTTP surface: POST /api/messages (Bot Framework), HEAD /api/messages (the Agents Playground
@@ -24,9 +41,20 @@ const MAX_BODY_BYTES = 512 * 1024;
  */
 export function createServer(deps: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'social-media-desk', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_BODY_BYTES, rejectUnknown: true }));
+  boundSlowClients(server, { ...DEFAULT_TIMEOUTS, ...deps.timeouts });
+  // No restify body parser is mounted (it inflates gzip without limits or error handling, and writes multipart
+  // bodies to disk): headers are checked before routing and /api/messages reads its own bounded JSON.
+  server.pre((req, res, next) => {
+    const refusal = headerRefusal(req.headers, req.method === 'POST' && req.getPath() === '/api/messages');
+    if (!refusal) return next();
+    refuse(deps.logger, res, refusal);
+    return next(false);
+  });
 
   server.post('/api/messages', async (req, res) => {
+    const body = await readJsonBody(req, MAX_BODY_BYTES);
+    if (!body.ok) return void refuse(deps.logger, res, body);
+    req.body = body.value;
     const problem = activityProblem(req.body);
     if (problem) {
       deps.logger.info({ problem }, 'request to /api/messages refused');
@@ -36,9 +64,17 @@ export function createServer(deps: ServerDeps): restify.Server {
     const requestDone = deps.metrics?.beginRequest();
     if (requestDone) res.once('finish', requestDone);
     try {
-      await deps.adapter.process(req, res, async (context) => {
+      const turn = await processActivity(deps.adapter, String(req.headers.authorization ?? ''), req.body, async (context) => {
         await deps.app.run(context);
       });
+      if (turn.kind === 'tokenRefused') {
+        deps.logger.warn({ status: 401, reason: turn.reason }, 'channel token refused');
+        res.send(401, { error: 'unauthorized', message: 'the request does not carry a valid Bot Framework token' });
+        return;
+      }
+      const answer = turn.invokeResponse;
+      if (answer?.body !== undefined) res.send(answer.status ?? 200, answer.body);
+      else res.send(answer?.status ?? 200);
     } catch (error) {
       deps.logger.error({ failure: { message: String((error as Error).message).slice(0, 200) } }, 'adapter failed');
       if (!res.headersSent) res.send(500, { error: 'internal_error' });
@@ -56,6 +92,25 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
   if (deps.metrics) debugMetricsRoutes(server, deps.metrics);
   return server;
+}
+
+/** Answers a refused request with a short JSON error; the connection closes, so an unread body is dropped. */
+function refuse(logger: Logger, res: restify.Response, refusal: HttpRefusal): void {
+  logger.info({ status: refusal.status, error: refusal.error }, 'request refused before reading it');
+  if (res.headersSent || res.socket?.destroyed) return;
+  if (refusal.status === 413 || refusal.status === 415) res.setHeader('Connection', 'close');
+  res.send(refusal.status, { error: refusal.error, message: refusal.message });
+}
+
+/**
+ * Node's own limits on slow clients (a client that sends headers or a body a byte at a time gets a 408 and
+ * loses the connection). Set before listening: the server reads the checking interval when it starts.
+ */
+function boundSlowClients(server: restify.Server, timeouts: ServerTimeouts): void {
+  const http = server.server as import('node:http').Server & { connectionsCheckingInterval: number };
+  http.headersTimeout = timeouts.headersMs;
+  http.requestTimeout = timeouts.requestMs;
+  http.connectionsCheckingInterval = timeouts.checkEveryMs;
 }
 
 /**

@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { adminRoutes } from '../../src/bot/admin-routes';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import { abuseReportRoutes } from '../../src/workflows/abuse-report/routes';
@@ -250,6 +251,8 @@ interface Generated {
   readonly cardAction?: boolean;
   /** Its serviceUrl points nowhere: replies fail, and the bot rightly logs the failed turn. */
   readonly unreachable?: boolean;
+  /** The one status the answer must have (e.g. 413 over the body limit, 415 for a compressed or non-JSON body). */
+  readonly mustAnswer?: number;
 }
 
 let bot: BotHarness;
@@ -289,7 +292,7 @@ function envelope(random: Random, fields: Record<string, unknown>, person = send
 /** (a) Raw bodies: not JSON, not objects, broken or oversized activities. */
 function rawBody(random: Random): Generated {
   const valid = () => activityFrom(bot, PEOPLE[random.pick(people)], { type: 'message', text: 'help' });
-  const roll = random.int(0, 13);
+  const roll = random.int(0, 15);
   switch (roll) {
     case 0: return { kind: 'not JSON', body: random.pick(['not json', '{', '{"type":"message",', '', '\u0000', 'undefined', "{'a':1}", '[1,2', '{"a":1}}']) };
     case 1: return { kind: 'JSON, not an object', body: JSON.stringify(random.pick([1, 'message', true, null, [], [valid()], -0, 1e308])) };
@@ -297,8 +300,9 @@ function rawBody(random: Random): Generated {
     case 3: return {
       kind: 'another content type', body: random.pick(['type=message&text=help', '<activity/>', 'help', JSON.stringify(valid())]),
       contentType: random.pick(['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'text/html']),
+      mustAnswer: 415,
     };
-    case 4: return { kind: 'over the body limit', body: JSON.stringify({ ...valid(), text: 'x'.repeat(MAX_BODY_BYTES + random.int(1, 600_000)) }) };
+    case 4: return { kind: 'over the body limit', body: JSON.stringify({ ...valid(), text: 'x'.repeat(MAX_BODY_BYTES + random.int(1, 600_000)) }), mustAnswer: 413 };
     case 5: {
       const levels = random.int(5_000, 12_000);
       return random.chance(0.5)
@@ -338,6 +342,8 @@ function rawBody(random: Random): Generated {
     }
     case 10: return { kind: 'a token that is not one', body: JSON.stringify(valid()), headers: { Authorization: random.pick(['Bearer abc', 'Bearer ', 'Basic dXNlcjpwYXNz', hostileString(random, 200).replace(/[^\x20-\x7e]/g, '')]) } };
     case 11: return { kind: 'charset and BOM', body: `\ufeff${JSON.stringify(valid())}`, contentType: random.pick(['application/json; charset=utf-8', 'application/json; charset=latin1', 'application/JSON']) };
+    case 13: return compressedBody(random, Buffer.from(JSON.stringify(valid())));
+    case 14: return multipartBody(random, JSON.stringify(valid()));
     case 12: return { kind: 'other activity types', body: JSON.stringify(envelope(random, {
       type: random.pick(['conversationUpdate', 'installationUpdate', 'messageReaction', 'event', 'typing', 'endOfConversation', 'messageUpdate', 'messageDelete', hostileString(random, 100)]),
       action: hostileValue(random), membersAdded: random.chance(0.5) ? [{ id: '28:desk-bot' }, hostileValue(random)] : hostileValue(random), name: hostileValue(random), value: hostileValue(random),
@@ -350,6 +356,25 @@ function rawBody(random: Random): Generated {
       } } : hostileValue(random),
     }, PEOPLE[random.pick(people)])) };
   }
+}
+
+/** A body with a Content-Encoding: never inflated, always 415 (restify 11 crashed on broken gzip and inflated bombs). */
+function compressedBody(random: Random, json: Buffer): Generated {
+  const encoding = random.pick(['gzip', 'deflate', 'br', 'x-gzip', 'compress', 'gzip, identity', 'GZip', 'identity, gzip', hostileString(random, 30).replace(/[^\x21-\x7e]/g, '') || 'zz']);
+  const body = random.pick([
+    gzipSync(json), deflateSync(json), Buffer.from('not compressed at all'), gzipSync(Buffer.alloc(random.int(1, 4) * 1024 * 1024)),
+    Buffer.concat([gzipSync(json).subarray(0, 20), Buffer.from(hostileString(random, 50))]),
+  ]);
+  return { kind: `Content-Encoding ${encoding}`, body, headers: { 'Content-Encoding': encoding }, mustAnswer: 415 };
+}
+
+/** A multipart/form-data body with files (restify 11 wrote them to the temp folder past the body limit): 415. */
+function multipartBody(random: Random, json: string): Generated {
+  const boundary = random.pick(['x', '----WebKitFormBoundary7MA4YWxkTrZu0gW', hostileString(random, 40).replace(/[^\w'()+,./:=?-]/g, '') || 'b']);
+  const parts = Array.from({ length: random.int(1, 4) }, (_, index) => random.chance(0.5)
+    ? `--${boundary}\r\nContent-Disposition: form-data; name="activity${index}"\r\nContent-Type: application/json\r\n\r\n${json}\r\n`
+    : `--${boundary}\r\nContent-Disposition: form-data; name="file${index}"; filename="${hostileString(random, 30).replace(/["\r\n]/g, '')}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'a'.repeat(random.int(0, 2 * MAX_BODY_BYTES))}\r\n`);
+  return { kind: 'multipart/form-data', body: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}`, mustAnswer: 415 };
 }
 
 /** (b) Message activities with a valid envelope and hostile text, attachments or sender. */
@@ -518,7 +543,7 @@ async function probe(index: number): Promise<string[]> {
   const generated = generate(index);
   const where = `#${index} ${generated.kind}`;
   if (ONLY !== undefined) console.log(`${where}, ${generated.contentType ?? 'application/json'}:\n${String(generated.body).slice(0, 3000)}`);
-  return check(generated, where);
+  return check(generated, where, generated.mustAnswer);
 }
 
 /** Sends a request and says what went wrong, if anything (`expected`: the one status it must get). */
