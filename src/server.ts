@@ -47,13 +47,13 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.pre((req, res, next) => {
     const refusal = headerRefusal(req.headers, req.method === 'POST' && req.getPath() === '/api/messages');
     if (!refusal) return next();
-    refuse(deps.logger, res, refusal);
+    refuse(deps.logger, req, res, refusal);
     return next(false);
   });
 
   server.post('/api/messages', async (req, res) => {
     const body = await readJsonBody(req, MAX_BODY_BYTES);
-    if (!body.ok) return void refuse(deps.logger, res, body);
+    if (!body.ok) return void refuse(deps.logger, req, res, body);
     req.body = body.value;
     const problem = activityProblem(req.body);
     if (problem) {
@@ -94,11 +94,14 @@ export function createServer(deps: ServerDeps): restify.Server {
   return server;
 }
 
-/** Answers a refused request with a short JSON error; the connection closes, so an unread body is dropped. */
-function refuse(logger: Logger, res: restify.Response, refusal: HttpRefusal): void {
-  logger.info({ status: refusal.status, error: refusal.error }, 'request refused before reading it');
+/**
+ * Answers a refused request with a short JSON error. Whatever is left of the body is read and dropped (never
+ * kept: the request timeout bounds how long), so a client still sending can read the answer instead of a reset.
+ */
+function refuse(logger: Logger, req: restify.Request, res: restify.Response, refusal: HttpRefusal): void {
+  logger.info({ status: refusal.status, error: refusal.error }, 'request refused');
+  req.resume();
   if (res.headersSent || res.socket?.destroyed) return;
-  if (refusal.status === 413 || refusal.status === 415) res.setHeader('Connection', 'close');
   res.send(refusal.status, { error: refusal.error, message: refusal.message });
 }
 

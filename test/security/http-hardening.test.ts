@@ -149,6 +149,20 @@ describe('security: hostile HTTP requests before any token check', function () {
       assert.deepEqual(readdirSync(watched), [], 'no upload was written to the temp folder');
       await stillAnswers();
     });
+
+    it('lets a client that keeps its connection and sends the whole 20 MB read the 415 (the rest is read and dropped)', async () => {
+      const boundary = 'smdboundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="big.bin"\r\n\r\n`), Buffer.alloc(20 * 1024 * 1024, 0x62), Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const answer = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', body, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } });
+      assert.equal(answer.status, 415);
+      assert.equal(((await answer.json()) as { error: string }).error, 'unsupported_media_type');
+      assert.deepEqual(readdirSync(watched), []);
+      const tooLarge = await fetch(`http://127.0.0.1:${port}/api/messages`, { method: 'POST', body: Buffer.alloc(3 * 1024 * 1024, 0x20), headers: { 'Content-Type': 'application/json' } });
+      assert.equal(tooLarge.status, 413, 'a large JSON body sent whole gets its 413 too');
+      await stillAnswers();
+    });
   });
 
   it('refuses bodies that are not JSON (form, text, another charset) with 415 and accepts JSON in UTF-8', async () => {
