@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import { shortenView } from './case-card';
 
 /** The Adaptive Card templates in `cards/`, one per card, named for what the person sees. */
 export const CARD_TEMPLATES = [
@@ -13,7 +14,21 @@ export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 export type AdaptiveCardJson = Record<string, unknown> & { type: 'AdaptiveCard'; version: string };
 
-/** Turns a typed view model into card JSON. Templates are parsed once, at start-up. */
+/** Teams refuses cards much over 28 KB (README, DESIGN.md "Cards"): measured as the UTF-8 bytes of the card's JSON. */
+export const MAX_CARD_BYTES = 28 * 1024;
+/** Enough to drop every history line a case card shows and then cut a few texts. */
+const MAX_SHORTENINGS = 12;
+
+/** The size Teams counts: the card's JSON in UTF-8. */
+export function cardBytes(card: object): number {
+  return Buffer.byteLength(JSON.stringify(card));
+}
+
+/**
+ * Turns a typed view model into card JSON. Templates are parsed once, at start-up. A card that would pass
+ * {@link MAX_CARD_BYTES} is rendered again from a shorter view (case-card.ts `shortenView`: fewer history
+ * lines first), so whatever people typed, Teams never refuses the card.
+ */
 export interface CardRenderer {
   render(name: CardTemplateName, viewModel: object): AdaptiveCardJson;
 }
@@ -36,7 +51,14 @@ export function loadCardTemplates(directory = defaultCardsDirectory()): CardRend
     render(name, viewModel) {
       const template = templates.get(name);
       if (!template) throw new Error(`no card template ${name}`);
-      return template.expand({ $root: viewModel }) as AdaptiveCardJson;
+      let view: object = viewModel;
+      for (let shortenings = 0; ; shortenings++) {
+        const card = template.expand({ $root: view }) as AdaptiveCardJson;
+        const excess = cardBytes(card) - MAX_CARD_BYTES;
+        const shorter = excess > 0 && shortenings < MAX_SHORTENINGS ? shortenView(view, excess) : undefined;
+        if (!shorter) return card;
+        view = shorter;
+      }
     },
   };
 }

@@ -13,6 +13,11 @@ export interface StagedFile {
 
 /** At most this many staged files a person (a report holds 20): the oldest give way. */
 const MAX_STAGED = 20;
+/**
+ * And at most this many characters of them as JSON (a report keeps 8,000: abuse-report/model.ts
+ * EVIDENCE_MAX_CHARS), so the row always fits its table property (32,768) whatever links Teams sends.
+ */
+const MAX_STAGED_CHARS = 8000;
 /** Files left waiting longer than this since the last were sent are not added with new ones. */
 const STAGED_FOR_MS = 24 * 3_600_000;
 
@@ -39,7 +44,7 @@ export function createStagedEvidence(table: TableClient) {
         const waiting = existing && Date.parse(at) - Date.parse(existing.at) < STAGED_FOR_MS ? existing.files : [];
         const known = new Set(waiting.map((file) => file.link));
         const added = files.filter((file) => !known.has(file.link) && known.add(file.link));
-        const entity = { partitionKey: userId, rowKey: ROW, files: JSON.stringify([...waiting, ...added].slice(-MAX_STAGED)), at };
+        const entity = { partitionKey: userId, rowKey: ROW, files: JSON.stringify(newestThatFit([...waiting, ...added])), at };
         assertEntityWithinLimits(entity);
         try {
           // Guarded by the etag read: two messages with files at once both keep their files.
@@ -61,6 +66,18 @@ export function createStagedEvidence(table: TableClient) {
       });
     },
   };
+}
+
+/** The newest files, as many as the limits allow. */
+function newestThatFit(files: readonly StagedFile[]): StagedFile[] {
+  const kept: StagedFile[] = [];
+  let chars = 2;
+  for (const file of [...files].reverse()) {
+    chars += JSON.stringify(file).length + 1;
+    if (kept.length >= MAX_STAGED || chars > MAX_STAGED_CHARS) break;
+    kept.unshift(file);
+  }
+  return kept;
 }
 
 export type StagedEvidence = ReturnType<typeof createStagedEvidence>;

@@ -104,7 +104,7 @@ describe('abuse report model', () => {
       assert.deepEqual(after, {
         reference: REF, state: 'reported', reporter: person(rhona), manager: person(malcolm), details,
         urgent: false, evidence: [], reportedAt: now.toISOString(),
-        history: [{ action: 'ReportMade', by: person(rhona), at: now.toISOString() }],
+        history: [{ action: 'ReportMade', by: person(rhona), at: now.toISOString() }], earlierSteps: 0,
       });
     });
 

@@ -1,3 +1,4 @@
+import { encodedLength, keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { formatLondonDateTime } from '../../domain/london-time';
 import { accept, assertNever, Decision, reject } from '../../domain/outcome';
@@ -67,7 +68,10 @@ export interface AinmRecord {
   readonly escalatedAt?: string;
   readonly closedAt?: string;
   readonly outcome?: Outcome;
+  /** The latest steps (see HISTORY_KEPT); every step is also an audit event row. */
   readonly history: readonly AinmStep[];
+  /** Steps older than `history`, kept only in the audit events (absent in records stored before it was counted). */
+  readonly earlierSteps?: number;
   /** Set by the retention purge: free text and identities are gone, the statistics remain. */
   readonly purgedAt?: string;
 }
@@ -91,6 +95,13 @@ export type AinmCommand =
   | { type: 'close'; outcome: Outcome; note: string };
 
 export const MAX_EVIDENCE = 20;
+/**
+ * The evidence list as stored (names, types and links, as JSON) holds at most this many characters. Teams
+ * links to chat files are about 150 characters, so 20 ordinary files take about 5,000.
+ */
+export const EVIDENCE_MAX_CHARS = 8000;
+/** Notes as the card's input allows them (`maxLength` in cards/abuse-report.json). */
+export const NOTE_MAX = 1000;
 const MIN_NOTE = 3;
 
 /** Who may see a record (DESIGN.md: confidential): the reporter, their manager, the Incident team and admins. */
@@ -98,7 +109,13 @@ export function canSeeRecord(record: AinmRecord, viewer: Actor): boolean {
   return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin');
 }
 
+/** What a command does to a record: the events it causes, or why it is refused (also when the record could not hold the result). */
 export function decide(record: AinmRecord | undefined, command: AinmCommand, context: CommandContext): Decision<AinmEvent> {
+  return withinSnapshotLimit(decideCommand(record, command, context), record, evolve,
+    'That is more than this record can hold. Shorten the note (or add fewer files) and send it again.');
+}
+
+function decideCommand(record: AinmRecord | undefined, command: AinmCommand, context: CommandContext): Decision<AinmEvent> {
   if (command.type === 'report') return decideReport(record, command, context);
   if (!record || (context.actor.id !== SYSTEM.id && !canSeeRecord(record, context.actor))) return notFound();
   const at = context.now.toISOString();
@@ -136,13 +153,15 @@ function decideAcknowledge(record: AinmRecord, command: { note?: string }, actor
       : `${record.reference} is already with the Incident team, so it no longer needs acknowledging.`);
   }
   const note = command.note?.trim();
-  return accept({ type: 'Acknowledged', at, by: person(actor), ...(note ? { note } : {}) });
+  return noteTooLong(note) ?? accept({ type: 'Acknowledged', at, by: person(actor), ...(note ? { note } : {}) });
 }
 
 function decideNote(record: AinmRecord, command: { note: string }, actor: Actor, at: string): Decision<AinmEvent> {
   if (record.state === 'closed') return closedRefusal(record, 'add a note');
   const note = command.note.trim();
   if (note.length < MIN_NOTE) return reject('invalid', 'Write the note first.', { note: 'Write the note first.' });
+  const long = noteTooLong(note);
+  if (long) return long;
   // The same note again from the same person, straight after: a double click or Teams delivering the action again.
   const last = record.history[record.history.length - 1];
   if (last?.action === 'NoteAdded' && samePerson(last.by, actor) && last.note === note) return accept();
@@ -162,6 +181,10 @@ function decideEvidence(record: AinmRecord, command: { files: readonly EvidenceF
   if (record.evidence.length + files.length > MAX_EVIDENCE) {
     return reject('invalid', `A report holds at most ${MAX_EVIDENCE} files; it has ${record.evidence.length}.`);
   }
+  if (encodedLength([...record.evidence, ...files]) > EVIDENCE_MAX_CHARS) {
+    return reject('invalid', `A report keeps at most ${EVIDENCE_MAX_CHARS.toLocaleString('en-GB')} characters of file names and links, and `
+      + `${files.length === 1 ? 'this file' : `these ${files.length} files`} would take it past that. Add fewer files, or tell the Incident team about the rest.`);
+  }
   return accept({ type: 'EvidenceAdded', at, by: person(actor), files });
 }
 
@@ -170,7 +193,7 @@ function decideInvestigation(record: AinmRecord, command: { note?: string }, act
   if (record.state === 'investigating') return accept();
   if (record.state === 'closed') return closedRefusal(record, 'investigate it');
   const note = command.note?.trim();
-  return accept({ type: 'InvestigationStarted', at, by: person(actor), ...(note ? { note } : {}) });
+  return noteTooLong(note) ?? accept({ type: 'InvestigationStarted', at, by: person(actor), ...(note ? { note } : {}) });
 }
 
 function decideClose(record: AinmRecord, command: { outcome: Outcome; note: string }, actor: Actor, at: string): Decision<AinmEvent> {
@@ -183,7 +206,12 @@ function decideClose(record: AinmRecord, command: { outcome: Outcome; note: stri
   if (!(OUTCOMES as readonly string[]).includes(command.outcome)) return reject('invalid', 'Choose an outcome.', { outcome: 'Choose an outcome.' });
   const note = command.note.trim();
   if (note.length < MIN_NOTE) return reject('invalid', 'Say briefly what was done.', { note: 'Say briefly what was done.' });
-  return accept({ type: 'Closed', at, by: person(actor), outcome: command.outcome, note });
+  return noteTooLong(note) ?? accept({ type: 'Closed', at, by: person(actor), outcome: command.outcome, note });
+}
+
+function noteTooLong(note: string | undefined) {
+  const problem = tooLong(note, NOTE_MAX, 'note');
+  return problem ? reject('invalid', problem, { note: problem }) : undefined;
 }
 
 function closedRefusal(record: AinmRecord, attempted: string) {
@@ -201,11 +229,11 @@ export function evolve(record: AinmRecord | undefined, event: AinmEvent): AinmRe
   if (event.type === 'ReportMade') {
     return {
       reference: event.reference, state: 'reported', reporter: event.by, manager: event.manager, details: event.details,
-      urgent: event.details.immediateDanger, evidence: [], reportedAt: event.at, history: [step(event)],
+      urgent: event.details.immediateDanger, evidence: [], reportedAt: event.at, history: [step(event)], earlierSteps: 0,
     };
   }
   if (!record) throw new Error(`${event.type} cannot start a record`);
-  const next = { ...record, history: [...record.history, step(event)].slice(-HISTORY_KEPT) };
+  const next = { ...record, ...keepLatestSteps({ history: record.history, earlierSteps: record.earlierSteps ?? 0 }, step(event), HISTORY_KEPT, HISTORY_MAX_CHARS) };
   switch (event.type) {
     case 'Acknowledged': return { ...next, state: 'acknowledged', acknowledgedAt: event.at };
     case 'NoteAdded': return next;
@@ -217,8 +245,15 @@ export function evolve(record: AinmRecord | undefined, event: AinmEvent): AinmRe
   }
 }
 
-/** The snapshot keeps the latest steps only; every step stays in the audit events. */
+/**
+ * The snapshot keeps the latest steps only (every step stays in the audit events): at most 20, and at most
+ * 10,000 characters of them. Worst case of the rest, as JSON (text doubles when it is all quotes or
+ * backslashes): the description 8,002, five links 2,514, the other details about 400, the reporter and
+ * manager 838 (ids and names of 100 characters), evidence 8,000, the other fields about 500: 20,254. With
+ * the history, 30,254: below SNAPSHOT_MAX_CHARS (30,720), itself below the 32,768 a table property holds.
+ */
 const HISTORY_KEPT = 20;
+const HISTORY_MAX_CHARS = 10_000;
 
 function step(event: AinmEvent): AinmStep {
   const note = 'note' in event ? event.note : undefined;

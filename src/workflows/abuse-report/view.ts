@@ -1,12 +1,12 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import type { Actor } from '../../domain/people';
-import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
+import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { ACKNOWLEDGE_WITHIN_DAYS } from './effects';
 import {
   AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS, SUPPORT_DETAILS,
 } from './labels';
-import { AinmCommand, AinmEvent, AinmRecord, decide, OUTCOMES } from './model';
+import { AinmCommand, AinmEvent, AinmRecord, decide, EvidenceFile, NOTE_MAX, OUTCOMES } from './model';
 
 /** The data bound to `cards/abuse-report.json`. */
 export interface AbuseReportCardView extends CaseCardBase {
@@ -41,9 +41,7 @@ export function abuseReportCardView(
   return {
     reference: record.reference,
     emergency: record.urgent && record.state !== 'closed' ? (isReporter ? EMERGENCY_ADVICE : 'URGENT: the reporter said they were in immediate danger.') : '',
-    headline: extras.headline ?? '',
-    notice: extras.notice ?? '',
-    noticeStyle: extras.noticeStyle ?? 'attention',
+    ...noticeLines(extras),
     stateLabel: AINM_STATE_LABELS[record.state].label,
     stateColor: AINM_STATE_LABELS[record.state].color,
     nextStep: nextStep(record, workingTime),
@@ -58,16 +56,26 @@ export function abuseReportCardView(
     ],
     description: record.details.description,
     links: record.details.links.map((text) => ({ text })),
-    evidence: record.evidence.map((file) => ({ text: `${file.name} (${file.contentType})` })),
+    evidence: evidenceLines(record.evidence),
     support: isReporter && (record.details.wantsSupport || record.urgent) ? SUPPORT_DETAILS : '',
-    history: [...record.history].reverse().map((step) => ({ when: formatLondonDateTime(step.at), what: `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '' })),
+    ...historyLines(record.history, record.earlierSteps ?? 0, (step) => ({ when: formatLondonDateTime(step.at), what: `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '' })),
     can: { ...can, anything: Object.values(can).some(Boolean) },
     outcomeChoices: OUTCOMES.map((outcome) => ({ title: OUTCOME_LABELS[outcome], value: outcome })),
-    noteValue: extras.noteValue ?? '',
+    noteValue: clipText(extras.noteValue ?? '', NOTE_MAX),
     noteError: extras.fieldErrors?.note ?? '',
     outcomeError: extras.fieldErrors?.outcome ?? '',
     refreshUserIds: [viewer.id],
   };
+}
+
+/** The card lists the latest few files (their names and types, cut to a line); the rest are counted. */
+const EVIDENCE_SHOWN = 5;
+const EVIDENCE_LINE = 100;
+
+function evidenceLines(evidence: readonly EvidenceFile[]): { text: string }[] {
+  const shown = evidence.slice(-EVIDENCE_SHOWN).map((file) => ({ text: clipText(`${file.name} (${file.contentType})`, EVIDENCE_LINE) }));
+  const more = evidence.length - shown.length;
+  return more > 0 ? [...shown, { text: `and ${more} earlier file${more === 1 ? '' : 's'}` }] : shown;
 }
 
 export function permittedActions(record: AinmRecord, viewer: Actor, now: Date): Record<'acknowledge' | 'addNote' | 'investigate' | 'close', boolean> {

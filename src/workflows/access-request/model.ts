@@ -1,3 +1,4 @@
+import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { accept, assertNever, Decision, reject } from '../../domain/outcome';
 import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
@@ -47,7 +48,10 @@ export interface AccessRequest {
   readonly submittedAt: string;
   /** Kept so the second sign-off for `post` access is never the approving manager. */
   readonly managerApproval?: { readonly by: Person; readonly at: string };
+  /** The latest steps (see HISTORY_KEPT); every step is also an audit event row. */
   readonly history: readonly AccessRequestStep[];
+  /** Steps older than `history`, kept only in the audit events (absent in requests stored before it was counted). */
+  readonly earlierSteps?: number;
 }
 
 export type AccessRequestEvent =
@@ -84,9 +88,22 @@ export type AccessRequestCommand =
   | { type: 'remindExpiry' };
 
 const MIN_REASON = 5;
+/** Comments as the card's input allows them (`maxLength` in cards/access-request.json). */
+export const COMMENT_MAX = 500;
 
-/** Decides what a command does to a request: the events it causes, or why it is refused. */
+/** Decides what a command does to a request: the events it causes, or why it is refused (also when the request could not hold the result). */
 export function decide(
+  request: AccessRequest | undefined,
+  command: AccessRequestCommand,
+  context: CommandContext,
+): Decision<AccessRequestEvent> {
+  const long = 'comment' in command ? tooLong(command.comment?.trim(), COMMENT_MAX, 'comment') : undefined;
+  if (long) return reject('invalid', long, { comment: long });
+  return withinSnapshotLimit(decideCommand(request, command, context), request, evolve,
+    'That is more than this request can hold. Shorten the comment and send it again.');
+}
+
+function decideCommand(
   request: AccessRequest | undefined,
   command: AccessRequestCommand,
   context: CommandContext,
@@ -334,11 +351,11 @@ export function evolve(request: AccessRequest | undefined, event: AccessRequestE
   if (event.type === 'AccessRequested') {
     return {
       reference: event.reference, state: 'submitted', requester: event.by, approver: event.approver,
-      details: event.details, submittedAt: event.at, history: [step(event)],
+      details: event.details, submittedAt: event.at, history: [step(event)], earlierSteps: 0,
     };
   }
   if (!request) throw new Error(`${event.type} cannot start an access request`);
-  const next = { ...request, history: appendStep(request.history, step(event)) };
+  const next = { ...request, ...keepLatestSteps({ history: request.history, earlierSteps: request.earlierSteps ?? 0 }, step(event), HISTORY_KEPT, HISTORY_MAX_CHARS) };
   switch (event.type) {
     case 'ApprovedByManager':
       return { ...next, state: request.details.kind === 'post' ? 'awaiting_comms' : 'active', managerApproval: { by: event.by, at: event.at } };
@@ -359,12 +376,16 @@ export function evolve(request: AccessRequest | undefined, event: AccessRequestE
   }
 }
 
-/** The snapshot keeps the latest steps only, so it stays far below the 64 KiB a table property holds. */
+/**
+ * The snapshot keeps the latest steps only (every step stays in the audit events): at most 12, and at most
+ * 20,000 characters of them (12 steps with 500-character comments of quotes take 18,000). Worst case of the
+ * rest, as JSON (text doubles when it is all quotes or backslashes): the business case 4,002, the other
+ * details about 450, requester, approver and the manager's approval 1,300 (ids and names of 100
+ * characters), the other fields about 300: 6,052. With the history, 26,052: below SNAPSHOT_MAX_CHARS
+ * (30,720), itself below the 32,768 a table property holds.
+ */
 const HISTORY_KEPT = 12;
-
-function appendStep(history: readonly AccessRequestStep[], latest: AccessRequestStep): AccessRequestStep[] {
-  return [...history, latest].slice(-HISTORY_KEPT);
-}
+const HISTORY_MAX_CHARS = 20_000;
 
 function step(event: AccessRequestEvent): AccessRequestStep {
   const comment = 'comment' in event ? event.comment : undefined;

@@ -1,10 +1,10 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
+import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
-import { AccessRequest, AccessRequestCommand, AccessRequestStep, decide, stepVerb, waitStartedAt } from './model';
+import { AccessRequest, AccessRequestCommand, AccessRequestStep, COMMENT_MAX, decide, stepVerb, waitStartedAt } from './model';
 
 /** The data bound to `cards/access-request.json`. */
 export interface AccessRequestCardView extends CaseCardBase {
@@ -29,9 +29,7 @@ export function accessRequestCardView(
   const label = STATE_LABELS[request.state];
   return {
     reference: request.reference,
-    headline: extras.headline ?? '',
-    notice: extras.notice ?? '',
-    noticeStyle: extras.noticeStyle ?? 'attention',
+    ...noticeLines(extras),
     stateLabel: label.label,
     stateColor: label.color,
     nextStep: nextStep(request, workingTime),
@@ -43,11 +41,11 @@ export function accessRequestCardView(
       { title: 'Period', value: periodLabel(request.details) },
     ],
     businessCase: request.details.businessCase,
-    history: [...request.history].reverse().map((step) => ({
+    ...historyLines(request.history, request.earlierSteps ?? 0, (step) => ({
       when: formatLondonDateTime(step.at), what: stepLine(step), comment: step.comment ?? '',
     })),
     can: permittedActions(request, viewer, now),
-    commentValue: extras.commentValue ?? '',
+    commentValue: clipText(extras.commentValue ?? '', COMMENT_MAX),
     commentError: extras.commentError ?? '',
     refreshUserIds: [viewer.id],
   };

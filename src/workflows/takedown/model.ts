@@ -1,3 +1,4 @@
+import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { formatLondonDateTime } from '../../domain/london-time';
 import { accept, assertNever, Decision, reject } from '../../domain/outcome';
@@ -50,7 +51,10 @@ export interface TakedownNotice {
   readonly deadline: string;
   /** When the deadline first passed and the manager was told: from then on they may see the notice. */
   readonly escalatedAt?: string;
+  /** The latest steps (see HISTORY_KEPT); every step is also an audit event row. */
   readonly history: readonly TakedownStep[];
+  /** Steps older than `history`, kept only in the audit events (absent in notices stored before it was counted). */
+  readonly earlierSteps?: number;
 }
 
 export type TakedownEvent =
@@ -84,6 +88,8 @@ export type TakedownCommand =
 const REMOVAL_OUTSTANDING: readonly TakedownState[] = ['issued', 'acknowledged', 'reopened', 'upheld', 'overdue'];
 const CLOSED: readonly TakedownState[] = ['verified', 'withdrawn'];
 const MIN_REASON = 10;
+/** Notes as the card's input allows them (`maxLength` in cards/takedown.json). */
+export const NOTE_MAX = 1000;
 
 /** Who may see a notice: the recipient, the Communications Team, admins, and the manager once it is escalated. */
 export function canSeeNotice(notice: TakedownNotice, viewer: Actor): boolean {
@@ -91,7 +97,15 @@ export function canSeeNotice(notice: TakedownNotice, viewer: Actor): boolean {
   return samePerson(notice.manager, viewer) && notice.escalatedAt !== undefined;
 }
 
+/** What a command does to a notice: the events it causes, or why it is refused (also when the notice could not hold the result). */
 export function decide(notice: TakedownNotice | undefined, command: TakedownCommand, context: CommandContext): Decision<TakedownEvent> {
+  const long = 'note' in command ? tooLong(command.note?.trim(), NOTE_MAX, 'note') : undefined;
+  if (long) return reject('invalid', long, { note: long });
+  return withinSnapshotLimit(decideCommand(notice, command, context), notice, evolve,
+    'That is more than this notice can hold. Shorten the note and send it again.');
+}
+
+function decideCommand(notice: TakedownNotice | undefined, command: TakedownCommand, context: CommandContext): Decision<TakedownEvent> {
   if (command.type === 'issue') return decideIssue(notice, command, context);
   if (!notice || (context.actor.id !== SYSTEM.id && !canSeeNotice(notice, context.actor))) {
     return reject('not_found', 'I can\'t find that takedown notice, or you don\'t have a part in it.');
@@ -222,11 +236,11 @@ export function evolve(notice: TakedownNotice | undefined, event: TakedownEvent)
   if (event.type === 'TakedownIssued') {
     return {
       reference: event.reference, state: 'issued', issuer: event.by, recipient: event.recipient, details: event.details,
-      issuedAt: event.at, deadline: event.deadline, history: [step(event)], ...(event.manager ? { manager: event.manager } : {}),
+      issuedAt: event.at, deadline: event.deadline, history: [step(event)], earlierSteps: 0, ...(event.manager ? { manager: event.manager } : {}),
     };
   }
   if (!notice) throw new Error(`${event.type} cannot start a takedown notice`);
-  const next = { ...notice, history: [...notice.history, step(event)].slice(-HISTORY_KEPT) };
+  const next = { ...notice, ...keepLatestSteps({ history: notice.history, earlierSteps: notice.earlierSteps ?? 0 }, step(event), HISTORY_KEPT, HISTORY_MAX_CHARS) };
   switch (event.type) {
     case 'Acknowledged': return { ...next, state: 'acknowledged' };
     case 'RemovalConfirmed': return { ...next, state: 'removal_confirmed' };
@@ -242,7 +256,15 @@ export function evolve(notice: TakedownNotice | undefined, event: TakedownEvent)
   }
 }
 
+/**
+ * The snapshot keeps the latest steps only (every step stays in the audit events): at most 20, and at most
+ * 20,000 characters of them. Worst case of the rest, as JSON (text doubles when it is all quotes or
+ * backslashes): the explanation 4,002, the link 502, the other details about 500, issuer, recipient and
+ * manager 1,257 (ids and names of 100 characters), the other fields about 400: 6,661. With the history,
+ * 26,661: below SNAPSHOT_MAX_CHARS (30,720), itself below the 32,768 a table property holds.
+ */
 const HISTORY_KEPT = 20;
+const HISTORY_MAX_CHARS = 20_000;
 
 function step(event: TakedownEvent): TakedownStep {
   const note = 'note' in event ? event.note : undefined;

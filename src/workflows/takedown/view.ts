@@ -1,9 +1,9 @@
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, SYSTEM } from '../../domain/people';
-import type { CaseCardBase, CaseCardNotice } from '../../cards/case-card';
+import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
 import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
-import { decide, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
+import { decide, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
 
 type Capability = 'confirmRemoval' | 'dispute' | 'requestHelp' | 'verify' | 'reopen' | 'uphold' | 'withdraw';
 
@@ -35,9 +35,7 @@ export function takedownCardView(
   const can = permittedActions(notice, viewer, now);
   return {
     reference: notice.reference,
-    headline: extras.headline ?? '',
-    notice: extras.notice ?? '',
-    noticeStyle: extras.noticeStyle ?? 'attention',
+    ...noticeLines(extras),
     stateLabel: TAKEDOWN_STATE_LABELS[notice.state].label,
     stateColor: TAKEDOWN_STATE_LABELS[notice.state].color,
     nextStep: nextStep(notice, now, workingTime),
@@ -50,13 +48,13 @@ export function takedownCardView(
     link: notice.details.link,
     clauses: notice.details.clauses.map((clause) => ({ text: CLAUSE_LABELS[clause] })),
     explanation: notice.details.explanation,
-    history: [...notice.history].reverse().map((step) => ({
+    ...historyLines(notice.history, notice.earlierSteps ?? 0, (step) => ({
       when: formatLondonDateTime(step.at), what: step.by.id === SYSTEM.id ? STEP_WORDS[step.action] : `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '',
     })),
     can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold },
     deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
     deadlineValue: DEFAULT_DEADLINE,
-    noteValue: extras.noteValue ?? '',
+    noteValue: clipText(extras.noteValue ?? '', NOTE_MAX),
     noteError: extras.fieldErrors?.note ?? extras.fieldErrors?.deadline ?? '',
     refreshUserIds: [viewer.id],
   };
