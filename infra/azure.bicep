@@ -3,13 +3,16 @@
 //   user-assigned managed identity  -> the bot's identity (Bot Framework) and its storage identity
 //   Storage account (tables only)   -> all state; shared keys disabled, the identity gets
 //                                      "Storage Table Data Contributor" on the account
-//   App Service plan + Web App      -> Linux, Node 20, Always On (the scheduler runs in the bot process)
+//   App Service plan + Web App      -> Linux, Node 22 LTS, Always On (the scheduler runs in the bot process)
 //   Azure Bot + Microsoft Teams     -> msaAppType UserAssignedMSI (no client secret anywhere)
-//   Log Analytics + App Insights    -> logs and telemetry
+//   Log Analytics + App Insights    -> logs and telemetry; the table service's reads, writes and deletes
+//   availability test + alert rules -> /healthz from five places, 5xx responses, scheduler stalled,
+//                                      no heartbeat; one action group (email: `alertEmail`)
+//   CanNotDelete lock               -> on the storage account, which holds the AINM register
 //
-// Deployed by `teamsapp provision` (teamsapp.yml, arm/deploy, with azure.parameters.json) or by
-// `az deployment group create --template-file infra/azure.bicep --parameters resourceBaseName=...`.
-// Outputs in CAPITALS are written by the Teams Toolkit into env/.env.<environment>.
+// Deployed by `atk provision` (Microsoft 365 Agents Toolkit CLI; teamsapp.yml, arm/deploy, with
+// azure.parameters.json) or by `az deployment group create --template-file infra/azure.bicep --parameters resourceBaseName=...`.
+// Outputs in CAPITALS are written by the toolkit into env/.env.<environment>.
 
 @minLength(4)
 @maxLength(20)
@@ -71,13 +74,23 @@ param allowedTenantIds string = ''
   'trace'
   'silent'
 ])
-@description('Log level. Logs carry references and ids, never card contents or free text.')
+@description('Log level. Logs carry references and ids, never card contents or free text. The "scheduler stalled" and "no heartbeat" alerts read info lines: above info they fire.')
 param logLevel string = 'info'
 
 @minValue(1)
 @maxValue(50)
 @description('Years after closure before an AINM record\'s free text and identities are purged.')
 param ainmRetentionYears int = 3
+
+@minValue(1)
+@maxValue(120)
+@description('Months after closure before an access request\'s free text and identities are purged (UK GDPR storage limitation).')
+param accessRequestRetentionMonths int = 24
+
+@minValue(1)
+@maxValue(120)
+@description('Months after closure before a takedown notice\'s free text and identities are purged (UK GDPR storage limitation).')
+param takedownRetentionMonths int = 24
 
 @description('Optional: the Group\'s AINM register endpoint (https). Empty: no webhook.')
 param ainmWebhookUrl string = ''
@@ -100,6 +113,9 @@ param operatorPrincipalType string = 'User'
 @maxValue(730)
 @description('Days the Log Analytics workspace keeps logs.')
 param logRetentionDays int = 30
+
+@description('Optional: the email address (a person or a shared mailbox) the alerts are sent to. Empty: the alerts still fire and show in the Azure portal (Monitor > Alerts), but nobody is emailed.')
+param alertEmail string = ''
 
 // "Storage Table Data Contributor": read, write and delete tables and entities (data plane, Entra auth).
 var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -256,6 +272,14 @@ var requiredAppSettings = [
     value: string(ainmRetentionYears)
   }
   {
+    name: 'ACCESS_REQUEST_RETENTION_MONTHS'
+    value: string(accessRequestRetentionMonths)
+  }
+  {
+    name: 'TAKEDOWN_RETENTION_MONTHS'
+    value: string(takedownRetentionMonths)
+  }
+  {
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
     value: appInsights.properties.ConnectionString
   }
@@ -308,7 +332,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     // Stateless instances: no ARR affinity cookie, any instance answers any request.
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      // Node 22 LTS (20 reaches end of life in April 2026); package.json "engines" accepts 20.19+ and 22+.
+      linuxFxVersion: 'NODE|22-lts'
       // The scheduler (reminders, escalations, expiries) and the outbox relay run inside the bot process.
       alwaysOn: true
       appCommandLine: 'node dist/src/index.js'
@@ -362,6 +387,268 @@ resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-pre
       }
     ]
   }
+}
+
+// The storage account holds the AINM register, kept for ainmRetentionYears after closure: no one deletes the
+// account (or the resource group) by accident. Remove the lock on purpose first (README.md, "Deploy to Azure").
+resource storageLock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'keep-ainm-records'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds the AINM register and case records under their retention periods. Remove this lock only to retire the service, after exporting the register.'
+  }
+}
+
+// Who read, wrote or deleted which table rows, and the transaction metrics, into the workspace (StorageTableLogs).
+resource tableDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'table-access-to-workspace'
+  scope: tableService
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Alerts. Every rule notifies the one action group; with no alertEmail it has no receiver and the alerts
+// only show in the portal (Monitor > Alerts). Receivers added in the portal are replaced on the next provision.
+
+resource alertGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: '${resourceBaseName}-alerts'
+  location: 'global'
+  properties: {
+    groupShortName: 'smdesk'
+    enabled: true
+    emailReceivers: empty(alertEmail) ? [] : [
+      {
+        name: 'operator'
+        emailAddress: alertEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+// GET https://<web app>/healthz every 5 minutes from five European locations (standard test, TLS checked).
+resource healthTest 'Microsoft.Insights/webtests@2022-06-15' = {
+  name: '${resourceBaseName}-healthz'
+  location: location
+  kind: 'standard'
+  tags: {
+    // Links the test to the Application Insights resource (required, or the portal shows it orphaned).
+    'hidden-link:${appInsights.id}': 'Resource'
+  }
+  properties: {
+    Name: '${resourceBaseName} /healthz'
+    SyntheticMonitorId: '${resourceBaseName}-healthz'
+    Kind: 'standard'
+    Enabled: true
+    Frequency: 300
+    Timeout: 30
+    RetryEnabled: true
+    Locations: [
+      {
+        Id: 'emea-gb-db3-azr'
+      }
+      {
+        Id: 'emea-se-sto-edge'
+      }
+      {
+        Id: 'emea-nl-ams-azr'
+      }
+      {
+        Id: 'emea-ru-msa-edge'
+      }
+      {
+        Id: 'emea-fr-pra-edge'
+      }
+    ]
+    Request: {
+      RequestUrl: 'https://${webApp.properties.defaultHostName}/healthz'
+      HttpVerb: 'GET'
+      ParseDependentRequests: false
+      FollowRedirects: false
+    }
+    ValidationRules: {
+      ExpectedHttpStatusCode: 200
+      SSLCheck: true
+      SSLCertRemainingLifetimeCheck: 7
+    }
+  }
+}
+
+resource healthTestAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${resourceBaseName}-healthz-failing'
+  location: 'global'
+  properties: {
+    description: 'GET /healthz failed from at least 2 of 5 locations: the bot is down or unreachable.'
+    severity: 1
+    enabled: true
+    scopes: [
+      healthTest.id
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.WebtestLocationAvailabilityCriteria'
+      webTestId: healthTest.id
+      componentId: appInsights.id
+      failedLocationCount: 2
+    }
+    actions: [
+      {
+        actionGroupId: alertGroup.id
+      }
+    ]
+  }
+}
+
+resource serverErrorAlert 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: '${resourceBaseName}-http-5xx'
+  location: 'global'
+  properties: {
+    description: 'More than 5 responses with a 5xx status in 5 minutes (Http5xx): failing turns or storage faults; see AppServiceConsoleLogs.'
+    severity: 2
+    enabled: true
+    scopes: [
+      webApp.id
+    ]
+    evaluationFrequency: 'PT1M'
+    windowSize: 'PT5M'
+    targetResourceType: 'Microsoft.Web/sites'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'http5xx'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: 'Microsoft.Web/sites'
+          metricName: 'Http5xx'
+          operator: 'GreaterThan'
+          threshold: 5
+          timeAggregation: 'Total'
+        }
+      ]
+    }
+    actions: [
+      {
+        actionGroupId: alertGroup.id
+      }
+    ]
+  }
+}
+
+// The bot's stdout reaches AppServiceConsoleLogs through webAppDiagnostics. `summarize count()` always returns
+// one row (0 when nothing was logged), so "fewer than 1" is evaluated even when the window is empty.
+var consoleLogsOfWebApp = 'AppServiceConsoleLogs | where _ResourceId =~ "${webApp.id}"'
+// src/scheduler/scheduler.ts logs {"event":"scheduler.tick"} at info at most every 5 minutes while it ticks.
+var schedulerTickFilter = '| where ResultDescription contains "scheduler.tick"'
+
+resource schedulerStalledAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${resourceBaseName}-scheduler-stalled'
+  location: location
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Scheduler stalled'
+    description: 'No scheduler heartbeat (scheduler.tick) for 15 minutes: reminders, escalations, expiries and the retention purge are not running.'
+    severity: 2
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: '${consoleLogsOfWebApp} ${schedulerTickFilter} | summarize ticks = count()'
+          metricMeasureColumn: 'ticks'
+          timeAggregation: 'Total'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    // A new workspace has no AppServiceConsoleLogs rows until the bot has logged: do not reject the query for that.
+    skipQueryValidation: true
+    actions: {
+      actionGroups: [
+        alertGroup.id
+      ]
+    }
+  }
+  dependsOn: [
+    webAppDiagnostics
+  ]
+}
+
+resource noHeartbeatAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${resourceBaseName}-no-heartbeat'
+  location: location
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'No heartbeat'
+    description: 'Not one console log line from the bot for 15 minutes: the process is down, restarting in a loop, or its logs no longer arrive.'
+    severity: 1
+    enabled: true
+    scopes: [
+      workspace.id
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: '${consoleLogsOfWebApp} | summarize lines = count()'
+          metricMeasureColumn: 'lines'
+          timeAggregation: 'Total'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    // A new workspace has no AppServiceConsoleLogs rows until the bot has logged: do not reject the query for that.
+    skipQueryValidation: true
+    actions: {
+      actionGroups: [
+        alertGroup.id
+      ]
+    }
+  }
+  dependsOn: [
+    webAppDiagnostics
+  ]
 }
 
 // The Azure Bot registration, authenticated by the managed identity (multi-tenant registrations are deprecated).

@@ -1,16 +1,19 @@
 import net from 'node:net';
 import { ConfigError, readConfig } from '../src/config';
 import { startAzurite } from '../src/store/azurite-process';
+import { runRetention } from '../src/data-protection/retention-run';
+import { createCaseLinks } from '../src/store/case-links';
 import { createCaseStore } from '../src/store/case-store';
 import { azuriteConnectionString, ensureTables, openTables, statusOf } from '../src/store/tables';
-import { runAinmRetention } from '../src/workflows/abuse-report/retention-job';
 
 /**
- * `npm run retention [-- --dry-run]`: purges the free text and identities of AINM records closed longer
- * than AINM_RETENTION_YEARS (default 3) ago; an anonymous statistics row and an anonymised audit trail
- * remain. Prints references and counts only, never names or text. Exit code 1 if any record failed:
- * running again finishes it. Uses the same storage as the bot (starting the embedded emulator briefly
- * if the bot is not running).
+ * `npm run retention [-- --dry-run]`: the bot's daily retention purge, run by hand. AINM records closed longer
+ * than AINM_RETENTION_YEARS (default 3) ago lose their free text and identities (an anonymous statistics row
+ * and an anonymised audit trail remain); access requests and takedown notices closed longer than
+ * ACCESS_REQUEST_RETENTION_MONTHS / TAKEDOWN_RETENTION_MONTHS (default 24) ago are deleted with their audit
+ * events. Prints references and counts only, never names or text. Exit code 1 if any case failed: running
+ * again finishes it. Uses the same storage as the bot (starting the embedded emulator briefly if the bot is
+ * not running).
  */
 async function main(args: readonly string[]): Promise<number> {
   const unknown = args.filter((arg) => arg !== '--dry-run');
@@ -27,20 +30,30 @@ async function main(args: readonly string[]): Promise<number> {
       : tablesConfig;
     const tables = openTables(endpoint, config.tablePrefix);
     await ensureTables(tables);
-    const years = config.ainmRetentionYears;
-    const report = await runAinmRetention({
-      cases: createCaseStore(tables.cases), inbox: tables.inbox, idempotency: tables.idempotency,
-      now: new Date(), years, dryRun,
-      onPurged: (reference) => console.log(`${dryRun ? 'Would purge' : 'Purged'} ${reference}.`),
-      onFailed: (reference, error) => console.error(`Failed to purge ${reference}: ${failure(error)}; run again to finish it.`),
+    const periods = { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths };
+    const report = await runRetention({
+      cases: createCaseStore(tables.cases), links: createCaseLinks(tables), now: new Date(), periods, dryRun,
+      onDone: (reference) => console.log(`${verb(reference, dryRun)} ${reference}.`),
+      onFailed: (reference, error) => console.error(`Failed to ${verb(reference, true).split(' ')[1]} ${reference}: ${failure(error)}; run again to finish it.`),
     });
-    console.log(`AINM retention${dryRun ? ' (dry run, nothing changed)' : ''}: ${years} years after closure. `
-      + `Records checked: ${report.checked}; already purged: ${report.alreadyPurged}; due: ${report.due}; `
-      + `purged: ${report.purged}; failed: ${report.failed}.`);
-    return report.failed > 0 ? 1 : 0;
+    const { ainm, accessRequests, takedowns } = report;
+    const note = dryRun ? ' (dry run, nothing changed)' : '';
+    console.log(`AINM retention${note}: ${periods.ainmYears} years after closure. `
+      + `Records checked: ${ainm.checked}; already purged: ${ainm.alreadyPurged}; due: ${ainm.due}; purged: ${ainm.purged}; failed: ${ainm.failed}.`);
+    console.log(`Access request retention${note}: ${periods.accessRequestMonths} months after closure. `
+      + `Closed requests checked: ${accessRequests.checked}; due: ${accessRequests.due}; deleted: ${accessRequests.deleted}; failed: ${accessRequests.failed}.`);
+    console.log(`Takedown notice retention${note}: ${periods.takedownMonths} months after closure. `
+      + `Closed notices checked: ${takedowns.checked}; due: ${takedowns.due}; deleted: ${takedowns.deleted}; failed: ${takedowns.failed}.`);
+    return ainm.failed + accessRequests.failed + takedowns.failed > 0 ? 1 : 0;
   } finally {
     await embedded?.stop();
   }
+}
+
+/** AINM records are purged (anonymised); access requests and takedown notices deleted. */
+function verb(reference: string, dryRun: boolean): string {
+  const what = reference.startsWith('AINM-') ? 'purge' : 'delete';
+  return dryRun ? `Would ${what}` : `${what === 'purge' ? 'Purged' : 'Deleted'}`;
 }
 
 /** The kind of failure, never its text: a storage error message may quote the row. */

@@ -42,6 +42,13 @@ export interface AppConfig {
   readonly ainmWebhookUrl?: string;
   /** Years after closure before an AINM record's free text and identities are purged (default 3: RIDDOR, Scottish time bar). */
   readonly ainmRetentionYears: number;
+  /**
+   * Months after an access request closed (rejected, withdrawn, revoked, expired) before it is deleted with its
+   * audit events (default 24: UK GDPR storage limitation; two years covers an access review and a second renewal).
+   */
+  readonly accessRequestRetentionMonths: number;
+  /** Months after a takedown notice closed (verified, withdrawn) before it is deleted with its audit events (default 24). */
+  readonly takedownRetentionMonths: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** BENCH_METRICS=1 (`npm run bench`): count table calls and answer GET /debug/metrics to loopback callers. */
   readonly benchMetrics?: boolean;
@@ -88,6 +95,8 @@ export function readConfig(env: Env): AppConfig {
     }),
     ...readWebhook(env),
     ainmRetentionYears: readInteger(env, 'AINM_RETENTION_YEARS', 3, 1, 50),
+    accessRequestRetentionMonths: readInteger(env, 'ACCESS_REQUEST_RETENTION_MONTHS', 24, 1, 120),
+    takedownRetentionMonths: readInteger(env, 'TAKEDOWN_RETENTION_MONTHS', 24, 1, 120),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...readBench(env, bot),
   };

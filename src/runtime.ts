@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityEventNames, ActivityTypes, CallerIdConstants, ConfigurationBotFrameworkAuthenticationOptions, StatusCodes } from 'botbuilder';
 // botbuilder's own dependency (pinned to its version): the error class CloudAdapter answers with 401, and the cloud defaults.
@@ -8,6 +9,10 @@ import { adminRoutes } from './bot/admin-routes';
 import { myCasesRoutes } from './bot/my-cases';
 import { CardRenderer, loadCardTemplates } from './cards/render';
 import type { BotIdentity, ChannelAuthentication } from './config';
+import { createDailyRetention } from './data-protection/daily-retention';
+import { DEFAULT_RETENTION, RetentionPeriods } from './data-protection/retention';
+import { runRetention } from './data-protection/retention-run';
+import { createCaseLinks } from './store/case-links';
 import { createTableDirectory, Directory } from './directory/directory';
 import { createWorkingTime } from './domain/working-time';
 import type { Logger } from './logger';
@@ -59,6 +64,8 @@ export interface RuntimeOptions {
   readonly metrics?: TableMetrics;
   /** How long outbox recovery leaves new effects to the instance that stored them (RECOVERY_GRACE_MS by default). */
   readonly recoveryGraceMs?: number;
+  /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
+  readonly retention?: RetentionPeriods;
 }
 
 /**
@@ -110,13 +117,13 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   const counter = createReferenceCounter(tables.counters);
   const idempotency = createIdempotencyStore(tables.idempotency);
-  const accessRequests = createAccessRequestService({ cases, inbox, directory, relay, workingTime, counter, idempotency });
+  const accessRequests = createAccessRequestService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
   const abuseReports = createAbuseReportService({
-    cases, inbox, directory, relay, workingTime, counter, idempotency, staged: createStagedEvidence(tables.idempotency),
+    cases, inbox, directory, relay, workingTime, counter, idempotency, logger, staged: createStagedEvidence(tables.idempotency),
   });
-  const takedowns = createTakedownService({ cases, inbox, directory, relay, workingTime, counter, idempotency });
+  const takedowns = createTakedownService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
   const workflowRoutes = [
-    accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime }),
+    accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime, logger }),
     abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger }),
     takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
   ];
@@ -133,8 +140,13 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };
   const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables), ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const owner = `instance-${randomUUID().slice(0, 8)}`;
+  const periods = options.retention ?? DEFAULT_RETENTION;
+  const links = createCaseLinks(tables);
   const scheduler = createScheduler({
-    timers, logger, now, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...takedowns.timerHandlers() },
+    timers, logger, now, owner, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...takedowns.timerHandlers() },
+    // Beside the scheduler's day partitions in `timers`, never read by it.
+    daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
   });
   return { server, relay, directory, adapter, scheduler };
 }

@@ -42,16 +42,21 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   ]);
   const commands: Command[] = [
     ...deps.routes.flatMap((route) => route.commands),
-    { pattern: /^(?:show |open |view )?((?:ar|ainm|td)-\d{4}-\d{5,})$/, handle: async (turn, match) => replyWithCard(turn.context, await showCase(turn, match[1], false)) },
+    {
+      pattern: /^(?:show |open |view )?((?:ar|ainm|td)-\d{4}-\d{5,})$/,
+      handle: async (turn, match) => replyWithCard(turn.context, await showCase({ ...turn, verb: 'case.show' }, match[1], false)),
+    },
   ];
   const fileHandlers = deps.routes.flatMap((route) => (route.onFiles ? [route.onFiles] : []));
   const consentHandlers = deps.routes.flatMap((route) => (route.onFileConsent ? [route.onFileConsent] : []));
   const log = deps.logger;
 
   app.turn('beforeTurn', async (context) => {
-    const tenantId = context.activity.conversation?.tenantId ?? context.activity.channelData?.tenant?.id;
-    if (deps.allowedTenantIds.length > 0 && !deps.allowedTenantIds.includes(tenantId)) {
-      log.warn({ tenantId, type: context.activity.type }, 'activity from a tenant that is not allowed; refused');
+    const tenantId: unknown = context.activity.conversation?.tenantId ?? context.activity.channelData?.tenant?.id;
+    // Fails closed: an activity that names no tenant is not from an allowed one.
+    if (deps.allowedTenantIds.length > 0 && !(typeof tenantId === 'string' && deps.allowedTenantIds.includes(tenantId))) {
+      const named = typeof tenantId === 'string' && tenantId ? { tenantId: tenantId.slice(0, 40) } : {};
+      log.warn({ ...named, type: String(context.activity.type).slice(0, 40) }, 'activity from a tenant that is not allowed; refused');
       if (context.activity.type === ActivityTypes.Invoke) await answerWithCard(context, noticeCard(deps.renderer, { title: 'Not available', message: 'This app is not available to your organisation.' }));
       return false;
     }
@@ -81,7 +86,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
         return;
       }
       const data = plainData(context.activity.value?.action?.data);
-      await answerWithCard(context, await handler({ context, actor, now: deps.now(), data }));
+      await answerWithCard(context, await handler({ context, actor, now: deps.now(), verb, data }));
     });
     return '';
   });
@@ -104,7 +109,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   const onFileConsent = async (context: TurnContext, _state: TurnState, response: FileConsentCardResponse) => guarded(context, async () => {
     const actor = await resolveActor(context, deps.directory);
     if (actor) {
-      for (const handler of consentHandlers) if (await handler({ context, actor, now: deps.now() }, response ?? {})) return;
+      for (const handler of consentHandlers) if (await handler({ context, actor, now: deps.now(), verb: 'fileConsent' }, response ?? {})) return;
     }
     log.info({ action: String(response?.action ?? '').slice(0, 20) }, 'file consent with no handler');
   });
@@ -116,7 +121,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     const text = normalise(context.activity.text);
     if (!actor) return;
     if (hasFiles(context)) {
-      for (const onFiles of fileHandlers) if (await onFiles({ context, actor, now: deps.now() })) return;
+      for (const onFiles of fileHandlers) if (await onFiles({ context, actor, now: deps.now(), verb: 'message' })) return;
     }
     if (/^(help|hi|hello|hey|menu|start|\?)$/.test(text) || text === '') {
       await replyWithCard(context, welcomeCard(deps.renderer, actor.name));
@@ -131,7 +136,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
         }));
         return;
       }
-      return command.handle({ context, actor, now: deps.now() }, match);
+      return command.handle({ context, actor, now: deps.now(), verb: 'message' }, match);
     }
     await replyWithCard(context, welcomeCard(deps.renderer, actor.name, 'I didn\'t recognise that. Here is what I can do:'));
   }));

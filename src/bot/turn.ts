@@ -10,6 +10,11 @@ export interface Turn {
   readonly context: TurnContext;
   readonly actor: Actor;
   readonly now: Date;
+  /**
+   * What was pressed or typed, for the log line of a refusal: the card verb, `case.show` for a typed
+   * reference, `message` for other typed commands. Never the text itself.
+   */
+  readonly verb: string;
 }
 
 /** A card button press: `data` is the button's data merged with the card's inputs, all untrusted. */

@@ -31,6 +31,9 @@ const NAMED_ROLES: Readonly<Record<CaseKind, readonly string[]>> = {
   TD: ['recipient', 'issuer', 'manager'],
 };
 
+/** Their part in a case whose card they only received as a member of a team (Communications Team, Incident team). */
+export const TEAM_CARD_ROLE = 'received the team\'s card';
+
 /** The person a case is about: their request, their report, the notice sent to them. */
 export const PRINCIPAL_ROLE: Readonly<Record<CaseKind, string>> = { AR: 'requester', AINM: 'reporter', TD: 'recipient' };
 
@@ -43,6 +46,11 @@ const CLOSED_STATES: Readonly<Record<CaseKind, readonly string[]>> = {
 
 export function isClosed(kind: CaseKind, state: string): boolean {
   return CLOSED_STATES[kind].includes(state);
+}
+
+/** The closed states of one kind of case: what the retention run reads. */
+export function closedStatesOf(kind: CaseKind): readonly string[] {
+  return CLOSED_STATES[kind];
 }
 
 export function isPerson(value: unknown): value is Person {

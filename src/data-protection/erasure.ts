@@ -1,10 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import type { Person } from '../domain/people';
-import { CaseStore, ConcurrencyError, createCaseStore, parseStoredJson } from '../store/case-store';
+import { CaseStore, ConcurrencyError, createCaseStore, isDeliveryRowOf, parseStoredJson } from '../store/case-store';
 import { statusOf, Tables } from '../store/tables';
 import { ERASURE_AUDIT, ErasureAuditRow, recordErasure, SUBJECT_ACCESS_AUDIT } from './audit';
-import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peopleIn, rolesOf } from './case-people';
+import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peopleIn, rolesOf, TEAM_CARD_ROLE } from './case-people';
 
 /**
  * Erasure (UK GDPR Article 17), "where the law allows":
@@ -15,9 +15,12 @@ import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peop
  *   happened (who had access to the Group's accounts; which posts were taken down), but the person in
  *   them becomes "Erased person" with an opaque id, in the snapshot, every audit event and every other
  *   row, and a `PersonErased` event records it;
- * - AINM records are kept unchanged: incident records must be kept at least 3 years after closure
- *   (RIDDOR; the Scottish 3-year time bar for claims), which Article 17(3)(b) and (e) allow; the
- *   retention job anonymises them when that period ends;
+ * - AINM records (snapshot and audit events) are kept unchanged: incident records must be kept at least
+ *   3 years after closure (RIDDOR; the Scottish 3-year time bar for claims), which Article 17(3)(b) and (e)
+ *   allow; the retention job anonymises them when that period ends. Where their cards were delivered is not
+ *   part of the record: those rows go;
+ * - cases whose card they only received as a team member (Comms, Incident team), open or closed, stay as
+ *   they are but lose the person's card copies and delivery marks (their id and chat id); they never block;
  * - while any case they are in is open, nothing is erased: it must be closed (or, for an access
  *   request, given another approver) first, or the erasure would break work in progress.
  *
@@ -47,6 +50,12 @@ export interface ErasurePlan {
   readonly retained: readonly (CaseSummary & { readonly reason: string })[];
   /** Open cases: while there are any, nothing is erased. */
   readonly open: readonly CaseSummary[];
+  /**
+   * Cases they have no part in but whose card the bot sent them as a team member (Communications Team,
+   * Incident team), open or closed: the case is unchanged; their card copies and delivery marks (which hold
+   * their id and chat id) go. These never block an erasure.
+   */
+  readonly notified: readonly CaseSummary[];
 }
 
 export interface ErasureCounts {
@@ -59,6 +68,8 @@ export interface ErasureCounts {
   readonly otherPeoplesInboxRows: number;
   /** Earlier subject access and refused erasure audit rows about them, now under the erasure id. */
   readonly earlierAuditRows: number;
+  /** Card copies, delivery marks and queued notifications of theirs in cases kept unchanged (retained AINM records, team cards). */
+  readonly deliveryRows: number;
 }
 
 export type ErasureResult =
@@ -70,18 +81,27 @@ export async function planErasure(tables: Tables, subjectId: string, store: Case
   const anonymise: CaseSummary[] = [];
   const retained: (CaseSummary & { reason: string })[] = [];
   const open: CaseSummary[] = [];
+  const notified: CaseSummary[] = [];
   for (const item of await findCasesOf(tables, subjectId, store)) {
     const events = await store.events(item.reference);
     const roles = rolesOf(item.kind, item.stored.snapshot, events, subjectId);
-    if (roles.length === 0) continue; // a stale inbox line; the inbox is cleared anyway
     const state = String((item.stored.snapshot as { state?: unknown }).state ?? '');
+    if (roles.length === 0) {
+      // Only a team card (or a stale inbox line, which goes with their inbox anyway).
+      if (await receivedCardOf(store, item.reference, subjectId)) notified.push({ reference: item.reference, kind: item.kind, state, roles: [TEAM_CARD_ROLE] });
+      continue;
+    }
     const summary = { reference: item.reference, kind: item.kind, state, roles };
     if (!isClosed(item.kind, state)) open.push(summary);
     else if (item.kind === 'AINM') retained.push({ ...summary, reason: RETAINED_AINM });
     else anonymise.push(summary);
   }
   const directory = await getRow(tables.directory, 'person', subjectId);
-  return { subjectId, ...(typeof directory?.name === 'string' ? { name: directory.name } : {}), anonymise, retained, open };
+  return { subjectId, ...(typeof directory?.name === 'string' ? { name: directory.name } : {}), anonymise, retained, open, notified };
+}
+
+async function receivedCardOf(store: CaseStore, reference: string, subjectId: string): Promise<boolean> {
+  return (await store.rows(reference)).some((row) => isDeliveryRowOf(row, subjectId));
 }
 
 /** Erases `subjectId` where the law allows (see the module comment), as `by`, an administrator. */
@@ -108,6 +128,14 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
     otherPeoplesInboxRows += await anonymiseCase(tables, store, summary, subjectId, eraser, { type: 'PersonErased', at, by: { id: by.id, name: by.name }, erasedId: erasureId });
   }
 
+  // Kept cases (retained records, team cards): the case stays as it is; what delivering its cards left of them goes,
+  // and other people's case-list lines stop naming them.
+  let deliveryRows = 0;
+  for (const summary of [...plan.retained, ...plan.notified]) {
+    deliveryRows += await store.forgetRecipient(summary.reference, subjectId);
+    otherPeoplesInboxRows += await rewriteOtherInboxRows(tables.inbox, summary.reference, subjectId, eraser);
+  }
+
   const removed: ErasureCounts = {
     inboxRows: await deletePartition(tables.inbox, subjectId),
     ...await removeIdempotencyRows(tables.idempotency, subjectId),
@@ -116,6 +144,7 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
     managerLinks: await unlinkManager(tables.directory, subjectId),
     otherPeoplesInboxRows,
     earlierAuditRows: await pseudonymiseAuditRows(tables.cases, subjectId, erasureId),
+    deliveryRows,
   };
   await recordErasure(tables.cases, auditRow(plan, { at, by: by.id, outcome: 'erased', subject: erasureId }, removed));
   return { outcome: 'erased', plan, erasureId, removed };
@@ -160,10 +189,8 @@ async function anonymiseCase(
 }
 
 function rewriteRow(row: Readonly<Record<string, unknown>> & { rowKey: string }, subjectId: string, eraser: Eraser): Record<string, unknown> | null | undefined {
-  if (row.rowKey.startsWith('card-') && row.viewerId === subjectId) return null;
-  if ((row.rowKey.startsWith('sent-') || row.rowKey.startsWith('delivery-')) && row.personId === subjectId) return null;
-  // A notification to them still in the outbox would go to nobody: it goes.
-  if (row.rowKey.startsWith('out-') && (parseStoredJson(row.body) as { to?: { person?: { id?: unknown } } } | undefined)?.to?.person?.id === subjectId) return null;
+  // Their card copies and delivery marks go; a notification to them still in the outbox would go to nobody.
+  if (isDeliveryRowOf(row, subjectId)) return null;
   const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...columns } = row;
   const next: Record<string, unknown> = {};
   let changed = false;

@@ -1,10 +1,11 @@
 import { odata } from '@azure/data-tables';
 import { Person, SYSTEM } from '../domain/people';
-import { createCaseStore, parseStoredJson } from '../store/case-store';
+import { createCaseStore, isDeliveryRowOf, parseStoredJson } from '../store/case-store';
+import { candidateRowsOf, RowLocation, StoredRow } from '../store/person-rows';
 import { statusOf, Tables } from '../store/tables';
 import { subjectAccessRequestsAbout } from './audit';
 import {
-  CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, PRINCIPAL_ROLE, rolesOf,
+  CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, PRINCIPAL_ROLE, rolesOf, TEAM_CARD_ROLE,
 } from './case-people';
 
 /**
@@ -38,6 +39,11 @@ export interface SubjectAccessExport {
   readonly formClaims: readonly { readonly token: string; readonly reference: string }[];
   readonly subjectAccessRequests: readonly { readonly at: string }[];
   readonly cases: readonly CaseExport[];
+  /**
+   * Every stored row that holds their id or name, by table and key: where the data above comes from. A key that is
+   * someone else's id is shown as {@link OTHER_PERSONS_KEY}.
+   */
+  readonly heldRows: readonly RowLocation[];
 }
 
 export interface DirectoryExport {
@@ -70,6 +76,8 @@ const NOTES = [
   'This is everything the Social Media Desk bot holds about you: your directory entry, your chat reference, your case lists, files waiting to be added to a report, and every case you appear in with its audit trail.',
   'Other people are shown by their part in a case (for example "the requester\'s line manager"), not by name or id, including inside text where the bot recognises their name.',
   'For cases about you (your access requests, your reports, takedown notices sent to you) the whole case is given. For cases about someone else in which you had a part, you get the case\'s reference, state and dates, your part, the steps you took and what you wrote; the rest is withheld as that person\'s personal data.',
+  'Where the bot sent you a case\'s card as a member of a team (the Communications Team, the Incident team) without your having a part in the case, you get where the card was sent and the case\'s reference, state and dates; the rest is withheld.',
+  '"heldRows" lists every stored row that holds your id or name, by table and key.',
   'Messages the bot sent you in Teams are held in Microsoft 365, not by the bot: ask the IT service desk for those.',
 ];
 
@@ -85,9 +93,13 @@ export async function collectSubjectAccess(tables: Tables, subjectId: string, no
     const redacted = redactCase(item.kind, item.stored.snapshot, events, subjectId);
     textOf.set(item.reference, redacted.text);
     const roles = rolesOf(item.kind, item.stored.snapshot, events, subjectId);
-    if (roles.length === 0) continue; // an inbox line left over from a part they no longer have: shown under `inbox`
-    for (const { person } of peopleIn([item.stored.snapshot, events])) if (person.id === subjectId && person.name) names.add(person.name);
     const rows = await store.rows(item.reference);
+    if (roles.length === 0) {
+      // A team card sent to them (Communications Team, Incident team): its copy in their chat is theirs.
+      if (!rows.some((row) => isDeliveryRowOf(row, subjectId))) continue; // a stale inbox line: shown under `inbox`
+      roles.push(TEAM_CARD_ROLE);
+    }
+    for (const { person } of peopleIn([item.stored.snapshot, events])) if (person.id === subjectId && person.name) names.add(person.name);
     const state = String((item.stored.snapshot as { state?: unknown }).state ?? '');
     cases.push({
       reference: item.reference, kind: item.kind, roles, state, closed: isClosed(item.kind, state), disclosure: redacted.disclosure,
@@ -119,7 +131,25 @@ export async function collectSubjectAccess(tables: Tables, subjectId: string, no
     formClaims: idempotencyRows.filter((row) => row.rowKey !== 'staged-evidence').map((row) => ({ token: row.rowKey, reference: String(row.reference ?? '') })),
     subjectAccessRequests: (await subjectAccessRequestsAbout(tables.cases, subjectId)).map((row) => ({ at: row.at })),
     cases,
+    heldRows: (await candidateRowsOf(tables, subjectId, new Set(found.map((item) => item.reference))))
+      .filter((row) => namesSubject(row, subjectId, names))
+      .map((row) => withoutOthersIds(row, subjectId)),
   };
+}
+
+/** Keys that are someone else's id (their case list, the entry of a person they manage) are shown as that, not as the id. */
+export const OTHER_PERSONS_KEY = '[another person]';
+
+function withoutOthersIds({ table, partitionKey, rowKey }: StoredRow, subjectId: string): RowLocation {
+  if (table === 'inbox' && partitionKey !== subjectId && !partitionKey.startsWith('team:')) return { table, partitionKey: OTHER_PERSONS_KEY, rowKey };
+  if (table === 'directory' && rowKey !== subjectId) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
+  return { table, partitionKey, rowKey };
+}
+
+/** Their id anywhere in a row (also inside a chat id or a Teams user id), or one of their names or its parts. */
+function namesSubject(row: StoredRow, subjectId: string, names: ReadonlySet<string>): boolean {
+  const text = JSON.stringify([row.partitionKey, row.rowKey, row.columns]);
+  return text.includes(subjectId) || nameReplacer(names, '\u0000')(text) !== text;
 }
 
 /**

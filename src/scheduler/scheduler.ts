@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   readonly leaseMillis?: number;
   /** Days back always read, for timers that came due while no instance was running. */
   readonly lookbackDays?: number;
+  /** Once-a-day work (the retention purge): called after the timers on every tick with its `now`; it decides whether to run. */
+  readonly daily?: (now: Date) => Promise<unknown>;
 }
 
 export interface TickReport {
@@ -38,6 +40,7 @@ export function createScheduler(options: SchedulerOptions) {
   const leaseMillis = options.leaseMillis ?? 120_000;
   const lookbackDays = options.lookbackDays ?? 7;
   const { timers, logger } = options;
+  const heartbeat = heartbeatLogger(logger);
 
   async function fire(timer: ClaimedTimer, now: Date): Promise<'fired' | 'skipped' | 'failed'> {
     const claimed = await timers.claim(timer, owner, new Date(now.getTime() + leaseMillis));
@@ -78,12 +81,33 @@ export function createScheduler(options: SchedulerOptions) {
       }
       const nextCursor = oldestUnfinished ?? lookback;
       if (nextCursor !== cursor) await timers.setOldestPendingDay(nextCursor);
+      heartbeat(now, report.fired);
+      // Its failure is its own: the timers of this tick are done, and the next tick tries the daily work again.
+      await options.daily?.(now).catch((error: unknown) => logger.warn({ failure: String((error as Error).message).slice(0, 200) }, 'daily work failed'));
       return report;
     },
   };
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
+
+/** The `event` of the scheduler's heartbeat line; infra/azure.bicep's "scheduler stalled" alert searches the logs for it. */
+export const SCHEDULER_HEARTBEAT_EVENT = 'scheduler.tick';
+/** At most one heartbeat line per 5 minutes, so the alert's 15-minute window always holds several while ticks run. */
+export const SCHEDULER_HEARTBEAT_MILLIS = 5 * 60_000;
+
+/** Logs `{ event: 'scheduler.tick', fired }` (timers fired since the last line) on the first tick and then every 5 minutes. */
+function heartbeatLogger(logger: Logger): (now: Date, fired: number) => void {
+  let last: number | undefined;
+  let firedSince = 0;
+  return (now, fired) => {
+    firedSince += fired;
+    if (last !== undefined && now.getTime() - last < SCHEDULER_HEARTBEAT_MILLIS) return;
+    logger.info({ event: SCHEDULER_HEARTBEAT_EVENT, fired: firedSince }, 'scheduler heartbeat');
+    last = now.getTime();
+    firedSince = 0;
+  };
+}
 
 /** Runs `tick` every `intervalMillis` until stopped; a failing tick is logged and the next one tries again. */
 export function runEvery(scheduler: Scheduler, intervalMillis: number, logger: Logger): () => Promise<void> {

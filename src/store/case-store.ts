@@ -59,6 +59,24 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
  * transaction with If-Match on the snapshot, so it is atomic and a lost race never overwrites.
  */
 export function createCaseStore(cases: TableClient) {
+  /** Deletes the rows of a case that `which` picks, in transactions of at most 100; the snapshot (if picked) last. */
+  async function deleteRowsWhere(reference: string, which: (row: StoredRow) => boolean): Promise<number> {
+    const picked: StoredRow[] = [];
+    for await (const row of cases.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+      if (which(row as StoredRow)) picked.push(row as StoredRow);
+    }
+    const ordered = [...picked.filter((row) => row.rowKey !== SNAPSHOT), ...picked.filter((row) => row.rowKey === SNAPSHOT)];
+    for (let i = 0; i < ordered.length; i += TABLE_LIMITS.maxBatchOperations) {
+      const batch = ordered.slice(i, i + TABLE_LIMITS.maxBatchOperations);
+      await cases.submitTransaction(batch.map((row): TransactionAction => ['delete', { partitionKey: reference, rowKey: row.rowKey }])).catch(async (error: unknown) => {
+        // A row went meanwhile (the outbox relay completed an effect): the rest go one by one.
+        if (!isGone(error)) throw error;
+        for (const row of batch) await cases.deleteEntity(reference, row.rowKey).catch((one: unknown) => { if (!isGone(one)) throw one; });
+      });
+    }
+    return ordered.length;
+  }
+
   return {
     async load<S>(reference: string): Promise<StoredCase<S> | undefined> {
       try {
@@ -283,6 +301,45 @@ export function createCaseStore(cases: TableClient) {
       }
     },
 
+    /**
+     * Snapshots of one kind in the given states (a `state` column filter, so other cases are never read): the
+     * retention run reads only closed cases. Scans the table's snapshot rows; never used by a turn.
+     */
+    async *snapshotsIn<S>(kind: string, states: readonly string[]): AsyncIterable<StoredCase<S> & { reference: string }> {
+      if (states.length === 0) return;
+      const inStates = states.map((state) => odata`state eq ${state}`).join(' or ');
+      const query = cases.listEntities<{ body: string; version: number }>({ queryOptions: { filter: `${odata`RowKey eq ${SNAPSHOT} and kind eq ${kind}`} and (${inStates})` } });
+      for await (const row of query) {
+        yield { reference: row.partitionKey as string, snapshot: JSON.parse(row.body) as S, version: row.version, etag: row.etag };
+      }
+    },
+
+    /**
+     * Deletes a case entirely (retention, DESIGN.md "Storage"): its audit events go with it. The snapshot is
+     * first marked with If-Match on `expectedEtag` (so a case that changed since it was read is left alone:
+     * {@link ConcurrencyError}), then every other row is deleted, the snapshot last: a failure part-way leaves
+     * the snapshot, and the next run finishes the deletion. Returns how many rows went.
+     */
+    async deleteCase(reference: string, expectedEtag: string, at: string): Promise<number> {
+      try {
+        await cases.updateEntity({ partitionKey: reference, rowKey: SNAPSHOT, deletingSince: at }, 'Merge', { etag: expectedEtag });
+      } catch (error) {
+        if (isLostRace(error) || isGone(error)) throw new ConcurrencyError(reference);
+        throw error;
+      }
+      return deleteRowsWhere(reference, () => true);
+    },
+
+    /**
+     * Removes what the delivery of a case's cards left about one person, and nothing else: their card copies
+     * (which hold their chat id), their team-notification marks, their delivery status, and notifications to
+     * them still in the outbox. For erasure of someone who only received a case's card (a team member), and of
+     * anyone from a case that is kept (AINM records): the case itself is unchanged. Returns how many rows went.
+     */
+    async forgetRecipient(reference: string, personId: string): Promise<number> {
+      return deleteRowsWhere(reference, (row) => isDeliveryRowOf(row, personId));
+    },
+
     /** Every row of one case (snapshot, events, outbox, card copies, delivery marks): for subject access and erasure only. */
     async rows(reference: string): Promise<(Readonly<Record<string, unknown>> & { readonly rowKey: string })[]> {
       const rows: StoredRow[] = [];
@@ -361,6 +418,17 @@ function isLostRace(error: unknown): boolean {
   if (status === 412 || status === 409) return true;
   const code = (error as RestError).details as { errorCode?: string } | undefined;
   return code?.errorCode === 'UpdateConditionNotSatisfied' || code?.errorCode === 'EntityAlreadyExists';
+}
+
+/**
+ * A row that exists only because a case's card was delivered to `personId` (or is about to be): a card copy
+ * in their chat, a team-notification mark, a delivery status, or an outbox notification addressed to them.
+ */
+export function isDeliveryRowOf(row: Readonly<Record<string, unknown>> & { readonly rowKey: string }, personId: string): boolean {
+  if (row.rowKey.startsWith('card-')) return row.viewerId === personId;
+  if (row.rowKey.startsWith('sent-') || row.rowKey.startsWith('delivery-')) return row.personId === personId;
+  if (row.rowKey.startsWith('out-')) return (parseStoredJson(row.body) as { to?: { person?: { id?: unknown } } } | undefined)?.to?.person?.id === personId;
+  return false;
 }
 
 function cardCopyEntity(reference: string, copy: CardCopy) {

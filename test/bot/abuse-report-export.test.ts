@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import sinon from 'sinon';
 import { BotHarness, cardText, PEOPLE, PersonKey, TENANT } from '../support/bot-harness';
 import { testConnectionString } from '../support/azurite';
 import { NOW } from './conversation-helpers';
@@ -98,6 +99,7 @@ describe('AINM register export over HTTP', () => {
     await receiver.stop();
   });
   afterEach(() => {
+    sinon.restore();
     receiver.uploads.length = 0;
   });
 
@@ -188,12 +190,27 @@ describe('AINM register export over HTTP', () => {
     assert.ok(bot.logLines.some((line) => line.includes('outside the Incident team')));
   });
 
-  it('uploads nothing to an address that is neither https nor loopback', async () => {
-    const since = bot.connector.calls.length;
-    const answer = await accept('isaiah', { from: '2026-01-01', to: '2026-11-25', format: 'csv' }, 'http://uploads.example.com/session');
-    assert.equal(answer.status, 200);
-    assert.equal(sentTo('isaiah', since).some((attachment) => attachment.contentType === FILE_INFO), false);
-    assert.match(cardText(sentTo('isaiah', since).at(-1)?.content), /couldn't save the file to your OneDrive/);
+  it('uploads nothing to a plain http address beyond loopback, though a server there would take it', async () => {
+    // A stand-in for a hostile or mistyped upload session that WOULD accept the file: every outbound request
+    // to these hosts is answered 201 here, so only the bot's scheme check stands between the register and them.
+    const realFetch = globalThis.fetch;
+    const intercepted: string[] = [];
+    const plainHttp = ['http://uploads.example.com/session', 'http://127.0.0.1.example.com/session', 'http://10.0.0.7/session'];
+    sinon.stub(globalThis, 'fetch').callsFake(async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (!plainHttp.some((address) => url.startsWith(address))) return realFetch(input, init);
+      intercepted.push(url);
+      return new Response(JSON.stringify({ id: 'drive-item-1' }), { status: 201 });
+    });
+    for (const uploadUrl of plainHttp) {
+      const since = bot.connector.calls.length;
+      const answer = await accept('isaiah', { from: '2026-01-01', to: '2026-11-25', format: 'csv' }, uploadUrl);
+      assert.equal(answer.status, 200);
+      assert.equal(sentTo('isaiah', since).some((attachment) => attachment.contentType === FILE_INFO), false, `${uploadUrl}: no saved file shown`);
+      assert.match(cardText(sentTo('isaiah', since).at(-1)?.content), /Export not saved[\s\S]*couldn't save the file to your OneDrive\. Type "export" to try again/);
+    }
+    assert.deepEqual(intercepted, [], 'nothing was sent to a plain http address');
+    assert.equal(bot.logLines.filter((line) => line.includes('"reason":"no usable upload URL"')).length, plainHttp.length);
   });
 
   it('says the export was cancelled on "Decline"', async () => {

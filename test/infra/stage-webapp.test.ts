@@ -12,7 +12,7 @@ function filesUnder(dir: string, prefix = ''): string[] {
   }).sort();
 }
 
-describe('scripts/stage-webapp.ts (what `teamsapp deploy` zips for App Service)', () => {
+describe('scripts/stage-webapp.ts (what `atk deploy` zips for App Service)', () => {
   let project: string;
 
   beforeEach(() => {

@@ -6,13 +6,13 @@ import { readConfig } from '../../src/config';
 import { TABLE_NAMES } from '../../src/store/tables';
 import { DEFAULT_STAGE_DIR } from '../../scripts/stage-webapp';
 import {
-  appSettings, blockAt, onlyResource, parseBicep, property, quotedStrings, resourcesOfType,
+  appSettings, blockAt, objectsIn, onlyResource, parseBicep, property, quotedStrings, resourcesOfType,
 } from './bicep-text';
 
 /**
  * The production environment, checked without a Bicep compiler (none can be installed from the npm registry
  * or Debian): infra/azure.bicep read as text, against what the bot actually reads (src/config.ts) and
- * stores (src/store/tables.ts), and the Teams Toolkit files that deploy it.
+ * stores (src/store/tables.ts), and the Microsoft 365 Agents Toolkit files (teamsapp.yml, read by `atk`) that deploy it.
  */
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -37,6 +37,9 @@ const NOT_IN_PRODUCTION: Readonly<Record<string, string>> = {
 /** Read by src/config.ts, optional in production: the template sets them only when their parameter is given. */
 const OPTIONAL_IN_PRODUCTION = ['TABLE_PREFIX', 'CLOSURE_DAYS', 'AINM_WEBHOOK_URL'];
 
+/** Read by App Service, Application Insights or the deployment, not by the bot. */
+const PLATFORM_SETTINGS = ['WEBSITES_PORT', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'ApplicationInsightsAgent_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
+
 /** Every environment variable name src/config.ts reads: `env.X`, `env['X']`, `readSomething(env, 'X', ...)`. */
 function variablesReadByConfig(): Set<string> {
   const source = read('src/config.ts');
@@ -51,6 +54,27 @@ const webApp = onlyResource(template, 'Microsoft.Web/sites');
 const settings = appSettings(template, webApp);
 const identity = onlyResource(template, 'Microsoft.ManagedIdentity/userAssignedIdentities');
 const storage = onlyResource(template, 'Microsoft.Storage/storageAccounts');
+
+/** The text without `//` and `#` comment lines, which may name old versions on purpose. */
+function stripNodeComments(text: string): string {
+  return text.split('\n').filter((line) => !/^\s*(\/\/|#)/.test(line)).join('\n');
+}
+
+/** The diagnostic setting whose scope is `scope` (a resource's symbol). */
+function diagnosticsOf(scope: string) {
+  const found = resourcesOfType(template, 'Microsoft.Insights/diagnosticSettings').filter((setting) => property(setting.body, 'scope') === scope);
+  assert.equal(found.length, 1, `one diagnostic setting on ${scope}`);
+  return found[0]!;
+}
+
+/** The categories a diagnostic setting enables under `logs` or `metrics`. */
+function enabledCategories(body: string, kind: 'logs' | 'metrics'): string[] {
+  const start = body.search(new RegExp(`\\b${kind}:\\s*\\[`));
+  if (start < 0) return [];
+  return objectsIn(blockAt(body, body.indexOf('[', start)))
+    .filter((entry) => property(entry, 'enabled') === 'true')
+    .map((entry) => literal(property(entry, 'category')) ?? '');
+}
 
 /** A property's value with its quotes removed, or the raw expression. */
 function literal(value: string | undefined): string | undefined {
@@ -181,6 +205,12 @@ describe('infra/azure.bicep: the production environment', () => {
     assert.deepEqual(missing, [], `src/config.ts reads ${missing.join(', ')} but the Web App's app settings in ${BICEP} do not set it (set it, or add it to NOT_IN_PRODUCTION with the reason)`);
   });
 
+  it('sets nothing src/config.ts does not read, except the App Service platform\'s own settings (a misspelt name would be ignored silently)', () => {
+    const read = variablesReadByConfig();
+    const unread = [...settings.keys()].filter((name) => !read.has(name) && !PLATFORM_SETTINGS.includes(name));
+    assert.deepEqual(unread, [], `${BICEP} sets ${unread.join(', ')}, which src/config.ts does not read`);
+  });
+
   it('keeps the not-in-production list honest: each is still read by src/config.ts and none is set', () => {
     const read = variablesReadByConfig();
     for (const name of Object.keys(NOT_IN_PRODUCTION)) {
@@ -204,12 +234,15 @@ describe('infra/azure.bicep: the production environment', () => {
     assert.equal(config.ainmRetentionYears, 3);
     assert.equal(config.tablePrefix, '');
     assert.equal(config.ainmWebhookUrl, undefined);
+    assert.equal(env.ACCESS_REQUEST_RETENTION_MONTHS, '24');
+    assert.equal(env.TAKEDOWN_RETENTION_MONTHS, '24');
   });
 
   it('passes the optional settings through when their parameters are given', () => {
     const config = readConfig(productionEnvironment({
       tablePrefix: 'smdprod', closureDays: '2026-12-24,2026-12-31', ainmWebhookUrl: 'https://ainm.example.org/hook',
       allowedTenantIds: 'aaaa,bbbb', logLevel: 'warn', ainmRetentionYears: 6,
+      accessRequestRetentionMonths: 36, takedownRetentionMonths: 12,
     }));
     assert.equal(config.tablePrefix, 'smdprod');
     assert.deepEqual(config.closureDays, ['2026-12-24', '2026-12-31']);
@@ -217,6 +250,13 @@ describe('infra/azure.bicep: the production environment', () => {
     assert.deepEqual(config.allowedTenantIds, ['aaaa', 'bbbb']);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.ainmRetentionYears, 6);
+    assert.equal(config.accessRequestRetentionMonths, 36);
+    assert.equal(config.takedownRetentionMonths, 12);
+    for (const [param, setting] of [['accessRequestRetentionMonths', 'ACCESS_REQUEST_RETENTION_MONTHS'], ['takedownRetentionMonths', 'TAKEDOWN_RETENTION_MONTHS']] as const) {
+      assert.equal(settings.get(setting), `string(${param})`);
+      const declared = template.params.get(param);
+      assert.deepEqual([declared?.defaultValue, declared?.minValue, declared?.maxValue], ['24', 1, 120], `${param}: default 24, 1 to 120 months, as src/config.ts`);
+    }
     for (const name of OPTIONAL_IN_PRODUCTION) {
       const array = [...template.vars.values()].find((value) => value.includes(`'${name}'`));
       assert.ok(array && /^empty\(\w+\)\s*\?\s*\[\]\s*:/.test(array), `${name} should be set only when its parameter is not empty`);
@@ -271,8 +311,13 @@ describe('infra/azure.bicep: the production environment', () => {
     for (const other of assignments) assert.match(property(other.body, 'roleDefinitionId') ?? '', new RegExp(roleVariable ?? roleId));
   });
 
-  it('runs the web app on Linux Node 20 with Always On, HTTPS only, no FTP, TLS 1.2, the built entry point and /healthz', () => {
-    assert.equal(literal(property(webApp.body, 'linuxFxVersion')), 'NODE|20-lts');
+  it('runs the web app on Linux Node 22 LTS with Always On, HTTPS only, no FTP, TLS 1.2, the built entry point and /healthz', () => {
+    assert.equal(literal(property(webApp.body, 'linuxFxVersion')), 'NODE|22-lts', 'Node 20 reaches end of life in April 2026');
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    assert.match(engines, /(^|\|\|)\s*>=\s*22\b/, 'package.json "engines" admits the runtime the template deploys');
+    for (const file of [BICEP, 'teamsapp.yml', 'scripts/stage-webapp.ts']) {
+      assert.doesNotMatch(stripNodeComments(read(file)), /NODE\|20|WEBSITE_NODE_DEFAULT_VERSION['"]?\s*[,:]\s*['"]~?20|node-version:\s*['"]?20/i, `${file} pins Node 20`);
+    }
     assert.equal(property(webApp.body, 'alwaysOn'), 'true', 'the scheduler runs in the bot process: App Service must not unload it');
     assert.equal(property(webApp.body, 'httpsOnly'), 'true');
     assert.equal(literal(property(webApp.body, 'ftpsState')), 'Disabled');
@@ -321,17 +366,99 @@ describe('infra/azure.bicep: the production environment', () => {
     const workspace = onlyResource(template, 'Microsoft.OperationalInsights/workspaces');
     assert.equal(property(insights.body, 'WorkspaceResourceId'), `${workspace.symbol}.id`);
     assert.equal(settings.get('APPLICATIONINSIGHTS_CONNECTION_STRING'), `${insights.symbol}.properties.ConnectionString`);
-    const diagnostics = onlyResource(template, 'Microsoft.Insights/diagnosticSettings');
-    assert.equal(property(diagnostics.body, 'scope'), webApp.symbol);
-    assert.match(diagnostics.body, /'AppServiceConsoleLogs'/);
+    const diagnostics = diagnosticsOf(webApp.symbol);
+    assert.equal(property(diagnostics.body, 'workspaceId'), `${workspace.symbol}.id`);
+    // The "no heartbeat" and "scheduler stalled" alerts read the console logs; the HTTP logs show the 5xx.
+    assert.deepEqual(enabledCategories(diagnostics.body, 'logs').filter((category) => /Console|HTTP/.test(category)), ['AppServiceConsoleLogs', 'AppServiceHTTPLogs']);
   });
 
-  it('outputs what the Teams Toolkit, the manifest and deploy need', () => {
+  it('outputs what the Agents Toolkit, the manifest and deploy need', () => {
     const outputs = template.outputs;
     assert.equal(outputs.get('BOT_ID')?.value, `${identity.symbol}.properties.clientId`);
     assert.equal(outputs.get('BOT_DOMAIN')?.value, `${webApp.symbol}.properties.defaultHostName`);
     assert.equal(outputs.get('BOT_AZURE_APP_SERVICE_RESOURCE_ID')?.value, `${webApp.symbol}.id`);
     assert.equal(outputs.get('AZURE_TABLES_ACCOUNT_URL')?.value, settings.get('AZURE_TABLES_ACCOUNT_URL'));
+  });
+});
+
+describe('infra/azure.bicep: alerts, the lock and the audit logs', () => {
+  const workspace = onlyResource(template, 'Microsoft.OperationalInsights/workspaces');
+  const insights = onlyResource(template, 'Microsoft.Insights/components');
+  const actionGroup = onlyResource(template, 'Microsoft.Insights/actionGroups');
+  const webTest = onlyResource(template, 'Microsoft.Insights/webtests');
+  const metricAlerts = resourcesOfType(template, 'Microsoft.Insights/metricAlerts');
+  const logAlerts = resourcesOfType(template, 'Microsoft.Insights/scheduledQueryRules');
+  /** A log alert's query with the template's variables and sample ids filled in. */
+  const queryOf = (rule: { body: string }) => String(evaluate(property(rule.body, 'query') ?? "''", {}));
+
+  it('tests GET https://<web app>/healthz from several locations with a standard availability test linked to Application Insights', () => {
+    assert.equal(literal(property(webTest.body, 'kind')), 'standard');
+    assert.equal(literal(property(webTest.body, 'Kind')), 'standard');
+    const url = String(evaluate(property(webTest.body, 'RequestUrl') ?? "''", {}));
+    assert.equal(url, `https://${String(evaluate(`${webApp.symbol}.properties.defaultHostName`, {}))}/healthz`);
+    assert.equal(new URL(url).pathname, literal(property(webApp.body, 'healthCheckPath')), 'the same path as the App Service health check');
+    assert.equal(literal(property(webTest.body, 'HttpVerb')), 'GET');
+    assert.equal(property(webTest.body, 'ExpectedHttpStatusCode'), '200');
+    assert.match(webTest.body, new RegExp(`'hidden-link:\\$\\{${insights.symbol}\\.id\\}':\\s*'Resource'`), 'linked to the Application Insights resource');
+    assert.ok((webTest.body.match(/\bId:\s*'[\w-]+'/g) ?? []).length >= 3, 'several test locations, so one location\'s outage is not an alert');
+  });
+
+  it('alerts on the availability test, 5xx responses, a stalled scheduler and silence, each through the action group', () => {
+    const availability = metricAlerts.find((alert) => /WebtestLocationAvailabilityCriteria/.test(alert.body));
+    assert.ok(availability, 'an alert on the availability test');
+    assert.equal(property(availability.body, 'webTestId'), `${webTest.symbol}.id`);
+    assert.equal(property(availability.body, 'componentId'), `${insights.symbol}.id`);
+    const http5xx = metricAlerts.find((alert) => literal(property(alert.body, 'metricName')) === 'Http5xx');
+    assert.ok(http5xx, 'an alert on Http5xx');
+    assert.match(http5xx.body, new RegExp(`scopes:\\s*\\[\\s*${webApp.symbol}\\.id\\s*\\]`), 'on the web app');
+    assert.equal(literal(property(http5xx.body, 'metricNamespace')), 'Microsoft.Web/sites');
+
+    const stalled = logAlerts.find((rule) => /scheduler\.tick/.test(queryOf(rule)));
+    assert.ok(stalled, 'a log alert on the scheduler\'s heartbeat line');
+    const silent = logAlerts.find((rule) => rule !== stalled && /^AppServiceConsoleLogs\b/.test(queryOf(rule)));
+    assert.ok(silent, 'a log alert on the bot\'s console lines');
+    assert.doesNotMatch(queryOf(silent), /ResultDescription/, '"no heartbeat" counts every console line of the bot');
+    for (const rule of [stalled, silent]) {
+      assert.match(queryOf(rule), /^AppServiceConsoleLogs \| where _ResourceId =~ "\/subscriptions\/[^"]+\/Microsoft\.Web\/sites\/\w+"/, 'the bot\'s own console lines');
+      assert.match(rule.body, new RegExp(`scopes:\\s*\\[\\s*${workspace.symbol}\\.id\\s*\\]`), 'queried in the workspace the diagnostic setting fills');
+      assert.equal(literal(property(rule.body, 'windowSize')), 'PT15M');
+      assert.equal(literal(property(rule.body, 'operator')), 'LessThan');
+      assert.equal(property(rule.body, 'threshold'), '1');
+      // An empty window must still produce a row (count 0), or "fewer than 1" has nothing to compare.
+      const measure = literal(property(rule.body, 'metricMeasureColumn'));
+      assert.match(queryOf(rule), new RegExp(`\\| summarize ${measure} = count\\(\\)$`));
+    }
+
+    const notified = [...metricAlerts, ...logAlerts];
+    assert.equal(notified.length, 4);
+    for (const alert of notified) {
+      assert.match(alert.body, new RegExp(`(actionGroupId:\\s*|actionGroups:\\s*\\[\\s*)${actionGroup.symbol}\\.id\\b`), `${alert.symbol} notifies ${actionGroup.symbol}`);
+      assert.equal(property(alert.body, 'enabled'), 'true');
+    }
+  });
+
+  it('emails the alerts to alertEmail, and to nobody when it is empty', () => {
+    assert.equal(template.params.get('alertEmail')?.defaultValue, "''");
+    const receivers = actionGroup.body.match(/emailReceivers:\s*([^\n]+)/)?.[1] ?? '';
+    assert.match(receivers, /^empty\(alertEmail\)\s*\?\s*\[\]\s*:\s*\[/, 'no receiver without an address');
+    assert.equal(property(actionGroup.body, 'emailAddress'), 'alertEmail');
+    assert.ok((literal(property(actionGroup.body, 'groupShortName')) ?? '').length <= 12, 'Azure allows 12 characters');
+  });
+
+  it('puts a CanNotDelete lock on the storage account, which holds the AINM register', () => {
+    const locks = resourcesOfType(template, 'Microsoft.Authorization/locks');
+    const onStorage = locks.filter((lock) => property(lock.body, 'scope') === storage.symbol);
+    assert.equal(onStorage.length, 1, 'one lock scoped to the storage account');
+    assert.equal(literal(property(onStorage[0]!.body, 'level')), 'CanNotDelete', 'CanNotDelete: ReadOnly would stop role assignments and table creation');
+  });
+
+  it('sends the table service\'s reads, writes and deletes and its transactions to the workspace', () => {
+    const tableService = onlyResource(template, 'Microsoft.Storage/storageAccounts/tableServices');
+    assert.equal(property(tableService.body, 'parent'), storage.symbol);
+    const diagnostics = diagnosticsOf(tableService.symbol);
+    assert.equal(property(diagnostics.body, 'workspaceId'), `${workspace.symbol}.id`);
+    assert.deepEqual(enabledCategories(diagnostics.body, 'logs').sort(), ['StorageDelete', 'StorageRead', 'StorageWrite']);
+    assert.deepEqual(enabledCategories(diagnostics.body, 'metrics'), ['Transaction']);
   });
 });
 
@@ -345,6 +472,24 @@ describe('infra/azure.parameters.json', () => {
       const value = parameterValues[name]?.value;
       assert.ok(typeof value === 'string' ? value.trim() !== '' : value !== undefined, `required parameter ${name} has no value in ${PARAMETERS}`);
     }
+  });
+
+  it('gives a value to every parameter the READMEs name, so "change them and provision again" has a line to change', () => {
+    for (const file of ['README.md', 'infra/README.md']) {
+      const named = [...read(file).matchAll(/`(\w+)`/g)].map((match) => match[1]!).filter((name) => template.params.has(name));
+      const missing = [...new Set(named)].filter((name) => !(name in parameterValues));
+      assert.deepEqual(missing, [], `${file} names ${missing.join(', ')}, which ${PARAMETERS} does not set`);
+    }
+    for (const name of ['alertEmail', 'accessRequestRetentionMonths', 'takedownRetentionMonths']) assert.ok(name in parameterValues, name);
+  });
+
+  it('uses only placeholders the toolkit fills: an empty variable leaves ${{NAME}} in place and provisioning stops', () => {
+    // The toolkit's arm/deploy replaces a placeholder only when its variable is not empty (APP_NAME_SUFFIX
+    // excepted) and then refuses a parameters file that still has one; it generates RESOURCE_SUFFIX when empty.
+    const filledWhenEmpty = new Set(['APP_NAME_SUFFIX', 'RESOURCE_SUFFIX']);
+    const values = new Map([...read('env/.env.dev').matchAll(/^([A-Za-z_]\w*)=(.*)$/gm)].map((match) => [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')]));
+    const unfilled = [...placeholders(read(PARAMETERS))].filter((name) => !filledWhenEmpty.has(name) && !values.get(name));
+    assert.deepEqual(unfilled, [], `${PARAMETERS}: \${{${unfilled.join('}}, ${{')}}} would be empty in env/.env.dev; give the value in the parameters file`);
   });
 
   it('gives values of the right type that the template allows', () => {
@@ -418,7 +563,7 @@ function envFileKeys(file: string): Set<string> {
   return new Set([...read(file).matchAll(/^([A-Za-z_]\w*)=/gm)].map((match) => match[1]!));
 }
 
-describe('Teams Toolkit project files', () => {
+describe('Agents Toolkit project files (teamsapp.yml)', () => {
   const steps = ymlSteps('teamsapp.yml');
   const stage = (name: string) => steps.filter((step) => step.stage === name).map((step) => step.uses);
 

@@ -343,6 +343,32 @@ function normalised(card: CardJson | undefined, ...references: string[]): string
 
 /* ---- The checks ---- */
 
+interface RefusalLine { readonly reference?: string; readonly verb?: string; readonly actorId?: string; readonly code?: string }
+
+/** The "case action refused" lines logged since the log had `mark` lines. */
+function refusalLinesSince(mark: number): RefusalLine[] {
+  return bot.logLines.slice(mark).map((line) => JSON.parse(line) as RefusalLine & { msg?: string }).filter((line) => line.msg === 'case action refused');
+}
+
+/** Where a button starts a workflow step of another name, the log names the step. */
+const STEP_OF_VERB: Readonly<Record<string, string>> = { 'abuseReport.attachEvidence': 'abuseReport.addEvidence' };
+
+/**
+ * Every refused or hidden action on a case leaves exactly one log line naming the case, the verb, the
+ * person and a code (so probing is visible); nothing else logs one. Another tenant is refused before any case is read.
+ */
+function checkRefusalLog(attempt: Attempt, reference: string | undefined, logged: readonly RefusalLine[], context: string): void {
+  const onCase = reference !== undefined && attempt.role !== 'otherTenant' && (attempt.expect === 'refused' || attempt.expect === 'hidden');
+  if (!onCase) {
+    assert.deepEqual(logged, [], `${context}\n  logged a refusal`);
+    return;
+  }
+  const verb = attempt.row.verb ? STEP_OF_VERB[attempt.row.verb] ?? attempt.row.verb : 'case.show';
+  assert.deepEqual(logged.map(({ reference: ref, verb: loggedVerb, actorId }) => ({ ref, verb: loggedVerb, actorId })), [{ ref: reference, verb, actorId: attempt.person.id }],
+    `${context}\n  one refusal line for the case`);
+  assert.ok(['forbidden', 'not_found', 'wrong_state', 'already_decided', 'invalid'].includes(String(logged[0]!.code)), `${context}\n  code ${logged[0]!.code}`);
+}
+
 const REFUSAL = /\bOnly\b|can't|Choose someone other than yourself|only\b/;
 const HIDDEN_HINT = /can't find|Not available/;
 
@@ -356,7 +382,9 @@ async function run(attempt: Attempt): Promise<void> {
   await row.before?.(person, tenantId);
 
   const text = typeof row.command === 'function' ? row.command(shared) : row.command;
+  const logMark = bot.logLines.length;
   const card = row.verb ? await press(person, row.verb, data, tenantId) : await say(person, text!, tenantId);
+  const refusalsLogged = refusalLinesSince(logMark);
   const versionAfter = reference ? await versionOf(reference) : undefined;
   const created = [...(await allReferences())].filter((ref) => !casesBefore.has(ref));
   const shown = cardText(card);
@@ -373,6 +401,7 @@ async function run(attempt: Attempt): Promise<void> {
     assert.equal(versionAfter, versionBefore, `${context}\n  the case changed`);
     if (row.opens !== 'erased') assert.deepEqual(created, [], `${context}\n  a case was opened`);
   }
+  checkRefusalLog(attempt, reference, refusalsLogged, context);
   if (attempt.role === 'otherTenant') {
     if (row.verb) assert.match(shown, /This app is not available to your organisation/, context);
     else assert.equal(card, undefined, `${context}\n  a message from another tenant is not answered`);

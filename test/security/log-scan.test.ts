@@ -69,6 +69,8 @@ describe('logs of a full session carry no names and no free text', () => {
     assert.ok(bot.logLines.some((line) => line.includes('not delivered')), 'the blocked notification is logged');
     assert.ok(bot.logLines.some((line) => line.includes('effect failed')), 'the failed send is logged');
     assert.ok(bot.logLines.some((line) => /"reference":"(AR|AINM|TD)-2026-\d{5}"/.test(line)), 'references may be logged');
+    assert.ok(bot.logLines.some((line) => line.includes('case action refused') && line.includes(`"actorId":"${PEOPLE.stranger.id}"`)),
+      'the stranger\'s forged approval and nosy clicks are logged (and scanned below)');
   });
 
   it('finds no name, business case, description, explanation, note, comment, link or file name in any log line', () => {

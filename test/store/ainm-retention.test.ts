@@ -15,6 +15,7 @@ import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows
 import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from '../../src/workflows/abuse-report/presenter';
 import { abuseReportWorkflow } from '../../src/workflows/abuse-report/workflow';
 import { anonymise, anonymiseEventBody, purgedEvent } from '../../src/workflows/abuse-report/retention';
+import { createCaseLinks } from '../../src/store/case-links';
 import { RetentionReport, runAinmRetention } from '../../src/workflows/abuse-report/retention-job';
 import { freshTables, testConnectionString } from '../support/azurite';
 
@@ -125,7 +126,7 @@ describe('AINM retention purge (Azurite)', () => {
   }
 
   const run = (options: { dryRun?: boolean; years?: number; at?: Date } = {}): Promise<RetentionReport> => runAinmRetention({
-    cases: store, inbox: tables.inbox, idempotency: tables.idempotency, now: options.at ?? now, years: options.years ?? 3,
+    cases: store, links: createCaseLinks(tables), now: options.at ?? now, years: options.years ?? 3,
     ...(options.dryRun ? { dryRun: true } : {}),
   });
 
@@ -240,7 +241,7 @@ describe('AINM retention purge (Azurite)', () => {
     const inbox = await allRows(tables.inbox);
     const named: string[] = [];
 
-    const report = await runAinmRetention({ cases: store, inbox: tables.inbox, idempotency: tables.idempotency, now, years: 3, dryRun: true, onPurged: (ref) => named.push(ref) });
+    const report = await runAinmRetention({ cases: store, links: createCaseLinks(tables), now, years: 3, dryRun: true, onPurged: (ref) => named.push(ref) });
 
     assert.deepEqual(report, { checked: 2, alreadyPurged: 0, due: 1, purged: 0, failed: 0 });
     assert.equal(named.length, 1);
@@ -282,7 +283,7 @@ describe('AINM retention purge (Azurite)', () => {
     const failures: string[] = [];
 
     const first = await runAinmRetention({
-      cases: store, inbox: tables.inbox, idempotency: tables.idempotency, now, years: 3, onFailed: (ref) => failures.push(ref),
+      cases: store, links: createCaseLinks(tables), now, years: 3, onFailed: (ref) => failures.push(ref),
     });
 
     assert.deepEqual(first, { checked: 1, alreadyPurged: 0, due: 1, purged: 0, failed: 1 });

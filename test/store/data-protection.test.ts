@@ -333,15 +333,20 @@ describe('data protection: subject access and erasure (Azurite)', () => {
       assert.equal(earlier.subjectId, result.erasureId, 'the earlier request stays in the audit trail, under the erasure id');
     });
 
-    it('keeps AINM records unchanged and says why', async () => {
+    it('keeps AINM records (snapshot and audit events) unchanged and says why; a notification to her still queued goes', async () => {
+      const record = (rows: Row[]) => rows.filter((row) => row.rowKey === 'case' || row.rowKey.startsWith('ev-')).map(({ etag: _e, timestamp: _t, ...row }) => row);
       const before = await allRows(tables.cases, odata`PartitionKey eq ${refs.ainm}`);
+      const toHer = before.filter((row) => row.rowKey.startsWith('out-') && (JSON.parse(String(row.body)) as { to?: { person?: Person } }).to?.person?.id === fionnuala.id);
+      assert.ok(toHer.length > 0, 'the relay never ran here: her notifications are still queued');
       const result = await erasePerson(tables, fionnuala.id, person(agnes), NOW);
       assert.deepEqual(result.plan.retained.map((c) => c.reference), [refs.ainm]);
       assert.match(result.plan.retained[0]!.reason, /^retained: legal obligation/);
       assert.match(result.plan.retained[0]!.reason, /RIDDOR/);
       const after = await allRows(tables.cases, odata`PartitionKey eq ${refs.ainm}`);
-      assert.deepEqual(after.map(({ etag: _e, timestamp: _t, ...row }) => row), before.map(({ etag: _e, timestamp: _t, ...row }) => row));
-      assert.ok(JSON.stringify(after).includes(fionnuala.id));
+      assert.deepEqual(record(after), record(before));
+      assert.ok(JSON.stringify(record(after)).includes(fionnuala.id));
+      assert.deepEqual(after.filter((row) => toHer.some((queued) => queued.rowKey === row.rowKey)), [], 'a notification to her would go to nobody');
+      assert.ok(after.some((row) => row.rowKey.startsWith('out-')), 'the rest of the outbox stays');
     });
 
     it('is audited: who, when, the erasure id (never her id), the cases anonymised and retained', async () => {

@@ -57,4 +57,18 @@ describe('configuration', () => {
     assert.deepEqual(config.allowedTenantIds, ['t1', 't2']);
     assert.deepEqual(config.closureDays, ['2026-12-24']);
   });
+
+  it('has a retention period for every kind of case: documented defaults, bounded, configurable', () => {
+    const defaults = readConfig({});
+    assert.deepEqual([defaults.ainmRetentionYears, defaults.accessRequestRetentionMonths, defaults.takedownRetentionMonths], [3, 24, 24]);
+    const set = readConfig({ ACCESS_REQUEST_RETENTION_MONTHS: '1', TAKEDOWN_RETENTION_MONTHS: '120' });
+    assert.deepEqual([set.accessRequestRetentionMonths, set.takedownRetentionMonths], [1, 120]);
+    for (const variable of ['ACCESS_REQUEST_RETENTION_MONTHS', 'TAKEDOWN_RETENTION_MONTHS']) {
+      for (const bad of ['0', '121', '12.5', 'two years', '-3']) {
+        const error = refusal({ [variable]: bad });
+        assert.equal(error.variable, variable);
+        assert.match(error.message, /must be a whole number from 1 to 120/);
+      }
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { isPersonId, nameReplacer, rolesOf } from '../../src/data-protection/case-people';
 import { redactCase, WITHHELD } from '../../src/data-protection/subject-access';
+import { closedAtOf, deleteDueAt, isDueForDeletion, monthsFor } from '../../src/data-protection/retention';
 import { evolve, TakedownEvent } from '../../src/workflows/takedown/model';
 
 /** The pure parts of subject access and erasure: which ids are people, how names are found in text, what a party may see. */
@@ -49,5 +50,40 @@ describe('data protection (pure)', () => {
       assert.ok(!JSON.stringify(view).includes('Isla'));
       assert.deepEqual(rolesOf('TD', snapshot, events, recipient.id), ['recipient', 'actor']);
     });
+  });
+});
+
+describe('retention of access requests and takedown notices (pure)', () => {
+  const closedAt = '2026-03-31T09:30:00.000Z';
+  const withdrawn = { state: 'withdrawn', history: [{ at: '2026-01-10T10:00:00.000Z' }, { at: closedAt }] };
+
+  it('counts from the latest step (the one that closed the case), not from the submission', () => {
+    assert.equal(closedAtOf(withdrawn), closedAt);
+    assert.equal(closedAtOf({ state: 'withdrawn', history: [] }), undefined);
+  });
+
+  it('adds calendar months; a day the month lacks becomes its last day', () => {
+    assert.equal(deleteDueAt(closedAt, 1).toISOString(), '2026-04-30T09:30:00.000Z');
+    assert.equal(deleteDueAt(closedAt, 24).toISOString(), '2028-03-31T09:30:00.000Z');
+    assert.equal(deleteDueAt('2026-01-31T00:00:00.000Z', 1).toISOString(), '2026-02-28T00:00:00.000Z');
+  });
+
+  it('is due once the period after closure has passed, to the millisecond', () => {
+    const due = deleteDueAt(closedAt, 24);
+    assert.equal(isDueForDeletion('AR', withdrawn, new Date(due.getTime() - 1), 24), false);
+    assert.equal(isDueForDeletion('AR', withdrawn, due, 24), true);
+  });
+
+  it('never deletes an open case, however old', () => {
+    const old = new Date('2099-01-01T00:00:00Z');
+    for (const state of ['submitted', 'info_requested', 'awaiting_comms', 'active']) assert.equal(isDueForDeletion('AR', { ...withdrawn, state }, old, 1), false, state);
+    for (const state of ['issued', 'acknowledged', 'removal_confirmed', 'reopened', 'disputed', 'upheld', 'overdue']) assert.equal(isDueForDeletion('TD', { ...withdrawn, state }, old, 1), false, state);
+    for (const state of ['rejected', 'withdrawn', 'revoked', 'expired']) assert.equal(isDueForDeletion('AR', { ...withdrawn, state }, old, 1), true, state);
+    for (const state of ['verified', 'withdrawn']) assert.equal(isDueForDeletion('TD', { ...withdrawn, state }, old, 1), true, state);
+  });
+
+  it('uses the period configured for each kind', () => {
+    assert.equal(monthsFor('AR', { ainmYears: 3, accessRequestMonths: 6, takedownMonths: 36 }), 6);
+    assert.equal(monthsFor('TD', { ainmYears: 3, accessRequestMonths: 6, takedownMonths: 36 }), 36);
   });
 });

@@ -1,16 +1,12 @@
-import { odata, TableClient } from '@azure/data-tables';
+import type { CaseLink, CaseLinks } from '../../store/case-links';
 import { CaseStore, ConcurrencyError } from '../../store/case-store';
-import { statusOf } from '../../store/tables';
 import type { AinmRecord } from './model';
-import { abuseReportParticipants } from './presenter';
 import { anonymise, anonymiseEventBody, isDueForPurge, purgedEvent } from './retention';
 
 export interface RetentionJobOptions {
   readonly cases: CaseStore;
-  /** The `inbox` table: the record's lines in its people's inboxes go. */
-  readonly inbox: TableClient;
-  /** The `idempotency` table: the reporter's form claim names the reference, so it goes too. */
-  readonly idempotency?: TableClient;
+  /** Rows elsewhere that name a record (inbox lines, timers, the reporter's form claim): they go. */
+  readonly links: CaseLinks;
   readonly now: Date;
   readonly years: number;
   /** Count and name what is due, change nothing. */
@@ -19,7 +15,6 @@ export interface RetentionJobOptions {
   readonly onPurged?: (reference: string) => void;
   readonly onFailed?: (reference: string, error: unknown) => void;
 }
-
 /** Counts only: safe to print and log. */
 export interface RetentionReport {
   readonly checked: number;
@@ -58,12 +53,12 @@ export async function runAinmRetention(options: RetentionJobOptions): Promise<Re
     return { checked, alreadyPurged, due: due.length, purged: 0, failed: 0 };
   }
 
-  const claims = options.idempotency && due.length > 0 ? await formClaimsOf(options.idempotency, new Set(due.map((d) => d.reference))) : new Map<string, FormClaim[]>();
+  const links = await options.links.of('AINM', new Set(due.map((d) => d.reference)));
   let purged = 0;
   let failed = 0;
   for (const item of due) {
     try {
-      if (await purgeRecord(options, item, claims.get(item.reference) ?? [])) {
+      if (await purgeRecord(options, item, links.get(item.reference) ?? [])) {
         purged++;
         options.onPurged?.(item.reference);
       }
@@ -76,13 +71,12 @@ export async function runAinmRetention(options: RetentionJobOptions): Promise<Re
 }
 
 /** False when the record turned out not to be due after all (changed, or purged by another run). */
-async function purgeRecord(options: RetentionJobOptions, item: Due, claims: readonly FormClaim[]): Promise<boolean> {
+async function purgeRecord(options: RetentionJobOptions, item: Due, links: readonly CaseLink[]): Promise<boolean> {
   const { cases, now, years } = options;
   let { record, etag, version } = item;
   for (let attempt = 1; ; attempt++) {
-    // Links to people first, while they are known: once the snapshot is purged nothing says whose lines these were.
-    await removeInboxRows(options.inbox, record);
-    for (const claim of claims) await deleteIfThere(options.idempotency!, claim.partitionKey, claim.rowKey);
+    // Links to people first: a failure after this leaves the record due, and the next run finishes.
+    await options.links.remove(links);
     try {
       await cases.purge(item.reference, { etag, version }, anonymise(record, now), purgedEvent(now, years), anonymiseEventBody);
     } catch (error) {
@@ -92,39 +86,9 @@ async function purgeRecord(options: RetentionJobOptions, item: Due, claims: read
       ({ snapshot: record, etag, version } = reloaded);
       continue;
     }
-    // Again after: an outbox relay that was mid-way may have rewritten a line meanwhile.
-    await removeInboxRows(options.inbox, record);
+    // Again after: an outbox relay that was mid-way may have rewritten a line meanwhile (same keys).
+    await options.links.remove(links.filter((link) => link.table === 'inbox'));
     return true;
   }
 }
 
-/** Deletes the record's lines in the inboxes of its reporter, its manager and the Incident team. Idempotent. */
-export async function removeInboxRows(inbox: TableClient, record: AinmRecord): Promise<void> {
-  for (const { userId, role } of abuseReportParticipants(record)) {
-    if (userId) await deleteIfThere(inbox, userId, `${role}|${record.reference}`);
-  }
-}
-
-interface FormClaim {
-  readonly partitionKey: string;
-  readonly rowKey: string;
-}
-
-/** Form-token claims (PartitionKey = person id) naming the given references. One scan of the table for the run. */
-async function formClaimsOf(table: TableClient, references: ReadonlySet<string>): Promise<Map<string, FormClaim[]>> {
-  const claims = new Map<string, FormClaim[]>();
-  const query = table.listEntities<{ reference: string }>({
-    queryOptions: { filter: odata`reference ge ${'AINM-'} and reference lt ${'AINM.'}`, select: ['PartitionKey', 'RowKey', 'reference'] },
-  });
-  for await (const row of query) {
-    if (!references.has(row.reference)) continue;
-    claims.set(row.reference, [...(claims.get(row.reference) ?? []), { partitionKey: row.partitionKey as string, rowKey: row.rowKey as string }]);
-  }
-  return claims;
-}
-
-async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<void> {
-  await table.deleteEntity(partitionKey, rowKey).catch((error: unknown) => {
-    if (statusOf(error) !== 404) throw error;
-  });
-}

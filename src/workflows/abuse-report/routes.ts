@@ -61,7 +61,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
   }
 
   async function showRecord(turn: Turn | ActionTurn, reference: string, remember: boolean): Promise<AdaptiveCardJson> {
-    const record = await service.loadFor(reference, turn.actor);
+    const record = await service.loadFor(reference, turn.actor, turn.verb);
     if (!record) return unavailable();
     const location = remember && 'data' in turn ? clickedCard(turn) : undefined;
     if (location) await service.rememberCard(reference, turn.actor.id, location);

@@ -12,6 +12,7 @@ import { AccessRequest, AccessRequestCommand } from './model';
 import type { AccessRequestService } from './service';
 import { accessRequestCardView, canSeeAccessRequest as canSee, CardExtras } from './view';
 import { caseListCard } from '../../bot/case-list';
+import { Logger, logRefusal } from '../../logger';
 import { STATE_LABELS } from './labels';
 
 export interface AccessRequestRouteDeps {
@@ -19,6 +20,7 @@ export interface AccessRequestRouteDeps {
   readonly renderer: CardRenderer;
   readonly directory: Directory;
   readonly workingTime: WorkingTime;
+  readonly logger: Logger;
 }
 
 /** What the actor is told after their own action succeeds. */
@@ -67,11 +69,17 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     };
   }
 
-  /** The request, if the clicking person is its requester. */
+  /** Logs a refusal decided here rather than by the service (which logs its own). */
+  const refused = (turn: Turn, reference: string, code: 'forbidden' | 'wrong_state') =>
+    logRefusal(deps.logger, { reference, verb: turn.verb, actorId: turn.actor.id, code });
+
+  /** The request, if the clicking person is its requester; to anyone else it is hidden. */
   async function requesterRequest(turn: ActionTurn): Promise<AccessRequest | undefined> {
     const reference = parseReference(turn.data.reference);
-    const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
-    return request?.requester.id === turn.actor.id ? request : undefined;
+    const request = reference ? await service.loadFor(reference, turn.actor, turn.verb) : undefined;
+    if (!request || request.requester.id === turn.actor.id) return request;
+    refused(turn, request.reference, 'forbidden');
+    return undefined;
   }
 
   async function reassignCard(turn: Turn, request: AccessRequest, error = ''): Promise<AdaptiveCardJson> {
@@ -85,7 +93,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
 
   /** Shows a case; when it replaces a clicked card, that message is remembered so later changes update it. */
   async function showCase(turn: ActionTurn | Turn, reference: string | undefined, remember = false): Promise<AdaptiveCardJson> {
-    const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
+    const request = reference ? await service.loadFor(reference, turn.actor, turn.verb) : undefined;
     if (!request || !reference) return unavailable(reference ?? 'that request');
     const location = remember && 'data' in turn ? clickedCard(turn) : undefined;
     if (location) await service.rememberCard(reference, turn.actor.id, location);
@@ -114,14 +122,20 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
       const outcome = await service.resubmit(reference, turn.actor, turn.now, input, clickedCard(turn));
       if (outcome.ok) return caseCard(outcome.snapshot, turn, { headline: `Sent again to ${outcome.snapshot.approver.name}.` });
       if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
+      // The form is checked before the person: someone else's failed form is a refusal, not their form to fix.
+      if (outcome.fieldErrors && outcome.snapshot.requester.id !== turn.actor.id) {
+        refused(turn, reference, 'forbidden');
+        return caseCard(outcome.snapshot, turn, { notice: `Only ${outcome.snapshot.requester.name} can edit ${reference}.` });
+      }
       if (outcome.fieldErrors) return formCard(turn, { input, errors: outcome.fieldErrors, editing: outcome.snapshot });
       return caseCard(outcome.snapshot, turn, { notice: outcome.message });
     },
     'accessRequest.edit': async (turn) => {
       const reference = parseReference(turn.data.reference);
-      const request = reference ? await service.loadFor(reference, turn.actor) : undefined;
+      const request = reference ? await service.loadFor(reference, turn.actor, turn.verb) : undefined;
       if (!request || !reference) return unavailable(reference ?? 'that request');
       if (request.requester.id !== turn.actor.id || request.state !== 'info_requested') {
+        refused(turn, reference, request.requester.id !== turn.actor.id ? 'forbidden' : 'wrong_state');
         return caseCard(request, turn, { notice: 'Only the requester can edit a request, and only when more information was asked for.' });
       }
       return formCard(turn, { editing: request });
@@ -140,6 +154,10 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
         return caseCard(outcome.snapshot, turn, outcome.changed ? { headline: `Sent to ${outcome.snapshot.approver.name} instead.` } : {});
       }
       if (!outcome.snapshot || !canSee(outcome.snapshot, turn.actor)) return unavailable(reference);
+      if (outcome.fieldErrors && outcome.snapshot.requester.id !== turn.actor.id) {
+        refused(turn, reference, 'forbidden');
+        return caseCard(outcome.snapshot, turn, { notice: `Only ${outcome.snapshot.requester.name} can change the approver of ${reference}.` });
+      }
       if (outcome.fieldErrors) return reassignCard(turn, outcome.snapshot, outcome.fieldErrors.approver ?? outcome.message);
       return caseCard(outcome.snapshot, turn, { notice: outcome.message });
     },

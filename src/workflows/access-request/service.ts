@@ -67,7 +67,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     ): Promise<TransitionOutcome<AccessRequest>> {
       const checked = await checkForm(input, actor, now, reference);
       if (!('type' in checked)) {
-        const current = await load(reference);
+        const current = await loadFor(reference, actor, 'accessRequest.resubmit');
         return current ? { ...checked, snapshot: current } : checked;
       }
       return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now, origin);
@@ -79,7 +79,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async changeApprover(reference: string, actor: Actor, now: Date, approverId: string, origin?: CardLocation): Promise<TransitionOutcome<AccessRequest>> {
       const approver = approverId ? await findApprover(approverId) : undefined;
       if (!approver) {
-        const current = await load(reference);
+        const current = await loadFor(reference, actor, 'accessRequest.changeApprover');
         const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });
         return current ? { ...refusal, snapshot: current } : refusal;
       }

@@ -63,7 +63,7 @@ export function takedownRoutes(deps: TakedownRouteDeps): WorkflowRoutes {
 
   /** Opening the card is the recipient's first action: it marks the notice seen (DESIGN.md). */
   async function showNotice(turn: Turn | ActionTurn, reference: string, remember: boolean): Promise<AdaptiveCardJson> {
-    const notice = await service.loadFor(reference, turn.actor);
+    const notice = await service.loadFor(reference, turn.actor, turn.verb);
     if (!notice) return unavailable();
     const seen = notice.recipient.id === turn.actor.id && notice.state === 'issued'
       ? await service.act(reference, { type: 'acknowledge' }, turn.actor, turn.now)

@@ -1,0 +1,40 @@
+import { odata } from '@azure/data-tables';
+import type { TableName, Tables } from './tables';
+
+/** Where one stored row is: enough to find it again, nothing of its content. */
+export interface RowLocation {
+  readonly table: TableName;
+  readonly partitionKey: string;
+  readonly rowKey: string;
+}
+
+/** A stored row with its columns (etag and timestamp left out). */
+export type StoredRow = RowLocation & { readonly columns: Readonly<Record<string, unknown>> };
+
+/**
+ * Every row that can hold a person's data (UK GDPR Article 15: the subject access file lists them): their own
+ * partitions (case lists, chat reference, form claims and staged files), their directory entry and the entries
+ * that name them as manager, the tenant-wide latest chat reference, every row of the cases given (snapshot,
+ * audit events, outbox, card copies, delivery marks), everyone's case-list lines for those cases, and the
+ * data-protection audit rows about them (partitions named in src/data-protection/audit.ts). Timers, counters
+ * and leases hold references and instance names only. One scan of the inbox:
+ * for rare, audited requests only. The caller decides which of these rows name the person.
+ */
+export async function candidateRowsOf(tables: Tables, personId: string, references: ReadonlySet<string>): Promise<StoredRow[]> {
+  const rows: StoredRow[] = [];
+  const add = async (table: TableName, filter?: string) => {
+    for await (const row of tables[table].listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})) {
+      const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
+      if (table === 'inbox' && !filter && partitionKey !== personId && !references.has(String(columns.reference))) continue;
+      rows.push({ table, partitionKey: String(partitionKey), rowKey: String(rowKey), columns });
+    }
+  };
+  for (const reference of references) await add('cases', odata`PartitionKey eq ${reference}`);
+  await add('cases', odata`PartitionKey eq 'audit-subject-access' and subjectId eq ${personId}`);
+  await add('cases', odata`PartitionKey eq 'audit-erasure' and subject eq ${personId}`);
+  await add('inbox');
+  await add('directory', odata`PartitionKey eq 'person' and (RowKey eq ${personId} or managerId eq ${personId})`);
+  await add('conversations', odata`(PartitionKey eq ${personId}) or (PartitionKey eq 'service' and RowKey eq 'latest')`);
+  await add('idempotency', odata`PartitionKey eq ${personId}`);
+  return rows;
+}
