@@ -347,6 +347,23 @@ describe('abuse and harassment reports over HTTP', () => {
       assert.doesNotMatch(cardText(await ask(bot, 'alex', `show ${REF}`)), /Evidence attached/);
     });
 
+    it('drops files that cannot fit after saying so, so the next file the reporter sends can be added', async () => {
+      await submitReport(bot, 'alex');
+      // Names of 150 accented letters: each file's stored name and link take about 1,200 of the report's 8,000 characters.
+      const long = (index: number) => teamsFile(`${index}${'é'.repeat(149)}.png`, 'png');
+      await sendFiles(bot, 'alex', [1, 2, 3, 4, 5, 6].map(long));
+      assert.match(cardText((await bot.click('alex', 'abuseReport.attachEvidence', { reference: REF })).card), /The files were added/);
+
+      await sendFiles(bot, 'alex', [7, 8].map(long));
+      const refused = await bot.click('alex', 'abuseReport.attachEvidence', { reference: REF });
+      assert.match(cardText(refused.card), /would take it past that[\s\S]*were not added/);
+
+      await sendFiles(bot, 'alex', [teamsFile('the-one-that-matters.png', 'png')]);
+      const added = await bot.click('alex', 'abuseReport.attachEvidence', { reference: REF });
+      assert.match(cardText(added.card), /The files were added/, 'the refused files no longer block new ones');
+      assert.match(cardText(added.card), /the-one-that-matters\.png/);
+    });
+
     it('does not offer closed reports for evidence', async () => {
       await submitReport(bot, 'alex');
       await bot.click('isaiah', 'abuseReport.startInvestigation', { reference: REF });

@@ -228,4 +228,29 @@ describe('Adaptive Card templates', () => {
     const card = renderer.render('access-request-form', view);
     assert.ok(Buffer.byteLength(JSON.stringify(card)) < MAX_CARD_BYTES);
   });
+
+  it('keeps every form under 28 KB with a directory of 400 people with the longest names and every field typed back at its worst', () => {
+    const directory = Array.from({ length: 400 }, (_, index) => ({ id: `${String(index).padStart(8, '0')}-1111-4111-8111-111111111111`, name: `${'中'.repeat(99)}${index % 10}`, roles: [] }));
+    // The characters that grow most: 3 bytes in UTF-8, 2 in JSON (a quote, a backslash), 6 in JSON (a control character).
+    const worst = (length: number) => '中"\\\u0001'.repeat(Math.ceil(length / 4)).slice(0, length);
+    const typedBack = <T extends string>(fields: readonly T[]) => Object.fromEntries(fields.map((field) => [field, worst(100_000)])) as Record<T, string>;
+    const forms: [string, AdaptiveCardJson][] = [
+      ['access request', renderer.render('access-request-form', accessRequestFormView({
+        actor: alex, today: '2026-11-25', formId: 'f', people: directory, errors: { businessCase: 'x' },
+        input: typedBack(['sites', 'otherSite', 'kind', 'businessCase', 'startDate', 'endDate', 'approver', 'ackPolicy', 'ackMonitoring']),
+      }))],
+      ['abuse report', renderer.render('abuse-report-form', abuseReportFormView({
+        actor: alex, today: '2026-11-25', formId: 'f', people: directory, errors: { description: 'x' },
+        input: typedBack(['category', 'source', 'platform', 'platformOther', 'links', 'happenedOn', 'description', 'immediateDanger', 'wantsSupport', 'manager', 'managerSearch']),
+      }))],
+      ['takedown', renderer.render('takedown-form', takedownFormView({
+        actor: alex, formId: 'f', people: directory, errors: { link: 'x' },
+        input: typedBack(['recipient', 'recipientSearch', 'link', 'platform', 'platformOther', 'clauses', 'explanation', 'deadline']),
+      }))],
+    ];
+    for (const [name, card] of forms) {
+      const bytes = Buffer.byteLength(JSON.stringify(card));
+      assert.ok(bytes <= MAX_CARD_BYTES, `${name} form: ${bytes} bytes`);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { DirectoryPerson } from '../../directory/directory';
 import { lineManagerOf, managerChoices, PersonChoice } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
-import type { AbuseReportFormInput } from './form';
+import { AbuseReportFormInput, DESCRIPTION_MAX, LINK_MAX } from './form';
 import { CATEGORY_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
 import { CATEGORIES, PLATFORMS, SOURCES } from './model';
 
@@ -9,8 +9,11 @@ type Field = keyof AbuseReportFormInput;
 const FIELDS: readonly Field[] = [
   'category', 'source', 'platform', 'platformOther', 'links', 'happenedOn', 'description', 'immediateDanger', 'wantsSupport', 'manager', 'managerSearch',
 ];
-/** Typed-back values are bounded so a hostile submit can't make the card it gets back huge. */
-const MAX_SHOWN = 4000;
+/** Typed-back values are bounded field by field, so a hostile submit can't make the card it gets back huge. */
+const MAX_SHOWN: Readonly<Record<Field, number>> = {
+  category: 40, source: 40, platform: 40, platformOther: 100, links: 5 * (LINK_MAX + 1), happenedOn: 40, description: DESCRIPTION_MAX,
+  immediateDanger: 10, wantsSupport: 10, manager: 200, managerSearch: 200,
+};
 
 /** The data bound to `cards/abuse-report-form.json`. */
 export interface AbuseReportFormView {
@@ -32,7 +35,7 @@ export function abuseReportFormView(view: {
 }): AbuseReportFormView {
   const manager = lineManagerOf(view.people, view.actor);
   const raw = view.input ?? {};
-  const values = Object.fromEntries(FIELDS.map((field) => [field, typeof raw[field] === 'string' ? String(raw[field]).slice(0, MAX_SHOWN) : ''])) as Record<Field, string>;
+  const values = Object.fromEntries(FIELDS.map((field) => [field, typeof raw[field] === 'string' ? String(raw[field]).slice(0, MAX_SHOWN[field]) : ''])) as Record<Field, string>;
   values.happenedOn ||= view.today;
   values.manager ||= manager?.id ?? '';
   values.immediateDanger ||= 'false';

@@ -88,6 +88,11 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
       if (files.length === 0) return undefined;
       const outcome = await act(reference, { type: 'addEvidence', files }, actor, now, origin);
       if (outcome.ok) await deps.staged.clear(actor.id);
+      // Files that cannot fit never will: kept, they would refuse every file sent after them for a day.
+      if (!outcome.ok && outcome.code === 'invalid') {
+        await deps.staged.clear(actor.id);
+        return { ...outcome, message: `${outcome.message} These files were not added: send the ones that matter most again.` };
+      }
       return outcome;
     },
 
