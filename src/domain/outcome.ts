@@ -7,8 +7,7 @@ export type RejectionCode =
   | 'forbidden'
   | 'not_found'
   | 'already_decided'
-  | 'wrong_state'
-  | 'concurrency';
+  | 'wrong_state';
 
 export interface Rejection {
   readonly ok: false;

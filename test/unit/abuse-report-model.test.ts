@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import type { Decision, RejectionCode } from '../../src/domain/outcome';
+import type { Decision } from '../../src/domain/outcome';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import {
   canSeeRecord, decide, evolve, MAX_EVIDENCE, OUTCOMES,
-  type AbuseReportDetails, type AinmCommand, type AinmEvent, type AinmRecord, type EvidenceFile, type Outcome,
+  type AbuseReportDetails, type AinmCommand, type AinmEvent, type EvidenceFile, type Outcome,
 } from '../../src/workflows/abuse-report/model';
+import { deciderSpec } from '../support/decider-spec';
 
 /**
  * Abuse and harassment reports as specifications (DESIGN.md section 2): given what happened, when
@@ -44,37 +45,7 @@ const investigating = (by = ian, when = '10:00', note?: string): AinmEvent =>
 const closed = (outcome: Outcome = 'no_further_action', by = ian, when = '10:00', note = 'Blocked the account and reported it.'): AinmEvent =>
   ({ type: 'Closed', at: at(when), by: person(by), outcome, note });
 
-/** given(events).when(command, actor).then(events) / .thenRejects(code, message, fieldErrors?) / .thenNothingHappens() */
-function given(history: readonly AinmEvent[]) {
-  const state = history.reduce<AinmRecord | undefined>(evolve, undefined);
-  return {
-    state,
-    when(command: AinmCommand, actor: Actor, when: Date = now) {
-      const decision = decide(state, command, { actor, now: when });
-      return {
-        decision,
-        then(expected: readonly AinmEvent[]): AinmRecord | undefined {
-          assert.ok(decision.ok, `expected acceptance, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, expected);
-          return decision.events.reduce<AinmRecord | undefined>(evolve, state);
-        },
-        thenNothingHappens(): void {
-          assert.ok(decision.ok, `expected a no-op, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, []);
-        },
-        thenRejects(code: RejectionCode, message: RegExp | string, fieldErrors?: Record<string, string>): void {
-          assert.equal(decision.ok, false, `expected a refusal, got ${JSON.stringify(decision)}`);
-          if (decision.ok) return;
-          assert.equal(decision.code, code, decision.message);
-          if (typeof message === 'string') assert.equal(decision.message, message);
-          else assert.match(decision.message, message);
-          if (fieldErrors) assert.deepEqual(decision.fieldErrors, fieldErrors);
-          else assert.equal(decision.fieldErrors, undefined);
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec({ decide, evolve }, now);
 
 const report: AinmCommand = { type: 'report', reference: REF, manager: person(malcolm), details };
 const close = (outcome: Outcome = 'no_further_action', note = 'Blocked the account and reported it.'): AinmCommand => ({ type: 'close', outcome, note });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { RejectionCode } from '../../src/domain/outcome';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import {
   decide, evolve, stepVerb,
-  type AccessRequest, type AccessRequestCommand, type AccessRequestDetails, type AccessRequestEvent,
+  type AccessRequestCommand, type AccessRequestDetails, type AccessRequestEvent,
 } from '../../src/workflows/access-request/model';
+import { deciderSpec } from '../support/decider-spec';
 
 /**
  * Access requests as specifications (DESIGN.md section 1): given what happened, when someone acts,
@@ -47,35 +47,7 @@ const revoked = (by = ciara, when = '12:00'): AccessRequestEvent =>
   ({ type: 'Revoked', at: at(when), by: person(by), comment: 'Breach of the policy.' });
 const expired = (): AccessRequestEvent => ({ type: 'Expired', at: '2027-05-25T23:00:00.000Z', by: person(SYSTEM) });
 
-/** given(events).when(command, actor).then(events) / .thenRejects(code, /message/) / .thenNothingHappens() */
-function given(history: readonly AccessRequestEvent[]) {
-  const state = history.reduce<AccessRequest | undefined>(evolve, undefined);
-  return {
-    state,
-    when(command: AccessRequestCommand, actor: Actor, when: Date = now) {
-      const decision = decide(state, command, { actor, now: when });
-      return {
-        then(expected: readonly AccessRequestEvent[]): AccessRequest | undefined {
-          assert.ok(decision.ok, `expected acceptance, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, expected);
-          return decision.events.reduce<AccessRequest | undefined>(evolve, state);
-        },
-        thenNothingHappens(): void {
-          assert.ok(decision.ok, `expected a no-op, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, []);
-        },
-        thenRejects(code: RejectionCode, message: RegExp | string, fieldErrors?: Record<string, string>): void {
-          assert.equal(decision.ok, false, `expected a refusal, got ${JSON.stringify(decision)}`);
-          if (decision.ok) return;
-          assert.equal(decision.code, code, decision.message);
-          if (typeof message === 'string') assert.equal(decision.message, message);
-          else assert.match(decision.message, message);
-          if (fieldErrors) assert.deepEqual(decision.fieldErrors, fieldErrors);
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec({ decide, evolve }, now);
 
 const SELF_APPROVAL = /^You can't approve your own request: choose your line manager as the approver\.$/;
 
@@ -163,8 +135,8 @@ describe('access request model', () => {
     }
 
     it('refuses approval by the requester', () => {
-      given([requested()]).when({ type: 'approve' }, rhona).thenRejects('forbidden', SELF_APPROVAL);
-      given([requested()]).when({ type: 'reject', comment: 'Changed my mind' }, rhona).thenRejects('forbidden', SELF_APPROVAL);
+      given([requested()]).when({ type: 'approve' }, rhona).thenRejects('forbidden', SELF_APPROVAL, { approver: 'Choose someone other than yourself.' });
+      given([requested()]).when({ type: 'reject', comment: 'Changed my mind' }, rhona).thenRejects('forbidden', SELF_APPROVAL, { approver: 'Choose someone other than yourself.' });
     });
 
     it('refuses a decision by anyone but the chosen approver', () => {
@@ -266,7 +238,7 @@ describe('access request model', () => {
     });
 
     it('refuses making the requester their own approver', () => {
-      given([requested()]).when({ type: 'changeApprover', approver: person(rhona) }, rhona).thenRejects('forbidden', SELF_APPROVAL);
+      given([requested()]).when({ type: 'changeApprover', approver: person(rhona) }, rhona).thenRejects('forbidden', SELF_APPROVAL, { approver: 'Choose someone other than yourself.' });
     });
 
     it('refuses a change of approver by anyone but the requester', () => {

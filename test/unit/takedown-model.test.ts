@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import type { RejectionCode } from '../../src/domain/outcome';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import {
   canSeeNotice, decide, evolve,
-  type TakedownCommand, type TakedownDetails, type TakedownEvent, type TakedownNotice, type TakedownState,
+  type TakedownCommand, type TakedownDetails, type TakedownEvent, type TakedownState,
 } from '../../src/workflows/takedown/model';
+import { deciderSpec } from '../support/decider-spec';
 
 /**
  * Takedown notices as specifications (DESIGN.md section 3): given what happened, when someone acts,
@@ -60,35 +60,7 @@ const HISTORIES: Readonly<Record<TakedownState, readonly TakedownEvent[]>> = {
   overdue: [issued(), acknowledged(), wentOverdue()],
 };
 
-/** given(events).when(command, actor, now).then(events) / .thenRejects(code, message) / .thenNothingHappens() */
-function given(history: readonly TakedownEvent[]) {
-  const state = history.reduce<TakedownNotice | undefined>(evolve, undefined);
-  return {
-    state,
-    when(command: TakedownCommand, actor: Actor, when: Date = now) {
-      const decision = decide(state, command, { actor, now: when });
-      return {
-        then(expected: readonly TakedownEvent[]): TakedownNotice | undefined {
-          assert.ok(decision.ok, `expected acceptance, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, expected);
-          return decision.events.reduce<TakedownNotice | undefined>(evolve, state);
-        },
-        thenNothingHappens(): void {
-          assert.ok(decision.ok, `expected a no-op, got ${JSON.stringify(decision)}`);
-          assert.deepEqual(decision.events, []);
-        },
-        thenRejects(code: RejectionCode, message: RegExp | string, fieldErrors?: Record<string, string>): void {
-          assert.equal(decision.ok, false, `expected a refusal, got ${JSON.stringify(decision)}`);
-          if (decision.ok) return;
-          assert.equal(decision.code, code, decision.message);
-          if (typeof message === 'string') assert.equal(decision.message, message);
-          else assert.match(decision.message, message);
-          if (fieldErrors) assert.deepEqual(decision.fieldErrors, fieldErrors);
-        },
-      };
-    },
-  };
-}
+const given = deciderSpec({ decide, evolve }, now);
 
 const issue = (overrides: Partial<Extract<TakedownCommand, { type: 'issue' }>> = {}): TakedownCommand =>
   ({ type: 'issue', reference: REF, recipient: person(alex), manager: person(megan), details, deadline: DEADLINE, ...overrides });

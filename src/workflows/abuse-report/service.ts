@@ -66,11 +66,6 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
       return deps.inbox.list(actor.id, { role: 'reporter' });
     },
 
-    /** Reports waiting for this manager's acknowledgement. */
-    async awaitingAcknowledgement(actor: Actor): Promise<InboxEntry[]> {
-      return deps.inbox.list(actor.id, { role: 'manager', awaitingOnly: true });
-    },
-
     /** Open records, for the Incident team; undefined for anyone else. */
     async openRecords(actor: Actor): Promise<InboxEntry[] | undefined> {
       if (!hasRole(actor, 'incident')) return undefined;

@@ -96,8 +96,3 @@ export function nextStep(notice: TakedownNotice, now: Date, workingTime: Working
     case 'withdrawn': return 'Closed: the notice was withdrawn.';
   }
 }
-
-/** Working hours left before the deadline, for lists. */
-export function workingHoursLeft(notice: TakedownNotice, now: Date, workingTime: WorkingTime): number {
-  return Math.round(workingTime.workingMillisBetween(now, new Date(notice.deadline)) / 360_000) / 10;
-}
