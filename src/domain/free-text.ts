@@ -9,7 +9,6 @@ export function cleanFreeText(value: unknown): string {
   if (typeof value !== 'string') return '';
   return value
     .replace(/\r\n?|[\u2028\u2029]/g, '\n')
-    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
     .replace(/\p{Cs}/gu, '\uFFFD')
     .replace(/\n{3,}/g, '\n\n')
