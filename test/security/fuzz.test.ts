@@ -585,7 +585,6 @@ async function check(generated: Generated, where: string, expected?: number): Pr
 
 const statuses = new Map<number, number>();
 
-// eslint-disable-next-line no-control-regex
 const UNCLEAN = /[\u0000-\u0008\u000B-\u001F\u007F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
 
 function stringsIn(value: unknown): string[] {
