@@ -237,6 +237,17 @@ describe('access request timers', () => {
       ]);
     });
 
+    it('counts the working days that are really left for access shorter than the reminder\'s 10 (issue 13: "ends on 9 Dec, in 10 working days")', () => {
+      const short = { ...viewDetails, startDate: '2026-12-07', endDate: '2026-12-09' };
+      const remindedOn = (at: string) => effectsOfEvent([requested(short), approved()], expiryReminded(at));
+      assert.deepEqual(remindedOn('2026-12-07T11:00:00.000Z'), [notify(rhona, 'Your access ends on 9 Dec 2026, in 3 working days. Use Renew to ask for it again.')]);
+      assert.deepEqual(remindedOn('2026-12-09T09:00:00.000Z'), [notify(rhona, 'Your access ends at the end of today, 9 Dec 2026. Use Renew to ask for it again.')]);
+      // Friday to Monday: the weekend is not counted.
+      const overWeekend = { ...viewDetails, startDate: '2026-12-04', endDate: '2026-12-08' };
+      assert.deepEqual(effectsOfEvent([requested(overWeekend), approved()], expiryReminded('2026-12-04T12:00:00.000Z')),
+        [notify(rhona, 'Your access ends on 8 Dec 2026, in 3 working days. Use Renew to ask for it again.')]);
+    });
+
     it('never puts the business case in a timer\'s notification', () => {
       const all = [
         ...effectsOfEvent([requested()], reminded(fri('10:00'))),

@@ -1,7 +1,7 @@
 import { addDays } from '../../domain/calendar-date';
 import type { Effect } from '../../domain/effects';
 import { formatDeadline, formatLocalDate } from '../../domain/london-time';
-import type { WorkingTime } from '../../domain/working-time';
+import type { LocalDate, WorkingTime } from '../../domain/working-time';
 import { AccessRequest, AccessRequestEvent } from './model';
 import { accessSummary } from './labels';
 
@@ -83,10 +83,22 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
         notify(approver, `${request.reference} has waited ${ESCALATE_AFTER_DAYS} working days for your decision; ${request.requester.name} has been told and may choose another approver.`),
       ];
     case 'ExpiryReminded':
-      return [notify(requester, `Your access ends on ${formatLocalDate(request.details.endDate)}, in ${EXPIRY_REMINDER_DAYS} working days. Use Renew to ask for it again.`)];
+      return [notify(requester, `${endsWhen(request.details.endDate, new Date(event.at), workingTime)} Use Renew to ask for it again.`)];
     default:
       return [];
   }
+}
+
+/**
+ * When access ends, in working days counting today and the end date (as the reminder is timed): usually 10,
+ * fewer for access shorter than that, whose reminder fires as soon as it starts.
+ */
+function endsWhen(endDate: LocalDate, at: Date, workingTime: WorkingTime): string {
+  const today = workingTime.londonDate(at);
+  if (today >= endDate) return `Your access ends at the end of today, ${formatLocalDate(endDate)}.`;
+  let left = 0;
+  for (let day = today; day <= endDate; day = addDays(day, 1)) if (workingTime.isWorkingDay(day)) left++;
+  return `Your access ends on ${formatLocalDate(endDate)}, in ${left} working day${left === 1 ? '' : 's'}.`;
 }
 
 /** `basis` ties each timer to this wait: after a resubmission or a new approver, the old timers do nothing. */

@@ -2,7 +2,7 @@ import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../dom
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
 import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
-import { REMIND_APPROVER_AFTER_DAYS } from './effects';
+import { ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
 import { AccessRequest, AccessRequestCommand, AccessRequestStep, COMMENT_MAX, decide, stepVerb, waitStartedAt } from './model';
 
@@ -85,7 +85,7 @@ export function nextStep(request: AccessRequest, workingTime: WorkingTime): stri
       const by = workingTime.addWorkingDays(new Date(waitStartedAt(request)), REMIND_APPROVER_AFTER_DAYS);
       const escalated = request.history.some((step) => step.action === 'ApprovalEscalated' && step.at > waitStartedAt(request));
       return escalated
-        ? `${request.approver.name} has not decided within 5 working days. ${request.requester.name} can choose another approver.`
+        ? `${request.approver.name} has not decided within ${ESCALATE_AFTER_DAYS} working days. ${request.requester.name} can choose another approver.`
         : `${request.approver.name} to decide, by ${formatDeadline(by)}.`;
     }
     case 'info_requested': return `${request.requester.name} to add the information asked for and resubmit.`;
