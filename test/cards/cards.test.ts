@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseListCard } from '../../src/bot/case-list';
 import { noticeCard } from '../../src/bot/turn';
@@ -221,6 +221,33 @@ describe('Adaptive Card templates', () => {
     const managerCard = renderer.render('abuse-report', abuseReportCardView(investigating, megan, NOW, workingTime));
     assert.deepEqual(outcomeChoices(managerCard), []);
     assert.deepEqual(verbs(managerCard), ['abuseReport.refresh', 'abuseReport.addNote']);
+  });
+
+  it('lets the takedown\'s recipient open the post from the notice', () => {
+    const card = renderer.render('takedown', takedownCardView(takedownNotice([]), alex, NOW, workingTime, {}));
+    const openUrls: unknown[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (typeof node !== 'object' || node === null) return;
+      if ((node as { type?: unknown }).type === 'Action.OpenUrl') openUrls.push((node as { url?: unknown }).url);
+      Object.values(node).forEach(walk);
+    };
+    walk(card);
+    assert.deepEqual(openUrls, ['https://facebook.example/posts/2']);
+  });
+
+  it('gives every required input an error message and lets every expanded choice wrap (long labels are not cut on a phone)', () => {
+    const problems: string[] = [];
+    const walk = (node: unknown, template: string): void => {
+      if (Array.isArray(node)) return node.forEach((child) => walk(child, template));
+      if (typeof node !== 'object' || node === null) return;
+      const element = node as Record<string, unknown>;
+      if (element.isRequired === true && typeof element.errorMessage !== 'string') problems.push(`${template}: ${String(element.id)} is required with no errorMessage`);
+      if (element.type === 'Input.ChoiceSet' && element.style === 'expanded' && element.wrap !== true) problems.push(`${template}: ${String(element.id)} is expanded without wrap`);
+      Object.values(element).forEach((child) => walk(child, template));
+    };
+    for (const template of CARD_TEMPLATES) walk(JSON.parse(readFileSync(path.join(defaultCardsDirectory(), `${template}.json`), 'utf8')), template);
+    assert.deepEqual(problems, []);
   });
 
   it('keeps a huge typed-back form small: values are bounded before they are shown again', () => {
