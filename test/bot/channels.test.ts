@@ -20,8 +20,11 @@ describe('commands in a team channel', () => {
     }
   });
 
-  it('answers the Communications Team\'s takedown commands in their channel', async () => {
-    assert.match(cardText(await sayInChannel('adele', 'takedowns')), /Open takedown notices/);
-    assert.match(cardText(await sayInChannel('adele', 'issue takedown')), /Issue a takedown notice/);
+  it('keeps takedown notices out of channels and group chats too: they name who is asked to remove a post (issue 13)', async () => {
+    for (const text of ['takedowns', 'issue takedown']) {
+      const reply = await sayInChannel('adele', text);
+      assert.match(cardText(reply), /Ask me in our 1:1 chat/, text);
+      assert.doesNotMatch(cardText(reply), /Open takedown notices|Issue a takedown notice/, text);
+    }
   });
 });

@@ -116,8 +116,8 @@ export function takedownRoutes(deps: TakedownRouteDeps): WorkflowRoutes {
 
   const reply = (verb: string) => async (turn: Turn) => replyWithCard(turn.context, await actions[verb]!({ ...turn, data: {} }));
   const commands: Command[] = [
-    { pattern: /^(issue (a )?takedown( notice)?|new takedown( notice)?|takedown notice|send (a )?takedown( notice)?)$/, handle: reply('menu.issueTakedown'), sharedSpaces: true },
-    { pattern: /^(takedowns|open takedowns|takedown notices)$/, handle: reply('menu.takedowns'), sharedSpaces: true },
+    { pattern: /^(issue (a )?takedown( notice)?|new takedown( notice)?|takedown notice|send (a )?takedown( notice)?)$/, handle: reply('menu.issueTakedown') },
+    { pattern: /^(takedowns|open takedowns|takedown notices)$/, handle: reply('menu.takedowns') },
   ];
 
   return { actions, commands, viewer: { prefix: 'TD', show: showNotice, stateLabel } };
