@@ -172,6 +172,15 @@ describe('access request decisions over HTTP', () => {
       assert.match(cardText(await ask(bot, 'alex', 'my requests')), /Active/);
     });
 
+    it('leaves a request a Communications Team member approved as line manager to the rest of the team (no buttonless line in their approvals)', async () => {
+      await submitRequest(bot, 'alex', { kind: 'post', approver: PEOPLE.adele.id });
+      assert.deepEqual(referencesOn(await ask(bot, 'adele', 'approvals')), [REF], 'it waits for Adele as line manager');
+      await bot.click('adele', 'accessRequest.approve', { reference: REF, comment: '' });
+      await bot.idle();
+      assert.deepEqual(referencesOn(await ask(bot, 'adele', 'approvals')), [], 'not for her second sign-off');
+      assert.deepEqual(referencesOn(await ask(bot, 'patti', 'approvals')), [REF], 'but for the rest of the team');
+    });
+
     it('leaves a Communications Team member\'s own request to the rest of the team', async () => {
       await submitRequest(bot, 'adele', { kind: 'post', approver: 'aad-isaiah' });
       await bot.click('isaiah', 'accessRequest.approve', { reference: REF, comment: '' });

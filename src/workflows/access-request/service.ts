@@ -112,9 +112,12 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     async awaiting(actor: Actor): Promise<InboxEntry[]> {
       const own = await deps.inbox.list(actor.id, { awaitingOnly: true });
       const team = hasRole(actor, 'comms') ? await deps.inbox.list(COMMS_TEAM_INBOX, { awaitingOnly: true }) : [];
-      // A Comms member never signs off their own request (model.ts): it does not wait for them.
-      const mine = team.length > 0 ? new Set((await this.myRequests(actor)).map((entry) => entry.reference)) : new Set<string>();
-      return [...own, ...team.filter((entry) => !mine.has(entry.reference))].filter((entry) => entry.reference.startsWith('AR-'));
+      // A Comms member never gives the second sign-off on a request they made or approved as line manager (model.ts).
+      const notForMe = team.length > 0 ? new Set([
+        ...(await this.myRequests(actor)).map((entry) => entry.reference),
+        ...(await deps.inbox.list(actor.id, { role: 'approver' })).map((entry) => entry.reference),
+      ]) : new Set<string>();
+      return [...own, ...team.filter((entry) => !notForMe.has(entry.reference))].filter((entry) => entry.reference.startsWith('AR-'));
     },
   };
 }
