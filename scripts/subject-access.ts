@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { readConfig } from '../src/config';
-import { recordSubjectAccess } from '../src/data-protection/audit';
+import { recordSubjectAccess } from '../src/store/audit-rows';
 import { isPersonId } from '../src/data-protection/case-people';
 import { collectSubjectAccess } from '../src/data-protection/subject-access';
 import { ensureTables } from '../src/store/tables';

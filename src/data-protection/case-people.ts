@@ -1,6 +1,7 @@
-import { odata } from '@azure/data-tables';
 import { Person, SYSTEM } from '../domain/people';
 import { CaseStore, createCaseStore, StoredCase } from '../store/case-store';
+import { createPersonData } from '../store/person-data';
+import { casePartitionsNaming } from '../store/person-rows';
 import type { Tables } from '../store/tables';
 
 /**
@@ -116,18 +117,13 @@ export async function findCasesOf(tables: Tables, personId: string, store: CaseS
     found.set(reference, entry);
   };
 
-  for await (const row of tables.inbox.listEntities<{ reference: string }>({ queryOptions: { filter: odata`PartitionKey eq ${personId}`, select: ['reference'] } })) {
-    if (typeof row.reference === 'string') note(row.reference, 'inbox');
-  }
+  for (const reference of await createPersonData(tables).inboxReferencesOf(personId)) note(reference, 'inbox');
   for (const kind of CASE_KINDS) {
     for await (const stored of store.snapshotsOf<unknown>(kind)) {
       if (mentions(stored.snapshot, personId)) note(stored.reference, 'snapshot scan', stored);
     }
   }
-  const byColumn = odata`actorId eq ${personId} or personId eq ${personId} or viewerId eq ${personId}`;
-  for await (const row of tables.cases.listEntities({ queryOptions: { filter: byColumn, select: ['PartitionKey'] } })) {
-    note(row.partitionKey as string, 'case rows');
-  }
+  for (const reference of await casePartitionsNaming(tables.cases, personId)) note(reference, 'case rows');
 
   const cases: FoundCase[] = [];
   for (const [reference, entry] of [...found].sort(([a], [b]) => a.localeCompare(b))) {

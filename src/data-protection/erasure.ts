@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { odata, TableClient } from '@azure/data-tables';
 import type { Person } from '../domain/people';
+import { ErasureAuditRow, recordErasure, renameSubjectInAuditRows } from '../store/audit-rows';
 import { CaseStore, ConcurrencyError, createCaseStore, isDeliveryRowOf, parseStoredJson } from '../store/case-store';
-import { statusOf, Tables } from '../store/tables';
-import { ERASURE_AUDIT, ErasureAuditRow, recordErasure, SUBJECT_ACCESS_AUDIT } from './audit';
+import { createPersonData, PersonData } from '../store/person-data';
+import type { Tables } from '../store/tables';
 import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peopleIn, rolesOf, TEAM_CARD_ROLE } from './case-people';
 
 /**
@@ -96,8 +96,8 @@ export async function planErasure(tables: Tables, subjectId: string, store: Case
     else if (item.kind === 'AINM') retained.push({ ...summary, reason: RETAINED_AINM });
     else anonymise.push(summary);
   }
-  const directory = await getRow(tables.directory, 'person', subjectId);
-  return { subjectId, ...(typeof directory?.name === 'string' ? { name: directory.name } : {}), anonymise, retained, open, notified };
+  const directory = await createPersonData(tables).directoryEntryOf(subjectId);
+  return { subjectId, ...(directory ? { name: directory.name } : {}), anonymise, retained, open, notified };
 }
 
 async function receivedCardOf(store: CaseStore, reference: string, subjectId: string): Promise<boolean> {
@@ -107,6 +107,7 @@ async function receivedCardOf(store: CaseStore, reference: string, subjectId: st
 /** Erases `subjectId` where the law allows (see the module comment), as `by`, an administrator. */
 export async function erasePerson(tables: Tables, subjectId: string, by: Person, now: Date): Promise<ErasureResult> {
   const store = createCaseStore(tables.cases);
+  const personData = createPersonData(tables);
   const plan = await planErasure(tables, subjectId, store);
   const at = now.toISOString();
   if (plan.open.length > 0) {
@@ -125,7 +126,7 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
   const eraser = personEraser(subjectId, erasureId, names);
   let otherPeoplesInboxRows = 0;
   for (const summary of plan.anonymise) {
-    otherPeoplesInboxRows += await anonymiseCase(tables, store, summary, subjectId, eraser, { type: 'PersonErased', at, by: { id: by.id, name: by.name }, erasedId: erasureId });
+    otherPeoplesInboxRows += await anonymiseCase(personData, store, summary, subjectId, eraser, { type: 'PersonErased', at, by: { id: by.id, name: by.name }, erasedId: erasureId });
   }
 
   // Kept cases (retained records, team cards): the case stays as it is; what delivering its cards left of them goes,
@@ -133,17 +134,19 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
   let deliveryRows = 0;
   for (const summary of [...plan.retained, ...plan.notified]) {
     deliveryRows += await store.forgetRecipient(summary.reference, subjectId);
-    otherPeoplesInboxRows += await rewriteOtherInboxRows(tables.inbox, summary.reference, subjectId, eraser);
+    otherPeoplesInboxRows += await personData.rewriteInboxRowsNaming(summary.reference, eraser.text, { except: subjectId });
   }
 
   const removed: ErasureCounts = {
-    inboxRows: await deletePartition(tables.inbox, subjectId),
-    ...await removeIdempotencyRows(tables.idempotency, subjectId),
-    conversations: await removeConversations(tables.conversations, subjectId),
-    directoryEntry: await deleteIfThere(tables.directory, 'person', subjectId),
-    managerLinks: await unlinkManager(tables.directory, subjectId),
+    inboxRows: await personData.deleteInboxOf(subjectId),
+    ...await personData.deleteFormClaimsAndStagedFilesOf(subjectId),
+    conversations: await personData.deletePersonalChatOf(subjectId) + await personData.rewriteLatestChat((reference) => latestChatWithout(reference, subjectId)),
+    directoryEntry: await personData.deleteDirectoryEntry(subjectId),
+    // People they managed keep their entry, without a manager (the next seed or Graph sync gives them one).
+    managerLinks: await personData.unlinkManager(subjectId),
     otherPeoplesInboxRows,
-    earlierAuditRows: await pseudonymiseAuditRows(tables.cases, subjectId, erasureId),
+    // Earlier subject access requests and refused erasures about them stay in the audit trail (when, by whom), under the erasure id.
+    earlierAuditRows: await renameSubjectInAuditRows(tables.cases, subjectId, erasureId),
     deliveryRows,
   };
   await recordErasure(tables.cases, auditRow(plan, { at, by: by.id, outcome: 'erased', subject: erasureId }, removed));
@@ -171,7 +174,7 @@ function personEraser(subjectId: string, erasureId: string, names: ReadonlySet<s
  * of other people's inbox lines for the case were rewritten.
  */
 async function anonymiseCase(
-  tables: Tables, store: CaseStore, summary: CaseSummary, subjectId: string, eraser: Eraser,
+  personData: PersonData, store: CaseStore, summary: CaseSummary, subjectId: string, eraser: Eraser,
   event: { type: 'PersonErased'; at: string; by: Person; erasedId: string },
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
@@ -185,7 +188,8 @@ async function anonymiseCase(
       if (!(error instanceof ConcurrencyError) || attempt >= 3) throw error;
     }
   }
-  return rewriteOtherInboxRows(tables.inbox, summary.reference, subjectId, eraser);
+  // Other people's inbox lines for the case (and the team lists) may name the person in their text.
+  return personData.rewriteInboxRowsNaming(summary.reference, eraser.text, { except: subjectId });
 }
 
 function rewriteRow(row: Readonly<Record<string, unknown>> & { rowKey: string }, subjectId: string, eraser: Eraser): Record<string, unknown> | null | undefined {
@@ -206,72 +210,16 @@ function rewriteRow(row: Readonly<Record<string, unknown>> & { rowKey: string },
   return changed ? next : undefined;
 }
 
-/** Other people's inbox lines for a case (and the team lists) may name the person in their text. A scan of the inbox: rare and audited. */
-async function rewriteOtherInboxRows(inbox: TableClient, reference: string, subjectId: string, eraser: Eraser): Promise<number> {
-  let rewritten = 0;
-  for await (const row of inbox.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`reference eq ${reference}` } })) {
-    if (row.partitionKey === subjectId) continue; // their own lines are deleted
-    const { partitionKey, rowKey, etag, timestamp: _t, ...columns } = row as Record<string, unknown> & { partitionKey: string; rowKey: string; etag: string };
-    const next = Object.fromEntries(Object.entries(columns).map(([key, value]) => [key, typeof value === 'string' ? eraser.text(value) : value]));
-    if (JSON.stringify(next) === JSON.stringify(columns)) continue;
-    await inbox.updateEntity({ partitionKey, rowKey, ...next }, 'Replace', { etag });
-    rewritten++;
-  }
-  return rewritten;
-}
-
-async function removeIdempotencyRows(table: TableClient, subjectId: string): Promise<{ stagedEvidence: number; formClaims: number }> {
-  let stagedEvidence = 0;
-  let formClaims = 0;
-  for (const row of await partitionKeys(table, subjectId)) {
-    await deleteIfThere(table, subjectId, row);
-    if (row === 'staged-evidence') stagedEvidence++;
-    else formClaims++;
-  }
-  return { stagedEvidence, formClaims };
-}
-
-/** Their 1:1 chat reference; and the tenant-wide "latest" reference loses its user and chat if it was theirs. */
-async function removeConversations(table: TableClient, subjectId: string): Promise<number> {
-  let removed = await deleteIfThere(table, subjectId, 'personal');
-  const latest = await getRow(table, 'service', 'latest');
-  const body = parseStoredJson(latest?.body) as { user?: { id?: string; aadObjectId?: string }; conversation?: Record<string, unknown> } | undefined;
-  if (latest && body && (body.user?.aadObjectId === subjectId || body.user?.id === subjectId || idPattern(subjectId).test(JSON.stringify(body)))) {
-    const { user: _user, conversation, ...rest } = body;
-    const kept = { ...rest, conversation: conversation ? { tenantId: conversation.tenantId, conversationType: conversation.conversationType, isGroup: false } : undefined };
-    await table.updateEntity({ partitionKey: 'service', rowKey: 'latest', body: JSON.stringify(kept) }, 'Replace', { etag: latest.etag });
-    removed++;
-  }
-  return removed;
-}
-
-/** People they managed keep their entry, without a manager (the next seed or Graph sync gives them one). */
-async function unlinkManager(table: TableClient, subjectId: string): Promise<number> {
-  let unlinked = 0;
-  for await (const row of table.listEntities<{ managerId: string }>({ queryOptions: { filter: odata`PartitionKey eq 'person' and managerId eq ${subjectId}` } })) {
-    await table.updateEntity({ partitionKey: 'person', rowKey: row.rowKey as string, managerId: '' }, 'Merge', { etag: row.etag });
-    unlinked++;
-  }
-  return unlinked;
-}
-
 /**
- * Earlier subject access requests and refused erasures about them stay in the audit trail (when, by whom),
- * under the erasure id: the trail shows what was done without naming whom it was done to.
+ * The tenant-wide latest chat reference without them, if it was theirs: it keeps the tenant and the kind of chat
+ * (what opening a 1:1 chat with someone new needs), not their user or chat id. Undefined: not theirs, left alone.
  */
-async function pseudonymiseAuditRows(cases: TableClient, subjectId: string, erasureId: string): Promise<number> {
-  let rewritten = 0;
-  const queries = [
-    { partitionKey: SUBJECT_ACCESS_AUDIT, filter: odata`PartitionKey eq ${SUBJECT_ACCESS_AUDIT} and subjectId eq ${subjectId}`, column: 'subjectId' },
-    { partitionKey: ERASURE_AUDIT, filter: odata`PartitionKey eq ${ERASURE_AUDIT} and subject eq ${subjectId}`, column: 'subject' },
-  ];
-  for (const { partitionKey, filter, column } of queries) {
-    for await (const row of cases.listEntities({ queryOptions: { filter } })) {
-      await cases.updateEntity({ partitionKey, rowKey: row.rowKey as string, [column]: erasureId }, 'Merge', { etag: row.etag });
-      rewritten++;
-    }
-  }
-  return rewritten;
+export function latestChatWithout(reference: unknown, subjectId: string): unknown {
+  if (typeof reference !== 'object' || reference === null) return undefined;
+  const body = reference as { user?: { id?: string; aadObjectId?: string }; conversation?: Record<string, unknown> };
+  if (!(body.user?.aadObjectId === subjectId || body.user?.id === subjectId || idPattern(subjectId).test(JSON.stringify(body)))) return undefined;
+  const { user: _user, conversation, ...rest } = body;
+  return { ...rest, conversation: conversation ? { tenantId: conversation.tenantId, conversationType: conversation.conversationType, isGroup: false } : undefined };
 }
 
 const MAX_LISTED = 4000;
@@ -288,44 +236,4 @@ function auditRow(plan: ErasurePlan, fields: Pick<ErasureAuditRow, 'at' | 'by' |
     open: list(plan.open),
     removed: JSON.stringify(removed ?? {}),
   };
-}
-
-/** The erasure audit trail, oldest first: for the tests and for an auditor. */
-export async function erasureAuditRows(cases: TableClient): Promise<(ErasureAuditRow & { rowKey: string })[]> {
-  const rows: (ErasureAuditRow & { rowKey: string })[] = [];
-  for await (const row of cases.listEntities<ErasureAuditRow>({ queryOptions: { filter: odata`PartitionKey eq ${ERASURE_AUDIT}` } })) {
-    rows.push({ rowKey: row.rowKey as string, at: row.at, by: row.by, outcome: row.outcome, subject: row.subject, anonymised: row.anonymised, retained: row.retained, open: row.open, removed: row.removed });
-  }
-  return rows;
-}
-
-async function partitionKeys(table: TableClient, partitionKey: string): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const row of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })) keys.push(row.rowKey as string);
-  return keys;
-}
-
-async function deletePartition(table: TableClient, partitionKey: string): Promise<number> {
-  let deleted = 0;
-  for (const rowKey of await partitionKeys(table, partitionKey)) deleted += await deleteIfThere(table, partitionKey, rowKey);
-  return deleted;
-}
-
-async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
-  try {
-    await table.deleteEntity(partitionKey, rowKey);
-    return 1;
-  } catch (error) {
-    if (statusOf(error) === 404) return 0;
-    throw error;
-  }
-}
-
-async function getRow(table: TableClient, partitionKey: string, rowKey: string): Promise<(Record<string, unknown> & { etag: string }) | undefined> {
-  try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
 }

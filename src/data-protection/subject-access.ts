@@ -1,9 +1,9 @@
-import { odata } from '@azure/data-tables';
 import { Person, SYSTEM } from '../domain/people';
-import { createCaseStore, isDeliveryRowOf, parseStoredJson } from '../store/case-store';
+import { subjectAccessRequestsAbout } from '../store/audit-rows';
+import { createCaseStore, isDeliveryRowOf } from '../store/case-store';
+import { createPersonData, PersonData } from '../store/person-data';
 import { candidateRowsOf, RowLocation, StoredRow } from '../store/person-rows';
-import { statusOf, Tables } from '../store/tables';
-import { subjectAccessRequestsAbout } from './audit';
+import type { Tables } from '../store/tables';
 import {
   CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, PRINCIPAL_ROLE, rolesOf, TEAM_CARD_ROLE,
 } from './case-people';
@@ -112,23 +112,23 @@ export async function collectSubjectAccess(tables: Tables, subjectId: string, no
     });
   }
 
-  const directory = await directoryEntry(tables, subjectId);
+  const personData = createPersonData(tables);
+  const directory = await directoryExport(personData, subjectId);
   if (directory) names.add(directory.name);
-  const idempotencyRows = await partitionRows(tables.idempotency, subjectId);
-  const staged = idempotencyRows.find((row) => row.rowKey === 'staged-evidence');
+  const { formClaims, stagedFiles } = await personData.formClaimsAndStagedFilesOf(subjectId);
   return {
     subject: { id: subjectId, names: [...names] },
     generatedAt: now.toISOString(),
     notes: NOTES,
     directory,
-    conversations: await conversationsOf(tables, subjectId),
+    conversations: await conversationsOf(personData, subjectId),
     // An inbox line's "next step" can name someone else ("Gregor Managerson to decide"): redacted like its case.
-    inbox: (await partitionRows(tables.inbox, subjectId)).map(({ partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...entry }) => {
+    inbox: (await personData.inboxLinesOf(subjectId)).map((entry) => {
       const redact = textOf.get(String(entry.reference)) ?? ((text: string) => [...textOf.values()].reduce((out, fn) => fn(out), text));
       return Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, typeof value === 'string' ? redact(value) : value]));
     }),
-    stagedEvidence: staged ? { at: String(staged.at), files: parseStoredJson(staged.files) } : null,
-    formClaims: idempotencyRows.filter((row) => row.rowKey !== 'staged-evidence').map((row) => ({ token: row.rowKey, reference: String(row.reference ?? '') })),
+    stagedEvidence: stagedFiles,
+    formClaims,
     subjectAccessRequests: (await subjectAccessRequestsAbout(tables.cases, subjectId)).map((row) => ({ at: row.at })),
     cases,
     heldRows: (await candidateRowsOf(tables, subjectId, new Set(found.map((item) => item.reference))))
@@ -242,42 +242,21 @@ function labelOthers(kind: CaseKind, snapshot: unknown, events: readonly unknown
   return labels;
 }
 
-async function directoryEntry(tables: Tables, subjectId: string): Promise<DirectoryExport | null> {
-  const row = await getRow(tables.directory, 'person', subjectId);
-  if (!row) return null;
-  let managesCount = 0;
-  for await (const _ of tables.directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq 'person' and managerId eq ${subjectId}`, select: ['RowKey'] } })) managesCount++;
+async function directoryExport(personData: PersonData, subjectId: string): Promise<DirectoryExport | null> {
+  const entry = await personData.directoryEntryOf(subjectId);
+  if (!entry) return null;
   return {
-    name: String(row.name ?? ''),
-    roles: String(row.roles ?? '').split(',').filter(Boolean),
-    manager: row.managerId ? 'your line manager (a colleague; their id is withheld)' : null,
-    managesCount,
+    name: entry.name,
+    roles: entry.roles,
+    manager: entry.managerId ? 'your line manager (a colleague; their id is withheld)' : null,
+    managesCount: await personData.countPeopleManagedBy(subjectId),
   };
 }
 
-async function conversationsOf(tables: Tables, subjectId: string): Promise<SubjectAccessExport['conversations']> {
-  const personal = await getRow(tables.conversations, subjectId, 'personal');
-  const latest = await getRow(tables.conversations, 'service', 'latest');
-  const latestUser = (parseStoredJson(latest?.body) as { user?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.user;
+async function conversationsOf(personData: PersonData, subjectId: string): Promise<SubjectAccessExport['conversations']> {
+  const latestUser = (await personData.latestChat() as { user?: { aadObjectId?: unknown; id?: unknown } } | undefined)?.user;
   return {
-    personal: personal ? parseStoredJson(personal.body) : null,
+    personal: await personData.personalChatOf(subjectId),
     latestReferenceIsTheirs: latestUser?.aadObjectId === subjectId || latestUser?.id === subjectId,
   };
-}
-
-type Row = Record<string, unknown> & { partitionKey: string; rowKey: string; etag: string };
-
-async function getRow(table: Tables[keyof Tables], partitionKey: string, rowKey: string): Promise<Row | undefined> {
-  try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey) as Row;
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
-}
-
-async function partitionRows(table: Tables[keyof Tables], partitionKey: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` } })) rows.push(row as Row);
-  return rows;
 }

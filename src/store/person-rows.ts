@@ -1,4 +1,5 @@
-import { odata } from '@azure/data-tables';
+import { odata, TableClient } from '@azure/data-tables';
+import { aboutFilter, ERASURE_AUDIT, SUBJECT_ACCESS_AUDIT } from './audit-rows';
 import type { TableName, Tables } from './tables';
 
 /** Where one stored row is: enough to find it again, nothing of its content. */
@@ -16,7 +17,7 @@ export type StoredRow = RowLocation & { readonly columns: Readonly<Record<string
  * partitions (case lists, chat reference, form claims and staged files), their directory entry and the entries
  * that name them as manager, the tenant-wide latest chat reference, every row of the cases given (snapshot,
  * audit events, outbox, card copies, delivery marks), everyone's case-list lines for those cases, and the
- * data-protection audit rows about them (partitions named in src/data-protection/audit.ts). Timers, counters
+ * data-protection audit rows about them (src/store/audit-rows.ts). Timers, counters
  * and leases hold references and instance names only. One scan of the inbox:
  * for rare, audited requests only. The caller decides which of these rows name the person.
  */
@@ -30,11 +31,23 @@ export async function candidateRowsOf(tables: Tables, personId: string, referenc
     }
   };
   for (const reference of references) await add('cases', odata`PartitionKey eq ${reference}`);
-  await add('cases', odata`PartitionKey eq 'audit-subject-access' and subjectId eq ${personId}`);
-  await add('cases', odata`PartitionKey eq 'audit-erasure' and subject eq ${personId}`);
+  await add('cases', aboutFilter(SUBJECT_ACCESS_AUDIT, personId));
+  await add('cases', aboutFilter(ERASURE_AUDIT, personId));
   await add('inbox');
   await add('directory', odata`PartitionKey eq 'person' and (RowKey eq ${personId} or managerId eq ${personId})`);
   await add('conversations', odata`(PartitionKey eq ${personId}) or (PartitionKey eq 'service' and RowKey eq 'latest')`);
   await add('idempotency', odata`PartitionKey eq ${personId}`);
   return rows;
+}
+
+/**
+ * The partitions of the `cases` table (case references, mostly) with a row that names a person in a column: audit
+ * events' `actorId`, delivery marks' `personId`, card copies' `viewerId`. A full-table scan: for rare, audited
+ * requests only. The caller keeps the partitions that are cases.
+ */
+export async function casePartitionsNaming(cases: TableClient, personId: string): Promise<string[]> {
+  const partitions = new Set<string>();
+  const filter = odata`actorId eq ${personId} or personId eq ${personId} or viewerId eq ${personId}`;
+  for await (const row of cases.listEntities({ queryOptions: { filter, select: ['PartitionKey'] } })) partitions.add(row.partitionKey as string);
+  return [...partitions];
 }

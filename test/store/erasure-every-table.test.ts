@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { recordSubjectAccess } from '../../src/data-protection/audit';
+import { recordSubjectAccess } from '../../src/store/audit-rows';
 import { erasePerson } from '../../src/data-protection/erasure';
 import { collectSubjectAccess, OTHER_PERSONS_KEY } from '../../src/data-protection/subject-access';
 import type { DirectoryPerson } from '../../src/directory/directory';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { isPersonId, nameReplacer, rolesOf } from '../../src/data-protection/case-people';
+import { latestChatWithout } from '../../src/data-protection/erasure';
 import { redactCase, WITHHELD } from '../../src/data-protection/subject-access';
 import { closedAtOf, deleteDueAt, isDueForDeletion, monthsFor } from '../../src/data-protection/retention';
 import { evolve, TakedownEvent } from '../../src/workflows/takedown/model';
@@ -18,6 +19,19 @@ describe('data protection (pure)', () => {
     assert.equal(replace('Spoke to WILL GRACE, then Will, then Grace.'), 'Spoke to [X], then [X], then [X].');
     assert.equal(replace('They will say grace at dinner.'), 'They will say grace at dinner.');
     assert.equal(replace('Willow and Gracefield are places.'), 'Willow and Gracefield are places.');
+  });
+
+  it('drops the erased person\'s user and chat from the latest chat reference, keeping the tenant; leaves anyone else\'s', () => {
+    const reference = (userId: string) => ({
+      serviceUrl: 'https://smba.example/emea/', user: { id: `29:${userId}`, aadObjectId: userId },
+      conversation: { id: `a:1${userId}x`, tenantId: 'tenant-1', conversationType: 'personal', isGroup: false },
+    });
+    assert.deepEqual(latestChatWithout(reference('aad-fiona'), 'aad-fiona'), {
+      serviceUrl: 'https://smba.example/emea/', conversation: { tenantId: 'tenant-1', conversationType: 'personal', isGroup: false },
+    });
+    assert.equal(latestChatWithout(reference('aad-rory'), 'aad-fiona'), undefined);
+    assert.equal(latestChatWithout(reference('aad-fionamac'), 'aad-fiona'), undefined, 'a longer id is someone else');
+    assert.equal(latestChatWithout(undefined, 'aad-fiona'), undefined, 'none stored, or not JSON');
   });
 
   describe('what a party to someone else\'s takedown notice may see', () => {
