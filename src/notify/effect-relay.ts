@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { AdaptiveCardJson } from '../cards/render';
 import type { Directory } from '../directory/directory';
 import type { Recipient } from '../domain/effects';
 import type { Actor, Person } from '../domain/people';
 import { prefixOf, CasePrefix } from '../domain/references';
 import type { Logger } from '../logger';
-import type { CaseStore, PendingEffect } from '../store/case-store';
+import type { CardCopy, CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
 import type { LeaseStore } from '../store/leases';
 import type { TimerStore } from '../store/timers';
 import type { Notifier } from './notifier';
+import { OUTBOX_LEASE_MS, OutboxLease, OutboxLeaseLost, takeOutboxLease } from './outbox-lease';
 import type { CasePresenter } from './presenter';
 
 export interface EffectRelayOptions {
@@ -22,21 +24,25 @@ export interface EffectRelayOptions {
   readonly now: () => Date;
   /** The Group's AINM register, if configured: records are POSTed there with their reference as idempotency key. */
   readonly webhook?: { readonly url: string };
-  /** With several instances: one recovery drain of a case at a time. Without, this instance assumes it is alone. */
+  /**
+   * With several instances: the case's outbox lease, held by whichever instance carries out its effects (the one
+   * whose turn stored them, or a recovery), so two never send the same card. Without, this instance assumes it is alone.
+   */
   readonly leases?: LeaseStore;
   readonly instanceId?: string;
   /** How long recovery leaves a new effect to the instance whose turn made it; {@link RECOVERY_GRACE_MS} by default. */
   readonly recoveryGraceMs?: number;
+  /** How long an outbox lease runs unrenewed; {@link OUTBOX_LEASE_MS} by default (tests shorten it). */
+  readonly leaseMs?: number;
 }
 
 /**
- * Recovery leaves effects younger than this to the instance whose turn stored them (it carries them out at
- * once, normally in well under a second), so another instance's recovery does not send the same card too.
+ * Recovery leaves effects younger than this to the instance whose turn stored them. That instance holds the
+ * case's outbox lease while it sends them, which is what keeps recovery away; this age check covers only the
+ * moment between the commit and its taking the lease (after the turn's answer), and relays without leases.
  * After a crash, that instance's effects go out this long later instead.
  */
 export const RECOVERY_GRACE_MS = 3 * 60_000;
-/** How long a recovery drain may hold a case before another instance may take it over. */
-const RECOVERY_LEASE_MS = 5 * 60_000;
 
 /** Failed effects wait 30 s, then twice as long each time, at most an hour: never dropped. */
 const FIRST_RETRY_MS = 30_000;
@@ -54,6 +60,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const { cases, logger } = options;
   const owner = options.instanceId ?? `relay-${randomUUID().slice(0, 8)}`;
   const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
+  const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
   const running = new Set<Promise<void>>();
   const draining = new Map<string, Promise<void>>();
 
@@ -72,31 +79,51 @@ export function createEffectRelay(options: EffectRelayOptions) {
   }
 
   async function drainNow(reference: string, given?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
-    if (given) return carryOutAll(reference, given, committed);
-    // Recovery: effects another instance may also be recovering. One instance at a time drains a case.
-    const now = options.now();
-    const lease = options.leases ? await options.leases.acquire(reference, owner, now, new Date(now.getTime() + RECOVERY_LEASE_MS)) : undefined;
-    if (options.leases && !lease) return;
+    // Whoever carries out a case's effects holds its lease, the instance whose turn stored them included: a
+    // peer's recovery never sends what this instance is still sending, however slow the connector is.
+    const lease = await holdLease(reference, given !== undefined);
+    if (!lease) {
+      logger.debug({ reference }, 'another instance is carrying out this case\'s effects; left to it');
+      return;
+    }
     try {
-      const due = (await cases.pendingEffects(reference)).filter((row) => isDueForRecovery(row, now, graceMs));
-      await carryOutAll(reference, due);
+      const now = options.now();
+      const rows = given ?? (await cases.pendingEffects(reference)).filter((row) => isDueForRecovery(row, now, graceMs));
+      await carryOutAll(reference, rows, lease, committed);
+    } catch (error) {
+      if (!(error instanceof OutboxLeaseLost)) throw error;
+      logger.warn({ reference }, 'outbox lease lost to another instance; the rest of this case\'s effects is left to it');
     } finally {
-      if (lease) await options.leases?.release(lease).catch(() => undefined);
+      await lease.release();
     }
   }
 
-  async function carryOutAll(reference: string, pending: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
+  async function holdLease(reference: string, ownEffects: boolean): Promise<OutboxLease | undefined> {
+    if (!options.leases) return ALONE;
+    return takeOutboxLease(reference, { leases: options.leases, owner, now: options.now, leaseMs, patient: ownEffects });
+  }
+
+  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase): Promise<void> {
     if (pending.length === 0) return;
     const now = options.now();
     // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
     const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
     const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
     if (!stored || !presenter) return;
+    // Effects being recovered may have been sent already by an instance that died before removing them from the
+    // outbox: the copies it recorded are looked up (once, only then), and updated in place instead of sent again.
+    let recorded: Promise<CardCopy[]> | undefined;
+    const drain: Drain = {
+      reference, snapshot: stored.snapshot, version: stored.version, presenter, lease, now,
+      earlierCopies: committed ? undefined : () => (recorded ??= cases.cardCopies(reference)),
+    };
     for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
+      await lease.keep();
       try {
-        await carryOut(reference, stored.snapshot, stored.version, presenter, row);
+        await carryOut({ ...drain, now: options.now() }, row);
         await cases.completeEffect(reference, row.rowKey);
       } catch (error) {
+        if (error instanceof OutboxLeaseLost) throw error;
         const attempts = row.attempts + 1;
         const log = attempts >= ATTENTION_AFTER ? logger.error.bind(logger) : logger.warn.bind(logger);
         log({ reference, effect: row.effect.kind, attempts, failure: errorSummary(error) }, 'effect failed; it stays in the outbox and is retried');
@@ -106,13 +133,14 @@ export function createEffectRelay(options: EffectRelayOptions) {
     }
   }
 
-  async function carryOut(reference: string, snapshot: never, version: number, presenter: CasePresenter<never>, row: PendingEffect): Promise<void> {
-    const now = options.now();
+  async function carryOut(drain: Drain, row: PendingEffect): Promise<void> {
+    const { reference, snapshot, presenter, now } = drain;
     const { effect } = row;
     switch (effect.kind) {
       case 'refreshCards':
         for (const copy of await cases.cardCopies(reference)) {
           if (copy.conversationId === effect.except?.conversationId && copy.activityId === effect.except.activityId) continue;
+          await drain.lease.keep();
           await options.notifier.updateCard(copy, presenter.card(snapshot, await viewer(copy.viewerId), now));
         }
         return;
@@ -131,40 +159,59 @@ export function createEffectRelay(options: EffectRelayOptions) {
         return;
       }
       case 'webhook':
-        if (options.webhook && presenter.registerRow) await postToRegister(options.webhook.url, reference, version, presenter.registerRow(snapshot));
+        if (options.webhook && presenter.registerRow) await postToRegister(options.webhook.url, reference, drain.version, presenter.registerRow(snapshot));
         return;
       case 'notify':
-        if ('person' in effect.to) return notifyPerson(reference, snapshot, presenter, effect.to.person, effect.headline, now);
-        return notifyTeam(reference, snapshot, presenter, row, effect.to, effect.headline, now);
+        if ('person' in effect.to) return notifyPerson(drain, row.rowKey, effect.to.person, effect.headline);
+        return notifyTeam(drain, row, effect.to, effect.headline);
     }
   }
 
-  async function notifyPerson(reference: string, snapshot: never, presenter: CasePresenter<never>, person: Person, headline: string, now: Date) {
-    const delivery = await options.notifier.sendCard(person.id, presenter.card(snapshot, await viewer(person.id), now, headline));
+  async function notifyPerson(drain: Drain, effectKey: string, person: Person, headline: string): Promise<void> {
+    const { reference, snapshot, presenter, now } = drain;
+    const card = presenter.card(snapshot, await viewer(person.id), now, headline);
+    if (await updatedEarlierCopy(drain, effectKey, person.id, card)) return;
+    await drain.lease.keep();
+    const delivery = await options.notifier.sendCard(person.id, card);
     if (delivery.status === 'sent') {
-      await cases.saveCardCopy(reference, { viewerId: person.id, conversationId: delivery.conversationId, activityId: delivery.activityId });
+      // Which effect sent it is kept with the copy: a retry of this effect then updates it instead of sending another.
+      await cases.saveCardCopy(reference, { viewerId: person.id, conversationId: delivery.conversationId, activityId: delivery.activityId, effect: effectKey });
       return;
     }
     logger.warn({ reference, recipientId: person.id, status: delivery.status }, 'notification not delivered');
     if (delivery.status === 'failed') throw new Error(`delivery failed: ${delivery.detail}`);
     if (delivery.status !== 'gone') await cases.recordUndelivered(reference, person.id, delivery.status, now.toISOString());
     const tell = presenter.undeliverable(snapshot, person);
-    if (tell) await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
+    if (!tell) return;
+    await drain.lease.keep();
+    await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
+  }
+
+  /**
+   * On recovery: if this effect's card already reached the person (an instance died after the connector took it
+   * and before the outbox row went), that copy is updated in place, so they see one card, not two.
+   */
+  async function updatedEarlierCopy(drain: Drain, effectKey: string, personId: string, card: AdaptiveCardJson): Promise<boolean> {
+    const earlier = (await drain.earlierCopies?.())?.find((copy) => copy.effect === effectKey && copy.viewerId === personId);
+    if (!earlier) return false;
+    await drain.lease.keep();
+    const delivery = await options.notifier.updateCard(earlier, card);
+    if (delivery.status === 'failed') throw new Error(`update failed: ${delivery.detail}`);
+    logger.info({ reference: drain.reference, recipientId: personId, status: delivery.status }, 'notification sent by an earlier attempt of this effect; updated in place');
+    return delivery.status === 'sent';
   }
 
   /** Every member is tried; those reached are marked, so a retry after one failure reaches only the rest. */
-  async function notifyTeam(
-    reference: string, snapshot: never, presenter: CasePresenter<never>, row: PendingEffect,
-    to: Extract<Recipient, { role: string }>, headline: string, now: Date,
-  ): Promise<void> {
-    const reached = await cases.deliveredTo(reference, row.rowKey);
+  async function notifyTeam(drain: Drain, row: PendingEffect, to: Extract<Recipient, { role: string }>, headline: string): Promise<void> {
+    const reached = await cases.deliveredTo(drain.reference, row.rowKey);
     const members = (await options.directory.membersOf(to.role)).filter((member) => !to.except?.includes(member.id) && !reached.has(member.id));
     const failures: unknown[] = [];
     for (const member of members) {
       try {
-        await notifyPerson(reference, snapshot, presenter, member, headline, now);
-        await cases.markDelivered(reference, row.rowKey, member.id);
+        await notifyPerson(drain, row.rowKey, member, headline);
+        await cases.markDelivered(drain.reference, row.rowKey, member.id);
       } catch (error) {
+        if (error instanceof OutboxLeaseLost) throw error;
         failures.push(error);
       }
     }
@@ -207,6 +254,21 @@ function isDueForRecovery(row: PendingEffect, now: Date, graceMs: number): boole
   if (row.nextAttemptAt) return new Date(row.nextAttemptAt) <= now;
   return !row.createdAt || new Date(row.createdAt).getTime() <= now.getTime() - graceMs;
 }
+
+/** What one drain of a case works from: the case as of its transition, and the lease it holds. */
+interface Drain {
+  readonly reference: string;
+  readonly snapshot: never;
+  readonly version: number;
+  readonly presenter: CasePresenter<never>;
+  readonly lease: OutboxLease;
+  readonly now: Date;
+  /** Card copies recorded so far: only when recovering, when an effect may have been sent before a crash. */
+  readonly earlierCopies: (() => Promise<CardCopy[]>) | undefined;
+}
+
+/** A relay without leases assumes it is the only instance. */
+const ALONE: OutboxLease = { keep: () => Promise.resolve(), release: () => Promise.resolve() };
 
 const afterCurrentTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

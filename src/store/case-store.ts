@@ -40,6 +40,8 @@ export interface CardCopy {
   readonly viewerId: string;
   readonly conversationId: string;
   readonly activityId: string;
+  /** The outbox row (`out-...`) whose notification sent this copy: a retry of that effect updates it in place. */
+  readonly effect?: string;
 }
 
 /** Another writer changed the case between our read and our write: reload and decide again. */
@@ -198,7 +200,9 @@ export function createCaseStore(cases: TableClient) {
       const query = cases.listEntities<CardCopy>({
         queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'card-' and RowKey lt 'card.'` },
       });
-      for await (const row of query) copies.push({ viewerId: row.viewerId, conversationId: row.conversationId, activityId: row.activityId });
+      for await (const row of query) {
+        copies.push({ viewerId: row.viewerId, conversationId: row.conversationId, activityId: row.activityId, ...(row.effect ? { effect: row.effect } : {}) });
+      }
       return copies;
     },
 
@@ -432,7 +436,10 @@ export function isDeliveryRowOf(row: Readonly<Record<string, unknown>> & { reado
 }
 
 function cardCopyEntity(reference: string, copy: CardCopy) {
-  return { partitionKey: reference, rowKey: `card-${cardKey(copy)}`, viewerId: copy.viewerId, conversationId: copy.conversationId, activityId: copy.activityId };
+  return {
+    partitionKey: reference, rowKey: `card-${cardKey(copy)}`, viewerId: copy.viewerId, conversationId: copy.conversationId, activityId: copy.activityId,
+    ...(copy.effect ? { effect: copy.effect } : {}),
+  };
 }
 
 function cardKey(copy: CardCopy): string {

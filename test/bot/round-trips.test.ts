@@ -8,7 +8,7 @@ import { NOW, submitRequest, submitReport, validForm, validReport, validTakedown
 /**
  * Table round trips a transition costs before it is stored (the Azure Tables calls a card click waits on),
  * counted by the same wrapper `npm run bench` uses. The target is at most three; what the effect relay does
- * afterwards (cards, inbox rows, timers) runs after the turn has been answered.
+ * afterwards (the case's outbox lease, cards, inbox rows, timers) runs after the turn has been answered.
  */
 describe('table round trips per transition', () => {
   let bot: BotHarness;
@@ -51,6 +51,17 @@ describe('table round trips per transition', () => {
     await submitRequest(bot, 'alex');
     const approve = await untilStored(() => bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00001', comment: '' }));
     assert.deepEqual(approve, ['cases getEntity', 'cases submitTransaction']);
+  });
+
+  it('takes the case\'s outbox lease only after the transition is stored, with one create and one delete', async () => {
+    await submitRequest(bot, 'alex');
+    calls.length = 0;
+    // A rejection sets no timers, so every call to the timers table is the lease's.
+    await bot.click('megan', 'accessRequest.reject', { reference: 'AR-2026-00001', comment: 'Not part of your role.' });
+    await bot.idle();
+    const leaseCalls = calls.filter((call) => call.startsWith('timers '));
+    assert.deepEqual(leaseCalls, ['timers createEntity', 'timers deleteEntity'], 'a free lease is one create; giving it back one delete');
+    assert.ok(calls.indexOf('timers createEntity') > calls.indexOf('cases submitTransaction'), 'after the answer, in the relay');
   });
 
   it('leaves the clicked form showing the new case, updated in place by later transitions', async () => {

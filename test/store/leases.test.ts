@@ -33,6 +33,31 @@ describe('leases (Azurite)', () => {
     assert.equal(await leases.acquire('AR-2026-00001', 'three', minutes(2), minutes(7)), undefined, 'two still holds it');
   });
 
+  it('renews a lease its holder still has, even past its end if nobody took it meanwhile', async () => {
+    const leases = createLeaseStore(tables.timers, 'outbox-recovery');
+    const held = await leases.acquire('AR-2026-00001', 'one', T0, minutes(5));
+    assert.ok(held);
+    const renewed = await leases.renew(held, minutes(9));
+    assert.ok(renewed);
+    assert.equal(await leases.acquire('AR-2026-00001', 'two', minutes(6), minutes(11)), undefined, 'renewed until 10:09');
+    const late = await leases.renew(renewed, minutes(20));
+    assert.ok(late, 'ran out at 10:09 but nobody took it: still one\'s');
+    await leases.release(late);
+    assert.ok(await leases.acquire('AR-2026-00001', 'two', minutes(10), minutes(15)), 'the renewed lease is the one given back');
+  });
+
+  it('refuses to renew a lease another instance has taken, or taken and given back, since', async () => {
+    const leases = createLeaseStore(tables.timers, 'outbox-recovery');
+    const first = await leases.acquire('AR-2026-00001', 'one', T0, minutes(5));
+    assert.ok(first);
+    const taken = await leases.acquire('AR-2026-00001', 'two', minutes(6), minutes(11));
+    assert.ok(taken);
+    assert.equal(await leases.renew(first, minutes(12)), undefined, 'two holds it now');
+    assert.equal(await leases.acquire('AR-2026-00001', 'three', minutes(7), minutes(12)), undefined, 'and the failed renewal changed nothing');
+    await leases.release(taken);
+    assert.equal(await leases.renew(first, minutes(12)), undefined, 'two took it and gave it back: one may have missed work done meanwhile');
+  });
+
   it('gives the lease to exactly one of several instances asking at once', async () => {
     const instances = ['a', 'b', 'c', 'd', 'e'].map((owner) => ({ owner, leases: createLeaseStore(tables.timers, 'outbox-recovery') }));
     const held = await Promise.all(instances.map(({ owner, leases }) => leases.acquire('AR-2026-00001', owner, T0, minutes(5))));
