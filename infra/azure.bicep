@@ -92,6 +92,9 @@ param accessRequestRetentionMonths int = 24
 @description('Months after closure before a takedown notice\'s free text and identities are purged (UK GDPR storage limitation).')
 param takedownRetentionMonths int = 24
 
+@description('Where the policy card\'s "Read the full policy" opens (https): the Social Media Policy\'s page on Holmes.')
+param policyUrl string = 'https://www.wheatley-group.com/social-media-policy'
+
 @description('Optional: the Group\'s AINM register endpoint (https). Empty: no webhook.')
 param ainmWebhookUrl string = ''
 
@@ -266,6 +269,10 @@ var requiredAppSettings = [
   {
     name: 'LOG_LEVEL'
     value: logLevel
+  }
+  {
+    name: 'POLICY_URL'
+    value: policyUrl
   }
   {
     name: 'AINM_RETENTION_YEARS'

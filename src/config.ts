@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Empty means any tenant (local mode only). */
   readonly allowedTenantIds: readonly string[];
   readonly closureDays: readonly string[];
+  /** Where the policy card's "Read the full policy" opens: the Social Media Policy on the intranet (POLICY_URL). */
+  readonly policyUrl: string;
   /** The Group's AINM register endpoint: every new or changed record is POSTed there. */
   readonly ainmWebhookUrl?: string;
   /** Years after closure before an AINM record's free text and identities are purged (default 3: RIDDOR, Scottish time bar). */
@@ -58,6 +60,9 @@ export interface AppConfig {
    */
   readonly connectorPacing?: 'teams' | 'off';
 }
+
+/** A placeholder until POLICY_URL names the policy's page on the intranet (Holmes). */
+export const DEFAULT_POLICY_URL = 'https://www.wheatley-group.com/social-media-policy';
 
 /** Raised for a bad environment value; the message names the variable. */
 export class ConfigError extends Error {
@@ -94,6 +99,7 @@ export function readConfig(env: Env): AppConfig {
       return day;
     }),
     ...readWebhook(env),
+    policyUrl: readTrustedUrl(env, 'POLICY_URL') ?? DEFAULT_POLICY_URL,
     ainmRetentionYears: readInteger(env, 'AINM_RETENTION_YEARS', 3, 1, 50),
     accessRequestRetentionMonths: readInteger(env, 'ACCESS_REQUEST_RETENTION_MONTHS', 24, 1, 120),
     takedownRetentionMonths: readInteger(env, 'TAKEDOWN_RETENTION_MONTHS', 24, 1, 120),

@@ -31,7 +31,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   const tables = openTables(endpoint, config.tablePrefix, metrics?.hook);
   await ensureTables(tables);
   const runtime = buildRuntime({
-    tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays,
+    tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays, policyUrl: config.policyUrl,
     ...(metrics ? { metrics } : {}),
     ...(config.connectorPacing === 'off' ? { rateLimiter: createConversationRateLimiter({ limits: [] }) } : {}),
     ...(config.channelAuth ? { channelAuth: config.channelAuth } : {}),

@@ -7,8 +7,10 @@ import type restify from 'restify';
 import { createBotApp } from './bot/app';
 import { adminRoutes } from './bot/admin-routes';
 import { myCasesRoutes } from './bot/my-cases';
+import { understoodRoute } from './bot/understood';
+import { understand } from './understanding/understand';
 import { CardRenderer, loadCardTemplates } from './cards/render';
-import type { BotIdentity, ChannelAuthentication } from './config';
+import { BotIdentity, ChannelAuthentication, DEFAULT_POLICY_URL } from './config';
 import { createDailyRetention } from './data-protection/daily-retention';
 import { DEFAULT_RETENTION, RetentionPeriods } from './data-protection/retention';
 import { runRetention } from './data-protection/retention-run';
@@ -64,6 +66,8 @@ export interface RuntimeOptions {
   readonly metrics?: TableMetrics;
   /** How long outbox recovery leaves new effects to the instance that stored them (RECOVERY_GRACE_MS by default). */
   readonly recoveryGraceMs?: number;
+  /** Where the policy card links to (POLICY_URL); the placeholder {@link DEFAULT_POLICY_URL} otherwise. */
+  readonly policyUrl?: string;
   /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
   readonly retention?: RetentionPeriods;
 }
@@ -127,9 +131,13 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger }),
     takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
   ];
+  const myCases = myCasesRoutes(inbox, renderer, workflowRoutes);
+  const freeText = understoodRoute({
+    renderer, directory, workingTime, logger, understand, policyUrl: options.policyUrl ?? DEFAULT_POLICY_URL, myCases: myCases.actions['menu.myCases']!,
+  });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [...workflowRoutes, myCasesRoutes(inbox, renderer, workflowRoutes), adminRoutes({ tables, renderer, logger })],
+    routes: [...workflowRoutes, myCases, adminRoutes({ tables, renderer, logger })], freeText,
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error

@@ -8,6 +8,7 @@ import type { ConversationStore } from '../notify/conversation-store';
 import { actorIdOf, resolveActor } from './actor';
 import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';
+import type { FreeTextRoute } from './understood';
 import { welcomeCard } from './welcome';
 
 export interface BotAppDeps {
@@ -19,6 +20,8 @@ export interface BotAppDeps {
   /** Empty: any tenant (local mode). */
   readonly allowedTenantIds: readonly string[];
   readonly routes: readonly WorkflowRoutes[];
+  /** Answers a message no command matched (understood.ts); without it, the full help list. */
+  readonly freeText?: FreeTextRoute;
 }
 
 const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';
@@ -138,6 +141,8 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       }
       return command.handle({ context, actor, now: deps.now(), verb: 'message' }, match);
     }
+    const turn = { context, actor, now: deps.now(), verb: 'message' };
+    if (deps.freeText) return deps.freeText(turn, context.activity.text ?? '', isPersonalChat(context));
     await replyWithCard(context, welcomeCard(deps.renderer, actor.name, 'I didn\'t recognise that. Here is what I can do:'));
   }));
 

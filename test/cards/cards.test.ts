@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseListCard } from '../../src/bot/case-list';
 import { noticeCard } from '../../src/bot/turn';
+import { notUnderstoodCard } from '../../src/bot/short-help';
+import { DEFAULT_POLICY_URL } from '../../src/config';
 import { welcomeCard } from '../../src/bot/welcome';
 import { AdaptiveCardJson, CARD_TEMPLATES, defaultCardsDirectory, loadCardTemplates } from '../../src/cards/render';
 import type { Actor } from '../../src/domain/people';
@@ -84,6 +86,8 @@ function sampleCards(): [string, AdaptiveCardJson][] {
   return [
     ['welcome', welcomeCard(renderer, 'Alex Wilber')],
     ['notice', noticeCard(renderer, { title: 'Not available', message: 'I can\'t find AR-2026-00009.' })],
+    ['policy', renderer.render('policy', { policyUrl: DEFAULT_POLICY_URL })],
+    ['welcome (not understood)', notUnderstoodCard(renderer, { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'incident', 'admin'] })],
     ['form (new)', renderer.render('access-request-form', accessRequestFormView({ actor: alex, today: '2026-11-25', formId: 'f', people: [alex, megan, adele] }))],
     ['form (errors)', renderer.render('access-request-form', accessRequestFormView({
       actor: alex, today: '2026-11-25', formId: 'f', people: [alex, megan], input: { businessCase: 'short' },
@@ -177,6 +181,15 @@ describe('Adaptive Card templates', () => {
       });
     });
   }
+
+  it('summarises Appendix 1 on the policy card and links to the full policy from the setting', () => {
+    const card = renderer.render('policy', { policyUrl: 'https://holmes.example/policies/social-media' });
+    const text = JSON.stringify(card);
+    for (const rule of [/disparaging/, /confidential/, /friend requests/, /views expressed are my own/, /breaks and at lunch/, /report abuse/, /Optum/, /Communications Team/, /dismissal/, /searchable/]) {
+      assert.match(text, rule);
+    }
+    assert.match(text, /"type":"Action.OpenUrl","title":"Read the full policy","url":"https:\/\/holmes.example\/policies\/social-media"/);
+  });
 
   it('shows a business case with markdown and template syntax literally, never as markdown', () => {
     const card = renderer.render('access-request', accessRequestCardView(request([], HOSTILE), megan, NOW, workingTime));

@@ -142,7 +142,8 @@ async function runSession(bot: BotHarness): Promise<void> {
   // Lists and typed commands, an unknown command with free text, a malformed body, and an admin erasure preview.
   await ask(bot, 'alex', 'my cases');
   await ask(bot, 'isaiah', 'incidents');
-  await ask(bot, 'stranger', `please tell me about ${TEXT.description}`);
+  // Free text is understood (src/understanding): this description reads as danger, so it gets 999 and the form (two cards).
+  assert.equal((await bot.say('stranger', `please tell me about ${TEXT.description}`)).status, 200);
   await ask(bot, 'patti', `erase person ${PEOPLE.stranger.id}`);
   const malformed = await bot.post('/api/messages', `{"type":"message","text":"${TEXT.description}"`);
   assert.equal(malformed.status, 400);

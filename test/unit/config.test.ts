@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError, readConfig } from '../../src/config';
+import { ConfigError, DEFAULT_POLICY_URL, readConfig } from '../../src/config';
 
 function refusal(env: Record<string, string>): ConfigError {
   try {
@@ -50,6 +50,13 @@ describe('configuration', () => {
 
   it('needs the tenant of a single-tenant bot', () => {
     assert.equal(refusal({ MICROSOFT_APP_ID: 'app' }).variable, 'MICROSOFT_APP_TENANT_ID');
+  });
+
+  it('links the policy card to POLICY_URL: a placeholder until set, https only', () => {
+    assert.equal(readConfig({}).policyUrl, DEFAULT_POLICY_URL);
+    assert.equal(readConfig({ POLICY_URL: 'https://holmes.wheatley.example/policies/social-media' }).policyUrl, 'https://holmes.wheatley.example/policies/social-media');
+    assert.equal(refusal({ POLICY_URL: 'http://intranet.example/policy' }).variable, 'POLICY_URL');
+    assert.equal(refusal({ POLICY_URL: 'javascript:alert(1)' }).variable, 'POLICY_URL');
   });
 
   it('reads lists of tenants and closure days', () => {

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { CardRenderer } from '../cards/render';
+import type { Directory } from '../directory/directory';
+import { hasRole } from '../domain/people';
+import type { WorkingTime } from '../domain/working-time';
+import type { Logger } from '../logger';
+import type { Understander, Understanding } from '../understanding/understand';
+import { abuseReportFormView } from '../workflows/abuse-report/form-view';
+import { SUPPORT_DETAILS } from '../workflows/abuse-report/labels';
+import { accessRequestFormView } from '../workflows/access-request/form-view';
+import { takedownFormView } from '../workflows/takedown/form-view';
+import { notUnderstoodCard } from './short-help';
+import { ActionHandler, noticeCard, replyWithCard, Turn } from './turn';
+import { welcomeCard } from './welcome';
+
+export interface UnderstoodRouteDeps {
+  readonly renderer: CardRenderer;
+  readonly directory: Directory;
+  readonly workingTime: WorkingTime;
+  readonly logger: Logger;
+  readonly understand: Understander;
+  /** Where the policy card's "Read the full policy" opens (POLICY_URL). */
+  readonly policyUrl: string;
+  /** The "my cases" list (my-cases.ts): what "what's waiting" and "my stuff" show. */
+  readonly myCases: ActionHandler;
+}
+
+/** Answers a message no typed command matched; `personal` is false in channels and group chats. */
+export type FreeTextRoute = (turn: Turn, text: string, personal: boolean) => Promise<void>;
+
+/**
+ * Appendix 1, section 9: "If you have any concerns regarding the posts on our social media sites talk to
+ * your manager or a member of the Communications Team." The desk has no "raise a concern" flow yet.
+ */
+const RAISE_A_CONCERN = 'Talk to your line manager or a member of the Communications Team about it: they look after the Group\'s social media and decide what is removed or answered. If the post threatens, abuses or harasses you, type "report abuse".';
+
+/** The first line whenever danger is written: before any form (the receipt's own advice says the report is already recorded). */
+const CALL_999 = 'If you are in immediate danger, call 999 now.';
+
+/** Answers that show or ask for personal details stay in the 1:1 chat, as typed commands do. */
+const ANSWERED_ANYWHERE: readonly Understanding['intent'][] = ['policy', 'help', 'unknown'];
+
+/** Free text -> {@link Understander} -> the flow it asks for, with what it names filled in. */
+export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
+  const { renderer, directory, workingTime } = deps;
+  // Appendix 1, section 8: "immediately report this to your line manager or a senior member of staff ... supported through Optum".
+  const safetyCard = () => noticeCard(renderer, {
+    title: CALL_999, message: `Then tell your line manager or a senior member of staff, and report it to me. ${SUPPORT_DETAILS}`, style: 'attention',
+  });
+  const concern = () => noticeCard(renderer, { title: 'Worried about a post?', message: RAISE_A_CONCERN });
+
+  const abuseForm = async (turn: Turn, understood: Understanding) => renderer.render('abuse-report-form', abuseReportFormView({
+    actor: turn.actor, today: workingTime.londonDate(turn.now), formId: randomUUID(), people: await directory.everyone(),
+    input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '', immediateDanger: String(understood.danger) },
+  }));
+  const accessForm = async (turn: Turn, understood: Understanding) => renderer.render('access-request-form', accessRequestFormView({
+    actor: turn.actor, today: workingTime.londonDate(turn.now), formId: randomUUID(), people: await directory.everyone(),
+    input: { sites: understood.sites.join(','), otherSite: understood.otherSite ?? '' },
+  }));
+  const takedownForm = async (turn: Turn, understood: Understanding) => renderer.render('takedown-form', takedownFormView({
+    actor: turn.actor, formId: randomUUID(), people: await directory.everyone(),
+    input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '' },
+  }));
+
+  return async (turn, text, personal) => {
+    const understood = deps.understand(text, turn.actor.roles);
+    // Rule ids and known words only (understand.ts): never the text itself.
+    deps.logger.info({ intent: understood.intent, danger: understood.danger, matched: understood.matched.slice(0, 20) }, 'free text understood');
+    const { context, actor } = turn;
+    // Safety before privacy: the 999 line and support are shown wherever danger is written.
+    if (understood.danger) await replyWithCard(context, safetyCard());
+    if (!personal && !ANSWERED_ANYWHERE.includes(understood.intent)) {
+      return replyWithCard(context, noticeCard(renderer, {
+        title: 'Ask me in our 1:1 chat', message: 'That needs personal or confidential details, so I only answer it in your private chat with me.',
+      }));
+    }
+    switch (understood.intent) {
+      case 'danger':
+      case 'reportAbuse': return replyWithCard(context, await abuseForm(turn, understood));
+      case 'requestAccess': return replyWithCard(context, await accessForm(turn, understood));
+      case 'takedown': return replyWithCard(context, hasRole(actor, 'comms') ? await takedownForm(turn, understood) : concern());
+      case 'concern': return replyWithCard(context, hasRole(actor, 'comms')
+        ? noticeCard(renderer, { title: 'Customer posts', message: 'Logging customer posts here is coming. Until then, handle the post as you do today; to ask a member of staff to remove their own post, type "issue takedown".' })
+        : concern());
+      case 'policy': return replyWithCard(context, renderer.render('policy', { policyUrl: deps.policyUrl }));
+      case 'myActions': return replyWithCard(context, await deps.myCases({ ...turn, data: {} }));
+      case 'help': return replyWithCard(context, welcomeCard(renderer, actor.name));
+      case 'unknown': return replyWithCard(context, notUnderstoodCard(renderer, actor));
+      default: {
+        const unhandled: never = understood.intent;
+        throw new Error(`no route for intent ${String(unhandled)}`);
+      }
+    }
+  };
+}
