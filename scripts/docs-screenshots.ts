@@ -1,0 +1,170 @@
+import { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { readConfig } from '../src/config';
+import { RunningBot, startBot } from '../src/index';
+import { createLogger } from '../src/logger';
+import { AzuriteProcess, startAzurite } from '../src/store/azurite-process';
+import { azuriteConnectionString } from '../src/store/tables';
+import {
+  button, card, choose, CHROMIUM, CHROMIUM_FLAGS, findRoot, say, seedExampleDirectory, startPlayground, stopChild, writeConfigAs,
+} from './playground-session';
+
+/*
+ * `npm run docs:screenshots`: the pictures in docs/guide.md, taken from the real bot's cards in the Microsoft 365
+ * Agents Playground, in Debian's Chromium through playwright-core, as the browser test (test/e2e/playground.test.ts)
+ * runs them: an in-memory Azurite with the example directory, the bot in this process, one playground per person.
+ * Each picture is cropped to its card. docs/images/manifest.json records, for each picture, the sha256 of the card
+ * templates it shows: test/docs/guide.test.ts fails when a template changes and its picture was not taken again.
+ */
+
+/** Project root, from scripts/ (tsx) or dist/scripts/ (after a build). */
+export const ROOT = findRoot(__dirname);
+export const IMAGES = path.join(ROOT, 'docs', 'images');
+export const MANIFEST = path.join(IMAGES, 'manifest.json');
+/** Replies take about 5 s in the playground. */
+const WAIT_MS = 45_000;
+
+/** What manifest.json holds: image file name -> card template path (from the root) -> its sha256. */
+export interface ImageManifest {
+  readonly note: string;
+  readonly images: Readonly<Record<string, { readonly shows: string; readonly templates: Readonly<Record<string, string>> }>>;
+}
+
+/** A template's digest, line endings normalised so a checkout with CRLF does not count as a change. */
+export function templateDigest(template: string): string {
+  const text = readFileSync(path.join(ROOT, template), 'utf8').replace(/\r\n/g, '\n');
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The people of directory.example.json who take part, each in their own playground (one playground shows one person). */
+const PEOPLE = { alex: 'Alex Wilber', megan: 'Megan Bowen', adele: 'Adele Vance', isaiah: 'Isaiah Langer' } as const;
+type Who = keyof typeof PEOPLE;
+
+interface Session {
+  readonly pages: Record<Who, Page>;
+  readonly shots: Record<string, { shows: string; templates: Record<string, string> }>;
+}
+
+/** The story the guide tells, one picture a step; each names the card templates it shows. */
+async function story(session: Session): Promise<void> {
+  const { alex, megan, adele, isaiah } = session.pages;
+  const shoot = (file: string, shows: string, templates: string[], target: Locator) => snap(session, file, shows, templates, target);
+
+  await shoot('welcome.png', 'the welcome card (also the answer to "help")', ['welcome'], card(alex, 'Type a command above at any time'));
+
+  await say(alex, 'request access');
+  const form = card(alex, 'Request social media access');
+  await form.getByRole('checkbox', { name: /Facebook/ }).check();
+  await form.getByRole('radio', { name: /View during working hours/ }).check();
+  await form.getByLabel('Business case').fill('I answer tenants who message the housing team on our Facebook page.');
+  await form.getByRole('checkbox', { name: /I have read the Social Media Policy/ }).check();
+  await form.getByRole('checkbox', { name: /may monitor my use of social media/ }).check();
+  await shoot('access-request-form.png', 'the access request form, filled in', ['access-request-form'], form);
+  await form.getByRole('button', { name: 'Send to approver' }).click();
+  const reference = /AR-\d{4}-\d{5,}/.exec(await card(alex, 'Sent to Megan Bowen').innerText())?.[0] ?? 'AR-';
+
+  const decision = card(megan, reference, 'Alex Wilber asks for view access to Facebook').filter({ has: button(megan, 'Approve') });
+  await shoot('access-request-approver.png', 'the request as the approver (line manager) gets it', ['access-request'], decision);
+  await decision.getByRole('button', { name: 'Approve', exact: true }).click();
+  await card(megan, reference, 'You approved this request').waitFor();
+  await shoot('access-request-approved.png', 'the requester told of the approval', ['access-request'], card(alex, 'Megan Bowen approved your request'));
+
+  await say(alex, 'report abuse');
+  const report = card(alex, 'Send report');
+  await report.getByRole('radio', { name: /^Harassment/ }).check();
+  await choose(alex, report, /Who it came from/, 'A member of the public');
+  await choose(alex, report, /Site or app/, 'Facebook');
+  await report.getByRole('textbox', { name: /What happened/ }).fill('Repeated abusive comments under our repairs post, naming me.');
+  await report.getByRole('checkbox', { name: /I would like support/ }).check();
+  await shoot('abuse-report-form.png', 'the abuse and harassment report form, filled in', ['abuse-report-form'], report);
+  await report.getByRole('button', { name: 'Send report' }).click();
+  const receipt = card(alex, 'is recorded. Megan Bowen and the Incident team have been told');
+  await shoot('abuse-report-receipt.png', 'the reporter\'s receipt', ['abuse-report'], receipt);
+  const ainm = /AINM-\d{4}-\d{5,}/.exec(await receipt.innerText())?.[0] ?? 'AINM-';
+  await shoot('abuse-report-manager.png', 'the line manager\'s alert, with Acknowledge', ['abuse-report'], card(megan, ainm).filter({ has: button(megan, 'Acknowledge') }));
+  await shoot('abuse-report-incident-team.png', 'the Incident team\'s alert, with Start investigation', ['abuse-report'], card(isaiah, ainm).filter({ has: button(isaiah, 'Start investigation') }));
+
+  await say(adele, 'issue takedown');
+  const takedown = card(adele, 'Send notice');
+  await choose(adele, takedown, /Member of staff/, 'Alex Wilber');
+  await takedown.getByLabel('Link to the post').fill('https://www.facebook.com/example/posts/123');
+  await choose(adele, takedown, /Site or app/, 'Facebook');
+  await takedown.getByRole('checkbox', { name: /Confidential information/ }).check();
+  await takedown.getByLabel('Explanation for the member of staff').fill('The post shows a tenant\'s address. Please remove it.');
+  await shoot('takedown-form.png', 'the takedown notice form (Communications Team)', ['takedown-form'], takedown);
+  await takedown.getByRole('button', { name: 'Send notice' }).click();
+  await card(adele, 'Sent to Alex Wilber').waitFor();
+  await shoot('takedown-recipient.png', 'a takedown notice as the member of staff gets it', ['takedown'], card(alex, 'TD-').filter({ has: button(alex, 'I have removed it') }));
+
+  await say(alex, 'my cases');
+  await shoot('my-cases.png', '"my cases": everything the person has a part in', ['case-list'], card(alex, 'My cases'));
+}
+
+async function snap(session: Session, file: string, shows: string, templates: string[], target: Locator): Promise<void> {
+  await target.waitFor();
+  await target.scrollIntoViewIfNeeded();
+  await target.screenshot({ path: path.join(IMAGES, file), animations: 'disabled' });
+  const paths = templates.map((name) => `cards/${name}.json`);
+  session.shots[file] = { shows, templates: Object.fromEntries(paths.map((template) => [template, templateDigest(template)])) };
+  console.log(`  ${file}: ${shows}`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium)`);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'smd-docs-'));
+  const children: ChildProcess[] = [];
+  let azurite: AzuriteProcess | undefined;
+  let bot: RunningBot | undefined;
+  let browser: BrowserContext | undefined;
+  try {
+    azurite = await startAzurite({ port: 0 });
+    const connectionString = azuriteConnectionString(azurite.port);
+    await seedExampleDirectory(ROOT, connectionString, 'docs');
+    const config = readConfig({ HOST: '127.0.0.1', PORT: '0', AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: 'docs', LOG_LEVEL: 'warn' });
+    bot = await startBot(config, createLogger('warn', createWriteStream(path.join(scratch, 'bot.log'))));
+    browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
+      executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1400, height: 1500 }, deviceScaleFactor: 1,
+    });
+    browser.setDefaultTimeout(WAIT_MS);
+    const pages = {} as Record<Who, Page>;
+    let alexUrl = '';
+    for (const who of Object.keys(PEOPLE) as Who[]) {
+      const configFile = who === 'alex' ? path.join(ROOT, '.m365agentsplayground.yml') : path.join(scratch, `${who}.yml`);
+      if (who !== 'alex') await writeConfigAs(alexUrl, PEOPLE[who], configFile);
+      const playground = await startPlayground(ROOT, who, bot.url, configFile, scratch);
+      if (who === 'alex') alexUrl = playground.url;
+      children.push(playground.child);
+      pages[who] = await browser.newPage();
+      await pages[who].goto(playground.url);
+      // Opening a playground installs the app for its person; the welcome card is the bot's answer.
+      await card(pages[who], 'Type a command above at any time').waitFor();
+    }
+    rmSync(IMAGES, { recursive: true, force: true });
+    mkdirSync(IMAGES, { recursive: true });
+    const session: Session = { pages, shots: {} };
+    await story(session);
+    const manifest: ImageManifest = {
+      note: 'Written by npm run docs:screenshots: each image with the sha256 of the card templates it shows (test/docs/guide.test.ts).',
+      images: session.shots,
+    };
+    writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+    console.log(`Wrote ${Object.keys(session.shots).length} images and manifest.json to docs/images/.`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    for (const child of children) await stopChild(child);
+    await bot?.stop().catch(() => undefined);
+    await azurite?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(`docs:screenshots failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  });
+}
