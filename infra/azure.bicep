@@ -95,6 +95,20 @@ param takedownRetentionMonths int = 24
 @description('Where the policy card\'s "Read the full policy" opens (https): the Social Media Policy\'s page on Holmes.')
 param policyUrl string = 'https://www.wheatley-group.com/social-media-policy'
 
+@description('The Employee Assistance Programme (https), a link button on every AINM receipt and urgent reply.')
+param eapUrl string = 'https://livewell.optum.com'
+
+@description('The Holmes page with the full support details (https), a link button beside the EAP.')
+param holmesUrl string = 'https://holmes.wheatley-group.com'
+
+@description('Optional: a support phone number shown with the EAP (digits, spaces, a leading +). Empty: none shown.')
+param supportPhone string = ''
+
+@minValue(5)
+@maxValue(1440)
+@description('Minutes (clock time, nights and weekends included) before an urgent report not yet acknowledged is escalated.')
+param urgentEscalationMinutes int = 60
+
 @description('Optional: the Group\'s AINM register endpoint (https). Empty: no webhook.')
 param ainmWebhookUrl string = ''
 
@@ -273,6 +287,22 @@ var requiredAppSettings = [
   {
     name: 'POLICY_URL'
     value: policyUrl
+  }
+  {
+    name: 'EAP_URL'
+    value: eapUrl
+  }
+  {
+    name: 'HOLMES_URL'
+    value: holmesUrl
+  }
+  {
+    name: 'SUPPORT_PHONE'
+    value: supportPhone
+  }
+  {
+    name: 'URGENT_ESCALATION_MINUTES'
+    value: string(urgentEscalationMinutes)
   }
   {
     name: 'AINM_RETENTION_YEARS'

@@ -1,3 +1,5 @@
+import { AbuseReportSettings, DEFAULT_EAP_URL, DEFAULT_HOLMES_URL, DEFAULT_URGENT_ESCALATION_MINUTES } from './workflows/abuse-report/settings';
+
 /**
  * The environment, read and validated once at start-up into one typed object.
  * A wrong value stops start-up with a message naming the variable.
@@ -40,6 +42,8 @@ export interface AppConfig {
   readonly closureDays: readonly string[];
   /** Where the policy card's "Read the full policy" opens: the Social Media Policy on the intranet (POLICY_URL). */
   readonly policyUrl: string;
+  /** Support on every AINM receipt and urgent reply, and the urgent escalation (EAP_URL, HOLMES_URL, SUPPORT_PHONE, URGENT_ESCALATION_MINUTES). */
+  readonly abuseReport: AbuseReportSettings;
   /** The Group's AINM register endpoint: every new or changed record is POSTed there. */
   readonly ainmWebhookUrl?: string;
   /** Years after closure before an AINM record's free text and identities are purged (default 3: RIDDOR, Scottish time bar). */
@@ -100,11 +104,25 @@ export function readConfig(env: Env): AppConfig {
     }),
     ...readWebhook(env),
     policyUrl: readTrustedUrl(env, 'POLICY_URL') ?? DEFAULT_POLICY_URL,
+    abuseReport: readAbuseReportSettings(env),
     ainmRetentionYears: readInteger(env, 'AINM_RETENTION_YEARS', 3, 1, 50),
     accessRequestRetentionMonths: readInteger(env, 'ACCESS_REQUEST_RETENTION_MONTHS', 24, 1, 120),
     takedownRetentionMonths: readInteger(env, 'TAKEDOWN_RETENTION_MONTHS', 24, 1, 120),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...readBench(env, bot),
+  };
+}
+
+/** An urgent report escalates after at most a day: the policy's 1 working day is the ceiling for any report. */
+function readAbuseReportSettings(env: Env): AbuseReportSettings {
+  return {
+    support: {
+      eapUrl: readHttpsUrl(env, 'EAP_URL') ?? DEFAULT_EAP_URL,
+      holmesUrl: readHttpsUrl(env, 'HOLMES_URL') ?? DEFAULT_HOLMES_URL,
+      // Shown as text on the card: a number only, nothing a reader could mistake for a link or markdown.
+      phone: readMatching(env, 'SUPPORT_PHONE', /^\+?[0-9][0-9 ]{5,24}$/, 'a phone number: digits and spaces, optionally starting with +', ''),
+    },
+    urgentEscalationMinutes: readInteger(env, 'URGENT_ESCALATION_MINUTES', DEFAULT_URGENT_ESCALATION_MINUTES, 5, 1440),
   };
 }
 
@@ -156,6 +174,15 @@ function readTrustedUrl(env: Env, variable: string): string | undefined {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname.replace(/^\[(.*)\]$/, '$1')))) {
     throw new ConfigError(variable, 'must be https (plain http only to a loopback address)');
   }
+  return raw;
+}
+
+/** A link staff open from a card, on their own device: https only, never a loopback test address. */
+function readHttpsUrl(env: Env, variable: string): string | undefined {
+  const raw = env[variable]?.trim();
+  if (!raw) return undefined;
+  if (!URL.canParse(raw)) throw new ConfigError(variable, 'is not a URL');
+  if (new URL(raw).protocol !== 'https:') throw new ConfigError(variable, 'must be an https link');
   return raw;
 }
 

@@ -36,6 +36,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     ...(config.connectorPacing === 'off' ? { rateLimiter: createConversationRateLimiter({ limits: [] }) } : {}),
     ...(config.channelAuth ? { channelAuth: config.channelAuth } : {}),
     ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
+    abuseReport: config.abuseReport,
     retention: { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths },
     logger, now: () => new Date(),
   });

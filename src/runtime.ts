@@ -38,6 +38,7 @@ import { createAccessRequestService } from './workflows/access-request/service';
 import { abuseReportPresenter } from './workflows/abuse-report/presenter';
 import { abuseReportRoutes } from './workflows/abuse-report/routes';
 import { createAbuseReportService } from './workflows/abuse-report/service';
+import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './workflows/abuse-report/settings';
 import { createStagedEvidence } from './store/staged-evidence';
 import { takedownPresenter } from './workflows/takedown/presenter';
 import { takedownRoutes } from './workflows/takedown/routes';
@@ -68,6 +69,8 @@ export interface RuntimeOptions {
   readonly recoveryGraceMs?: number;
   /** Where the policy card links to (POLICY_URL); the placeholder {@link DEFAULT_POLICY_URL} otherwise. */
   readonly policyUrl?: string;
+  /** Support links and phone, and the urgent escalation (EAP_URL, HOLMES_URL, SUPPORT_PHONE, URGENT_ESCALATION_MINUTES); the defaults otherwise. */
+  readonly abuseReport?: AbuseReportSettings;
   /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
   readonly retention?: RetentionPeriods;
 }
@@ -92,6 +95,7 @@ export interface Runtime {
 /** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
 export function buildRuntime(options: RuntimeOptions): Runtime {
   const { tables, logger, now } = options;
+  const abuseReportSettings = options.abuseReport ?? DEFAULT_ABUSE_REPORT_SETTINGS;
   const renderer = options.renderer ?? loadCardTemplates();
   const workingTime = createWorkingTime({ closureDays: options.closureDays });
   const directory = createTableDirectory(tables.directory);
@@ -115,7 +119,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
     presenters: {
-      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime), TD: takedownPresenter(renderer, workingTime),
+      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime, abuseReportSettings), TD: takedownPresenter(renderer, workingTime),
     },
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
   });
@@ -123,17 +127,18 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const idempotency = createIdempotencyStore(tables.idempotency);
   const accessRequests = createAccessRequestService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
   const abuseReports = createAbuseReportService({
-    cases, inbox, directory, relay, workingTime, counter, idempotency, logger, staged: createStagedEvidence(tables.idempotency),
+    cases, inbox, directory, relay, workingTime, counter, idempotency, logger, staged: createStagedEvidence(tables.idempotency), settings: abuseReportSettings,
   });
   const takedowns = createTakedownService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
   const workflowRoutes = [
     accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime, logger }),
-    abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger }),
+    abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger, settings: abuseReportSettings }),
     takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
   ];
   const myCases = myCasesRoutes(inbox, renderer, workflowRoutes);
   const freeText = understoodRoute({
-    renderer, directory, workingTime, logger, understand, policyUrl: options.policyUrl ?? DEFAULT_POLICY_URL, myCases: myCases.actions['menu.myCases']!,
+    renderer, directory, workingTime, logger, understand, policyUrl: options.policyUrl ?? DEFAULT_POLICY_URL,
+    support: abuseReportSettings.support, myCases: myCases.actions['menu.myCases']!,
   });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,

@@ -6,7 +6,7 @@ import type { WorkingTime } from '../domain/working-time';
 import type { Logger } from '../logger';
 import type { Understander, Understanding } from '../understanding/understand';
 import { abuseReportFormView } from '../workflows/abuse-report/form-view';
-import { SUPPORT_DETAILS } from '../workflows/abuse-report/labels';
+import { safetyCardView, SupportSettings } from '../workflows/abuse-report/settings';
 import { accessRequestFormView } from '../workflows/access-request/form-view';
 import { takedownFormView } from '../workflows/takedown/form-view';
 import { notUnderstoodCard } from './short-help';
@@ -21,6 +21,8 @@ export interface UnderstoodRouteDeps {
   readonly understand: Understander;
   /** Where the policy card's "Read the full policy" opens (POLICY_URL). */
   readonly policyUrl: string;
+  /** The support links and phone of the safety card (EAP_URL, HOLMES_URL, SUPPORT_PHONE). */
+  readonly support: SupportSettings;
   /** The "my cases" list (my-cases.ts): what "what's waiting" and "my stuff" show. */
   readonly myCases: ActionHandler;
 }
@@ -34,19 +36,14 @@ export type FreeTextRoute = (turn: Turn, text: string, personal: boolean) => Pro
  */
 const RAISE_A_CONCERN = 'Talk to your line manager or a member of the Communications Team about it: they look after the Group\'s social media and decide what is removed or answered. If the post threatens, abuses or harasses you, type "report abuse".';
 
-/** The first line whenever danger is written: before any form (the receipt's own advice says the report is already recorded). */
-const CALL_999 = 'If you are in immediate danger, call 999 now.';
-
 /** Answers that show or ask for personal details stay in the 1:1 chat, as typed commands do. */
 const ANSWERED_ANYWHERE: readonly Understanding['intent'][] = ['policy', 'help', 'unknown'];
 
 /** Free text -> {@link Understander} -> the flow it asks for, with what it names filled in. */
 export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
   const { renderer, directory, workingTime } = deps;
-  // Appendix 1, section 8: "immediately report this to your line manager or a senior member of staff ... supported through Optum".
-  const safetyCard = () => noticeCard(renderer, {
-    title: CALL_999, message: `Then tell your line manager or a senior member of staff, and report it to me. ${SUPPORT_DETAILS}`, style: 'attention',
-  });
+  // The 999 line first, then support with its links: before any form (the receipt says the report is already recorded).
+  const safetyCard = () => renderer.render('abuse-report-safety', safetyCardView(deps.support));
   const concern = () => noticeCard(renderer, { title: 'Worried about a post?', message: RAISE_A_CONCERN });
 
   const abuseForm = async (turn: Turn, understood: Understanding) => renderer.render('abuse-report-form', abuseReportFormView({

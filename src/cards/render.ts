@@ -7,7 +7,7 @@ import { shortenView } from './case-card';
 export const CARD_TEMPLATES = [
   'welcome', 'notice', 'case-list', 'policy',
   'access-request-form', 'access-request', 'access-request-reassign',
-  'abuse-report-form', 'abuse-report',
+  'abuse-report-form', 'abuse-report', 'abuse-report-safety',
   'takedown-form', 'takedown',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];

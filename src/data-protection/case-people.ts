@@ -27,7 +27,7 @@ export function kindOf(reference: string): CaseKind | undefined {
 
 /** The parts a case gives people by name (its snapshot's person fields), in the order they are shown. */
 const NAMED_ROLES: Readonly<Record<CaseKind, readonly string[]>> = {
-  AR: ['requester', 'approver'],
+  AR: ['requester', 'approver', 'lineManager'],
   AINM: ['reporter', 'manager'],
   TD: ['recipient', 'issuer', 'manager'],
 };

@@ -6,7 +6,7 @@ import type { DirectoryPerson } from './directory';
 const PERSON_ID = /^[A-Za-z0-9][A-Za-z0-9:_-]{0,99}$/;
 
 /**
- * Parses a directory seed file: `{ "people": [{ "id", "name", "managerId"?, "roles"?: ["comms"|"incident"|"admin"] }] }`.
+ * Parses a directory seed file: `{ "people": [{ "id", "name", "managerId"?, "roles"?: ["comms"|"incident"|"admin"|"safeguarding"|"itSecurity"] }] }`.
  * Returns every problem found, each naming the entry, so the file can be fixed in one pass.
  */
 export function parseDirectorySeed(raw: unknown): { ok: true; people: DirectoryPerson[] } | { ok: false; problems: string[] } {

@@ -1,5 +1,8 @@
-/** Roles held through membership of a configured team or list (DESIGN.md, "People and roles"). */
-export const TEAM_ROLES = ['comms', 'incident', 'admin'] as const;
+/**
+ * Roles held through membership of a configured team or list (DESIGN.md, "People and roles"). `safeguarding`:
+ * the safeguarding lead, told of urgent and safeguarding reports; `itSecurity`: told of social-engineering attempts.
+ */
+export const TEAM_ROLES = ['comms', 'incident', 'admin', 'safeguarding', 'itSecurity'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
 /** A person as the workflows record them: the Entra ID (AAD) object id and a display name, nothing more. */

@@ -5,11 +5,24 @@ import {
   ABUSE_DESCRIPTION, ABUSE_LINK, ask, cardsMatching, errorNextTo, formSubmission, inputValue, listItems, newCardsFor, NOW,
   sendFiles, submitReport, teamsFile, validReport,
 } from './conversation-helpers';
+import { DEFAULT_EAP_URL } from '../../src/workflows/abuse-report/settings';
 
 const REF = 'AINM-2026-00001';
 const EVERYONE: readonly PersonKey[] = ['alex', 'megan', 'adele', 'patti', 'isaiah', 'stranger'];
 const SUPPORT = /livewell\.optum\.com/;
 const CALL_999 = /If you are in immediate danger, call 999 now/;
+const openUrls = (card: unknown) => {
+  const urls: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'Action.OpenUrl' && typeof element.url === 'string') urls.push(element.url);
+    Object.values(element).forEach(walk);
+  };
+  walk(card);
+  return urls;
+};
 const referencesOn = (card: unknown) => [...new Set(cardText(card).match(/AINM-\d{4}-\d{5}/g) ?? [])].sort();
 const ainmCardsFor = (bot: BotHarness, person: PersonKey) => cardsMatching(bot, person, /AINM-\d{4}-\d{5}/);
 
@@ -70,19 +83,21 @@ describe('abuse and harassment reports over HTTP', () => {
       assert.match(text, /Megan Bowen to acknowledge, by Thu 26 Nov, 10:00; the Incident team has been told\./, 'what happens next, and by when: one working day');
       assert.ok(text.includes(ABUSE_DESCRIPTION), 'the reporter sees what they wrote');
       assert.ok(text.includes(ABUSE_LINK));
-      assert.doesNotMatch(text, SUPPORT, 'no support details when none were asked for');
+      assert.match(text, SUPPORT, 'support details on every receipt, asked for or not');
       assert.doesNotMatch(text, CALL_999, 'no emergency advice when not in danger');
       assert.ok(!buttonVerbs(receipt).includes('abuseReport.acknowledge'), 'the reporter does not acknowledge their own report');
       assert.deepEqual(referencesOn(await ask(bot, 'alex', 'my reports')), [REF]);
     });
 
-    it('shows the Employee Assistance Programme details on the receipt when support was asked for', async () => {
+    it('shows the Employee Assistance Programme on the receipt as a link button, for the reporter only', async () => {
       const receipt = await submitReport(bot, 'alex', { wantsSupport: 'true' });
       assert.match(cardText(receipt), SUPPORT);
       assert.match(cardText(receipt), /Employee Assistance Programme/);
+      assert.ok(openUrls(receipt).includes(DEFAULT_EAP_URL), 'the EAP opens from a button');
       const managersAlert = cardsMatching(bot, 'megan', /has reported/);
       assert.equal(managersAlert.length, 1);
       assert.doesNotMatch(cardText(managersAlert[0]), SUPPORT, 'the support details are for the reporter');
+      assert.deepEqual(openUrls(managersAlert[0]), []);
     });
 
     it('alerts the line manager at once with a card to acknowledge, and notifies the Incident team and no one else', async () => {
@@ -272,6 +287,7 @@ describe('abuse and harassment reports over HTTP', () => {
       const receipt = await submitReport(bot, 'alex', { immediateDanger: 'true', category: 'threat' });
       const lines = cardText(receipt).split('\n');
       assert.match(lines[0] ?? '', CALL_999, 'the 999 advice comes before anything else');
+      assert.equal(lines.filter((line) => /999/.test(line)).length, 1, 'and only once');
       assert.match(cardText(receipt), /Your report AINM-2026-00001 is recorded/);
       assert.match(cardText(receipt), SUPPORT, 'support details are given to someone in danger even unasked');
 
@@ -279,7 +295,7 @@ describe('abuse and harassment reports over HTTP', () => {
       assert.equal(alerts.length, 1);
       const alertLines = cardText(alerts[0]).split('\n');
       assert.match(alertLines[0] ?? '', /^URGENT/, 'the alert opens with URGENT');
-      assert.match(cardText(alerts[0]), /URGENT: Alex Wilber has reported threat received through social media/);
+      assert.match(cardText(alerts[0]), /URGENT: Alex Wilber has reported threat received through social media and said they are in immediate danger\. Contact them now/);
       assert.ok(buttonVerbs(alerts[0]).includes('abuseReport.acknowledge'));
       assert.match(cardText(cardsMatching(bot, 'isaiah', /New AINM record/)[0]), /URGENT: New AINM record: threat reported by Alex Wilber/);
       assert.match(cardText(await ask(bot, 'isaiah', 'incidents')), /Threat \(urgent\)/);

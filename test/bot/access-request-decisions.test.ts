@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { BotHarness, buttonVerbs, cardText, PEOPLE } from '../support/bot-harness';
 import {
+  validForm,
   ask, BUSINESS_CASE, cardsMatching, errorNextTo, formSubmission, inputValue, lastNewCardFor, newCardsFor, NOW, submitRequest,
 } from './conversation-helpers';
 
@@ -114,6 +115,58 @@ describe('access request decisions over HTTP', () => {
     });
   });
 
+  describe('who may approve (issue 13)', () => {
+    const REASON = 'Megan is on leave until March, and Adele runs the Facebook pages I answer.';
+
+    it('asks why when the approver is outside the management chain, and changes nothing until told', async () => {
+      const { card } = await bot.click('alex', 'accessRequest.submit', validForm({ approver: PEOPLE.adele.id }));
+      assert.match(cardText(card), /Please check the highlighted fields: nothing has been sent yet/);
+      assert.equal(errorNextTo(card, 'approverReason'),
+        'Adele Vance is not your line manager (Megan Bowen) or above them: say in a sentence why they should approve, or choose your line manager.');
+      await bot.idle();
+      assert.deepEqual(cardsMatching(bot, 'adele', /asks for/), [], 'nobody was asked');
+      assert.match(cardText(await ask(bot, 'alex', 'my requests')), /You have not asked for access yet/);
+    });
+
+    it('sends it with the reason, marks the card "not the line manager", and tells the line manager, who sees it but cannot decide', async () => {
+      const { card } = await bot.click('alex', 'accessRequest.submit', validForm({ approver: PEOPLE.adele.id, approverReason: REASON }));
+      assert.match(cardText(card), /Adele Vance \(not the line manager\)/);
+      assert.match(cardText(card), /Why not the line manager[\s\S]*Megan is on leave until March/);
+      await bot.idle();
+      const told = cardsMatching(bot, 'megan', /asked Adele Vance, not you, to approve/);
+      assert.equal(told.length, 1, 'the line manager is told once');
+      assert.match(cardText(told[0]), /Megan is on leave until March/, 'and sees why');
+      assert.deepEqual(decisionVerbs(told[0]), [], 'with no buttons to decide');
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), [], 'it does not wait for her');
+      assert.deepEqual(referencesOn(await ask(bot, 'adele', 'approvals')), [REF], 'it waits for Adele');
+    });
+
+    it('takes where the approver stands from the directory, never from the card data', async () => {
+      const forged = { approverStanding: 'line_manager', lineManager: { id: PEOPLE.adele.id, name: PEOPLE.adele.name }, managerId: PEOPLE.adele.id };
+      const { card } = await bot.click('alex', 'accessRequest.submit', validForm({ approver: PEOPLE.adele.id, ...forged }));
+      assert.match(errorNextTo(card, 'approverReason') ?? '', /Adele Vance is not your line manager \(Megan Bowen\)/);
+      await bot.idle();
+      assert.deepEqual(cardsMatching(bot, 'adele', /asks for/), [], 'nobody was asked');
+    });
+
+    it('asks someone with no line manager in the directory why, without naming a line manager', async () => {
+      const { card } = await bot.click('stranger', 'accessRequest.submit', validForm());
+      assert.equal(errorNextTo(card, 'approverReason'), 'The staff directory has no line manager for you: say in a sentence why Megan Bowen should approve.');
+      const sent = await submitRequest(bot, 'stranger', { approverReason: 'My line manager is not in the directory yet; Megan agreed to decide.' });
+      assert.match(cardText(sent), /Megan Bowen \(not the line manager\)/);
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), [REF]);
+    });
+
+    it('needs no reason for someone above the line manager, and does not trouble the line manager', async () => {
+      await bot.install('isaiah');
+      const { card } = await bot.click('alex', 'accessRequest.submit', validForm({ approver: PEOPLE.isaiah.id }));
+      assert.match(cardText(card), /Isaiah Langer \(above the line manager\)/);
+      await bot.idle();
+      assert.deepEqual(cardsMatching(bot, 'megan', /not you, to approve/), []);
+      assert.deepEqual(referencesOn(await ask(bot, 'isaiah', 'approvals')), [REF]);
+    });
+  });
+
   describe('withdraw', () => {
     it('tells the approver when the requester withdraws, and refuses a later approval saying it was withdrawn', async () => {
       await submitRequest(bot, 'alex');
@@ -173,7 +226,7 @@ describe('access request decisions over HTTP', () => {
     });
 
     it('leaves a request a Communications Team member approved as line manager to the rest of the team (no buttonless line in their approvals)', async () => {
-      await submitRequest(bot, 'alex', { kind: 'post', approver: PEOPLE.adele.id });
+      await submitRequest(bot, 'alex', { kind: 'post', approver: PEOPLE.adele.id, approverReason: 'Megan is away; Adele manages the pages I will post on.' });
       assert.deepEqual(referencesOn(await ask(bot, 'adele', 'approvals')), [REF], 'it waits for Adele as line manager');
       await bot.click('adele', 'accessRequest.approve', { reference: REF, comment: '' });
       await bot.idle();

@@ -15,6 +15,7 @@ import { AccessRequest, AccessRequestEvent, evolve } from '../../src/workflows/a
 import { accessRequestCardView } from '../../src/workflows/access-request/view';
 import { abuseReportFormView } from '../../src/workflows/abuse-report/form-view';
 import { AbuseReportDetails, AinmEvent, AinmRecord, evolve as evolveAinm } from '../../src/workflows/abuse-report/model';
+import { DEFAULT_ABUSE_REPORT_SETTINGS, DEFAULT_EAP_URL, DEFAULT_HOLMES_URL, safetyCardView } from '../../src/workflows/abuse-report/settings';
 import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
 import { takedownFormView } from '../../src/workflows/takedown/form-view';
 import { evolve as evolveTakedown, TakedownEvent, TakedownNotice } from '../../src/workflows/takedown/model';
@@ -108,6 +109,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
       notice: 'Say briefly what was done.', fieldErrors: { note: 'Say briefly what was done.', outcome: 'Choose an outcome.' }, noteValue: 'ok',
     }))],
     ['abuse report (closed)', renderer.render('abuse-report', abuseReportCardView(closedReport, alex, NOW, workingTime))],
+    ['abuse report safety (danger written)', renderer.render('abuse-report-safety', safetyCardView({ ...DEFAULT_ABUSE_REPORT_SETTINGS.support, phone: '+44 800 123 4567' }))],
     ['list', caseListCard(renderer, 'My access requests', [{
       userId: alex.id, role: 'requester', reference: 'AR-2026-00001', state: 'submitted', summary: 'View access to Facebook',
       nextStep: 'Megan Bowen to decide.', awaitingMe: false, updatedAt: NOW.toISOString(),
@@ -219,6 +221,45 @@ describe('Adaptive Card templates', () => {
     }
   });
 
+  describe('support and the 999 line', () => {
+    /** Every text of the card in reading order: text blocks and rich-text runs. */
+    const texts = (card: unknown) => collect(card, (node) => (node.type === 'TextBlock' || node.type === 'TextRun' ? node.text : undefined));
+    const openUrls = (card: unknown) => collect(card, (node) => (node.type === 'Action.OpenUrl' ? node.url : undefined));
+    const urgentReceipt = () => renderer.render('abuse-report', abuseReportCardView(
+      abuseRecord([], { immediateDanger: true }), alex, NOW, workingTime, { headline: 'Your report AINM-2026-00001 is recorded. Megan Bowen and the Incident team have been told.' },
+    ));
+
+    it('puts the 999 line on an urgent receipt once, at the top', () => {
+      const lines = texts(urgentReceipt());
+      assert.equal(lines.filter((line) => /999/.test(line)).length, 1, lines.join('\n'));
+      assert.match(lines[0]!, /^If you are in immediate danger, call 999 now\./);
+    });
+
+    it('links every receipt to the Employee Assistance Programme and Holmes, urgent or not, asked for or not', () => {
+      const plain = renderer.render('abuse-report', abuseReportCardView(abuseRecord([], { wantsSupport: false }), alex, NOW, workingTime));
+      for (const card of [urgentReceipt(), plain]) {
+        assert.deepEqual(openUrls(card), [DEFAULT_EAP_URL, DEFAULT_HOLMES_URL]);
+        assert.ok(texts(card).some((line) => /Optum \(livewell\.optum\.com\), our Employee Assistance Programme/.test(line)));
+      }
+      assert.deepEqual(openUrls(renderer.render('abuse-report', abuseReportCardView(abuseRecord([]), megan, NOW, workingTime))), [], 'the manager gets no support block');
+    });
+
+    it('shows the support phone only when one is set', () => {
+      const settings = { ...DEFAULT_ABUSE_REPORT_SETTINGS, support: { ...DEFAULT_ABUSE_REPORT_SETTINGS.support, phone: '0800 123 4567' } };
+      const withPhone = renderer.render('abuse-report', abuseReportCardView(abuseRecord([]), alex, NOW, workingTime, {}, settings));
+      assert.ok(texts(withPhone).includes('Phone: 0800 123 4567'));
+      assert.ok(!texts(urgentReceipt()).some((line) => /Phone/.test(line)));
+    });
+
+    it('answers danger written in free text with 999 first, then support with the EAP link', () => {
+      const card = renderer.render('abuse-report-safety', safetyCardView(DEFAULT_ABUSE_REPORT_SETTINGS.support));
+      const lines = texts(card);
+      assert.equal(lines[0], 'If you are in immediate danger, call 999 now.');
+      assert.equal(lines.filter((line) => /999/.test(line)).length, 1);
+      assert.deepEqual(openUrls(card), [DEFAULT_EAP_URL, DEFAULT_HOLMES_URL]);
+    });
+  });
+
   it('offers the Incident team the outcome choice and the close button while investigating, and no one else', () => {
     const investigating = abuseRecord([{ type: 'InvestigationStarted', by: lidia } as never]);
     const outcomeChoices = (card: unknown) => collect(card, (node) => (node.type === 'Input.ChoiceSet' && node.id === 'outcome' ? JSON.stringify(node.choices) : undefined));
@@ -226,6 +267,8 @@ describe('Adaptive Card templates', () => {
     const incidentCard = renderer.render('abuse-report', abuseReportCardView(investigating, lidia, NOW, workingTime));
     assert.deepEqual(outcomeChoices(incidentCard).map((choices) => JSON.parse(choices) as unknown), [[
       { title: 'Unacceptable Actions Policy applied', value: 'unacceptable_actions_policy' },
+      { title: 'Dignity at Work policy applied (a colleague)', value: 'dignity_at_work' },
+      { title: 'Referred to HR (a colleague)', value: 'hr_referral' },
       { title: 'Referred to the police', value: 'police_referral' },
       { title: 'No further action', value: 'no_further_action' },
       { title: 'Other', value: 'other' },

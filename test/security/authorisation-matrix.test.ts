@@ -82,6 +82,7 @@ const titled = (pattern: RegExp) => (card: CardJson) => pattern.test(cardText(ca
 const withInput = (id: string) => (card: CardJson) => hasInput(card, id);
 const COMMENT = { comment: 'A reason that is long enough to be accepted.' };
 const NOTE = { note: 'A note that is long enough to be accepted by every rule.' };
+const OUTSIDE_CHAIN_REASON = 'My line manager is away; Megan runs the pages I will answer on.';
 
 /** An access request form as Teams sends it back on a working day after NOW (dates default to today). */
 const arForm = (overrides: Record<string, unknown> = {}) => validForm({ startDate: '', endDate: '', ...overrides });
@@ -99,7 +100,8 @@ const ROWS: readonly Row[] = [
   { verb: 'menu.requestAccess', who: 'sssssss', shows: withInput('businessCase') },
   { verb: 'menu.myRequests', who: 'sssssss', shows: titled(/My access requests/) },
   { verb: 'menu.approvals', who: 'sssssss', shows: titled(/Awaiting your decision/) },
-  { verb: 'accessRequest.submit', data: () => arForm(), who: 'araaaaa', opens: 'requester' },
+  // Everyone names Megan (Alex's line manager, outside the others' management chains), so with a reason (issue 13).
+  { verb: 'accessRequest.submit', data: () => arForm({ approverReason: OUTSIDE_CHAIN_REASON }), who: 'araaaaa', opens: 'requester' },
   { verb: 'accessRequest.resubmit', on: 'arInfo', data: () => arForm({ businessCase: 'I answer tenants on Facebook and LinkedIn for the housing team.' }), who: 'arhrhrh' },
   { verb: 'accessRequest.edit', on: 'arInfo', who: 'srhrhrh', shows: withInput('businessCase') },
   { verb: 'accessRequest.reassign', on: 'arSubmitted', who: 'shhhhhh', shows: titled(/Choose who should decide instead/) },

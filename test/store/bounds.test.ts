@@ -21,7 +21,7 @@ import { evidenceFiles } from '../../src/workflows/abuse-report/routes';
 import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
 import { abuseReportWorkflow } from '../../src/workflows/abuse-report/workflow';
 import { validateAccessRequestForm } from '../../src/workflows/access-request/form';
-import { AccessRequestCommand, waitStartedAt } from '../../src/workflows/access-request/model';
+import { AccessRequestCommand, APPROVER_REASON_MAX, waitStartedAt } from '../../src/workflows/access-request/model';
 import { accessRequestPresenter } from '../../src/workflows/access-request/presenter';
 import { accessRequestCardView } from '../../src/workflows/access-request/view';
 import { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
@@ -226,14 +226,17 @@ describe('every accepted input fits the table and the card', function () {
       assert.ok(form.ok, JSON.stringify(form));
       let now = START;
       let approver = approvers[0]!;
-      assert.ok(await step(tables, drive, { type: 'submit', reference, approver, details: form.details }, requester, now, true));
+      // Someone outside the management chain, so the snapshot also holds the longest reason and the line manager (issue 13).
+      const { id: lineManagerId, name: lineManagerName } = who(`lm${sequence}`, `L ${name}`);
+      const outsideTheChain = { approverStanding: 'other', approverReason: fill(text, APPROVER_REASON_MAX), lineManager: { id: lineManagerId, name: lineManagerName } } as const;
+      assert.ok(await step(tables, drive, { type: 'submit', reference, approver, details: form.details, ...outsideTheChain }, requester, now, true));
       for (const [i, kind] of script.entries()) {
         now = new Date(now.getTime() + 60_000);
         const comment = textInput({ comment: `${i} ${fill(text, 500)}` }, 'comment', 500);
         const other = approvers.find((candidate) => candidate !== approver)!;
         const current = (await createCaseStore(tables.cases).load<Parameters<typeof presenter.card>[0]>(reference))!.snapshot;
         const [command, actor]: [AccessRequestCommand, Actor] = kind === 'info' ? [{ type: 'requestInfo', comment }, approver]
-          : kind === 'resubmit' ? [{ type: 'resubmit', approver, details: form.details, comment }, requester]
+          : kind === 'resubmit' ? [{ type: 'resubmit', approver, details: form.details, comment, ...outsideTheChain }, requester]
             : kind === 'change' ? [{ type: 'changeApprover', approver: other }, requester]
               : kind === 'approve' ? [{ type: 'approve', comment }, approver]
                 : kind === 'signOff' ? [{ type: 'commsSignOff', comment }, comms]

@@ -19,6 +19,8 @@ import { NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
 const ADELE = PEOPLE.adele;
 const EMAIL = 'adele.vance@wheatley-example.co.uk';
 const TEAMS_USER_ID = `29:${ADELE.id}`;
+/** Megan is outside Adele's and Sam's management chains: naming her needs a reason (issue 13). */
+const OUTSIDE_CHAIN_REASON = 'My line manager is away this month; Megan runs the pages I will post on.';
 const people: readonly DirectoryPerson[] = [
   { ...PEOPLE.alex, managerId: ADELE.id },
   PEOPLE.megan,
@@ -72,7 +74,7 @@ describe('erasure and subject access reach every row of every table (bot over HT
     assert.equal((await bot.post('/api/messages', bot.activity('adele', { type: 'installationUpdate', action: 'add', from }))).status, 200);
 
     // Requester: her request to post, approved, signed off, then revoked.
-    await submitRequest(bot, 'adele', { kind: 'post' });
+    await submitRequest(bot, 'adele', { kind: 'post', approverReason: OUTSIDE_CHAIN_REASON });
     await click('megan', 'accessRequest.approve', { reference: ref.own, comment: '' });
     await click('patti', 'accessRequest.commsSignOff', { reference: ref.own, comment: '' });
     // While it is open, an erasure is refused: the audit row names her until she is erased.
@@ -87,7 +89,7 @@ describe('erasure and subject access reach every row of every table (bot over HT
     await click('adele', 'accessRequest.commsSignOff', { reference: ref.signOff, comment: 'Signed off for the newsletter.' });
     await click('patti', 'accessRequest.revoke', { reference: ref.signOff, comment: 'The newsletter moved to email.' });
     // Team card only: Sam's request, signed off by Patti; it stays open (active).
-    await submitRequest(bot, 'stranger', { kind: 'post' });
+    await submitRequest(bot, 'stranger', { kind: 'post', approverReason: OUTSIDE_CHAIN_REASON });
     await click('megan', 'accessRequest.approve', { reference: ref.teamCardOpen, comment: '' });
     await click('patti', 'accessRequest.commsSignOff', { reference: ref.teamCardOpen, comment: '' });
 

@@ -291,6 +291,18 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
       ] });
     });
 
+    it('takes the safeguarding lead and IT security roles, and the directory keeps them', async () => {
+      const parsed = parseDirectorySeed({ people: [
+        { id: 'u-sophie', name: 'Sophie Safeguarding', roles: ['safeguarding'] },
+        { id: 'u-ivan', name: 'Ivan Security', roles: ['itSecurity', 'incident'] },
+      ] });
+      assert.ok(parsed.ok);
+      const directory = createTableDirectory(tables.directory);
+      await directory.replaceAll(parsed.people);
+      assert.deepEqual((await directory.membersOf('safeguarding')).map((person) => person.id), ['u-sophie']);
+      assert.deepEqual((await directory.membersOf('itSecurity')).map((person) => person.id), ['u-ivan']);
+    });
+
     it('refuses a file without a people array', () => {
       for (const raw of [null, 42, [], {}, { people: 'everyone' }]) {
         assert.deepEqual(parseDirectorySeed(raw), { ok: false, problems: ['the file must be an object with a "people" array'] });
@@ -315,7 +327,7 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
         'people[1]: not an object',
         'people[2]: "id" must be an Entra ID object id',
         'people[3]: "name" must be 1-100 characters',
-        'people[4]: "roles" must be a list of comms, incident, admin',
+        'people[4]: "roles" must be a list of comms, incident, admin, safeguarding, itSecurity',
         'people[6]: "managerId" must be an id',
         'people[8]: "name" must be 1-100 characters',
         'u-ann: appears more than once',

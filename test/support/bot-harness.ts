@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/notify/rate-limit';
 import { buildRuntime, Runtime } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
+import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';
 import { freshTables } from './azurite';
 import { ConnectorStandIn } from './connector';
 
@@ -45,6 +46,8 @@ export interface BotHarnessOptions {
   readonly tables?: { readonly tables: Tables; readonly prefix: string };
   /** How long one Bot Connector request may take (the runtime's default otherwise): tests of hanging sends. */
   readonly connectorTimeoutMs?: number;
+  /** Support links and the urgent escalation, as the environment would set them (the defaults otherwise). */
+  readonly abuseReport?: AbuseReportSettings;
 }
 
 /**
@@ -81,6 +84,7 @@ export class BotHarness {
       rateLimiter: createConversationRateLimiter({ limits: [] }),
       ...(this.options.ainmWebhookUrl ? { ainmWebhookUrl: this.options.ainmWebhookUrl } : {}),
       ...(this.options.connectorTimeoutMs ? { connectorTimeoutMs: this.options.connectorTimeoutMs } : {}),
+      ...(this.options.abuseReport ? { abuseReport: this.options.abuseReport } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });

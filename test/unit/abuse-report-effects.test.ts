@@ -3,12 +3,13 @@ import type { Effect } from '../../src/domain/effects';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { abuseReportEffects, AINM_TIMERS } from '../../src/workflows/abuse-report/effects';
-import { EMERGENCY_ADVICE, SUPPORT_DETAILS } from '../../src/workflows/abuse-report/labels';
+import { EMERGENCY_ADVICE } from '../../src/workflows/abuse-report/labels';
 import {
-  decide, evolve,
+  canSeeRecord, decide, evolve,
   type AbuseReportDetails, type AinmCommand, type AinmEvent, type AinmRecord, type EvidenceFile,
 } from '../../src/workflows/abuse-report/model';
 import { REGISTER_COLUMNS, registerRow } from '../../src/workflows/abuse-report/register';
+import { DEFAULT_ABUSE_REPORT_SETTINGS, DEFAULT_EAP_URL } from '../../src/workflows/abuse-report/settings';
 import { abuseReportCardView, nextStep, permittedActions } from '../../src/workflows/abuse-report/view';
 
 /**
@@ -62,8 +63,12 @@ function effectsAfter(steps: readonly Step[], reportDetails = details, reportedA
   return effectsOf(events, undefined, record);
 }
 
-const notify = (to: Person | 'incident', headline: string): Effect =>
-  ({ kind: 'notify', to: to === 'incident' ? { role: 'incident', except: [rhona.id, malcolm.id] } : { person: { id: to.id, name: to.name } }, headline });
+type TeamRecipient = 'incident' | 'safeguarding' | 'itSecurity';
+const notify = (to: Person | TeamRecipient, headline: string): Effect =>
+  ({ kind: 'notify', to: typeof to === 'string' ? { role: to, except: [rhona.id, malcolm.id] } : { person: { id: to.id, name: to.name } }, headline });
+/** Who each notification of the effects goes to: a person's id or a team role. */
+const recipients = (effects: readonly Effect[]) =>
+  effects.flatMap((effect) => (effect.kind === 'notify' ? ['person' in effect.to ? effect.to.person.id : effect.to.role] : []));
 const timer = (dueAt: string): Effect => ({ kind: 'timer', timer: AINM_TIMERS.escalate, dueAt: new Date(dueAt).toISOString() });
 const WEBHOOK: Effect = { kind: 'webhook' };
 
@@ -85,12 +90,40 @@ describe('abuse report effects', () => {
       ]);
     });
 
-    it('marks both alerts URGENT when the reporter is in immediate danger', () => {
+    it('marks every alert URGENT when the reporter is in immediate danger, asks the manager to contact them now, and tells the safeguarding lead', () => {
       const headlines = effectsAfter([], urgentDetails).flatMap((effect) => (effect.kind === 'notify' ? [effect.headline] : []));
       assert.deepEqual(headlines, [
-        'URGENT: Rhona Reporter has reported threat received through social media. Please acknowledge it and check they are all right.',
+        'URGENT: Rhona Reporter has reported threat received through social media and said they are in immediate danger. Contact them now, by phone or in person, check they are safe, then acknowledge the report.',
+        'URGENT: New AINM record: threat reported by Rhona Reporter.',
         'URGENT: New AINM record: threat reported by Rhona Reporter.',
       ]);
+      assert.deepEqual(recipients(effectsAfter([], urgentDetails)), [malcolm.id, 'incident', 'safeguarding']);
+    });
+
+    it('escalates an urgent report 60 clock minutes on, even on a Friday evening or at the weekend', () => {
+      for (const [reportedAt, dueAt] of [
+        ['2026-12-04T19:30:00Z', '2026-12-04T20:30:00Z'], // Friday evening, after work
+        ['2026-11-28T23:30:00Z', '2026-11-29T00:30:00Z'], // Saturday night, into Sunday
+        ['2026-11-30T10:00:00Z', '2026-11-30T11:00:00Z'], // St Andrew's Day
+        ['2026-06-19T18:00:00+01:00', '2026-06-19T19:00:00+01:00'], // summer time
+      ] as const) {
+        const timers = effectsAfter([], urgentDetails, new Date(reportedAt)).filter((effect) => effect.kind === 'timer');
+        assert.deepEqual(timers, [timer(dueAt)], reportedAt);
+      }
+    });
+
+    it('escalates an urgent report after the configured minutes', () => {
+      const { record, events } = play([], urgentDetails, new Date('2026-12-04T19:30:00Z'));
+      const timers = abuseReportEffects(workingTime, 15)(events, undefined, record).filter((effect) => effect.kind === 'timer');
+      assert.deepEqual(timers, [timer('2026-12-04T19:45:00Z')]);
+    });
+
+    it('tells the safeguarding lead of a safeguarding concern, IT security of a social-engineering attempt, and neither of the rest', () => {
+      assert.deepEqual(recipients(effectsAfter([], { ...details, category: 'safeguarding' })), [malcolm.id, 'incident', 'safeguarding']);
+      assert.deepEqual(recipients(effectsAfter([], { ...details, category: 'social_engineering' })), [malcolm.id, 'incident', 'itSecurity']);
+      for (const category of ['threat', 'abuse', 'harassment', 'other'] as const) {
+        assert.deepEqual(recipients(effectsAfter([], { ...details, category })), [malcolm.id, 'incident'], category);
+      }
     });
 
     it('names the category in lower case', () => {
@@ -125,6 +158,20 @@ describe('abuse report effects', () => {
       assert.deepEqual(effectsAfter([escalate]), [
         notify('incident', `${REF} was not acknowledged by Malcolm Manager within 1 working day: please pick it up.`), WEBHOOK,
       ]);
+    });
+
+    it('asks the Incident team and the safeguarding lead to contact the reporter of an urgent report now', () => {
+      const headline = `URGENT: ${REF} was not acknowledged by Malcolm Manager within 60 minutes and the reporter said they were in immediate danger: contact them now.`;
+      assert.deepEqual(effectsAfter([escalate], urgentDetails), [notify('incident', headline), notify('safeguarding', headline), WEBHOOK]);
+    });
+
+    it('closes harassment by a colleague under Dignity at Work or with an HR referral', () => {
+      const colleague = { ...details, category: 'harassment', source: 'colleague' } as const;
+      for (const [outcome, label] of [['dignity_at_work', 'Dignity at Work policy applied (a colleague)'], ['hr_referral', 'Referred to HR (a colleague)']] as const) {
+        const closing: Step = [{ type: 'close', outcome, note: 'Passed to the Dignity at Work adviser.' }, ian, '2026-11-25T15:00:00Z'];
+        assert.equal(play([investigate, closing], colleague).record.outcome, outcome);
+        assert.deepEqual(effectsAfter([investigate, closing], colleague).slice(0, 1), [notify(rhona, `Your report was closed by the Incident team: ${label}.`)]);
+      }
     });
 
     it('tells the reporter and the manager when the investigation starts', () => {
@@ -174,13 +221,31 @@ describe('abuse report effects', () => {
         ...effectsAfter([investigate], urgentDetails), ...effectsAfter([investigate, close], urgentDetails),
       ];
       const notifications = all.filter((effect) => effect.kind === 'notify');
-      assert.equal(notifications.length, 8);
+      assert.equal(notifications.length, 10);
       for (const effect of notifications) {
         for (const secret of [DESCRIPTION, 'knows where I live', LINK, EVIDENCE.name, NOTE, 'Police Scotland']) {
           assert.ok(!effect.headline.includes(secret), `${effect.headline} contains ${secret}`);
         }
       }
     });
+  });
+});
+
+describe('who may open a record', () => {
+  const lead: Actor = { id: 'u-sophie', name: 'Sophie Safeguarding', roles: ['safeguarding'] };
+  const security: Actor = { id: 'u-ivan', name: 'Ivan Security', roles: ['itSecurity'] };
+
+  it('lets the safeguarding lead open an urgent or safeguarding report, and IT security a social-engineering attempt, as each is told of them', () => {
+    assert.equal(canSeeRecord(play([], urgentDetails).record, lead), true);
+    assert.equal(canSeeRecord(play([], { ...details, category: 'safeguarding' }).record, lead), true);
+    assert.equal(canSeeRecord(play([], { ...details, category: 'social_engineering' }).record, security), true);
+  });
+
+  it('keeps every other report from them: confidential to the people with a part in it', () => {
+    assert.equal(canSeeRecord(play([]).record, lead), false);
+    assert.equal(canSeeRecord(play([], { ...details, category: 'social_engineering' }).record, lead), false);
+    assert.equal(canSeeRecord(play([], urgentDetails).record, security), false);
+    assert.equal(canSeeRecord(play([], { ...details, category: 'safeguarding' }).record, security), false);
   });
 });
 
@@ -289,6 +354,11 @@ describe('abuse report view', () => {
         'Malcolm Manager to acknowledge, by Tue 1 Dec, 17:00; the Incident team has been told.');
     });
 
+    it('asks the manager of an urgent report to contact the reporter now, by the clock-time escalation', () => {
+      assert.equal(nextStep(play([], urgentDetails, new Date('2026-12-04T19:30:00Z')).record, workingTime),
+        'URGENT: Malcolm Manager to contact the reporter now and acknowledge, by Fri 4 Dec, 20:30; the Incident team has been told.');
+    });
+
     it('says an escalated report is with the Incident team', () => {
       assert.equal(nextStep(play([escalate]).record, workingTime), 'Not acknowledged in time: the Incident team has been asked to pick it up.');
     });
@@ -309,10 +379,20 @@ describe('abuse report view', () => {
       const { record } = play([], urgentDetails);
       const reporterView = abuseReportCardView(record, rhona, now, workingTime);
       assert.equal(reporterView.emergency, EMERGENCY_ADVICE);
-      assert.equal(reporterView.support, SUPPORT_DETAILS);
+      assert.equal(reporterView.supportShown, true);
+      assert.equal(reporterView.support.eapUrl, DEFAULT_EAP_URL);
       const managerView = abuseReportCardView(record, malcolm, now, workingTime);
       assert.equal(managerView.emergency, 'URGENT: the reporter said they were in immediate danger.');
-      assert.equal(managerView.support, '');
+      assert.equal(managerView.supportShown, false);
+    });
+
+    it('shows support to every reporter, not only those who ticked "I would like support", with the configured links and phone', () => {
+      const { record } = play([], { ...details, wantsSupport: false });
+      const settings = { ...DEFAULT_ABUSE_REPORT_SETTINGS, support: { eapUrl: 'https://eap.example', holmesUrl: 'https://holmes.example/support', phone: '0800 123 4567' } };
+      const view = abuseReportCardView(record, rhona, now, workingTime, {}, settings);
+      assert.equal(view.supportShown, true);
+      assert.deepEqual([view.support.eapUrl, view.support.holmesUrl, view.support.phone], ['https://eap.example', 'https://holmes.example/support', 'Phone: 0800 123 4567']);
+      assert.equal(abuseReportCardView(record, rhona, now, workingTime).support.phone, '', 'no phone line when none is set');
     });
 
     it('drops the emergency banner once the record is closed', () => {

@@ -45,6 +45,7 @@ describe('access request form', () => {
       assert.deepEqual(accepted(complete), {
         ok: true,
         approverId: 'u-malcolm',
+        approverReason: '',
         details: {
           sites: ['facebook', 'linkedin'], kind: 'view', businessCase: BUSINESS_CASE, startDate: '2026-11-25', endDate: '2027-05-25',
         },
@@ -57,6 +58,11 @@ describe('access request form', () => {
 
     it('takes "true" strings as ticked acknowledgements and trims the approver id', () => {
       assert.equal(accepted({ ...complete, ackPolicy: 'true', ackMonitoring: 'true', approver: '  u-malcolm ' }).approverId, 'u-malcolm');
+    });
+
+    it('gives the reason for another approver on one line, without control characters (the model decides whether it is needed)', () => {
+      assert.equal(accepted({ ...complete, approverReason: '  Malcolm is on leave;\r\n\u0007Ciara runs the page.  ' }).approverReason, 'Malcolm is on leave; Ciara runs the page.');
+      assert.equal(accepted({ ...complete, approverReason: 42 }).approverReason, '');
     });
 
     it('keeps the name of an "other" site, on one line', () => {

@@ -83,6 +83,67 @@ describe('access request model', () => {
     });
   });
 
+  describe('who may approve (issue 13)', () => {
+    const peer = person(ciara);
+    const outsideTheChain = { type: 'submit', reference: REF, approver: peer, details: viewDetails, approverStanding: 'other', lineManager: person(malcolm) } as const;
+
+    it('asks why, next to the field, when the approver is neither the line manager nor above them', () => {
+      const why = 'Ciara Comms is not your line manager (Malcolm Manager) or above them: say in a sentence why they should approve, or choose your line manager.';
+      given([]).when(outsideTheChain, rhona).thenRejects('invalid', why, { approverReason: why });
+      given([]).when({ ...outsideTheChain, approverReason: '  why not  ' }, rhona).thenRejects('invalid', why, { approverReason: why });
+    });
+
+    it('records the reason and the line manager, who may then see the request', () => {
+      const reason = 'Malcolm is on leave until March; Ciara runs the pages I answer.';
+      const after = given([]).when({ ...outsideTheChain, approverReason: reason }, rhona).then([{
+        type: 'AccessRequested', at: now.toISOString(), by: person(rhona), reference: REF, details: viewDetails,
+        approver: peer, approverStanding: 'other', approverReason: reason, lineManager: person(malcolm),
+      }]);
+      assert.equal(after?.approverStanding, 'other');
+      assert.deepEqual(after?.lineManager, person(malcolm));
+    });
+
+    it('needs no reason for the line manager or anyone above them, and keeps no line manager on the request', () => {
+      for (const approverStanding of ['line_manager', 'above_line_manager'] as const) {
+        const after = given([]).when({ ...outsideTheChain, approver: person(malcolm), approverStanding }, rhona).then([{
+          type: 'AccessRequested', at: now.toISOString(), by: person(rhona), reference: REF, details: viewDetails, approver: person(malcolm), approverStanding,
+        }]);
+        assert.equal(after?.lineManager, undefined);
+      }
+    });
+
+    it('asks why without naming a line manager when the directory has none for the requester', () => {
+      const { lineManager: _none, ...noLineManager } = outsideTheChain;
+      const why = 'The staff directory has no line manager for you: say in a sentence why Ciara Comms should approve.';
+      given([]).when(noLineManager, rhona).thenRejects('invalid', why, { approverReason: why });
+    });
+
+    it('keeps the standing, reason and line manager of the latest approver only (a change or resubmission replaces them)', () => {
+      const reason = 'Malcolm is on leave until March; Ciara runs the pages I answer.';
+      const chosen = { ...outsideTheChain, approverReason: reason };
+      const otherRequested: AccessRequestEvent = {
+        type: 'AccessRequested', at: at('10:00'), by: person(rhona), reference: REF, details: viewDetails,
+        approver: peer, approverStanding: 'other', approverReason: reason, lineManager: person(malcolm),
+      };
+      const changed = given([otherRequested]).when({ type: 'changeApprover', approver: person(morag), approverStanding: 'above_line_manager' }, rhona).then([{
+        type: 'ApproverChanged', at: now.toISOString(), by: person(rhona), approver: person(morag), approverStanding: 'above_line_manager',
+      }]);
+      assert.equal(changed?.approverStanding, 'above_line_manager');
+      assert.equal(changed?.approverReason, undefined);
+      assert.equal(changed?.lineManager, undefined, 'the line manager no longer has a part in it');
+      const { type: _submit, reference: _reference, ...resubmission } = { ...chosen, approver: person(malcolm), approverStanding: 'line_manager' as const };
+      const resubmitted = given([otherRequested, infoRequested()]).when({ ...resubmission, type: 'resubmit' }, rhona).then([{
+        type: 'Resubmitted', at: now.toISOString(), by: person(rhona), approver: person(malcolm), approverStanding: 'line_manager', details: viewDetails,
+      }]);
+      assert.deepEqual([resubmitted?.approverReason, resubmitted?.lineManager], [undefined, undefined]);
+    });
+
+    it('refuses a reason longer than 300 characters', () => {
+      given([]).when({ ...outsideTheChain, approverReason: 'x'.repeat(301) }, rhona).thenRejects('invalid', 'Keep the reason to 300 characters.',
+        { approverReason: 'Keep it to 300 characters (it has 301).' });
+    });
+  });
+
   describe('manager decision', () => {
     it('makes view access active as soon as the approver approves', () => {
       const after = given([requested()]).when({ type: 'approve' }, malcolm).then([approved()]);

@@ -52,6 +52,35 @@ describe('configuration', () => {
     assert.equal(refusal({ MICROSOFT_APP_ID: 'app' }).variable, 'MICROSOFT_APP_TENANT_ID');
   });
 
+  it('gives support the Optum EAP and a Holmes placeholder by default, and no phone', () => {
+    assert.deepEqual(readConfig({}).abuseReport, {
+      support: { eapUrl: 'https://livewell.optum.com', holmesUrl: 'https://holmes.wheatley-group.com', phone: '' }, urgentEscalationMinutes: 60,
+    });
+  });
+
+  it('reads EAP_URL, HOLMES_URL and SUPPORT_PHONE, links https only', () => {
+    const { support } = readConfig({ EAP_URL: 'https://eap.example/', HOLMES_URL: 'https://holmes.example/support', SUPPORT_PHONE: '+44 800 123 4567' }).abuseReport;
+    assert.deepEqual(support, { eapUrl: 'https://eap.example/', holmesUrl: 'https://holmes.example/support', phone: '+44 800 123 4567' });
+    for (const variable of ['EAP_URL', 'HOLMES_URL']) {
+      for (const bad of ['http://holmes.example', 'http://localhost:3978/support', 'javascript:alert(1)', 'livewell.optum.com']) {
+        assert.equal(refusal({ [variable]: bad }).variable, variable, `${variable}=${bad}`);
+      }
+    }
+  });
+
+  it('takes a phone number of digits and spaces, with a leading + at most', () => {
+    assert.equal(readConfig({ SUPPORT_PHONE: '0800 123 4567' }).abuseReport.support.phone, '0800 123 4567');
+    for (const bad of ['call 0800', '0800-123-4567', '[0800](https://evil.example)', '0800 123 4567 +', '++44 800 123']) {
+      assert.equal(refusal({ SUPPORT_PHONE: bad }).variable, 'SUPPORT_PHONE', bad);
+    }
+  });
+
+  it('escalates urgent reports after URGENT_ESCALATION_MINUTES, from 5 minutes to a day', () => {
+    assert.equal(readConfig({ URGENT_ESCALATION_MINUTES: '30' }).abuseReport.urgentEscalationMinutes, 30);
+    assert.equal(readConfig({ URGENT_ESCALATION_MINUTES: '1440' }).abuseReport.urgentEscalationMinutes, 1440);
+    for (const bad of ['4', '1441', '0', '-60', '60.5', 'an hour']) assert.equal(refusal({ URGENT_ESCALATION_MINUTES: bad }).variable, 'URGENT_ESCALATION_MINUTES', bad);
+  });
+
   it('links the policy card to POLICY_URL: a placeholder until set, https only', () => {
     assert.equal(readConfig({}).policyUrl, DEFAULT_POLICY_URL);
     assert.equal(readConfig({ POLICY_URL: 'https://holmes.wheatley.example/policies/social-media' }).policyUrl, 'https://holmes.wheatley.example/policies/social-media');

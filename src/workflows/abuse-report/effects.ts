@@ -1,43 +1,55 @@
-import type { Effect } from '../../domain/effects';
+import type { Effect, Recipient } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
 import { CATEGORY_LABELS, OUTCOME_LABELS } from './labels';
-import { AinmEvent, AinmRecord } from './model';
+import { AinmEvent, AinmRecord, specialistsOf } from './model';
+import { DEFAULT_URGENT_ESCALATION_MINUTES } from './settings';
 
 /** DESIGN.md: not acknowledged within 1 working day -> escalated to the Incident team. */
 export const ACKNOWLEDGE_WITHIN_DAYS = 1;
 export const AINM_TIMERS = { escalate: 'ainm.escalate' } as const;
 
 /**
+ * When the manager's acknowledgement is due: 1 working day on, or, for a reporter in immediate danger, the
+ * urgent escalation in clock minutes (a Friday evening report must not wait for Monday).
+ */
+export function acknowledgeBy(record: Pick<AinmRecord, 'urgent' | 'reportedAt'>, workingTime: WorkingTime, urgentEscalationMinutes: number): Date {
+  const reportedAt = new Date(record.reportedAt);
+  return record.urgent
+    ? new Date(reportedAt.getTime() + urgentEscalationMinutes * 60_000)
+    : workingTime.addWorkingDays(reportedAt, ACKNOWLEDGE_WITHIN_DAYS);
+}
+
+/**
  * Who is told what after each event. Headlines name the category, never what happened: the details
  * are on the card, which only people with a part in the record can open.
  */
-export function abuseReportEffects(workingTime: WorkingTime) {
+export function abuseReportEffects(workingTime: WorkingTime, urgentEscalationMinutes = DEFAULT_URGENT_ESCALATION_MINUTES) {
   return (events: readonly AinmEvent[], _before: AinmRecord | undefined, after: AinmRecord): Effect[] => {
-    const effects = events.flatMap((event) => effectsOf(event, after, workingTime));
+    const effects = events.flatMap((event) => effectsOf(event, after, workingTime, urgentEscalationMinutes));
     return events.some((event) => event.type !== 'NoteAdded') ? [...effects, { kind: 'webhook' }] : effects;
   };
 }
 
-function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTime): Effect[] {
+function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTime, urgentEscalationMinutes: number): Effect[] {
   const what = CATEGORY_LABELS[record.details.category].toLowerCase();
-  const urgent = record.urgent ? 'URGENT: ' : '';
   const reporter = { person: record.reporter };
   const manager = { person: record.manager };
   // The reporter is never told as a team member, nor is the manager, who has their own alert.
-  const incidentTeam = { role: 'incident' as const, except: [record.reporter.id, record.manager.id] };
+  const except = [record.reporter.id, record.manager.id];
+  const teams: Recipient[] = [{ role: 'incident', except }, ...specialistsOf(record).map((role) => ({ role, except }))];
   switch (event.type) {
-    case 'ReportMade': {
-      const acknowledgeBy = workingTime.addWorkingDays(new Date(event.at), ACKNOWLEDGE_WITHIN_DAYS);
+    case 'ReportMade':
       return [
-        notify(manager, `${urgent}${record.reporter.name} has reported ${what} received through social media. Please acknowledge it and check they are all right.`),
-        notify(incidentTeam, `${urgent}New AINM record: ${what} reported by ${record.reporter.name}.`),
-        { kind: 'timer', timer: AINM_TIMERS.escalate, dueAt: acknowledgeBy.toISOString() },
+        notify(manager, managerAlert(record, what)),
+        ...teams.map((to) => notify(to, `${record.urgent ? 'URGENT: ' : ''}New AINM record: ${what} reported by ${record.reporter.name}.`)),
+        { kind: 'timer', timer: AINM_TIMERS.escalate, dueAt: acknowledgeBy({ urgent: record.urgent, reportedAt: event.at }, workingTime, urgentEscalationMinutes).toISOString() },
       ];
-    }
     case 'Acknowledged':
       return [notify(reporter, `${event.by.name} has acknowledged your report.`)];
     case 'EscalatedToIncidentTeam':
-      return [notify(incidentTeam, `${record.reference} was not acknowledged by ${record.manager.name} within ${ACKNOWLEDGE_WITHIN_DAYS} working day: please pick it up.`)];
+      return teams.map((to) => notify(to, record.urgent
+        ? `URGENT: ${record.reference} was not acknowledged by ${record.manager.name} within ${urgentEscalationMinutes} minutes and the reporter said they were in immediate danger: contact them now.`
+        : `${record.reference} was not acknowledged by ${record.manager.name} within ${ACKNOWLEDGE_WITHIN_DAYS} working day: please pick it up.`));
     case 'InvestigationStarted':
       return [notify(reporter, `The Incident team (${event.by.name}) is now investigating your report.`), notify(manager, `The Incident team is now investigating ${record.reference}.`)];
     case 'Closed':
@@ -51,6 +63,13 @@ function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTim
   }
 }
 
-function notify(to: Extract<Effect, { kind: 'notify' }>['to'], headline: string): Effect {
+/** Policy, Appendix 1 section 8: the manager checks the reporter is all right; in danger, that is now. */
+function managerAlert(record: AinmRecord, what: string): string {
+  return record.urgent
+    ? `URGENT: ${record.reporter.name} has reported ${what} received through social media and said they are in immediate danger. Contact them now, by phone or in person, check they are safe, then acknowledge the report.`
+    : `${record.reporter.name} has reported ${what} received through social media. Please acknowledge it and check they are all right.`;
+}
+
+function notify(to: Recipient, headline: string): Effect {
   return { kind: 'notify', to, headline };
 }

@@ -16,7 +16,8 @@ export const PLATFORM_LABELS: Readonly<Record<Platform, string>> = {
 };
 
 export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
-  unacceptable_actions_policy: 'Unacceptable Actions Policy applied', police_referral: 'Referred to the police',
+  unacceptable_actions_policy: 'Unacceptable Actions Policy applied', dignity_at_work: 'Dignity at Work policy applied (a colleague)',
+  hr_referral: 'Referred to HR (a colleague)', police_referral: 'Referred to the police',
   no_further_action: 'No further action', other: 'Other',
 };
 
@@ -26,12 +27,6 @@ export const AINM_STATE_LABELS: Readonly<Record<AinmState, { label: string; colo
   investigating: { label: 'Being investigated by the Incident team', color: 'accent' },
   closed: { label: 'Closed', color: 'good' },
 };
-
-/**
- * The Employee Assistance Programme, from the policy (Appendix 1, section 8): "You will also be supported
- * through Optum (livewell.optum.com), our Employee Assistance Programme. Full details are available on Holmes."
- */
-export const SUPPORT_DETAILS = 'Support is available from Optum, our Employee Assistance Programme: livewell.optum.com. Full details are on Holmes. It is free and confidential.';
 
 /** Shown before anything else when the reporter is in immediate danger. */
 export const EMERGENCY_ADVICE = 'If you are in immediate danger, call 999 now. Your report is recorded and marked urgent, but it is not an emergency service.';

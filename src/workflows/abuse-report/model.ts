@@ -20,8 +20,11 @@ export type Source = (typeof SOURCES)[number];
 export const PLATFORMS = ['facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Closing outcomes. Policy, Appendix 1 section 8: dealt with "consistent with ... the Unacceptable Actions Policy". */
-export const OUTCOMES = ['unacceptable_actions_policy', 'police_referral', 'no_further_action', 'other'] as const;
+/**
+ * Closing outcomes. Policy, Appendix 1 section 8: dealt with "consistent with ... the Unacceptable Actions Policy";
+ * harassment by a colleague goes to the Dignity at Work policy or to HR instead.
+ */
+export const OUTCOMES = ['unacceptable_actions_policy', 'dignity_at_work', 'hr_referral', 'police_referral', 'no_further_action', 'other'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface AbuseReportDetails {
@@ -104,9 +107,21 @@ export const EVIDENCE_MAX_CHARS = 8000;
 export const NOTE_MAX = 1000;
 const MIN_NOTE = 3;
 
-/** Who may see a record (DESIGN.md: confidential): the reporter, their manager, the Incident team and admins. */
+/**
+ * Who may see a record (DESIGN.md: confidential): the reporter, their manager, the Incident team and admins; the
+ * safeguarding lead an urgent or safeguarding report, IT security a social-engineering attempt (each is told of them).
+ */
 export function canSeeRecord(record: AinmRecord, viewer: Actor): boolean {
-  return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin');
+  return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin')
+    || SPECIALIST_ROLES.some((role) => hasRole(viewer, role) && specialistsOf(record).includes(role));
+}
+
+const SPECIALIST_ROLES = ['safeguarding', 'itSecurity'] as const;
+
+/** The specialists a record goes to besides the Incident team: who is told of it, and may open it. */
+export function specialistsOf(record: Pick<AinmRecord, 'urgent' | 'details'>): readonly (typeof SPECIALIST_ROLES)[number][] {
+  if (record.urgent || record.details.category === 'safeguarding') return ['safeguarding'];
+  return record.details.category === 'social_engineering' ? ['itSecurity'] : [];
 }
 
 /** What a command does to a record: the events it causes, or why it is refused (also when the record could not hold the result). */

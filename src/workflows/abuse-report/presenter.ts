@@ -5,6 +5,7 @@ import type { CasePresenter } from '../../notify/presenter';
 import { CATEGORY_LABELS } from './labels';
 import { AinmRecord, canSeeRecord } from './model';
 import { registerRow } from './register';
+import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './settings';
 import { abuseReportCardView, nextStep } from './view';
 
 /** The Incident team's shared inbox partition: every open record. */
@@ -24,16 +25,18 @@ const AWAITING: Readonly<Record<string, (record: AinmRecord) => boolean>> = {
   incident: (record) => record.state !== 'closed',
 };
 
-export function abuseReportPresenter(renderer: CardRenderer, workingTime: WorkingTime): CasePresenter<AinmRecord> {
+export function abuseReportPresenter(
+  renderer: CardRenderer, workingTime: WorkingTime, settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS,
+): CasePresenter<AinmRecord> {
   return {
     card(record, viewer, now, headline) {
       if (!canSeeRecord(record, viewer)) {
         return renderer.render('notice', { title: 'Not available', message: 'This record is no longer yours to see.', style: 'emphasis', hint: '' });
       }
-      return renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, headline ? { headline } : {}));
+      return renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, headline ? { headline } : {}, settings));
     },
     inboxEntries(record) {
-      const common = { reference: record.reference, state: record.state, summary: `${CATEGORY_LABELS[record.details.category]}${record.urgent ? ' (urgent)' : ''}`, nextStep: nextStep(record, workingTime) };
+      const common = { reference: record.reference, state: record.state, summary: `${CATEGORY_LABELS[record.details.category]}${record.urgent ? ' (urgent)' : ''}`, nextStep: nextStep(record, workingTime, settings) };
       return abuseReportParticipants(record).map(({ userId, role }) => ({ ...common, userId, role, awaitingMe: AWAITING[role]?.(record) ?? false }));
     },
     undeliverable(record, unreachable) {

@@ -12,9 +12,10 @@ import type { StagedFile } from '../../store/staged-evidence';
 import { registerExportRoutes } from './export-routes';
 import type { AbuseReportFormInput } from './form';
 import { abuseReportFormView } from './form-view';
-import { AINM_STATE_LABELS, EMERGENCY_ADVICE, SUPPORT_DETAILS } from './labels';
+import { AINM_STATE_LABELS } from './labels';
 import { AinmCommand, AinmRecord, MAX_EVIDENCE, Outcome } from './model';
 import type { AbuseReportService } from './service';
+import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, supportView } from './settings';
 import { AbuseCardExtras, abuseReportCardView } from './view';
 
 export interface AbuseReportRouteDeps {
@@ -23,6 +24,8 @@ export interface AbuseReportRouteDeps {
   readonly directory: Directory;
   readonly workingTime: WorkingTime;
   readonly logger: Logger;
+  /** Where support is (the receipt's links) and the urgent escalation shown as the next step; the defaults otherwise. */
+  readonly settings?: AbuseReportSettings;
 }
 
 const DONE: Readonly<Record<string, string>> = {
@@ -37,8 +40,9 @@ const NOT_FOUND = 'I can\'t find that report, or you don\'t have a part in it.';
 /** Teams activity -> command -> service -> card, for abuse and harassment reports. */
 export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
   const { service, renderer, workingTime } = deps;
+  const settings = deps.settings ?? DEFAULT_ABUSE_REPORT_SETTINGS;
   const recordCard = (record: AinmRecord, turn: Pick<Turn, 'actor' | 'now'>, extras?: AbuseCardExtras) =>
-    renderer.render('abuse-report', abuseReportCardView(record, turn.actor, turn.now, workingTime, extras));
+    renderer.render('abuse-report', abuseReportCardView(record, turn.actor, turn.now, workingTime, extras, settings));
   const unavailable = () => noticeCard(renderer, { title: 'Not available', message: NOT_FOUND, style: 'warning' });
 
   async function formCard(turn: Turn, options: { input?: AbuseReportFormInput; errors?: Record<string, string>; formId?: string } = {}) {
@@ -85,7 +89,7 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
       return recordCard(outcome.record, turn, { headline: receiptHeadline(outcome.record) });
     },
     'abuseReport.cancel': async () => noticeCard(renderer, {
-      title: 'Report not sent', message: 'Nothing was sent. You can type "report abuse" at any time.', hint: SUPPORT_DETAILS,
+      title: 'Report not sent', message: 'Nothing was sent. You can type "report abuse" at any time.', hint: supportView(settings.support).text,
     }),
     'abuseReport.acknowledge': decision((turn) => ({ type: 'acknowledge', note: note(turn) })),
     'abuseReport.addNote': decision((turn) => ({ type: 'addNote', note: note(turn) })),
@@ -136,9 +140,9 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
   return { actions, commands, viewer: { prefix: 'AINM', show: showRecord, stateLabel: (state: string) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' } }, onFiles, onFileConsent: registerExport.onFileConsent };
 }
 
+/** The 999 advice is not repeated here: the card's first line carries it on an urgent record. */
 function receiptHeadline(record: AinmRecord): string {
-  const steps = `Your report ${record.reference} is recorded. ${record.manager.name} and the Incident team have been told.`;
-  return record.urgent ? `${EMERGENCY_ADVICE} ${steps}` : steps;
+  return `Your report ${record.reference} is recorded. ${record.manager.name} and the Incident team have been told.`;
 }
 
 /** File attachments as references: name, type and the file's link. Never downloaded, never the temporary download URL. */

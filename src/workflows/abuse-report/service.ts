@@ -12,9 +12,12 @@ import type { TimerHandler } from '../../scheduler/scheduler';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { AinmRecord, decide } from './model';
 import { INCIDENT_TEAM_INBOX } from './presenter';
+import type { AbuseReportSettings } from './settings';
 
 export interface AbuseReportServiceDeps extends CaseServiceDeps {
   readonly staged: StagedEvidence;
+  /** Support and urgent escalation (EAP_URL, HOLMES_URL, SUPPORT_PHONE, URGENT_ESCALATION_MINUTES); the defaults otherwise. */
+  readonly settings?: AbuseReportSettings;
 }
 
 export type ReportOutcome =
@@ -27,7 +30,7 @@ const PLACEHOLDER_REFERENCE = 'AINM-0000-00000';
 /** Load -> decide -> save -> notify for AINM records: the only abuse-report code that touches the store. */
 export function createAbuseReportService(deps: AbuseReportServiceDeps) {
   const { act, loadFor } = caseAccess(
-    deps, abuseReportWorkflow(deps.workingTime), 'AINM', 'I can\'t find that report, or you don\'t have a part in it.',
+    deps, abuseReportWorkflow(deps.workingTime, deps.settings), 'AINM', 'I can\'t find that report, or you don\'t have a part in it.',
   );
 
   async function checkForm(input: AbuseReportFormInput, actor: Actor, now: Date) {
@@ -91,7 +94,7 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
       return outcome;
     },
 
-    /** Not acknowledged within a working day: the scheduler escalates to the Incident team. */
+    /** Not acknowledged in time (a working day; an urgent report within the hour): the scheduler escalates. */
     timerHandlers(): Record<string, TimerHandler> {
       return {
         [AINM_TIMERS.escalate]: async (timer, now) => {

@@ -2,11 +2,10 @@ import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../dom
 import type { Actor } from '../../domain/people';
 import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { WorkingTime } from '../../domain/working-time';
-import { ACKNOWLEDGE_WITHIN_DAYS } from './effects';
-import {
-  AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS, SUPPORT_DETAILS,
-} from './labels';
+import { acknowledgeBy } from './effects';
+import { AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
 import { AinmCommand, AinmEvent, AinmRecord, decide, EvidenceFile, NOTE_MAX, OUTCOMES } from './model';
+import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, SupportView, supportView } from './settings';
 
 /** The data bound to `cards/abuse-report.json`. */
 export interface AbuseReportCardView extends CaseCardBase {
@@ -14,7 +13,9 @@ export interface AbuseReportCardView extends CaseCardBase {
   readonly description: string;
   readonly links: readonly { text: string }[];
   readonly evidence: readonly { text: string }[];
-  readonly support: string;
+  /** The reporter always sees where support is (DESIGN.md: every receipt shows it); no one else does. */
+  readonly supportShown: boolean;
+  readonly support: SupportView;
   readonly can: Readonly<Record<'acknowledge' | 'addNote' | 'investigate' | 'close' | 'anything', boolean>>;
   readonly outcomeChoices: readonly { title: string; value: string }[];
   readonly noteValue: string;
@@ -35,6 +36,7 @@ const STEP_WORDS: Readonly<Record<AinmEvent['type'], string>> = {
 /** The record card as `viewer` sees it: buttons only for what the model would accept from them. */
 export function abuseReportCardView(
   record: AinmRecord, viewer: Actor, now: Date, workingTime: WorkingTime, extras: AbuseCardExtras = {},
+  settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS,
 ): AbuseReportCardView {
   const can = permittedActions(record, viewer, now);
   const isReporter = record.reporter.id === viewer.id;
@@ -44,7 +46,7 @@ export function abuseReportCardView(
     ...noticeLines(extras),
     stateLabel: AINM_STATE_LABELS[record.state].label,
     stateColor: AINM_STATE_LABELS[record.state].color,
-    nextStep: nextStep(record, workingTime),
+    nextStep: nextStep(record, workingTime, settings),
     facts: [
       { title: 'Reported by', value: record.reporter.name },
       { title: 'Line manager', value: record.manager.name },
@@ -57,7 +59,8 @@ export function abuseReportCardView(
     description: record.details.description,
     links: record.details.links.map((text) => ({ text })),
     evidence: evidenceLines(record.evidence),
-    support: isReporter && (record.details.wantsSupport || record.urgent) ? SUPPORT_DETAILS : '',
+    supportShown: isReporter,
+    support: supportView(settings.support),
     ...historyLines(record.history, record.earlierSteps ?? 0, (step) => ({ when: formatLondonDateTime(step.at), what: `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '' })),
     can: { ...can, anything: Object.values(can).some(Boolean) },
     outcomeChoices: OUTCOMES.map((outcome) => ({ title: OUTCOME_LABELS[outcome], value: outcome })),
@@ -92,12 +95,13 @@ export function permittedActions(record: AinmRecord, viewer: Actor, now: Date): 
 }
 
 /** Who acts next and by when. */
-export function nextStep(record: AinmRecord, workingTime: WorkingTime): string {
+export function nextStep(record: AinmRecord, workingTime: WorkingTime, settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): string {
   switch (record.state) {
     case 'reported': {
-      const by = workingTime.addWorkingDays(new Date(record.reportedAt), ACKNOWLEDGE_WITHIN_DAYS);
-      return record.escalatedAt
-        ? `Not acknowledged in time: the Incident team has been asked to pick it up.`
+      const by = acknowledgeBy(record, workingTime, settings.urgentEscalationMinutes);
+      if (record.escalatedAt) return `Not acknowledged in time: the Incident team has been asked to pick it up.`;
+      return record.urgent
+        ? `URGENT: ${record.manager.name} to contact the reporter now and acknowledge, by ${formatDeadline(by)}; the Incident team has been told.`
         : `${record.manager.name} to acknowledge, by ${formatDeadline(by)}; the Incident team has been told.`;
     }
     case 'acknowledged': return 'The Incident team (Health & Safety) to investigate.';

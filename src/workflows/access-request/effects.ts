@@ -44,6 +44,7 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
       const verb = event.type === 'Resubmitted' ? 'updated their request for' : 'asks for';
       return [
         notify(approver, `${request.requester.name} ${verb} ${what}. Please decide by ${formatDeadline(decideBy)}.`),
+        ...lineManagerNotice(event, request),
         ...approverTimers(event.at, workingTime),
       ];
     }
@@ -99,6 +100,13 @@ function endsWhen(endDate: LocalDate, at: Date, workingTime: WorkingTime): strin
   let left = 0;
   for (let day = today; day <= endDate; day = addDays(day, 1)) if (workingTime.isWorkingDay(day)) left++;
   return `Your access ends on ${formatLocalDate(endDate)}, in ${left} working day${left === 1 ? '' : 's'}.`;
+}
+
+/** Issue 13: naming someone outside the management chain tells the line manager, who sees why on the card. */
+function lineManagerNotice(event: AccessRequestEvent, request: AccessRequest): Effect[] {
+  if (event.type === 'ApproverChanged' || !request.lineManager || request.approverStanding !== 'other') return [];
+  return [notify({ person: request.lineManager },
+    `${request.requester.name} asked ${request.approver.name}, not you, to approve ${request.reference}; the card says why. Nothing is needed from you.`)];
 }
 
 /** `basis` ties each timer to this wait: after a resubmission or a new approver, the old timers do nothing. */

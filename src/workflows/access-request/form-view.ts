@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/people';
 import { isCalendarDate } from '../../domain/calendar-date';
 import { AccessRequestFormInput, defaultPeriod, BUSINESS_CASE_MAX, OTHER_SITE_MAX } from './form';
 import { KIND_LABELS, SITE_LABELS } from './labels';
-import { ACCESS_SITES, AccessRequest } from './model';
+import { ACCESS_SITES, AccessRequest, APPROVER_REASON_MAX } from './model';
 
 /** The data bound to `cards/access-request-form.json`. */
 export interface AccessRequestFormView {
@@ -26,8 +26,8 @@ export interface AccessRequestFormView {
 }
 
 interface Choice { readonly title: string; readonly value: string }
-type FormField = 'sites' | 'otherSite' | 'kind' | 'businessCase' | 'startDate' | 'endDate' | 'approver' | 'ackPolicy' | 'ackMonitoring';
-const FIELDS: readonly FormField[] = ['sites', 'otherSite', 'kind', 'businessCase', 'startDate', 'endDate', 'approver', 'ackPolicy', 'ackMonitoring'];
+type FormField = 'sites' | 'otherSite' | 'kind' | 'businessCase' | 'startDate' | 'endDate' | 'approver' | 'approverReason' | 'ackPolicy' | 'ackMonitoring';
+const FIELDS: readonly FormField[] = ['sites', 'otherSite', 'kind', 'businessCase', 'startDate', 'endDate', 'approver', 'approverReason', 'ackPolicy', 'ackMonitoring'];
 
 export interface FormViewInput {
   readonly actor: Actor;
@@ -71,12 +71,14 @@ export function accessRequestFormView(view: FormViewInput): AccessRequestFormVie
 }
 
 function inputFromRequest(request: AccessRequest): AccessRequestFormInput {
-  return { ...request.details, sites: request.details.sites.join(','), approver: request.approver.id, ackPolicy: 'true', ackMonitoring: 'true' };
+  return {
+    ...request.details, sites: request.details.sites.join(','), approver: request.approver.id, approverReason: request.approverReason ?? '', ackPolicy: 'true', ackMonitoring: 'true',
+  };
 }
 
 const MAX_SHOWN: Readonly<Record<FormField, number>> = {
   sites: 200, otherSite: OTHER_SITE_MAX * 2, kind: 10, businessCase: BUSINESS_CASE_MAX * 2,
-  startDate: 10, endDate: 10, approver: 100, ackPolicy: 5, ackMonitoring: 5,
+  startDate: 10, endDate: 10, approver: 100, approverReason: APPROVER_REASON_MAX * 2, ackPolicy: 5, ackMonitoring: 5,
 };
 
 /** Shows back what the person typed, as text, bounded: the card stays small whatever was sent. */

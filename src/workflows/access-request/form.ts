@@ -25,6 +25,8 @@ export interface AccessRequestFormInput {
   readonly approver?: unknown;
   /** Teams' people picker, shown beside the directory list; where it is used, it wins. */
   readonly approverSearch?: unknown;
+  /** Why the approver is not the line manager (required then; the model checks it against the directory). */
+  readonly approverReason?: unknown;
   readonly ackPolicy?: unknown;
   readonly ackMonitoring?: unknown;
 }
@@ -33,6 +35,7 @@ export interface ValidAccessRequestForm {
   readonly ok: true;
   readonly details: AccessRequestDetails;
   readonly approverId: string;
+  readonly approverReason: string;
 }
 
 /** The period a new request starts with: from today for six months. */
@@ -67,7 +70,7 @@ export function validateAccessRequestForm(input: AccessRequestFormInput, today: 
   const details: AccessRequestDetails = {
     sites, kind, businessCase, ...period, ...(sites.includes('other') ? { otherSite } : {}),
   };
-  return { ok: true, details, approverId };
+  return { ok: true, details, approverId, approverReason: cleanLine(input.approverReason) };
 }
 
 function parseSites(raw: unknown): AccessSite[] | undefined {

@@ -1,6 +1,6 @@
 import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
-import { accept, assertNever, Decision, reject } from '../../domain/outcome';
+import { accept, assertNever, Decision, reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
 import { formatLondonDateTime } from '../../domain/london-time';
 import type { LocalDate } from '../../domain/working-time';
@@ -39,11 +39,35 @@ export interface AccessRequestStep {
   readonly comment?: string;
 }
 
+/**
+ * Where the approver stands to the requester in the directory's management chain (issue 13: "the approver is
+ * the requester's line manager, or someone above them; naming anyone else needs a reason and tells the line
+ * manager"). Worked out from the directory by the service; requests made before it was recorded have none.
+ */
+export type ApproverStanding = 'line_manager' | 'above_line_manager' | 'other';
+export const APPROVER_REASON_MAX = 300;
+/** A sentence, not "n/a". */
+const MIN_APPROVER_REASON = 10;
+
+/** Who is asked to approve, and, for anyone but the line manager or above, why and who else is told. */
+export interface ApproverChoice {
+  readonly approver: Person;
+  readonly approverStanding?: ApproverStanding;
+  /** Required when the standing is `other`. */
+  readonly approverReason?: string;
+  /** The requester's line manager from the directory, told when someone else is named. */
+  readonly lineManager?: Person;
+}
+
 export interface AccessRequest {
   readonly reference: string;
   readonly state: AccessRequestState;
   readonly requester: Person;
   readonly approver: Person;
+  readonly approverStanding?: ApproverStanding;
+  readonly approverReason?: string;
+  /** The requester's line manager, kept (and shown the request) only when someone else was asked to approve. */
+  readonly lineManager?: Person;
   readonly details: AccessRequestDetails;
   readonly submittedAt: string;
   /** Kept so the second sign-off for `post` access is never the approving manager. */
@@ -55,12 +79,12 @@ export interface AccessRequest {
 }
 
 export type AccessRequestEvent =
-  | { type: 'AccessRequested'; at: string; by: Person; reference: string; approver: Person; details: AccessRequestDetails }
+  | ({ type: 'AccessRequested'; at: string; by: Person; reference: string; details: AccessRequestDetails } & ApproverChoice)
   | { type: 'ApprovedByManager'; at: string; by: Person; comment?: string }
   | { type: 'RejectedByManager'; at: string; by: Person; comment: string }
   | { type: 'MoreInformationRequested'; at: string; by: Person; comment: string }
-  | { type: 'Resubmitted'; at: string; by: Person; approver: Person; details: AccessRequestDetails; comment?: string }
-  | { type: 'ApproverChanged'; at: string; by: Person; approver: Person }
+  | ({ type: 'Resubmitted'; at: string; by: Person; details: AccessRequestDetails; comment?: string } & ApproverChoice)
+  | { type: 'ApproverChanged'; at: string; by: Person; approver: Person; approverStanding?: ApproverStanding }
   | { type: 'SignedOffByComms'; at: string; by: Person; comment?: string }
   | { type: 'RejectedByComms'; at: string; by: Person; comment: string }
   | { type: 'Withdrawn'; at: string; by: Person }
@@ -71,12 +95,12 @@ export type AccessRequestEvent =
   | { type: 'ExpiryReminded'; at: string; by: Person };
 
 export type AccessRequestCommand =
-  | { type: 'submit'; reference: string; approver: Person; details: AccessRequestDetails }
+  | ({ type: 'submit'; reference: string; details: AccessRequestDetails } & ApproverChoice)
   | { type: 'approve'; comment?: string }
   | { type: 'reject'; comment: string }
   | { type: 'requestInfo'; comment: string }
-  | { type: 'resubmit'; approver: Person; details: AccessRequestDetails; comment?: string }
-  | { type: 'changeApprover'; approver: Person }
+  | ({ type: 'resubmit'; details: AccessRequestDetails; comment?: string } & ApproverChoice)
+  | { type: 'changeApprover'; approver: Person; approverStanding?: ApproverStanding }
   | { type: 'commsSignOff'; comment?: string }
   | { type: 'commsReject'; comment: string }
   | { type: 'withdraw' }
@@ -138,9 +162,11 @@ function decideSubmit(
 ): Decision<AccessRequestEvent> {
   if (request) return reject('wrong_state', `${request.reference} has already been submitted.`);
   if (samePerson(command.approver, actor)) return selfApprovalRefusal();
+  const choice = approverChoice(command);
+  if (!choice.ok) return choice;
   return accept({
     type: 'AccessRequested', at: now.toISOString(), by: person(actor),
-    reference: command.reference, approver: command.approver, details: command.details,
+    reference: command.reference, details: command.details, ...choice.value,
   });
 }
 
@@ -174,8 +200,10 @@ function decideResubmit(
   if (!samePerson(request.requester, actor)) return reject('forbidden', `Only ${request.requester.name} can edit ${request.reference}.`);
   if (request.state !== 'info_requested') return stateRefusal(request, 'edit and resubmit it');
   if (samePerson(command.approver, actor)) return selfApprovalRefusal();
+  const choice = approverChoice(command);
+  if (!choice.ok) return choice;
   return accept({
-    type: 'Resubmitted', at: now.toISOString(), by: person(actor), approver: command.approver,
+    type: 'Resubmitted', at: now.toISOString(), by: person(actor), ...choice.value,
     details: command.details, ...optionalComment(command.comment),
   });
 }
@@ -189,7 +217,10 @@ function decideChangeApprover(
   if (request.state !== 'submitted') return stateRefusal(request, 'change its approver');
   if (samePerson(command.approver, actor)) return selfApprovalRefusal();
   if (samePerson(command.approver, request.approver)) return accept();
-  return accept({ type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver });
+  return accept({
+    type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver,
+    ...(command.approverStanding ? { approverStanding: command.approverStanding } : {}),
+  });
 }
 
 function decideCommsDecision(
@@ -337,6 +368,27 @@ function requiredComment(comment: string | undefined, prompt: string): string | 
   return text;
 }
 
+/**
+ * The approver as recorded: the line manager or someone above them as is; anyone else only with a reason,
+ * and with the line manager named so the effects can tell them.
+ */
+function approverChoice(command: ApproverChoice): { ok: true; value: ApproverChoice } | Rejection {
+  const { approver, approverStanding, lineManager } = command;
+  if (approverStanding !== 'other') return { ok: true, value: { approver, ...(approverStanding ? { approverStanding } : {}) } };
+  const reason = command.approverReason?.trim() ?? '';
+  if (reason.length < MIN_APPROVER_REASON) {
+    // Said next to the reason field: the form shows field errors, not the refusal's message.
+    const why = lineManager
+      ? `${approver.name} is not your line manager (${lineManager.name}) or above them: say in a sentence why they should approve, or choose your line manager.`
+      : `The staff directory has no line manager for you: say in a sentence why ${approver.name} should approve.`;
+    return reject('invalid', why, { approverReason: why });
+  }
+  if (reason.length > APPROVER_REASON_MAX) {
+    return reject('invalid', `Keep the reason to ${APPROVER_REASON_MAX} characters.`, { approverReason: `Keep it to ${APPROVER_REASON_MAX} characters (it has ${reason.length}).` });
+  }
+  return { ok: true, value: { approver, approverStanding, approverReason: reason, ...(lineManager ? { lineManager } : {}) } };
+}
+
 function optionalComment(comment: string | undefined): { comment?: string } {
   const text = comment?.trim();
   return text ? { comment: text } : {};
@@ -346,11 +398,24 @@ function person(actor: Actor): Person {
   return { id: actor.id, name: actor.name };
 }
 
+function standingOf(event: Omit<ApproverChoice, 'approver'>): Pick<AccessRequest, 'approverStanding' | 'approverReason' | 'lineManager'> {
+  return {
+    ...(event.approverStanding ? { approverStanding: event.approverStanding } : {}),
+    ...(event.approverReason ? { approverReason: event.approverReason } : {}),
+    ...(event.approverStanding === 'other' && event.lineManager ? { lineManager: event.lineManager } : {}),
+  };
+}
+
+function withoutStanding(request: AccessRequest): AccessRequest {
+  const { approverStanding: _standing, approverReason: _reason, lineManager: _lineManager, ...rest } = request;
+  return rest;
+}
+
 /** Applies one event to the request. `AccessRequested` starts it; every other event needs a request. */
 export function evolve(request: AccessRequest | undefined, event: AccessRequestEvent): AccessRequest {
   if (event.type === 'AccessRequested') {
     return {
-      reference: event.reference, state: 'submitted', requester: event.by, approver: event.approver,
+      reference: event.reference, state: 'submitted', requester: event.by, approver: event.approver, ...standingOf(event),
       details: event.details, submittedAt: event.at, history: [step(event)], earlierSteps: 0,
     };
   }
@@ -361,8 +426,8 @@ export function evolve(request: AccessRequest | undefined, event: AccessRequestE
       return { ...next, state: request.details.kind === 'post' ? 'awaiting_comms' : 'active', managerApproval: { by: event.by, at: event.at } };
     case 'RejectedByManager': return { ...next, state: 'rejected' };
     case 'MoreInformationRequested': return { ...next, state: 'info_requested' };
-    case 'Resubmitted': return { ...next, state: 'submitted', approver: event.approver, details: event.details };
-    case 'ApproverChanged': return { ...next, approver: event.approver };
+    case 'Resubmitted': return { ...withoutStanding(next), state: 'submitted', approver: event.approver, ...standingOf(event), details: event.details };
+    case 'ApproverChanged': return { ...withoutStanding(next), approver: event.approver, ...standingOf(event) };
     case 'SignedOffByComms': return { ...next, state: 'active' };
     case 'RejectedByComms': return { ...next, state: 'rejected' };
     case 'Withdrawn': return { ...next, state: 'withdrawn' };
@@ -380,8 +445,9 @@ export function evolve(request: AccessRequest | undefined, event: AccessRequestE
  * The snapshot keeps the latest steps only (every step stays in the audit events): at most 12, and at most
  * 20,000 characters of them (12 steps with 500-character comments of quotes take 18,000). Worst case of the
  * rest, as JSON (text doubles when it is all quotes or backslashes): the business case 4,002, the other
- * details about 450, requester, approver and the manager's approval 1,300 (ids and names of 100
- * characters), the other fields about 300: 6,052. With the history, 26,052: below SNAPSHOT_MAX_CHARS
+ * details about 450, requester, approver, the line manager and the manager's approval 1,740 (ids and names
+ * of 100 characters), the reason for another approver 600 (APPROVER_REASON_MAX, doubled) and its standing
+ * 40, the other fields about 300: 7,132. With the history, 27,132: below SNAPSHOT_MAX_CHARS
  * (30,720), itself below the 32,768 a table property holds.
  */
 const HISTORY_KEPT = 12;

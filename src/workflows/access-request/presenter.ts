@@ -13,6 +13,7 @@ export function accessRequestParticipants(request: AccessRequest): Participant[]
   return [
     { userId: request.requester.id, role: 'requester' },
     { userId: request.approver.id, role: 'approver' },
+    ...(request.lineManager ? [{ userId: request.lineManager.id, role: 'line_manager' }] : []),
     { userId: COMMS_TEAM_INBOX, role: 'register' },
   ];
 }

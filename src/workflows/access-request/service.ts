@@ -10,7 +10,8 @@ import { ACCESS_TIMERS } from './effects';
 import type { TimerHandler } from '../../scheduler/scheduler';
 import type { TimerRow } from '../../store/timers';
 import { AccessRequestFormInput, validateAccessRequestForm } from './form';
-import { AccessRequest, AccessRequestCommand, decide } from './model';
+import { AccessRequest, AccessRequestCommand, ApproverChoice, ApproverStanding, decide } from './model';
+import { managementChain, standingIn } from '../../directory/management-chain';
 import { COMMS_TEAM_INBOX } from './presenter';
 
 export type AccessRequestServiceDeps = CaseServiceDeps;
@@ -37,9 +38,23 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
         approver: 'I can\'t find that person in the staff directory. Choose your line manager from the list.',
       });
     }
-    const command = { type: 'submit', reference, approver, details: form.details } as const;
+    const choice = await approverChoiceFor(actor, approver, form.approverReason);
+    const command = { type: 'submit', reference, details: form.details, ...choice } as const;
     const dryRun = decide(undefined, command, { actor, now });
     return dryRun.ok ? command : dryRun;
+  }
+
+  /** The approver with where they stand in the requester's management chain (the directory decides, not the form). */
+  async function approverChoiceFor(actor: Actor, approver: Person, reason: string): Promise<ApproverChoice> {
+    const chain = managementChain(await deps.directory.everyone(), actor.id);
+    const approverStanding = standingIn(chain, approver.id);
+    const lineManager = chain[0] && { id: chain[0].id, name: chain[0].name };
+    return { approver, approverStanding, ...(reason ? { approverReason: reason } : {}), ...(lineManager ? { lineManager } : {}) };
+  }
+
+  /** Where a new approver stands to the requester (only the requester may change it: the model refuses anyone else). */
+  async function standingOf(actor: Actor, approver: Person): Promise<ApproverStanding> {
+    return standingIn(managementChain(await deps.directory.everyone(), actor.id), approver.id);
   }
 
   async function findApprover(id: string): Promise<Person | undefined> {
@@ -70,7 +85,8 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
         const current = await loadFor(reference, actor, 'accessRequest.resubmit');
         return current ? { ...checked, snapshot: current } : checked;
       }
-      return act(reference, { type: 'resubmit', approver: checked.approver, details: checked.details }, actor, now, origin);
+      const { type: _submit, reference: _reference, ...resubmission } = checked;
+      return act(reference, { ...resubmission, type: 'resubmit' }, actor, now, origin);
     },
 
     act,
@@ -83,7 +99,7 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
         const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });
         return current ? { ...refusal, snapshot: current } : refusal;
       }
-      return act(reference, { type: 'changeApprover', approver }, actor, now, origin);
+      return act(reference, { type: 'changeApprover', approver, approverStanding: await standingOf(actor, approver) }, actor, now, origin);
     },
 
     /** Remembers a message showing this case to `viewerId`, so later transitions update it in place. */

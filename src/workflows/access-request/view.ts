@@ -4,11 +4,13 @@ import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } fro
 import type { WorkingTime } from '../../domain/working-time';
 import { ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
-import { AccessRequest, AccessRequestCommand, AccessRequestStep, COMMENT_MAX, decide, stepVerb, waitStartedAt } from './model';
+import { AccessRequest, AccessRequestCommand, ApproverStanding, AccessRequestStep, COMMENT_MAX, decide, stepVerb, waitStartedAt } from './model';
 
 /** The data bound to `cards/access-request.json`. */
 export interface AccessRequestCardView extends CaseCardBase {
   readonly businessCase: string;
+  /** Why someone outside the management chain approves (empty otherwise). */
+  readonly approverReason: string;
   readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw' | 'reassign' | 'renew', boolean>>;
   readonly commentValue: string;
   readonly commentError: string;
@@ -35,12 +37,13 @@ export function accessRequestCardView(
     nextStep: nextStep(request, workingTime),
     facts: [
       { title: 'Requested by', value: request.requester.name },
-      { title: 'Approver', value: request.approver.name },
+      { title: 'Approver', value: `${request.approver.name}${STANDING_NOTE[request.approverStanding ?? 'line_manager']}` },
       { title: 'Access', value: KIND_LABELS[request.details.kind] },
       { title: 'Sites', value: sitesLabel(request.details) },
       { title: 'Period', value: periodLabel(request.details) },
     ],
     businessCase: request.details.businessCase,
+    approverReason: request.approverStanding === 'other' ? request.approverReason ?? '' : '',
     ...historyLines(request.history, request.earlierSteps ?? 0, (step) => ({
       when: formatLondonDateTime(step.at), what: stepLine(step), comment: step.comment ?? '',
     })),
@@ -98,9 +101,15 @@ export function nextStep(request: AccessRequest, workingTime: WorkingTime): stri
   }
 }
 
+/** Said beside the approver's name (issue 13: the card shows "not the line manager"). */
+const STANDING_NOTE: Readonly<Record<ApproverStanding, string>> = {
+  line_manager: '', above_line_manager: ' (above the line manager)', other: ' (not the line manager)',
+};
+
 /** Access requests are seen by their requester and approver, the Communications Team (the register) and admins. */
 export function canSeeAccessRequest(request: AccessRequest, viewer: Actor): boolean {
-  return request.requester.id === viewer.id || request.approver.id === viewer.id || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
+  return request.requester.id === viewer.id || request.approver.id === viewer.id || request.lineManager?.id === viewer.id
+    || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
 }
 
 /** One line for lists ("my requests", "approvals"). */
