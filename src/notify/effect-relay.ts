@@ -147,9 +147,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
       case 'inbox': {
         const updatedAt = now.toISOString();
         const entries = presenter.inboxEntries(snapshot, now).map((entry) => ({ ...entry, updatedAt }));
-        const [any] = entries;
-        const former = any ? effect.formerParticipants.map(({ userId, role }) => ({ ...any, userId, role, awaitingMe: false })) : [];
-        await options.inbox.write([...entries, ...former]);
+        await options.inbox.write(entries);
+        // Someone who no longer has a part (a replaced approver) loses the line: the case is no longer theirs to see.
+        await options.inbox.remove(effect.formerParticipants.map(({ userId, role }) => ({ userId, role, reference })));
         return;
       }
       case 'timer': {

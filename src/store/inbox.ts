@@ -30,6 +30,14 @@ export function createInbox(table: TableClient) {
         await table.upsertEntity(entity, 'Replace');
       }
     },
+    /** Removes the lines of people who no longer have that part in a case (a replaced approver): they no longer see it. */
+    async remove(lines: readonly { readonly userId: string; readonly role: string; readonly reference: string }[]): Promise<void> {
+      for (const line of lines) {
+        await table.deleteEntity(line.userId, `${line.role}|${line.reference}`).catch((error: { statusCode?: number }) => {
+          if (error.statusCode !== 404) throw error;
+        });
+      }
+    },
     async list(userId: string, options: { role?: string; awaitingOnly?: boolean } = {}): Promise<InboxEntry[]> {
       const filters = [odata`PartitionKey eq ${userId}`];
       if (options.role) filters.push(odata`RowKey ge ${`${options.role}|`} and RowKey lt ${`${options.role}}`}`);

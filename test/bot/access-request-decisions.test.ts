@@ -111,6 +111,7 @@ describe('access request decisions over HTTP', () => {
       assert.match(cardText(megansCopy), /moved to another approver/);
       assert.ok(!cardText(megansCopy).includes(BUSINESS_CASE), 'the old approver no longer sees the business case');
       assert.deepEqual(referencesOn(await ask(bot, 'megan', 'approvals')), []);
+      assert.deepEqual(referencesOn(await ask(bot, 'megan', 'my cases')), [], 'the old approver no longer lists it, nor its state and next step');
       assert.deepEqual(referencesOn(await ask(bot, 'isaiah', 'approvals')), [REF]);
     });
   });
