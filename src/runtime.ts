@@ -6,6 +6,7 @@ import { AuthenticationConstants, AuthenticationError, ConnectorClient } from 'b
 import type restify from 'restify';
 import { createBotApp } from './bot/app';
 import { adminRoutes } from './bot/admin-routes';
+import { myActionsRoutes } from './bot/my-actions';
 import { myCasesRoutes } from './bot/my-cases';
 import { understoodRoute } from './bot/understood';
 import { understand } from './understanding/understand';
@@ -136,13 +137,21 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
   ];
   const myCases = myCasesRoutes(inbox, renderer, workflowRoutes);
+  // The team queues, as each service answers them for a person (their roles, and who may not sign off what).
+  const myActions = myActionsRoutes({
+    inbox, renderer, workflows: workflowRoutes, teamQueues: [
+      { team: 'Communications Team', waiting: (actor) => accessRequests.awaiting(actor) },
+      { team: 'Communications Team', waiting: (actor) => takedowns.openNotices(actor) },
+      { team: 'Incident team', waiting: (actor) => abuseReports.openRecords(actor) },
+    ],
+  });
   const freeText = understoodRoute({
     renderer, directory, workingTime, logger, understand, policyUrl: options.policyUrl ?? DEFAULT_POLICY_URL,
-    support: abuseReportSettings.support, myCases: myCases.actions['menu.myCases']!,
+    support: abuseReportSettings.support, myActions: myActions.actions['menu.myActions']!,
   });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [...workflowRoutes, myCases, adminRoutes({ tables, renderer, logger })], freeText,
+    routes: [...workflowRoutes, myActions, myCases, adminRoutes({ tables, renderer, logger })], freeText,
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error

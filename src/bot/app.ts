@@ -9,6 +9,7 @@ import { actorIdOf, resolveActor } from './actor';
 import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';
 import type { FreeTextRoute } from './understood';
+import { isListName, LIST_VERBS, listNamed, withBackToList } from './lists';
 import { welcomeCard } from './welcome';
 
 export interface BotAppDeps {
@@ -41,8 +42,17 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   };
   const actions = new Map<string, ActionHandler>([
     ...deps.routes.flatMap((route) => Object.entries(route.actions)),
-    ['case.show', (turn) => showCase(turn, turn.data.reference, true)],
+    // Opened from a list: the card offers the way back. Card data only names which list, never whose.
+    ['case.show', async (turn) => {
+      const card = await showCase(turn, turn.data.reference, true);
+      return isListName(turn.data.list) ? withBackToList(card, turn.data.list) : card;
+    }],
   ]);
+  // "Back to the list": the named list, rebuilt for the clicker by the list's own menu verb.
+  actions.set('list.show', async (turn) => {
+    const list = actions.get(LIST_VERBS[listNamed(turn.data.list)]);
+    return list ? list({ ...turn, data: {} }) : noticeCard(deps.renderer, { title: 'Not available', message: 'Type "my actions" to see what is waiting for you.' });
+  });
   const commands: Command[] = [
     ...deps.routes.flatMap((route) => route.commands),
     {
@@ -69,7 +79,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   app.activity(ActivityTypes.InstallationUpdate, async (context) => guarded(context, async () => {
     if (context.activity.action !== 'add' && context.activity.action !== 'add-upgrade') return;
     await rememberConversation(context);
-    await replyWithCard(context, welcomeCard(deps.renderer, undefined));
+    await replyWithCard(context, welcomeCard(deps.renderer, await resolveActor(context, deps.directory)));
   }));
 
   // Teams sends both installationUpdate and conversationUpdate on install: only the first says hello.
@@ -127,7 +137,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       for (const onFiles of fileHandlers) if (await onFiles({ context, actor, now: deps.now(), verb: 'message' })) return;
     }
     if (/^(help|hi|hello|hey|menu|start|\?)$/.test(text) || text === '') {
-      await replyWithCard(context, welcomeCard(deps.renderer, actor.name));
+      await replyWithCard(context, welcomeCard(deps.renderer, actor));
       return;
     }
     for (const command of commands) {
@@ -143,7 +153,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     }
     const turn = { context, actor, now: deps.now(), verb: 'message' };
     if (deps.freeText) return deps.freeText(turn, context.activity.text ?? '', isPersonalChat(context));
-    await replyWithCard(context, welcomeCard(deps.renderer, actor.name, 'I didn\'t recognise that. Here is what I can do:'));
+    await replyWithCard(context, welcomeCard(deps.renderer, actor, 'I didn\'t recognise that. Here is what I can do:'));
   }));
 
   async function rememberConversation(context: TurnContext): Promise<void> {

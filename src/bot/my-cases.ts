@@ -14,10 +14,10 @@ export function myCasesRoutes(inbox: Inbox, renderer: CardRenderer, workflows: r
     const entries = await inbox.list(userId);
     const stateLabel = (state: string, reference?: string) =>
       labels.get(prefixOf(reference ?? '') ?? 'AR')?.(state) ?? { label: state, color: 'default' };
-    return caseListCard(renderer, 'My cases', entries, stateLabel, 'You have no cases yet. Type "help" to see what I can do.');
+    return caseListCard(renderer, 'My cases', entries, stateLabel, 'You have no cases yet. Type "help" to see what I can do.', 'case.show', 'myCases');
   };
   return {
     actions: { 'menu.myCases': (turn) => card(turn.actor.id) },
-    commands: [{ pattern: /^(my cases|my stuff|cases|my notices|my takedowns)$/, handle: async (turn) => replyWithCard(turn.context, await card(turn.actor.id)) }],
+    commands: [{ pattern: /^(my cases|cases|my notices|my takedowns)$/, handle: async (turn) => replyWithCard(turn.context, await card(turn.actor.id)) }],
   };
 }

@@ -1,5 +1,6 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
 import { Actor, hasRole, TeamRole } from '../domain/people';
+import { buttonsFor } from './welcome';
 
 interface ShortHelpLine {
   readonly command: string;
@@ -12,7 +13,7 @@ interface ShortHelpLine {
 const SHORT_HELP: readonly ShortHelpLine[] = [
   { command: 'report abuse', purpose: 'Threats, abuse or harassment through social media. Confidential.' },
   { command: 'request access', purpose: 'Business access to a social media site.' },
-  { command: 'my cases', purpose: 'Your requests and reports, and what waits for you.' },
+  { command: 'my actions', purpose: 'What waits for you, soonest due first ("my cases" for everything).' },
   { command: 'policy', purpose: 'The rules for staff on social media.' },
   { command: 'issue takedown', purpose: 'Ask a member of staff to remove a post.', role: 'comms' },
   { command: 'takedowns', purpose: 'Open takedown notices.', role: 'comms' },
@@ -29,5 +30,6 @@ export function notUnderstoodCard(renderer: CardRenderer, actor: Actor): Adaptiv
   return renderer.render('welcome', {
     greeting: 'I didn\'t recognise that. Here is what I can do: tell me in your own words, like "I\'m being harassed on Facebook", or type one of these ("help" shows everything).',
     commands: shortHelpFor(actor),
+    buttons: buttonsFor(actor),
   });
 }

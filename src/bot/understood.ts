@@ -23,8 +23,8 @@ export interface UnderstoodRouteDeps {
   readonly policyUrl: string;
   /** The support links and phone of the safety card (EAP_URL, HOLMES_URL, SUPPORT_PHONE). */
   readonly support: SupportSettings;
-  /** The "my cases" list (my-cases.ts): what "what's waiting" and "my stuff" show. */
-  readonly myCases: ActionHandler;
+  /** The needs-my-action list (my-actions.ts): what "what's waiting" and "my stuff" show. */
+  readonly myActions: ActionHandler;
 }
 
 /** Answers a message no typed command matched; `personal` is false in channels and group chats. */
@@ -80,8 +80,8 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
         ? noticeCard(renderer, { title: 'Customer posts', message: 'Logging customer posts here is coming. Until then, handle the post as you do today; to ask a member of staff to remove their own post, type "issue takedown".' })
         : concern());
       case 'policy': return replyWithCard(context, renderer.render('policy', { policyUrl: deps.policyUrl }));
-      case 'myActions': return replyWithCard(context, await deps.myCases({ ...turn, data: {} }));
-      case 'help': return replyWithCard(context, welcomeCard(renderer, actor.name));
+      case 'myActions': return replyWithCard(context, await deps.myActions({ ...turn, data: {} }));
+      case 'help': return replyWithCard(context, welcomeCard(renderer, actor));
       case 'unknown': return replyWithCard(context, notUnderstoodCard(renderer, actor));
       default: {
         const unhandled: never = understood.intent;

@@ -1,22 +1,58 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import { Actor, hasRole, TeamRole } from '../domain/people';
 
-/** What the bot can do, as typed commands: shown on install and by "help". */
-export const COMMAND_HELP: readonly { command: string; purpose: string }[] = [
+/** One line of the help list; `role`: shown only to people with that team role (the command refuses others anyway). */
+export interface HelpLine {
+  readonly command: string;
+  readonly purpose: string;
+  readonly role?: TeamRole;
+}
+
+/** What the bot can do, as typed commands: shown on install and by "help", each person seeing what their roles allow. */
+export const COMMAND_HELP: readonly HelpLine[] = [
+  { command: 'my actions', purpose: 'Everything waiting for you: approvals, sign-offs, acknowledgements and takedown replies, soonest due first.' },
   { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
   { command: 'my requests', purpose: 'See your access requests and where each one is.' },
-  { command: 'approvals', purpose: 'See the requests waiting for your decision.' },
+  { command: 'approvals', purpose: 'The same list as "my actions": what waits for your decision.' },
   { command: 'report abuse', purpose: 'Report threats, abuse or harassment you received through social media, or a safeguarding concern. Confidential; support is offered.' },
   { command: 'my reports', purpose: 'See your reports and where each one is.' },
-  { command: 'incidents', purpose: 'Incident team: the open AINM records.' },
-  { command: 'export', purpose: 'Incident team: the AINM register as a CSV file in your OneDrive ("export register 2026-01-01 2026-06-30 json" for other dates or JSON).' },
-  { command: 'issue takedown', purpose: 'Communications Team: ask a member of staff to remove a post that breaches the policy.' },
-  { command: 'takedowns', purpose: 'Communications Team: open takedown notices and the working time left.' },
+  { command: 'incidents', purpose: 'Incident team: the open AINM records.', role: 'incident' },
+  { command: 'export', purpose: 'Incident team: the AINM register as a CSV file in your OneDrive ("export register 2026-01-01 2026-06-30 json" for other dates or JSON).', role: 'incident' },
+  { command: 'issue takedown', purpose: 'Communications Team: ask a member of staff to remove a post that breaches the policy.', role: 'comms' },
+  { command: 'takedowns', purpose: 'Communications Team: open takedown notices and the working time left.', role: 'comms' },
   { command: 'my cases', purpose: 'Everything you have a part in: requests, reports and notices.' },
   { command: 'AR-2026-00001', purpose: 'Open a case by its reference.' },
   { command: 'help', purpose: 'Show this list again.' },
 ];
 
-export function welcomeCard(renderer: CardRenderer, name: string | undefined, intro?: string): AdaptiveCardJson {
-  const greeting = intro ?? (name ? `Hello ${name}.` : 'Hello.');
-  return renderer.render('welcome', { greeting, commands: COMMAND_HELP });
+interface MenuButton {
+  readonly title: string;
+  readonly verb: string;
+}
+
+const MY_ACTIONS: MenuButton = { title: 'My actions', verb: 'menu.myActions' };
+const REPORT_ABUSE: MenuButton = { title: 'Report abuse', verb: 'menu.reportAbuse' };
+
+/** The four things each kind of person most does, first role first: a team's own work before staff's. */
+const BUTTONS: readonly { readonly role?: TeamRole; readonly buttons: readonly MenuButton[] }[] = [
+  { role: 'comms', buttons: [MY_ACTIONS, { title: 'Issue takedown', verb: 'menu.issueTakedown' }, { title: 'Takedowns', verb: 'menu.takedowns' }, REPORT_ABUSE] },
+  { role: 'incident', buttons: [MY_ACTIONS, { title: 'Incidents', verb: 'menu.incidents' }, REPORT_ABUSE, { title: 'My cases', verb: 'menu.myCases' }] },
+  { buttons: [MY_ACTIONS, REPORT_ABUSE, { title: 'Request access', verb: 'menu.requestAccess' }, { title: 'My cases', verb: 'menu.myCases' }] },
+];
+
+/** The help lines this person may use: team-only commands only for the team. Without a person (unknown), everyone's. */
+export function helpFor(actor: Actor | undefined): readonly { command: string; purpose: string }[] {
+  return COMMAND_HELP.filter((line) => !line.role || (actor !== undefined && hasRole(actor, line.role))).map(({ command, purpose }) => ({ command, purpose }));
+}
+
+/** The welcome buttons for this person's roles. */
+export function buttonsFor(actor: Actor | undefined): readonly MenuButton[] {
+  const fitting = BUTTONS.find((set) => !set.role || (actor !== undefined && hasRole(actor, set.role)));
+  return fitting?.buttons ?? [];
+}
+
+/** Install and "help": greets the person by name, with what their roles allow. */
+export function welcomeCard(renderer: CardRenderer, actor: Actor | undefined, intro?: string): AdaptiveCardJson {
+  const greeting = intro ?? (actor ? `Hello ${actor.name}.` : 'Hello.');
+  return renderer.render('welcome', { greeting, commands: helpFor(actor), buttons: buttonsFor(actor) });
 }

@@ -2,7 +2,7 @@ import type { Person } from '../domain/people';
 import type { DirectoryPerson } from './directory';
 
 /**
- * Without a people picker (Agents Playground, some mobiles) this list is the way to choose: keep it short.
+ * Without a people picker that gives directory ids (the Agents Playground's gives its own, some mobiles have none) this list is the way to choose: keep it short.
  * With titles clipped to CHOICE_TITLE_MAX, the longest list (names in 3-byte characters) takes under 10 KB of a card's 28; Teams' people picker or the form's search box finds anyone else.
  */
 export const MAX_CHOICES = 50;

@@ -415,7 +415,7 @@ describe('abuse and harassment reports over HTTP', () => {
       const self = await bot.click('alex', 'abuseReport.submit', validReport({ manager: PEOPLE.alex.id }));
       assert.match(errorNextTo(self.card, 'manager') ?? '', /not yourself/);
       const unknown = await bot.click('alex', 'abuseReport.submit', validReport({ manager: 'aad-nobody' }));
-      assert.match(errorNextTo(unknown.card, 'manager') ?? '', /can't find that person/);
+      assert.match(errorNextTo(unknown.card, 'manager') ?? '', /couldn't find that person in the staff directory/);
       assert.match(cardText(await ask(bot, 'alex', 'my reports')), /You have not made any reports/);
     });
   });

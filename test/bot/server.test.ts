@@ -68,8 +68,8 @@ describe('the bot\'s HTTP surface', () => {
       assert.equal(answer.status, 200);
       const welcome = lastNewCardFor(bot, 'alex');
       assert.match(cardText(welcome), /Social Media Desk/);
-      assert.match(cardText(welcome), /Hello\./);
-      assert.deepEqual(buttonVerbs(welcome), ['menu.requestAccess', 'menu.reportAbuse', 'menu.myRequests', 'menu.approvals']);
+      assert.match(cardText(welcome), /Hello Alex Wilber\./);
+      assert.deepEqual(buttonVerbs(welcome), ['menu.myActions', 'menu.reportAbuse', 'menu.requestAccess', 'menu.myCases']);
     });
 
     it('lists the commands on "help"', async () => {

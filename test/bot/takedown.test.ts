@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import sinon from 'sinon';
+import { PERSON_NOT_FOUND } from '../../src/directory/person-lookup';
 import { createCaseStore } from '../../src/store/case-store';
 import { BotHarness, buttonVerbs, CardJson, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { ask, cardsMatching, errorNextTo, formSubmission, inputValue, listItems, newCardsFor, NOW } from './conversation-helpers';
@@ -149,7 +150,7 @@ describe('takedown notices over HTTP', () => {
       const toSelf = await bot.click('adele', 'takedown.issue', validNotice({ recipient: PEOPLE.adele.id }));
       assert.equal(errorNextTo(toSelf.card, 'recipient'), 'Choose the member of staff who made the post.');
       const unknown = await bot.click('adele', 'takedown.issue', validNotice({ recipient: 'aad-nobody' }));
-      assert.equal(errorNextTo(unknown.card, 'recipient'), 'I can\'t find that person in the staff directory.');
+      assert.equal(errorNextTo(unknown.card, 'recipient'), PERSON_NOT_FOUND);
       await bot.idle();
 
       assert.equal(cardsMatching(bot, 'alex', /TD-\d{4}-\d{5}/).length, 0, 'nobody was sent anything');

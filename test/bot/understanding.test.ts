@@ -108,13 +108,13 @@ describe('free text, understood (issue 13, "Understanding")', () => {
       });
     }
 
-    it('answers "what\'s waiting" with the my cases list', async () => {
-      assert.match(cardText(await ask(bot, 'megan', 'what\'s waiting for me?')), /My cases/);
+    it('answers "what\'s waiting" with the needs-my-action list', async () => {
+      assert.match(cardText(await ask(bot, 'megan', 'what\'s waiting for me?')), /Waiting for you/);
     });
 
     const shortList = async (person: PersonKey) => factTexts(await ask(bot, person, 'qwertyuiop zxcv')).map((fact) => fact.split(':')[0]);
     it('answers gibberish with a short list of what this person can do', async () => {
-      assert.deepEqual(await shortList('alex'), ['report abuse', 'request access', 'my cases', 'policy']);
+      assert.deepEqual(await shortList('alex'), ['report abuse', 'request access', 'my actions', 'policy']);
     });
 
     it('adds team commands only for the team', async () => {

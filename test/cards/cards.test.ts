@@ -85,7 +85,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
     { type: 'Closed', by: lidia, outcome: 'unacceptable_actions_policy', note: 'Warning letter sent.' } as never,
   ], { platform: 'other', platformOther: 'Mastodon' });
   return [
-    ['welcome', welcomeCard(renderer, 'Alex Wilber')],
+    ['welcome', welcomeCard(renderer, { id: 'aad-alex', name: 'Alex Wilber', roles: [] })],
     ['notice', noticeCard(renderer, { title: 'Not available', message: 'I can\'t find AR-2026-00009.' })],
     ['policy', renderer.render('policy', { policyUrl: DEFAULT_POLICY_URL })],
     ['welcome (not understood)', notUnderstoodCard(renderer, { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'incident', 'admin'] })],

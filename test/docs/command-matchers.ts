@@ -2,6 +2,7 @@ import { Activity, TestAdapter } from 'botbuilder';
 import { Writable } from 'node:stream';
 import { adminRoutes, AdminRouteDeps } from '../../src/bot/admin-routes';
 import { createBotApp } from '../../src/bot/app';
+import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import type { WorkflowRoutes } from '../../src/bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../src/cards/render';
@@ -60,7 +61,8 @@ function everyRoute(renderer: CardRenderer): WorkflowRoutes[] {
     abuseReportRoutes(deps as unknown as AbuseReportRouteDeps),
     takedownRoutes(deps as unknown as TakedownRouteDeps),
   ];
-  return [...workflows, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];
+  const myActions = myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] });
+  return [...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];
 }
 
 function personalMessage(text: string): Partial<Activity> {

@@ -141,7 +141,7 @@ describe('the Agents Playground in Chromium (browser test)', function () {
       await form.getByLabel('Business case').fill(BUSINESS_CASE);
       await form.getByRole('checkbox', { name: /I have read the Social Media Policy/ }).check();
       await form.getByRole('checkbox', { name: /may monitor my use of social media/ }).check();
-      // No people picker in the playground: the approver list is pre-filled with the line manager.
+      // The approver list is pre-filled with the line manager (the playground's people picker gives its own user ids, which the bot does not know).
       await form.getByText('your line manager is Megan Bowen').waitFor();
       assert.equal(await form.getByRole('combobox', { name: /Approver/ }).inputValue(), 'Megan Bowen');
       await form.getByRole('button', { name: 'Send to approver' }).scrollIntoViewIfNeeded();
@@ -185,6 +185,40 @@ describe('the Agents Playground in Chromium (browser test)', function () {
       const active = (await alex.locator('.ac-adaptiveCard').filter({ hasText: reference }).allInnerTexts()).filter((text) => /^Active$/m.test(text));
       assert.equal(active.length, 2, 'both of Alex\'s cards show the request as Active');
       await outcome.scrollIntoViewIfNeeded();
+    }, () => alex);
+  });
+
+  it('harassment with danger brings 999, then support, then the urgent form; without danger, the form alone (issue 13)', async function () {
+    this.timeout(120_000);
+    await step('alex writes about a threat', async () => {
+      const before = await alex.locator('.ac-adaptiveCard').count();
+      await say(alex, 'I\'m being harassed on Facebook by a tenant and he said he\'ll kill me');
+      // The replies in order: the 999 line and support in one card, then the report form.
+      const support = alex.locator('.ac-adaptiveCard').nth(before);
+      const form = alex.locator('.ac-adaptiveCard').nth(before + 1);
+      await form.getByRole('button', { name: 'Send report' }).waitFor();
+      const lines = (await support.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+      assert.match(lines[0]!, /call 999/, 'the 999 line is the first line of the first reply');
+      assert.ok(lines.indexOf('Support') > 0, 'the support block follows the 999 line');
+      // The playground renders Action.OpenUrl as a button with role "link", the address as its title.
+      const eap = support.getByRole('link', { name: 'Employee Assistance Programme' });
+      assert.match(await eap.getAttribute('title') ?? '', /^https:\/\/livewell\.optum\.com/);
+      assert.equal(await form.getByRole('checkbox', { name: 'I am in immediate danger' }).isChecked(), true);
+      assert.equal(await form.getByRole('combobox', { name: /Site or app/ }).inputValue(), 'Facebook');
+      await support.scrollIntoViewIfNeeded();
+    }, () => alex);
+
+    await step('alex writes about harassment without danger', async () => {
+      const before = await alex.locator('.ac-adaptiveCard').count();
+      await say(alex, 'someone keeps harassing me on twitter');
+      // The first reply is the form itself (its standing 999 line at the top): no danger and support card before it.
+      const form = alex.locator('.ac-adaptiveCard').nth(before);
+      await form.waitFor();
+      assert.match(await form.innerText(), /Report abuse or harassment/);
+      assert.equal(await form.getByRole('link', { name: 'Employee Assistance Programme' }).count(), 0, 'no support card');
+      assert.equal(await form.getByRole('checkbox', { name: 'I am in immediate danger' }).isChecked(), false);
+      assert.equal(await form.getByRole('combobox', { name: /Site or app/ }).inputValue(), 'X (Twitter)');
+      await form.scrollIntoViewIfNeeded();
     }, () => alex);
   });
 

@@ -1,6 +1,7 @@
 import { Activity, TestAdapter } from 'botbuilder';
 import { Writable } from 'node:stream';
 import { createBotApp } from '../../src/bot/app';
+import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import type { WorkflowRoutes } from '../../src/bot/turn';
 import type { CardRenderer } from '../../src/cards/render';
@@ -54,7 +55,7 @@ function workflowRoutes(renderer: CardRenderer): WorkflowRoutes[] {
     abuseReportRoutes(deps as unknown as AbuseReportRouteDeps),
     takedownRoutes(deps as unknown as TakedownRouteDeps),
   ];
-  return [...workflows, myCasesRoutes({} as Inbox, renderer, workflows)];
+  return [...workflows, myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] }), myCasesRoutes({} as Inbox, renderer, workflows)];
 }
 
 function personalMessage(text: string): Partial<Activity> {

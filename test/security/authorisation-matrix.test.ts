@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { adminRoutes } from '../../src/bot/admin-routes';
+import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import { createTableDirectory, DirectoryPerson } from '../../src/directory/directory';
 import type { Actor } from '../../src/domain/people';
@@ -99,7 +100,7 @@ const ROWS: readonly Row[] = [
   // Access requests                                           R M O C I A S
   { verb: 'menu.requestAccess', who: 'sssssss', shows: withInput('businessCase') },
   { verb: 'menu.myRequests', who: 'sssssss', shows: titled(/My access requests/) },
-  { verb: 'menu.approvals', who: 'sssssss', shows: titled(/Awaiting your decision/) },
+  { verb: 'menu.approvals', who: 'sssssss', shows: titled(/Waiting for you/) },
   // Everyone names Megan (Alex's line manager, outside the others' management chains), so with a reason (issue 13).
   { verb: 'accessRequest.submit', data: () => arForm({ approverReason: OUTSIDE_CHAIN_REASON }), who: 'araaaaa', opens: 'requester' },
   { verb: 'accessRequest.resubmit', on: 'arInfo', data: () => arForm({ businessCase: 'I answer tenants on Facebook and LinkedIn for the housing team.' }), who: 'arhrhrh' },
@@ -153,11 +154,16 @@ const ROWS: readonly Row[] = [
 
   // Across workflows
   { verb: 'menu.myCases', who: 'sssssss', shows: titled(/My cases/) },
+  { verb: 'menu.myActions', who: 'sssssss', shows: titled(/Waiting for you/) },
+  // "Back to the list": card data names a list, the list is the clicker's own; a team list still refuses others.
+  { verb: 'list.show', data: () => ({ list: 'myActions' }), who: 'sssssss', shows: titled(/Waiting for you/) },
+  { verb: 'list.show', data: () => ({ list: 'takedowns' }), who: 'rrrsrrr', shows: titled(/Open takedown notices/) },
 
   // Typed commands                                             R M O C I A S
   { command: 'request access', who: 'sssssss', shows: withInput('businessCase') },
   { command: 'my requests', who: 'sssssss', shows: titled(/My access requests/) },
-  { command: 'approvals', who: 'sssssss', shows: titled(/Awaiting your decision/) },
+  { command: 'approvals', who: 'sssssss', shows: titled(/Waiting for you/) },
+  { command: 'my actions', who: 'sssssss', shows: titled(/Waiting for you/) },
   { command: 'report abuse', who: 'sssssss', shows: withInput('description') },
   { command: 'my reports', who: 'sssssss', shows: titled(/My reports/) },
   { command: 'incidents', who: 'rrrrsrr', shows: titled(/Open AINM records/) },
@@ -451,10 +457,10 @@ async function run(attempt: Attempt): Promise<void> {
 function registered(): { verbs: Set<string>; commands: RegExp[] } {
   const stub = {} as never;
   const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), takedownRoutes(stub)];
-  const all = [...workflows, myCasesRoutes(stub, stub, workflows), adminRoutes(stub)];
+  const all = [...workflows, myActionsRoutes({ inbox: stub, renderer: stub, workflows, teamQueues: [] }), myCasesRoutes(stub, stub, workflows), adminRoutes(stub)];
   return {
-    // `case.show` is the bot's own (src/bot/app.ts), opening a case of any workflow.
-    verbs: new Set([...all.flatMap((routes) => Object.keys(routes.actions)), 'case.show']),
+    // `case.show` and `list.show` are the bot's own (src/bot/app.ts): opening a case of any workflow, and going back to a list.
+    verbs: new Set([...all.flatMap((routes) => Object.keys(routes.actions)), 'case.show', 'list.show']),
     commands: all.flatMap((routes) => routes.commands.map((command) => command.pattern)),
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { caseListCard } from '../../bot/case-list';
+import type { ListName } from '../../bot/lists';
 import { ActionHandler, ActionTurn, clickedCard, Command, formToken, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import type { Directory } from '../../directory/directory';
@@ -73,8 +74,8 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
   }
 
   const note = (turn: ActionTurn) => textInput(turn.data, 'note', 1000);
-  const list = (title: string, entries: Parameters<typeof caseListCard>[2], empty: string) =>
-    caseListCard(renderer, title, entries, (state) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' }, empty);
+  const list = (title: string, entries: Parameters<typeof caseListCard>[2], empty: string, name: ListName) =>
+    caseListCard(renderer, title, entries, (state) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' }, empty, 'case.show', name);
 
   const actions: Record<string, ActionHandler> = {
     'menu.reportAbuse': (turn) => formCard(turn),
@@ -106,10 +107,10 @@ export function abuseReportRoutes(deps: AbuseReportRouteDeps): WorkflowRoutes {
       if (!outcome.ok) return outcome.snapshot ? recordCard(outcome.snapshot, turn, { notice: outcome.message }) : unavailable();
       return recordCard(outcome.snapshot, turn, { notice: 'The files were added to your report as evidence.', noticeStyle: 'good' });
     },
-    'menu.myReports': async (turn) => list('My reports', await service.myReports(turn.actor), 'You have not made any reports.'),
+    'menu.myReports': async (turn) => list('My reports', await service.myReports(turn.actor), 'You have not made any reports.', 'myReports'),
     'menu.incidents': async (turn) => {
       const open = await service.openRecords(turn.actor);
-      return open ? list('Open AINM records', open, 'No open records.')
+      return open ? list('Open AINM records', open, 'No open records.', 'incidents')
         : noticeCard(renderer, { title: 'Incident team only', message: 'Only the Incident team (Health & Safety) sees the register of reports.', style: 'warning' });
     },
   };

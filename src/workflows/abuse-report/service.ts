@@ -1,3 +1,4 @@
+import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
@@ -36,10 +37,8 @@ export function createAbuseReportService(deps: AbuseReportServiceDeps) {
   async function checkForm(input: AbuseReportFormInput, actor: Actor, now: Date) {
     const form = validateAbuseReportForm(input, deps.workingTime.londonDate(now));
     if (!form.ok) return form;
-    const manager = await deps.directory.find(form.managerId);
-    if (!manager) {
-      return reject('invalid', 'Please check the highlighted fields.', { manager: 'I can\'t find that person in the staff directory. Choose your line manager from the list.' });
-    }
+    const manager = await findChosenPerson(deps.directory, input.managerSearch, input.manager);
+    if (!manager) return reject('invalid', 'Please check the highlighted fields.', { manager: PERSON_NOT_FOUND });
     const command = { type: 'report', reference: PLACEHOLDER_REFERENCE, manager: { id: manager.id, name: manager.name }, details: form.details } as const;
     const dryRun = decide(undefined, command, { actor, now });
     return dryRun.ok ? command : dryRun;

@@ -23,7 +23,7 @@ export interface AccessRequestFormInput {
   readonly startDate?: unknown;
   readonly endDate?: unknown;
   readonly approver?: unknown;
-  /** Teams' people picker, shown beside the directory list; where it is used, it wins. */
+  /** The people picker beside the directory list: it wins when the directory knows who it names (directory/person-lookup.ts). */
   readonly approverSearch?: unknown;
   /** Why the approver is not the line manager (required then; the model checks it against the directory). */
   readonly approverReason?: unknown;
@@ -34,6 +34,7 @@ export interface AccessRequestFormInput {
 export interface ValidAccessRequestForm {
   readonly ok: true;
   readonly details: AccessRequestDetails;
+  /** The raw choice, picker first; the service resolves picker and list against the directory (findChosenPerson). */
   readonly approverId: string;
   readonly approverReason: string;
 }

@@ -103,8 +103,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
   const comment = (turn: ActionTurn) => textInput(turn.data, 'comment', 500);
   const actions: Readonly<Record<string, ActionHandler>> = {
     'menu.requestAccess': (turn) => formCard(turn),
-    'menu.myRequests': async (turn) => caseListCard(renderer, 'My access requests', await service.myRequests(turn.actor), labelFor, 'You have not asked for access yet. Type "request access" to start.'),
-    'menu.approvals': async (turn) => caseListCard(renderer, 'Awaiting your decision', await service.awaiting(turn.actor), labelFor, 'Nothing is waiting for you.'),
+    'menu.myRequests': async (turn) => caseListCard(renderer, 'My access requests', await service.myRequests(turn.actor), labelFor, 'You have not asked for access yet. Type "request access" to start.', 'case.show', 'myRequests'),
     'accessRequest.submit': async (turn) => {
       const input = turn.data as AccessRequestFormInput;
       const outcome = await service.submit(turn.actor, turn.now, turn.data.formId, input, clickedCard(turn));
@@ -148,7 +147,7 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
     'accessRequest.changeApprover': async (turn) => {
       const reference = parseReference(turn.data.reference);
       if (!reference) return unavailable('that request');
-      const chosen = [turn.data.approverSearch, turn.data.approver].map((value) => (typeof value === 'string' ? value.trim() : '')).find(Boolean) ?? '';
+      const chosen = { picked: turn.data.approverSearch, listed: turn.data.approver };
       const outcome = await service.changeApprover(reference, turn.actor, turn.now, chosen, clickedCard(turn));
       if (outcome.ok) {
         return caseCard(outcome.snapshot, turn, outcome.changed ? { headline: `Sent to ${outcome.snapshot.approver.name} instead.` } : {});
@@ -191,7 +190,6 @@ export function accessRequestRoutes(deps: AccessRequestRouteDeps) {
   const commands: readonly Command[] = [
     { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, handle: async (turn) => replyWithCard(turn.context, await formCard(turn)) },
     { pattern: /^(my requests|my access requests|status)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.myRequests']!({ ...turn, data: {} })) },
-    { pattern: /^(approvals|awaiting( me| my approval)?|to approve|pending)$/, handle: async (turn) => replyWithCard(turn.context, await actions['menu.approvals']!({ ...turn, data: {} })) },
   ];
 
   return { actions, commands, viewer: { prefix: 'AR' as const, show: showCase, stateLabel: labelFor } };

@@ -1,3 +1,4 @@
+import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, Person, SYSTEM } from '../../domain/people';
@@ -32,12 +33,9 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   async function checkForm(input: AccessRequestFormInput, actor: Actor, now: Date, reference: string) {
     const form = validateAccessRequestForm(input, deps.workingTime.londonDate(now));
     if (!form.ok) return form;
-    const approver = await findApprover(form.approverId);
-    if (!approver) {
-      return reject('invalid', 'Please check the highlighted fields.', {
-        approver: 'I can\'t find that person in the staff directory. Choose your line manager from the list.',
-      });
-    }
+    const chosen = await findChosenPerson(deps.directory, input.approverSearch, input.approver);
+    if (!chosen) return reject('invalid', 'Please check the highlighted fields.', { approver: PERSON_NOT_FOUND });
+    const approver: Person = { id: chosen.id, name: chosen.name };
     const choice = await approverChoiceFor(actor, approver, form.approverReason);
     const command = { type: 'submit', reference, details: form.details, ...choice } as const;
     const dryRun = decide(undefined, command, { actor, now });
@@ -55,11 +53,6 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
   /** Where a new approver stands to the requester (only the requester may change it: the model refuses anyone else). */
   async function standingOf(actor: Actor, approver: Person): Promise<ApproverStanding> {
     return standingIn(managementChain(await deps.directory.everyone(), actor.id), approver.id);
-  }
-
-  async function findApprover(id: string): Promise<Person | undefined> {
-    const person = await deps.directory.find(id);
-    return person && { id: person.id, name: person.name };
   }
 
   return {
@@ -92,8 +85,10 @@ export function createAccessRequestService(deps: AccessRequestServiceDeps) {
     act,
 
     /** The requester hands a request that waits too long to another approver (DESIGN.md: after escalation). */
-    async changeApprover(reference: string, actor: Actor, now: Date, approverId: string, origin?: CardLocation): Promise<TransitionOutcome<AccessRequest>> {
-      const approver = approverId ? await findApprover(approverId) : undefined;
+    /** `choice`: the reassign card's people picker and directory list, resolved as on the form (findChosenPerson). */
+    async changeApprover(reference: string, actor: Actor, now: Date, choice: { picked: unknown; listed: unknown }, origin?: CardLocation): Promise<TransitionOutcome<AccessRequest>> {
+      const chosen = await findChosenPerson(deps.directory, choice.picked, choice.listed);
+      const approver: Person | undefined = chosen && { id: chosen.id, name: chosen.name };
       if (!approver) {
         const current = await loadFor(reference, actor, 'accessRequest.changeApprover');
         const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });

@@ -104,7 +104,7 @@ export function takedownRoutes(deps: TakedownRouteDeps): WorkflowRoutes {
     'menu.takedowns': async (turn) => {
       const open = await service.openNotices(turn.actor);
       if (!open) return commsOnly();
-      return caseListCard(renderer, 'Open takedown notices', open.map((entry) => withTimeLeft(entry, turn.now)), stateLabel, 'No open takedown notices.');
+      return caseListCard(renderer, 'Open takedown notices', open.map((entry) => withTimeLeft(entry, turn.now)), stateLabel, 'No open takedown notices.', 'case.show', 'takedowns');
     },
   };
 

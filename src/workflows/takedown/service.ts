@@ -1,3 +1,4 @@
+import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
 import type { CardLocation } from '../../domain/effects';
 import { reject, Rejection } from '../../domain/outcome';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
@@ -29,8 +30,8 @@ export function createTakedownService(deps: TakedownServiceDeps) {
   async function checkForm(input: TakedownFormInput, actor: Actor, now: Date) {
     const form = validateTakedownForm(input, now, deps.workingTime);
     if (!form.ok) return form;
-    const recipient = await deps.directory.find(form.recipientId);
-    if (!recipient) return reject('invalid', 'Please check the highlighted fields.', { recipient: 'I can\'t find that person in the staff directory.' });
+    const recipient = await findChosenPerson(deps.directory, input.recipientSearch, input.recipient);
+    if (!recipient) return reject('invalid', 'Please check the highlighted fields.', { recipient: PERSON_NOT_FOUND });
     const manager = recipient.managerId ? await deps.directory.find(recipient.managerId) : undefined;
     const command: Extract<TakedownCommand, { type: 'issue' }> = {
       type: 'issue', reference: PLACEHOLDER_REFERENCE, recipient: { id: recipient.id, name: recipient.name }, details: form.details, deadline: form.deadline,
