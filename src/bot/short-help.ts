@@ -1,16 +1,9 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
-import { Actor, hasRole, TeamRole } from '../domain/people';
-import { buttonsFor } from './welcome';
-
-interface ShortHelpLine {
-  readonly command: string;
-  readonly purpose: string;
-  /** Shown only to people with this role; to everyone when absent. */
-  readonly role?: TeamRole;
-}
+import type { Actor } from '../domain/people';
+import { buttonsFor, helpFor, HelpLine } from './welcome';
 
 /** What someone most often needs, in a few lines: not the full "help" list. */
-const SHORT_HELP: readonly ShortHelpLine[] = [
+const SHORT_HELP: readonly HelpLine[] = [
   { command: 'report abuse', purpose: 'Threats, abuse or harassment through social media. Confidential.' },
   { command: 'request access', purpose: 'Business access to a social media site.' },
   { command: 'my actions', purpose: 'What waits for you, soonest due first ("my cases" for everything).' },
@@ -22,7 +15,7 @@ const SHORT_HELP: readonly ShortHelpLine[] = [
 
 /** The lines this person may use: team-only commands only for the team. */
 export function shortHelpFor(actor: Actor): readonly { command: string; purpose: string }[] {
-  return SHORT_HELP.filter((line) => !line.role || hasRole(actor, line.role)).map(({ command, purpose }) => ({ command, purpose }));
+  return helpFor(actor, SHORT_HELP);
 }
 
 /** The answer to a message nothing could place: a short list of what this person can do. */

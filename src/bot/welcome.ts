@@ -41,8 +41,8 @@ const BUTTONS: readonly { readonly role?: TeamRole; readonly buttons: readonly M
 ];
 
 /** The help lines this person may use: team-only commands only for the team. Without a person (unknown), everyone's. */
-export function helpFor(actor: Actor | undefined): readonly { command: string; purpose: string }[] {
-  return COMMAND_HELP.filter((line) => !line.role || (actor !== undefined && hasRole(actor, line.role))).map(({ command, purpose }) => ({ command, purpose }));
+export function helpFor(actor: Actor | undefined, lines: readonly HelpLine[] = COMMAND_HELP): readonly { command: string; purpose: string }[] {
+  return lines.filter((line) => !line.role || (actor !== undefined && hasRole(actor, line.role))).map(({ command, purpose }) => ({ command, purpose }));
 }
 
 /** The welcome buttons for this person's roles. */
