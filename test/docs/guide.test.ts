@@ -3,13 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImageManifest, IMAGES, MANIFEST, ROOT, templateDigest } from '../../scripts/docs-screenshots';
 import { COMMAND_HELP } from '../../src/bot/welcome';
-import { howTheBotTakes } from './command-matchers';
+import { howTheBotTakes } from '../support/how-the-bot-takes';
 
 /*
  * docs/guide.md stays true: its pictures show the current cards, and every command it tells people to type is one
  * the real bot knows. A command to type is written <kbd>like this</kbd> in the guide (one form, so it can be found);
  * the README's command tables ("## Using it") list commands and their other forms in their first two columns, as code.
- * A command counts as known when one of the bot's command patterns takes it (command-matchers.ts): words the bot
+ * A command counts as known when one of the bot's command patterns takes it (test/support/how-the-bot-takes.ts): words the bot
  * might only guess at are no command to teach.
  */
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { substitutePlaceholders, validateManifest } from '../../scripts/app-manifest';
 import { COMMAND_HELP } from '../../src/bot/welcome';
-import { howTheBotTakes } from './bot-commands';
+import { howTheBotTakes } from '../support/how-the-bot-takes';
 import { committedManifest, FILLED, ManifestJson } from './fixtures';
 
 /** The commands the issue asks for; the personal list also offers "export" (the Incident team, 1:1 only). */

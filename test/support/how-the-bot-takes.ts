@@ -1,10 +1,11 @@
 import { Activity, TestAdapter } from 'botbuilder';
 import { Writable } from 'node:stream';
+import { adminRoutes, AdminRouteDeps } from '../../src/bot/admin-routes';
 import { createBotApp } from '../../src/bot/app';
 import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import type { WorkflowRoutes } from '../../src/bot/turn';
-import type { CardRenderer } from '../../src/cards/render';
+import type { AdaptiveCardJson, CardRenderer } from '../../src/cards/render';
 import type { Directory } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import type { ConversationStore } from '../../src/notify/conversation-store';
@@ -13,25 +14,31 @@ import { abuseReportRoutes, AbuseReportRouteDeps } from '../../src/workflows/abu
 import { accessRequestRoutes, AccessRequestRouteDeps } from '../../src/workflows/access-request/routes';
 import { takedownRoutes, TakedownRouteDeps } from '../../src/workflows/takedown/routes';
 
+export type Taken = 'command' | 'help' | 'unrecognised';
+
 const BOT = { id: '28:desk-bot', name: 'Social Media Desk' };
+const EMPTY_CARD: AdaptiveCardJson = { type: 'AdaptiveCard', version: '1.5', body: [] };
 
 /**
- * What the real bot does with a typed message, without storage: the real Application and the real
- * command patterns of every workflow, with each command's handler replaced by a recorder. Answers
- * `command` (a workflow command matched), `help` (the welcome card) or `unrecognised`.
+ * How the real bot takes a typed message (in a 1:1 chat, or with an @mention in a team channel), asked of its real command patterns: the real Application
+ * (its normalising, the "help" words, the case-reference command) and the real route factories of runtime.ts,
+ * with every handler (and the case viewers) replaced by a recorder, so nothing reaches storage. No free-text
+ * understanding is wired in: a message no pattern takes is `unrecognised`. A workflow added to runtime.ts but
+ * not here shows up as a guide command the bot "does not know": add it below.
  */
-export async function howTheBotTakes(text: string, where: 'personal' | 'team'): Promise<'command' | 'help' | 'unrecognised'> {
-  let outcome: 'command' | 'help' | 'unrecognised' = 'unrecognised';
+export async function howTheBotTakes(text: string, where: 'personal' | 'team' = 'personal'): Promise<Taken> {
+  let taken: Taken = 'unrecognised';
   const renderer: CardRenderer = {
     render: (name, viewModel) => {
       const greeting = String((viewModel as { greeting?: unknown }).greeting ?? '');
-      if (name === 'welcome' && !greeting.includes('didn\'t recognise')) outcome = 'help';
-      return { type: 'AdaptiveCard', version: '1.5', body: [] };
+      if (name === 'welcome' && !greeting.includes('didn\'t recognise')) taken = 'help';
+      return EMPTY_CARD;
     },
   };
   const recorded = (routes: WorkflowRoutes): WorkflowRoutes => ({
     ...routes,
-    commands: routes.commands.map((command) => ({ ...command, handle: async () => { outcome = 'command'; } })),
+    commands: routes.commands.map((command) => ({ ...command, handle: async () => { taken = 'command'; } })),
+    viewer: routes.viewer && { ...routes.viewer, show: async () => { taken = 'command'; return EMPTY_CARD; } },
   });
   const app = createBotApp({
     renderer,
@@ -40,22 +47,22 @@ export async function howTheBotTakes(text: string, where: 'personal' | 'team'): 
     logger: createLogger('silent', new Writable({ write: (_chunk, _encoding, done) => done() })),
     now: () => new Date('2026-03-02T10:00:00Z'),
     allowedTenantIds: [],
-    routes: workflowRoutes(renderer).map(recorded),
+    routes: everyRoute(renderer).map(recorded),
   });
-  const adapter = new TestAdapter(async (context) => { await app.run(context); });
-  await adapter.send(where === 'personal' ? personalMessage(text) : channelMessage(text));
-  return outcome;
+  await new TestAdapter(async (context) => { await app.run(context); }).send(where === 'personal' ? personalMessage(text) : channelMessage(text));
+  return taken;
 }
 
-/** The real route factories; their services are never reached because every handler is replaced. */
-function workflowRoutes(renderer: CardRenderer): WorkflowRoutes[] {
-  const deps = { renderer, service: {}, directory: {}, workingTime: {}, logger: createLogger('silent') };
+/** The route factories runtime.ts composes; their services are never reached, every handler being replaced. */
+function everyRoute(renderer: CardRenderer): WorkflowRoutes[] {
+  const deps = { renderer, service: {}, directory: {}, workingTime: {}, logger: createLogger('silent'), tables: {} };
   const workflows = [
     accessRequestRoutes(deps as unknown as AccessRequestRouteDeps),
     abuseReportRoutes(deps as unknown as AbuseReportRouteDeps),
     takedownRoutes(deps as unknown as TakedownRouteDeps),
   ];
-  return [...workflows, myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] }), myCasesRoutes({} as Inbox, renderer, workflows)];
+  const myActions = myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] });
+  return [...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];
 }
 
 function personalMessage(text: string): Partial<Activity> {
