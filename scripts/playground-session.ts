@@ -20,7 +20,7 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** The newest Adaptive Card on the page showing all these texts. */
-export function card(page: Page, ...texts: string[]): Locator {
+export function card(page: Page, ...texts: (string | RegExp)[]): Locator {
   let cards = page.locator('.ac-adaptiveCard');
   for (const text of texts) cards = cards.filter({ hasText: text });
   return cards.last();

@@ -3,7 +3,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, WriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { BrowserContext, chromium, Page } from 'playwright-core';
 import { readConfig } from '../../src/config';
 import { createTableDirectory } from '../../src/directory/directory';
 import { parseDirectorySeed } from '../../src/directory/seed-file';
@@ -11,6 +11,7 @@ import { RunningBot, startBot } from '../../src/index';
 import { createLogger } from '../../src/logger';
 import { AzuriteProcess, freePort, startAzurite } from '../../src/store/azurite-process';
 import { azuriteConnectionString, ensureTables, openTables } from '../../src/store/tables';
+import { button, card, CHROMIUM, CHROMIUM_FLAGS, say, stopChild } from '../../scripts/playground-session';
 
 /*
  * The browser test (`npm run test:e2e`): the real bot, on an in-memory Azurite, with the Microsoft 365
@@ -32,11 +33,6 @@ import { azuriteConnectionString, ensureTables, openTables } from '../../src/sto
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const ARTEFACTS = path.join(ROOT, 'test-results', 'e2e');
 /** How long to wait for one thing to appear: replies take about 5 s in the playground. */
 const WAIT_MS = 45_000;
@@ -250,24 +246,8 @@ describe('the Agents Playground in Chromium (browser test)', function () {
   }
 });
 
-/** The newest Adaptive Card on the page showing all these texts. */
-function card(page: Page, ...texts: (string | RegExp)[]): Locator {
-  let cards = page.locator('.ac-adaptiveCard');
-  for (const text of texts) cards = cards.filter({ hasText: text });
-  return cards.last();
-}
 
-function button(page: Page, name: string): Locator {
-  return page.getByRole('button', { name, exact: true });
-}
 
-/** Types into the compose box (a contenteditable editor) and sends, as a person would. */
-async function say(page: Page, text: string): Promise<void> {
-  const compose = page.locator('[contenteditable="true"][role="textbox"]');
-  await compose.click();
-  await compose.pressSequentially(text);
-  await page.getByRole('button', { name: 'Send Message' }).click();
-}
 
 async function seedExampleDirectory(connectionString: string, prefix: string): Promise<void> {
   const tables = openTables({ kind: 'connectionString', connectionString }, prefix);
@@ -347,14 +327,3 @@ async function writeConfigAs(playgroundUrl: string, name: string, personalChatId
   }, null, 2));
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGINT');
-  });
-}
