@@ -3,7 +3,7 @@ import { createLogger, Logger } from './logger';
 import { buildRuntime } from './runtime';
 import { runEvery } from './scheduler/scheduler';
 import { startAzurite } from './store/azurite-process';
-import { createConversationRateLimiter } from './notify/rate-limit';
+import { createConversationRateLimiter } from './bot/rate-limit';
 import { createTableMetrics } from './store/table-metrics';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
-import { ActivityEventNames, ActivityTypes, CallerIdConstants, ConfigurationBotFrameworkAuthenticationOptions, StatusCodes } from 'botbuilder';
+import { ActivityEventNames, ActivityTypes, CallerIdConstants, ConfigurationBotFrameworkAuthenticationOptions, ConversationReference, StatusCodes } from 'botbuilder';
 // botbuilder's own dependency (pinned to its version): the error class CloudAdapter answers with 401, and the cloud defaults.
 import { AuthenticationConstants, AuthenticationError, ConnectorClient } from 'botframework-connector';
 import type restify from 'restify';
@@ -19,10 +19,10 @@ import { createCaseLinks } from './store/case-links';
 import { createTableDirectory, Directory } from './directory/directory';
 import { createWorkingTime } from './domain/working-time';
 import type { Logger } from './logger';
-import { createConversationStore } from './notify/conversation-store';
-import { createEffectRelay, EffectRelay } from './notify/effect-relay';
-import { createNotifier } from './notify/notifier';
-import type { ConversationRateLimiter } from './notify/rate-limit';
+import { createConversationStore } from './store/conversations';
+import { createEffectRelay, EffectRelay } from './cases/relay';
+import { createNotifier } from './bot/notifier';
+import type { ConversationRateLimiter } from './bot/rate-limit';
 import { createScheduler, Scheduler } from './scheduler/scheduler';
 import { createServer } from './server';
 import { createCaseStore } from './store/case-store';
@@ -41,9 +41,10 @@ import { abuseReportRoutes } from './workflows/abuse-report/routes';
 import { createAbuseReportService } from './workflows/abuse-report/service';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './workflows/abuse-report/settings';
 import { createStagedEvidence } from './store/staged-evidence';
-import { takedownPresenter } from './workflows/takedown/presenter';
-import { takedownRoutes } from './workflows/takedown/routes';
-import { createTakedownService } from './workflows/takedown/service';
+import { WORKFLOWS } from './workflows';
+import { createCaseService } from './cases/case-service';
+import type { WorkflowTools } from './cases/definition';
+import { workflowRoutes } from './bot/workflow-routes';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
 const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
@@ -97,13 +98,15 @@ export interface Runtime {
 export function buildRuntime(options: RuntimeOptions): Runtime {
   const { tables, logger, now } = options;
   const abuseReportSettings = options.abuseReport ?? DEFAULT_ABUSE_REPORT_SETTINGS;
-  const renderer = options.renderer ?? loadCardTemplates();
+  const renderer = options.renderer ?? loadCardTemplates(undefined, Object.assign({}, ...WORKFLOWS.map((module) => module.cardTemplates ?? {})));
   const workingTime = createWorkingTime({ closureDays: options.closureDays });
   const directory = createTableDirectory(tables.directory);
-  const conversations = createConversationStore(tables.conversations);
+  const conversations = createConversationStore<Partial<ConversationReference>>(tables.conversations);
   const cases = createCaseStore(tables.cases);
   const inbox = createInbox(tables.inbox);
   const timers = createTimerStore(tables.timers);
+  const tools: WorkflowTools = { renderer, directory, workingTime, inbox, logger };
+  const definitions = WORKFLOWS.map((module) => module.create(tools));
   // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
   const connectorTimeoutMs = options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS;
   const adapter = options.bot.appId ? new TokenCheckingTeamsAdapter({
@@ -120,7 +123,8 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
     presenters: {
-      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime, abuseReportSettings), TD: takedownPresenter(renderer, workingTime),
+      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime, abuseReportSettings),
+      ...Object.fromEntries(definitions.map((definition) => [definition.rules.prefix, definition.presenter])),
     },
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
   });
@@ -130,18 +134,18 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const abuseReports = createAbuseReportService({
     cases, inbox, directory, relay, workingTime, counter, idempotency, logger, staged: createStagedEvidence(tables.idempotency), settings: abuseReportSettings,
   });
-  const takedowns = createTakedownService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
-  const workflowRoutes = [
+  const services = definitions.map((definition) => createCaseService({ cases, counter, idempotency, relay, workingTime, logger }, definition));
+  const routesOfWorkflows = [
     accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime, logger }),
     abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger, settings: abuseReportSettings }),
-    takedownRoutes({ service: takedowns, renderer, directory, workingTime }),
+    ...services.map((service) => workflowRoutes(service, renderer)),
   ];
-  const myCases = myCasesRoutes(inbox, renderer, workflowRoutes);
+  const myCases = myCasesRoutes(inbox, renderer, routesOfWorkflows);
   // The team queues, as each service answers them for a person (their roles, and who may not sign off what).
   const myActions = myActionsRoutes({
-    inbox, renderer, workflows: workflowRoutes, teamQueues: [
+    inbox, renderer, workflows: routesOfWorkflows, teamQueues: [
       { team: 'Communications Team', waiting: (actor) => accessRequests.awaiting(actor) },
-      { team: 'Communications Team', waiting: (actor) => takedowns.openNotices(actor) },
+      ...definitions.flatMap((definition) => (definition.teamQueue ? [definition.teamQueue] : [])),
       { team: 'Incident team', waiting: (actor) => abuseReports.openRecords(actor) },
     ],
   });
@@ -151,7 +155,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [...workflowRoutes, myActions, myCases, adminRoutes({ tables, renderer, logger })], freeText,
+    routes: [...routesOfWorkflows, myActions, myCases, adminRoutes({ tables, renderer, logger })], freeText,
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error
@@ -166,7 +170,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
   const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...takedowns.timerHandlers() },
+    timers, logger, now, owner, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...Object.assign({}, ...services.map((service) => service.timerHandlers())) },
     // Beside the scheduler's day partitions in `timers`, never read by it.
     daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
   });

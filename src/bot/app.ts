@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { CardRenderer } from '../cards/render';
 import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
-import type { ConversationStore } from '../notify/conversation-store';
+import type { ConversationStore } from '../store/conversations';
 import { actorIdOf, resolveActor } from './actor';
 import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';

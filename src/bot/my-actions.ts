@@ -2,7 +2,7 @@ import type { CardRenderer } from '../cards/render';
 import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { Inbox, InboxEntry } from '../store/inbox';
-import { CaseListEntry, caseListCard, StateLabel } from './case-list';
+import { CaseListEntry, caseListCard, StateLabel } from '../cards/case-list';
 import { ActionHandler, replyWithCard, WorkflowRoutes } from './turn';
 
 /**

@@ -1,7 +1,7 @@
 import type { CardRenderer } from '../cards/render';
 import { prefixOf } from '../domain/references';
 import type { Inbox } from '../store/inbox';
-import { caseListCard } from './case-list';
+import { caseListCard } from '../cards/case-list';
 import { replyWithCard, WorkflowRoutes } from './turn';
 
 /**

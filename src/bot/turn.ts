@@ -1,9 +1,10 @@
 import { ActivityTypes, CardFactory, FileConsentCardResponse, MessageFactory, TurnContext } from 'botbuilder';
-import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { AdaptiveCardJson } from '../cards/render';
+export { noticeCard, type NoticeView } from '../cards/notice';
+export { formToken, textInput } from '../cases/card-input';
 import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';
 import type { CasePrefix } from '../domain/references';
-import { cleanFreeText } from '../domain/free-text';
 
 /** What every handler gets: who acts (from the directory, never from card data) and when. */
 export interface Turn {
@@ -60,17 +61,6 @@ export interface WorkflowRoutes {
   readonly onFileConsent?: (turn: Turn, response: FileConsentCardResponse) => Promise<boolean>;
 }
 
-export interface NoticeView {
-  readonly title: string;
-  readonly message: string;
-  readonly style?: 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
-  readonly hint?: string;
-}
-
-export function noticeCard(renderer: CardRenderer, notice: NoticeView): AdaptiveCardJson {
-  return renderer.render('notice', { style: 'emphasis', hint: '', ...notice });
-}
-
 export async function replyWithCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
@@ -91,18 +81,4 @@ export async function answerWithCard(context: TurnContext, card: AdaptiveCardJso
 export function clickedCard(turn: ActionTurn): CardLocation | undefined {
   const { conversation, replyToId } = turn.context.activity;
   return conversation?.id && replyToId ? { conversationId: conversation.id, activityId: replyToId } : undefined;
-}
-
-/** Reads a string input from card data, cleaned like all free text (free-text.ts), trimmed and cut to `max` characters. */
-export function textInput(data: Readonly<Record<string, unknown>>, name: string, max = 2000): string {
-  return cleanFreeText(data[name]).slice(0, max);
-}
-
-/** Form tokens are UUIDs the bot made (store/idempotency.ts); anything else in card data is no token at all. */
-const FORM_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** The form's token, to keep on a form shown again with errors; undefined (a new token) when the data has none. */
-export function formToken(data: Readonly<Record<string, unknown>>): string | undefined {
-  const value = data.formId;
-  return typeof value === 'string' && FORM_TOKEN.test(value) ? value : undefined;
 }

@@ -30,7 +30,8 @@ export function cardBytes(card: object): number {
  * lines first), so whatever people typed, Teams never refuses the card.
  */
 export interface CardRenderer {
-  render(name: CardTemplateName, viewModel: object): AdaptiveCardJson;
+  /** `name`: a template of `cards/`, or one a workflow brought (WorkflowModule `cardTemplates`). */
+  render(name: CardTemplateName | (string & {}), viewModel: object): AdaptiveCardJson;
 }
 
 /** Finds `cards/` from wherever this file runs (src through tsx, or dist/src after a build). */
@@ -42,11 +43,12 @@ export function defaultCardsDirectory(from = __dirname): string {
   throw new Error(`cards/ not found above ${from}`);
 }
 
-export function loadCardTemplates(directory = defaultCardsDirectory()): CardRenderer {
-  const templates = new Map(CARD_TEMPLATES.map((name) => {
+export function loadCardTemplates(directory = defaultCardsDirectory(), more: Readonly<Record<string, object>> = {}): CardRenderer {
+  const templates = new Map<string, ACData.Template>(CARD_TEMPLATES.map((name) => {
     const json: unknown = JSON.parse(readFileSync(path.join(directory, `${name}.json`), 'utf8'));
     return [name, new ACData.Template(json)] as const;
   }));
+  for (const [name, json] of Object.entries(more)) templates.set(name, new ACData.Template(json));
   return {
     render(name, viewModel) {
       const template = templates.get(name);

@@ -1,8 +1,15 @@
-/** Case references: `AR-2026-00001` (access request), `AINM-...` (incident record), `TD-...` (takedown). */
-export const CASE_PREFIXES = ['AR', 'AINM', 'TD'] as const;
-export type CasePrefix = (typeof CASE_PREFIXES)[number];
+/**
+ * Case references: `AR-2026-00001` (access request), `AINM-...` (incident record), `TD-...` (takedown): a
+ * workflow's prefix (its definition's `rules.prefix`, two to five capitals), the year, a number.
+ */
+export type CasePrefix = string;
 
-const REFERENCE = /^(AR|AINM|TD)-(\d{4})-(\d{5,})$/;
+const REFERENCE = /^([A-Z]{2,5})-(\d{4})-(\d{5,})$/;
+const PREFIX = /^[A-Z]{2,5}$/;
+
+export function isCasePrefix(value: string): boolean {
+  return PREFIX.test(value);
+}
 
 export function formatReference(prefix: CasePrefix, year: number, sequence: number): string {
   return `${prefix}-${year}-${String(sequence).padStart(5, '0')}`;
@@ -16,6 +23,5 @@ export function parseReference(text: unknown): string | undefined {
 }
 
 export function prefixOf(reference: string): CasePrefix | undefined {
-  const match = REFERENCE.exec(reference);
-  return match ? (match[1] as CasePrefix) : undefined;
+  return REFERENCE.exec(reference)?.[1];
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { caseListCard } from '../../src/bot/case-list';
+import { caseListCard } from '../../src/cards/case-list';
 import { noticeCard } from '../../src/bot/turn';
 import { notUnderstoodCard } from '../../src/bot/short-help';
 import { DEFAULT_POLICY_URL } from '../../src/config';
@@ -124,7 +124,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
     }))],
     ['takedown (comms, removal confirmed)', renderer.render('takedown', takedownCardView(
       takedownNotice([{ type: 'RemovalConfirmed', by: alex, note: 'Deleted it.' } as never]), adele, NOW, workingTime,
-      { notice: 'Say what is still visible.', fieldErrors: { note: 'Say what is still visible.' }, noteValue: 'still' },
+      { notice: 'Say what is still visible.', fieldErrors: { note: 'Say what is still visible.' }, values: { note: 'still' } },
     ))],
     ['takedown (closed)', renderer.render('takedown', takedownCardView(takedownNotice([
       { type: 'RemovalConfirmed', by: alex } as never, { type: 'RemovalVerified', by: adele, note: 'Checked the page.' } as never,

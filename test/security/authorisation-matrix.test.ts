@@ -13,7 +13,7 @@ import { AccessRequest } from '../../src/workflows/access-request/model';
 import { accessRequestRoutes } from '../../src/workflows/access-request/routes';
 import { canSeeAccessRequest } from '../../src/workflows/access-request/view';
 import { canSeeNotice, TakedownNotice } from '../../src/workflows/takedown/model';
-import { takedownRoutes } from '../../src/workflows/takedown/routes';
+import { definedWorkflowRoutes } from '../support/defined-workflow-routes';
 import { BotHarness, CardJson, cardText, PEOPLE, TENANT } from '../support/bot-harness';
 import { activityFrom, hasInput, NOW, referencesIn, teamsFile, validForm, validReport } from '../bot/conversation-helpers';
 
@@ -456,7 +456,7 @@ async function run(attempt: Attempt): Promise<void> {
 
 function registered(): { verbs: Set<string>; commands: RegExp[] } {
   const stub = {} as never;
-  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), takedownRoutes(stub)];
+  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), ...definedWorkflowRoutes()];
   const all = [...workflows, myActionsRoutes({ inbox: stub, renderer: stub, workflows, teamQueues: [] }), myCasesRoutes(stub, stub, workflows), adminRoutes(stub)];
   return {
     // `case.show` and `list.show` are the bot's own (src/bot/app.ts): opening a case of any workflow, and going back to a list.

@@ -7,7 +7,7 @@ import { adminRoutes } from '../../src/bot/admin-routes';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import { abuseReportRoutes } from '../../src/workflows/abuse-report/routes';
 import { accessRequestRoutes } from '../../src/workflows/access-request/routes';
-import { takedownRoutes } from '../../src/workflows/takedown/routes';
+import { definedWorkflowRoutes } from '../support/defined-workflow-routes';
 import { createCaseStore } from '../../src/store/case-store';
 import { BotHarness, cardText, PEOPLE, PersonKey, TENANT } from '../support/bot-harness';
 import { activityFrom, NOW, referencesIn, validForm, validReport } from '../bot/conversation-helpers';
@@ -231,7 +231,7 @@ const FORM_ACTORS: Record<string, readonly PersonKey[]> = {
 /** Every verb the routes register (the same list the authorisation matrix covers). */
 function registeredVerbs(): string[] {
   const stub = {} as never;
-  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), takedownRoutes(stub)];
+  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), ...definedWorkflowRoutes()];
   return [...new Set([...[...workflows, myCasesRoutes(stub, stub, workflows), adminRoutes(stub)].flatMap((routes) => Object.keys(routes.actions)), 'case.show'])];
 }
 

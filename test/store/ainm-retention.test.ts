@@ -9,7 +9,7 @@ import type { Actor, Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { CaseStore, ConcurrencyError, createCaseStore } from '../../src/store/case-store';
 import { createInbox } from '../../src/store/inbox';
-import { runTransition } from '../../src/store/run-transition';
+import { runTransition } from '../../src/cases/transition';
 import type { Tables } from '../../src/store/tables';
 import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows/abuse-report/model';
 import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from '../../src/workflows/abuse-report/presenter';

@@ -11,7 +11,7 @@ import { Actor, SYSTEM } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { createCaseStore } from '../../src/store/case-store';
 import { assertEntityWithinLimits, TABLE_LIMITS } from '../../src/store/entity-limits';
-import { runTransition } from '../../src/store/run-transition';
+import { runTransition } from '../../src/cases/transition';
 import { createStagedEvidence } from '../../src/store/staged-evidence';
 import type { Tables } from '../../src/store/tables';
 import { validateAbuseReportForm } from '../../src/workflows/abuse-report/form';
@@ -29,7 +29,7 @@ import { validateTakedownForm } from '../../src/workflows/takedown/form';
 import type { TakedownCommand } from '../../src/workflows/takedown/model';
 import { takedownPresenter } from '../../src/workflows/takedown/presenter';
 import { takedownCardView } from '../../src/workflows/takedown/view';
-import { takedownWorkflow } from '../../src/workflows/takedown/workflow';
+import { takedown } from '../../src/workflows/takedown';
 import { freshTables } from '../support/azurite';
 
 const workingTime = createWorkingTime();
@@ -162,12 +162,12 @@ describe('every accepted input fits the table and the card', function () {
       const manager = who(`man${sequence}`, `M ${name}`);
       const reference = `TD-2026-${String(sequence).padStart(5, '0')}`;
       const presenter = takedownPresenter(renderer, workingTime);
-      const workflow = takedownWorkflow(workingTime);
+      const workflow = takedown.create({ renderer, workingTime } as never).workflow;
       const drive: Drive<Parameters<typeof presenter.card>[0], TakedownCommand> = {
         workflow: workflow as never, reference, viewers: [issuer, colleague, recipient, manager],
         cards: (notice, viewer, now, echo) => [
           presenter.card(notice, viewer, now, `${fill(text, 400)} ${longestHeadline(workflow.effects([], undefined, notice))}`),
-          renderer.render('takedown', takedownCardView(notice, viewer, now, workingTime, { notice: echo, noteValue: textInput({ note: fill(text, 1000) }, 'note', 1000), fieldErrors: { note: echo.slice(0, 300) } })),
+          renderer.render('takedown', takedownCardView(notice, viewer, now, workingTime, { notice: echo, values: { note: textInput({ note: fill(text, 1000) }, 'note', 1000) }, fieldErrors: { note: echo.slice(0, 300) } })),
         ],
       };
       const form = validateTakedownForm({
@@ -301,7 +301,7 @@ describe('the largest cases, by example', () => {
     const adele = who('adele', 'Adele Vance', ['comms']);
     const issued = { type: 'TakedownIssued', at: START.toISOString(), by: adele, reference: 'TD-2026-09001', recipient: rhona, deadline: at(600).toISOString(),
       details: { link: longLink('e'), platform: 'x', clauses: ['copyright'], explanation: quotes(2000, 'Breach') } } as const;
-    const workflow = takedownWorkflow(workingTime);
+    const workflow = takedown.create({ renderer, workingTime } as never).workflow;
     let notice = workflow.evolve(undefined, issued);
     for (let n = 1; n <= 20; n++) {
       const decision = workflow.decide(notice, { type: 'requestHelp', note: `Help ${n} ${'中'.repeat(1000)}`.slice(0, 1000) }, { actor: rhona, now: at(n) });

@@ -6,7 +6,7 @@ import type { Actor } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { CaseCommit, CaseStore, ConcurrencyError, createCaseStore } from '../../src/store/case-store';
 import { TableLimitError } from '../../src/store/entity-limits';
-import { runTransition, TransitionOutcome } from '../../src/store/run-transition';
+import { runTransition, TransitionOutcome } from '../../src/cases/transition';
 import type { Tables } from '../../src/store/tables';
 import {
   AccessRequest, AccessRequestCommand, AccessRequestDetails, AccessRequestEvent,

@@ -4,7 +4,7 @@ import { odata, TableClient } from '@azure/data-tables';
 import type { ConversationReference } from 'botbuilder';
 import { createTableDirectory, DirectoryPerson } from '../../src/directory/directory';
 import { parseDirectorySeed } from '../../src/directory/seed-file';
-import { createConversationStore } from '../../src/notify/conversation-store';
+import { createConversationStore } from '../../src/store/conversations';
 import { createIdempotencyStore } from '../../src/store/idempotency';
 import { createInbox, InboxEntry } from '../../src/store/inbox';
 import type { Tables } from '../../src/store/tables';

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { BotIdentity, ChannelAuthentication } from '../../src/config';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
-import { createConversationRateLimiter } from '../../src/notify/rate-limit';
+import { createConversationRateLimiter } from '../../src/bot/rate-limit';
 import { buildRuntime, Runtime } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
 import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';

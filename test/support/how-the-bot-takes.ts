@@ -8,11 +8,11 @@ import type { WorkflowRoutes } from '../../src/bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../src/cards/render';
 import type { Directory } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
-import type { ConversationStore } from '../../src/notify/conversation-store';
+import type { ConversationStore } from '../../src/store/conversations';
 import type { Inbox } from '../../src/store/inbox';
 import { abuseReportRoutes, AbuseReportRouteDeps } from '../../src/workflows/abuse-report/routes';
 import { accessRequestRoutes, AccessRequestRouteDeps } from '../../src/workflows/access-request/routes';
-import { takedownRoutes, TakedownRouteDeps } from '../../src/workflows/takedown/routes';
+import { definedWorkflowRoutes } from './defined-workflow-routes';
 
 export type Taken = 'command' | 'help' | 'unrecognised';
 
@@ -59,7 +59,7 @@ function everyRoute(renderer: CardRenderer): WorkflowRoutes[] {
   const workflows = [
     accessRequestRoutes(deps as unknown as AccessRequestRouteDeps),
     abuseReportRoutes(deps as unknown as AbuseReportRouteDeps),
-    takedownRoutes(deps as unknown as TakedownRouteDeps),
+    ...definedWorkflowRoutes(renderer),
   ];
   const myActions = myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] });
   return [...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];

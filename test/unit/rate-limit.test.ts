@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createConversationRateLimiter } from '../../src/notify/rate-limit';
+import { createConversationRateLimiter } from '../../src/bot/rate-limit';
 
 /** A fake clock: sleeping moves time on instantly, so the test measures the schedule, not the machine. */
 function fakeClock() {

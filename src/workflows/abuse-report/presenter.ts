@@ -1,7 +1,7 @@
 import type { CardRenderer } from '../../cards/render';
 import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
-import type { CasePresenter } from '../../notify/presenter';
+import type { CasePresenter } from '../../cases/presenter';
 import { CATEGORY_LABELS } from './labels';
 import { AinmRecord, canSeeRecord } from './model';
 import { registerRow } from './register';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { caseListCard } from '../../bot/case-list';
+import { caseListCard } from '../../cards/case-list';
 import type { ListName } from '../../bot/lists';
 import { ActionHandler, ActionTurn, clickedCard, Command, formToken, noticeCard, replyWithCard, textInput, Turn, WorkflowRoutes } from '../../bot/turn';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';

@@ -1,7 +1,7 @@
 import type { CardRenderer } from '../../cards/render';
 import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
-import type { CasePresenter } from '../../notify/presenter';
+import type { CasePresenter } from '../../cases/presenter';
 import { AccessRequest } from './model';
 import { accessRequestCardView, accessRequestSummary, canSeeAccessRequest, nextStep } from './view';
 

@@ -11,7 +11,7 @@ import { accessRequestFormView } from './form-view';
 import { AccessRequest, AccessRequestCommand } from './model';
 import type { AccessRequestService } from './service';
 import { accessRequestCardView, canSeeAccessRequest as canSee, CardExtras } from './view';
-import { caseListCard } from '../../bot/case-list';
+import { caseListCard } from '../../cards/case-list';
 import { Logger, logRefusal } from '../../logger';
 import { STATE_LABELS } from './labels';
 

@@ -1,6 +1,7 @@
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, SYSTEM } from '../../domain/people';
-import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import type { CardNotice } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
 import { decide, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
@@ -19,10 +20,6 @@ export interface TakedownCardView extends CaseCardBase {
   readonly noteError: string;
 }
 
-export interface TakedownCardExtras extends CaseCardNotice {
-  readonly noteValue?: string;
-  readonly fieldErrors?: Readonly<Record<string, string>>;
-}
 
 const STEP_WORDS: Readonly<Record<TakedownEvent['type'], string>> = {
   TakedownIssued: 'Issued', Acknowledged: 'Seen', RemovalConfirmed: 'Removal confirmed', Disputed: 'Disputed', HelpRequested: 'Help asked for',
@@ -30,7 +27,7 @@ const STEP_WORDS: Readonly<Record<TakedownEvent['type'], string>> = {
 };
 
 export function takedownCardView(
-  notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: TakedownCardExtras = {},
+  notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
 ): TakedownCardView {
   const can = permittedActions(notice, viewer, now);
   return {
@@ -54,7 +51,7 @@ export function takedownCardView(
     can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold },
     deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
     deadlineValue: DEFAULT_DEADLINE,
-    noteValue: clipText(extras.noteValue ?? '', NOTE_MAX),
+    noteValue: clipText(extras.values?.note ?? '', NOTE_MAX),
     noteError: extras.fieldErrors?.note ?? extras.fieldErrors?.deadline ?? '',
     refreshUserIds: [viewer.id],
   };

@@ -1,6 +1,5 @@
-import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { AdaptiveCardJson, CardRenderer } from './render';
 import type { InboxEntry } from '../store/inbox';
-import type { ListName } from './lists';
 
 /** A list card stays far below Teams' size limits: beyond this many lines, it says how many more there are. */
 const MAX_ITEMS = 15;
@@ -13,11 +12,11 @@ export type CaseListEntry = InboxEntry & { readonly mark?: string };
 
 /**
  * "My requests", "Awaiting your decision": one line a case, each opening the case card. `list` names the list
- * so the opened case offers "Back to the list" (lists.ts); without it (a one-off choice) there is no way back.
+ * so the opened case offers "Back to the list" (src/bot/lists.ts); without it (a one-off choice) there is no way back.
  */
 export function caseListCard(
   renderer: CardRenderer, title: string, entries: readonly CaseListEntry[], stateLabel: StateLabel, emptyText: string,
-  itemVerb = 'case.show', list?: ListName,
+  itemVerb = 'case.show', list?: string,
 ): AdaptiveCardJson {
   const shown = entries.slice(0, MAX_ITEMS);
   return renderer.render('case-list', {

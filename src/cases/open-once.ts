@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/people';
 import { CasePrefix, prefixOf } from '../domain/references';
-import type { CaseStore } from './case-store';
-import type { ReferenceCounter } from './counters';
-import type { IdempotencyStore } from './idempotency';
-import type { TransitionOutcome } from './run-transition';
+import type { CaseStore } from '../store/case-store';
+import type { ReferenceCounter } from '../store/counters';
+import type { IdempotencyStore } from '../store/idempotency';
+import type { TransitionOutcome } from './transition';
 
 export type OpenCaseOutcome<S> =
   | { readonly kind: 'created'; readonly snapshot: S }

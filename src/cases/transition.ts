@@ -1,7 +1,7 @@
 import type { CaseWorkflow, CommandContext } from '../domain/decider';
 import type { CardLocation, Effect, Participant } from '../domain/effects';
 import type { Rejection } from '../domain/outcome';
-import { CaseStore, ConcurrencyError, PendingEffect } from './case-store';
+import { CaseStore, ConcurrencyError, PendingEffect } from '../store/case-store';
 
 type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
 

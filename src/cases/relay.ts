@@ -9,7 +9,7 @@ import type { CardCopy, CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
 import type { LeaseStore } from '../store/leases';
 import type { TimerStore } from '../store/timers';
-import type { Notifier } from './notifier';
+import type { Notifier } from './delivery';
 import { OUTBOX_LEASE_MS, OutboxLease, OutboxLeaseLost, takeOutboxLease } from './outbox-lease';
 import type { CasePresenter } from './presenter';
 

@@ -1,9 +1,10 @@
+// Legacy: what the two workflows not yet on the generic case service (case-service.ts) still use. Removed once they move.
 import type { CaseWorkflow } from '../domain/decider';
 import type { CardLocation } from '../domain/effects';
 import { reject } from '../domain/outcome';
 import type { Actor } from '../domain/people';
 import { CasePrefix, prefixOf } from '../domain/references';
-import type { EffectRelay } from '../notify/effect-relay';
+import type { EffectRelay } from './relay';
 import type { Directory } from '../directory/directory';
 import { Logger, logRefusal } from '../logger';
 import type { WorkingTime } from '../domain/working-time';
@@ -11,7 +12,7 @@ import type { CaseStore } from '../store/case-store';
 import type { ReferenceCounter } from '../store/counters';
 import type { IdempotencyStore } from '../store/idempotency';
 import type { Inbox } from '../store/inbox';
-import { runTransition, TransitionOutcome } from '../store/run-transition';
+import { runTransition, TransitionOutcome } from './transition';
 
 /** What every workflow's service is built from. */
 export interface CaseServiceDeps {
@@ -26,7 +27,7 @@ export interface CaseServiceDeps {
 }
 
 /** How each workflow's card verbs begin: a refused step is logged as `accessRequest.approve`. */
-const VERB_NAMESPACE: Readonly<Record<CasePrefix, string>> = { AR: 'accessRequest', AINM: 'abuseReport', TD: 'takedown' };
+const VERB_NAMESPACE: Readonly<Record<string, string>> = { AR: 'accessRequest', AINM: 'abuseReport', TD: 'takedown' };
 
 type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
 

@@ -1,29 +1,14 @@
 import { CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
-import type { AdaptiveCardJson } from '../cards/render';
 import type { Logger } from '../logger';
-import type { CardCopy } from '../store/case-store';
-import type { ConversationStore } from './conversation-store';
+import type { Delivery, Notifier } from '../cases/delivery';
+import type { ConversationStore } from '../store/conversations';
+export type { Delivery, Notifier } from '../cases/delivery';
 import { ConversationRateLimiter, createConversationRateLimiter } from './rate-limit';
-
-/**
- * What became of one proactive message. DESIGN.md: 403 codes are final until the person interacts again;
- * 429 and 5xx are retried by the connector client, then recorded as failed and retried from the outbox.
- */
-export type Delivery =
-  | { readonly status: 'sent'; readonly conversationId: string; readonly activityId: string }
-  | { readonly status: 'not_installed' | 'blocked' | 'disabled' | 'failed' | 'gone'; readonly detail: string };
-
-export interface Notifier {
-  /** Sends a card to the person's 1:1 chat with the bot, opening the chat if the app is installed for them. */
-  sendCard(userId: string, card: AdaptiveCardJson): Promise<Delivery>;
-  /** Replaces an earlier card in place. */
-  updateCard(copy: CardCopy, card: AdaptiveCardJson): Promise<Delivery>;
-}
 
 export interface NotifierOptions {
   readonly adapter: CloudAdapter;
   readonly botAppId: string;
-  readonly conversations: ConversationStore;
+  readonly conversations: ConversationStore<Partial<ConversationReference>>;
   readonly logger: Logger;
   readonly limiter?: ConversationRateLimiter;
 }

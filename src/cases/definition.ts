@@ -1,0 +1,149 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- lists of workflows mix every workflow's own types */
+import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { NoticeStyle } from '../cards/case-card';
+import type { CaseWorkflow } from '../domain/decider';
+import type { CardLocation } from '../domain/effects';
+import type { Rejection } from '../domain/outcome';
+import type { Actor } from '../domain/people';
+import type { WorkingTime } from '../domain/working-time';
+import type { Directory } from '../directory/directory';
+import type { Logger } from '../logger';
+import type { Inbox, InboxEntry } from '../store/inbox';
+import type { CaseService } from './case-service';
+import type { CasePresenter } from './presenter';
+
+/** What every workflow event carries: its kind, when, and by whom (the audit trail). */
+export type WorkflowEvent = { readonly type: string; readonly at: string; readonly by: { readonly id: string } };
+
+/**
+ * A card button press or a typed command, as a workflow sees it: who (from the directory, never from card
+ * data), when, what was pressed, and the card's inputs, all untrusted. The Teams folder builds it.
+ */
+export interface CaseAction {
+  readonly actor: Actor;
+  readonly now: Date;
+  /** The card verb, or `message` for a typed command: for refusal log lines, never the text itself. */
+  readonly verb: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  /** The clicked card's place, from the activity itself; undefined for a typed command. */
+  readonly origin?: CardLocation;
+}
+
+/** Answers one card verb with the card that replaces the clicked one (or is sent, for a typed command). */
+export type CaseActionHandler = (action: CaseAction) => Promise<AdaptiveCardJson>;
+
+/** What a case card says about the step just taken, the same words for every workflow. */
+export interface CardNotice {
+  readonly headline?: string;
+  readonly notice?: string;
+  readonly noticeStyle?: NoticeStyle;
+  /** A refused step's problems, next to their inputs. */
+  readonly fieldErrors?: Readonly<Record<string, string>>;
+  /** What the person typed on a refused step, put back so nothing is lost. */
+  readonly values?: Readonly<Record<string, string>>;
+}
+
+/** A button on the case card that asks the case to change: one generic decision route serves them all. */
+export interface DecisionVerb<C> {
+  /** The command the press makes from the card's inputs; `reference` comes from card data and is checked by the route. */
+  command(action: CaseAction): C | Promise<C>;
+  /** Told to the person on the card when their step changed the case. */
+  readonly done: string;
+  /** Text inputs put back on the card if the step is refused (name -> longest kept). */
+  readonly keeps?: Readonly<Record<string, number>>;
+}
+
+/** A phrase someone types that opens a card verb with no inputs ("takedowns" -> `menu.takedowns`). */
+export interface TypedCommand {
+  /** Matched against the message lower-cased, trimmed, surrounding punctuation removed. */
+  readonly pattern: RegExp;
+  readonly verb: string;
+  /** Also answered in channels and group chats. Off by default: cases stay in the 1:1 chat. */
+  readonly sharedSpaces?: boolean;
+}
+
+/** How a case is opened from a form, exactly once per form token (open-once.ts). */
+export interface Opening<S, C> {
+  /** The form's submit verb, e.g. `takedown.issue`. */
+  readonly verb: string;
+  /** Who may open one; anyone when absent. The refusal card says why not. */
+  readonly allowed?: (actor: Actor) => boolean;
+  refusal?(): AdaptiveCardJson;
+  /**
+   * The opening command from the form's inputs (checked, people looked up in the directory), with any
+   * reference: the engine gives it its own. A refusal's field errors go next to the form's inputs.
+   */
+  command(action: CaseAction): Promise<C | Rejection>;
+  /** The form again, keeping what was typed, with each problem next to its input, under the same token. */
+  formAgain(action: CaseAction, errors: Readonly<Record<string, string>>): Promise<AdaptiveCardJson>;
+  /** The opened case card's first line ("Sent to Megan for approval."). */
+  opened(snapshot: S): string;
+  /** Said on the case card when the same form arrives again. */
+  readonly repeated: string;
+  /** Said when the same form arrives again while the first is still being stored. */
+  readonly stillOpening: { readonly title: string; readonly message: string };
+}
+
+/** What a workflow may use to build its cards and queries: given once, at start-up. */
+export interface WorkflowTools {
+  readonly renderer: CardRenderer;
+  readonly directory: Directory;
+  readonly workingTime: WorkingTime;
+  readonly inbox: Inbox;
+  readonly logger: Logger;
+}
+
+/** Rules about a kind of case that data protection, lists and retention read without building the workflow. */
+export interface CaseRules {
+  readonly prefix: string;
+  /** Names its card verbs (`takedown.verify`) and its refusal log lines. */
+  readonly name: string;
+  /** Closed cases: nothing more happens to them (retention counts from here). */
+  readonly closedStates: readonly string[];
+  /** The snapshot's person fields, the person the case is about first (subject access, erasure). */
+  readonly namedRoles: readonly [string, ...string[]];
+  stateLabel(state: string): { label: string; color: string };
+}
+
+/**
+ * One workflow, whole: a workflow folder exports one of these and `src/workflows/index.ts` lists it. The
+ * engine (src/cases) runs its cases, the relay its effects, the scheduler its timers, and the Teams folder
+ * mounts its verbs and commands; nothing else is needed to add a workflow (README, "Adding a workflow").
+ */
+export interface WorkflowDefinition<S, C extends { readonly type: string }, E extends WorkflowEvent> {
+  readonly rules: CaseRules;
+  /** Said for a case that does not exist or is not the person's to see: the same words, so it tells nothing. */
+  notFound(reference?: string): string;
+  /** decide / evolve over its own state and events, its effects, participants and who may see. */
+  readonly workflow: CaseWorkflow<S, C, E>;
+  /** Notification cards, inbox lines and who to tell when someone cannot be reached. */
+  readonly presenter: CasePresenter<S>;
+  /** The case card for `viewer`, with what just happened. */
+  caseCard(snapshot: S, viewer: Actor, now: Date, notice?: CardNotice): AdaptiveCardJson;
+  /** Each timer kind the workflow's effects schedule, as the system command it fires (`basis`: what it was set for). */
+  readonly timers: Readonly<Record<string, (basis: string) => C>>;
+  /** Card buttons that change the case, by the part of the verb after the name (`verify` for `takedown.verify`). */
+  readonly decisions: Readonly<Record<string, DecisionVerb<C>>>;
+  readonly opening?: Opening<S, C>;
+  /** Opening the case as `viewer` first does this, e.g. a takedown notice is seen by its recipient. */
+  onView?(snapshot: S, viewer: Actor): C | undefined;
+  /** Verbs that show rather than decide (forms, lists, choices), given this workflow's case service. */
+  actions?(service: CaseService<S, C>): Readonly<Record<string, CaseActionHandler>>;
+  readonly commands?: readonly TypedCommand[];
+  /** What waits for a person as a member of `team` (the Comms queue, the Incident team's register); undefined if not theirs. */
+  readonly teamQueue?: { readonly team: string; waiting(actor: Actor): Promise<readonly InboxEntry[] | undefined> };
+}
+
+/**
+ * What a workflow folder exports: its rules (readable before start-up, by data protection and retention),
+ * any card templates of its own, and how to build the rest once the tools exist.
+ */
+export interface WorkflowModule<S = any, C extends { readonly type: string } = any, E extends WorkflowEvent = any> {
+  readonly rules: CaseRules;
+  /** Card templates the workflow brings (name -> template JSON), beside those in `cards/`. */
+  readonly cardTemplates?: Readonly<Record<string, object>>;
+  create(tools: WorkflowTools): WorkflowDefinition<S, C, E>;
+}
+
+/** A list of definitions mixes every workflow's types. */
+export type AnyWorkflowDefinition = WorkflowDefinition<any, any, any>;
