@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createTableDirectory } from '../src/directory/directory';
+import { createTableDirectory } from '../src/store/directory-table';
 import { freePort, startAzurite, AzuriteProcess } from '../src/store/azurite-process';
 import type { TableMetricsReport } from '../src/store/table-metrics';
 import { azuriteConnectionString, ensureTables, openTables } from '../src/store/tables';

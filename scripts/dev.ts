@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, readConfig } from '../src/config';
-import { createTableDirectory } from '../src/directory/directory';
+import { createTableDirectory } from '../src/store/directory-table';
 import { parseDirectorySeed } from '../src/directory/seed-file';
 import { startBot } from '../src/index';
 import { createLogger } from '../src/logger';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { readConfig } from '../src/config';
 import { isPersonId } from '../src/data-protection/case-people';
 import { erasePerson, planErasure } from '../src/data-protection/erasure';
-import { createTableDirectory } from '../src/directory/directory';
+import { createTableDirectory } from '../src/store/directory-table';
 import { ensureTables } from '../src/store/tables';
 import { runCommand, UsageError } from './cli';
 import { withTables } from './storage';

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { createTableDirectory } from '../src/directory/directory';
+import { createTableDirectory } from '../src/store/directory-table';
 import { parseDirectorySeed } from '../src/directory/seed-file';
 import { freePort } from '../src/store/azurite-process';
 import { ensureTables, openTables } from '../src/store/tables';

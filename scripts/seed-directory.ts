@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, readConfig } from '../src/config';
-import { createTableDirectory } from '../src/directory/directory';
+import { createTableDirectory } from '../src/store/directory-table';
 import { parseDirectorySeed } from '../src/directory/seed-file';
 import { ensureTables } from '../src/store/tables';
 import { withTables } from './storage';

@@ -16,7 +16,8 @@ import { createDailyRetention } from './data-protection/daily-retention';
 import { DEFAULT_RETENTION, RetentionPeriods } from './data-protection/retention';
 import { runRetention } from './data-protection/retention-run';
 import { createCaseLinks } from './store/case-links';
-import { createTableDirectory, Directory } from './directory/directory';
+import type { Directory } from './directory/directory';
+import { createTableDirectory } from './store/directory-table';
 import { createWorkingTime } from './domain/working-time';
 import type { Logger } from './logger';
 import { createConversationStore } from './store/conversations';
@@ -33,17 +34,11 @@ import { Tables, tablesReachable } from './store/tables';
 import { createLeaseStore } from './store/leases';
 import type { TableMetrics } from './store/table-metrics';
 import { createTimerStore } from './store/timers';
-import { accessRequestPresenter } from './workflows/access-request/presenter';
-import { accessRequestRoutes } from './workflows/access-request/routes';
-import { createAccessRequestService } from './workflows/access-request/service';
-import { abuseReportPresenter } from './workflows/abuse-report/presenter';
-import { abuseReportRoutes } from './workflows/abuse-report/routes';
-import { createAbuseReportService } from './workflows/abuse-report/service';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './workflows/abuse-report/settings';
 import { createStagedEvidence } from './store/staged-evidence';
-import { WORKFLOWS } from './workflows';
+import { workflowModules } from './workflows';
 import { createCaseService } from './cases/case-service';
-import type { WorkflowTools } from './cases/definition';
+import type { WorkflowModule, WorkflowTools } from './cases/definition';
 import { workflowRoutes } from './bot/workflow-routes';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
@@ -73,6 +68,8 @@ export interface RuntimeOptions {
   readonly policyUrl?: string;
   /** Support links and phone, and the urgent escalation (EAP_URL, HOLMES_URL, SUPPORT_PHONE, URGENT_ESCALATION_MINUTES); the defaults otherwise. */
   readonly abuseReport?: AbuseReportSettings;
+  /** The workflows to run; those `src/workflows/index.ts` lists by default (tests add their own beside them). */
+  readonly workflows?: readonly WorkflowModule[];
   /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
   readonly retention?: RetentionPeriods;
 }
@@ -98,15 +95,16 @@ export interface Runtime {
 export function buildRuntime(options: RuntimeOptions): Runtime {
   const { tables, logger, now } = options;
   const abuseReportSettings = options.abuseReport ?? DEFAULT_ABUSE_REPORT_SETTINGS;
-  const renderer = options.renderer ?? loadCardTemplates(undefined, Object.assign({}, ...WORKFLOWS.map((module) => module.cardTemplates ?? {})));
+  const modules = options.workflows ?? workflowModules({ abuseReport: abuseReportSettings });
+  const renderer = options.renderer ?? loadCardTemplates(undefined, Object.assign({}, ...modules.map((module) => module.cardTemplates ?? {})));
   const workingTime = createWorkingTime({ closureDays: options.closureDays });
   const directory = createTableDirectory(tables.directory);
   const conversations = createConversationStore<Partial<ConversationReference>>(tables.conversations);
   const cases = createCaseStore(tables.cases);
   const inbox = createInbox(tables.inbox);
   const timers = createTimerStore(tables.timers);
-  const tools: WorkflowTools = { renderer, directory, workingTime, inbox, logger };
-  const definitions = WORKFLOWS.map((module) => module.create(tools));
+  const tools: WorkflowTools = { renderer, directory, workingTime, inbox, logger, staged: createStagedEvidence(tables.idempotency) };
+  const definitions = modules.map((module) => module.create(tools));
   // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
   const connectorTimeoutMs = options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS;
   const adapter = options.bot.appId ? new TokenCheckingTeamsAdapter({
@@ -122,31 +120,18 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     // Beside the scheduler's day partitions in `timers`, never read by it.
     leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
-    presenters: {
-      AR: accessRequestPresenter(renderer, workingTime), AINM: abuseReportPresenter(renderer, workingTime, abuseReportSettings),
-      ...Object.fromEntries(definitions.map((definition) => [definition.rules.prefix, definition.presenter])),
-    },
+    presenters: Object.fromEntries(definitions.map((definition) => [definition.rules.prefix, definition.presenter])),
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
   });
   const counter = createReferenceCounter(tables.counters);
   const idempotency = createIdempotencyStore(tables.idempotency);
-  const accessRequests = createAccessRequestService({ cases, inbox, directory, relay, workingTime, counter, idempotency, logger });
-  const abuseReports = createAbuseReportService({
-    cases, inbox, directory, relay, workingTime, counter, idempotency, logger, staged: createStagedEvidence(tables.idempotency), settings: abuseReportSettings,
-  });
   const services = definitions.map((definition) => createCaseService({ cases, counter, idempotency, relay, workingTime, logger }, definition));
-  const routesOfWorkflows = [
-    accessRequestRoutes({ service: accessRequests, renderer, directory, workingTime, logger }),
-    abuseReportRoutes({ service: abuseReports, renderer, directory, workingTime, logger, settings: abuseReportSettings }),
-    ...services.map((service) => workflowRoutes(service, renderer)),
-  ];
+  const routesOfWorkflows = services.map((service) => workflowRoutes(service, renderer, logger));
   const myCases = myCasesRoutes(inbox, renderer, routesOfWorkflows);
   // The team queues, as each service answers them for a person (their roles, and who may not sign off what).
   const myActions = myActionsRoutes({
     inbox, renderer, workflows: routesOfWorkflows, teamQueues: [
-      { team: 'Communications Team', waiting: (actor) => accessRequests.awaiting(actor) },
       ...definitions.flatMap((definition) => (definition.teamQueue ? [definition.teamQueue] : [])),
-      { team: 'Incident team', waiting: (actor) => abuseReports.openRecords(actor) },
     ],
   });
   const freeText = understoodRoute({
@@ -170,7 +155,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
   const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: { ...accessRequests.timerHandlers(), ...abuseReports.timerHandlers(), ...Object.assign({}, ...services.map((service) => service.timerHandlers())) },
+    timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers())),
     // Beside the scheduler's day partitions in `timers`, never read by it.
     daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
   });

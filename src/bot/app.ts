@@ -36,7 +36,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   const viewers = new Map(deps.routes.flatMap((route) => (route.viewer ? [[route.viewer.prefix, route.viewer] as const] : [])));
   const showCase = async (turn: Turn | ActionTurn, raw: unknown, remember: boolean) => {
     const reference = parseReference(raw);
-    const viewer = reference ? viewers.get(prefixOf(reference) ?? 'AR') : undefined;
+    const viewer = reference ? viewers.get(prefixOf(reference) ?? '') : undefined;
     if (reference && viewer) return viewer.show(turn, reference, remember);
     return noticeCard(deps.renderer, { title: 'Not available', message: 'I can\'t find that case, or you don\'t have a part in it.', style: 'warning' });
   };
@@ -56,7 +56,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   const commands: Command[] = [
     ...deps.routes.flatMap((route) => route.commands),
     {
-      pattern: /^(?:show |open |view )?((?:ar|ainm|td)-\d{4}-\d{5,})$/,
+      pattern: /^(?:show |open |view )?([a-z]{2,5}-\d{4}-\d{5,})$/,
       handle: async (turn, match) => replyWithCard(turn.context, await showCase({ ...turn, verb: 'case.show' }, match[1], false)),
     },
   ];

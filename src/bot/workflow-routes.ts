@@ -4,14 +4,19 @@ import type { CaseService } from '../cases/case-service';
 import type { CardNotice, CaseAction, DecisionVerb } from '../cases/definition';
 import { formToken, textInput } from '../cases/card-input';
 import { parseReference } from '../domain/references';
+import type { Logger } from '../logger';
+import { chatFilesHandler } from './chat-files';
+import { fileExportRoutes } from './file-exports';
 import { ActionHandler, ActionTurn, clickedCard, Command, replyWithCard, Turn, WorkflowRoutes } from './turn';
 
 /**
  * Mounts one workflow definition in the bot: its decision buttons through one decision route, its form's
  * submit, its other verbs and typed commands, and how its cases open by reference. The same code for
- * every workflow; `extras` adds what only Teams can do for it (files sent in the chat, file consent).
+ * every workflow: its files sent in the chat and file exports too. `extras`: a test's own additions.
  */
-export function workflowRoutes(service: CaseService<unknown, { readonly type: string }>, renderer: CardRenderer, extras: Partial<WorkflowRoutes> = {}): WorkflowRoutes {
+export function workflowRoutes(
+  service: CaseService<unknown, { readonly type: string }>, renderer: CardRenderer, logger: Logger, extras: Partial<WorkflowRoutes> = {},
+): WorkflowRoutes {
   const definition = service.definition;
   const { rules } = definition;
   const unavailable = (reference?: string) => noticeCard(renderer, { title: 'Not available', message: definition.notFound(reference), style: 'warning' });
@@ -58,6 +63,7 @@ export function workflowRoutes(service: CaseService<unknown, { readonly type: st
   }
   for (const [verb, handler] of Object.entries(definition.actions?.(service) ?? {})) actions[verb] = (turn) => handler(caseAction(turn));
   Object.assign(actions, extras.actions);
+  const exports = fileExportRoutes(definition.exports?.(service) ?? [], renderer, logger);
 
   const commands: Command[] = (definition.commands ?? []).map(({ pattern, verb, sharedSpaces }) => ({
     pattern, ...(sharedSpaces ? { sharedSpaces } : {}),
@@ -65,9 +71,11 @@ export function workflowRoutes(service: CaseService<unknown, { readonly type: st
   }));
 
   return {
+    ...(definition.fileIntake ? { onFiles: chatFilesHandler(definition.fileIntake, renderer, rules.stateLabel) } : {}),
+    ...(definition.exports ? { onFileConsent: exports.onFileConsent } : {}),
     ...extras,
     actions,
-    commands: [...commands, ...(extras.commands ?? [])],
+    commands: [...commands, ...exports.commands, ...(extras.commands ?? [])],
     viewer: { prefix: rules.prefix, show, stateLabel: (state) => rules.stateLabel(state) },
   };
 }

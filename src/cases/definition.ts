@@ -9,6 +9,7 @@ import type { WorkingTime } from '../domain/working-time';
 import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { Inbox, InboxEntry } from '../store/inbox';
+import type { StagedEvidence, StagedFile } from '../store/staged-evidence';
 import type { CaseService } from './case-service';
 import type { CasePresenter } from './presenter';
 
@@ -90,7 +91,59 @@ export interface WorkflowTools {
   readonly directory: Directory;
   readonly workingTime: WorkingTime;
   readonly inbox: Inbox;
+  /** Files people sent in the chat, kept until they say which case they belong to. */
+  readonly staged: StagedEvidence;
   readonly logger: Logger;
+}
+
+/**
+ * Files sent in the 1:1 chat that this workflow takes (evidence for a report): the files are kept, and the
+ * person chooses which of their cases they belong to from a list whose lines press `verb` (an action of the
+ * workflow's own, which takes the kept files).
+ */
+export interface FileIntake {
+  readonly verb: string;
+  /** At most this many of the files sent at once are kept. */
+  readonly maxFiles: number;
+  /** Keeps the files and lists the cases they may go to; none: the files are not for this workflow. */
+  offer(actor: Actor, now: Date, files: readonly StagedFile[]): Promise<readonly InboxEntry[]>;
+  /** The choice card's title ("Add 2 files to which report?"). */
+  title(count: number): string;
+}
+
+/** A file of this workflow's cases that a person may save to their OneDrive (Teams' file consent card). */
+export interface FileExport {
+  /** Names the export on the consent card, so "Allow" rebuilds the right one. */
+  readonly name: string;
+  /** Consent cards sent before exports carried their name are this export's (the AINM register was the only one). */
+  readonly unnamedContexts?: boolean;
+  /** The typed command; what its groups mean is up to `fromCommand`. */
+  readonly pattern: RegExp;
+  allowed(actor: Actor): boolean;
+  readonly refusal: { readonly title: string; readonly message: string };
+  /** What to type to try again, shown when saving failed ("export"). */
+  readonly retry: string;
+  /** The request a typed command makes: its inputs, checked by `build`. */
+  fromCommand(match: RegExpExecArray, now: Date): Readonly<Record<string, string>>;
+  /**
+   * The file built afresh from the store for a request: from the typed command, or from the consent card's
+   * context when "Allow" is pressed (untrusted: checked again here). A refusal says what to type instead.
+   */
+  build(request: Readonly<Record<string, unknown>>, now: Date): Promise<ExportFile | Rejection>;
+}
+
+export interface ExportFile {
+  readonly ok: true;
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly body: string;
+  readonly rowCount: number;
+  /** The checked request, carried by the consent card and built again on "Allow". */
+  readonly request: Readonly<Record<string, string>>;
+  /** The consent card's line: what the file holds. */
+  readonly description: string;
+  /** Said beside the description when the file would be empty (a wider range to try). */
+  readonly whenEmpty: string;
 }
 
 /** Rules about a kind of case that data protection, lists and retention read without building the workflow. */
@@ -130,6 +183,9 @@ export interface WorkflowDefinition<S, C extends { readonly type: string }, E ex
   /** Verbs that show rather than decide (forms, lists, choices), given this workflow's case service. */
   actions?(service: CaseService<S, C>): Readonly<Record<string, CaseActionHandler>>;
   readonly commands?: readonly TypedCommand[];
+  readonly fileIntake?: FileIntake;
+  /** Files of this workflow's cases people may save (given this workflow's case service, to read them). */
+  exports?(service: CaseService<S, C>): readonly FileExport[];
   /** What waits for a person as a member of `team` (the Comms queue, the Incident team's register); undefined if not theirs. */
   readonly teamQueue?: { readonly team: string; waiting(actor: Actor): Promise<readonly InboxEntry[] | undefined> };
 }

@@ -1,5 +1,16 @@
 import type { WorkflowModule } from '../cases/definition';
+import { abuseReportModule } from './abuse-report';
+import type { AbuseReportSettings } from './abuse-report/settings';
+import { accessRequest } from './access-request';
 import { takedown } from './takedown';
 
-/** Every workflow the bot runs: adding one is a folder exporting its module, and a line here. */
-export const WORKFLOWS: readonly WorkflowModule[] = [takedown];
+/**
+ * Every workflow the bot runs, with the settings the environment gives some of them (src/config.ts): adding
+ * one is a folder exporting its module, and a line here.
+ */
+export function workflowModules(settings: { readonly abuseReport?: AbuseReportSettings } = {}): readonly WorkflowModule[] {
+  return [accessRequest, abuseReportModule(settings.abuseReport), takedown];
+}
+
+/** Every workflow with its default settings: for tests that only ask which verbs and commands exist. */
+export const WORKFLOWS: readonly WorkflowModule[] = workflowModules();

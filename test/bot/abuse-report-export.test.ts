@@ -109,7 +109,7 @@ describe('AINM register export over HTTP', () => {
     assert.deepEqual(card.content, {
       description: 'AINM register, 1 Jan 2026 to 25 Nov 2026: 2 records (CSV).',
       sizeInBytes: card.content.sizeInBytes,
-      acceptContext: { from: '2026-01-01', to: '2026-11-25', format: 'csv' },
+      acceptContext: { export: 'ainmRegister', from: '2026-01-01', to: '2026-11-25', format: 'csv' },
       declineContext: {},
     });
     assert.ok(Number(card.content.sizeInBytes) > HEADER.length);
@@ -145,7 +145,7 @@ describe('AINM register export over HTTP', () => {
 
   it('exports other dates as JSON when asked', async () => {
     const card = await consentCard('isaiah', 'export register 2025-01-01 2025-12-31 json');
-    assert.deepEqual(card.content.acceptContext, { from: '2025-01-01', to: '2025-12-31', format: 'json' });
+    assert.deepEqual(card.content.acceptContext, { export: 'ainmRegister', from: '2025-01-01', to: '2025-12-31', format: 'json' });
     assert.equal((await accept('isaiah', card.content.acceptContext)).status, 200);
     const parsed = JSON.parse(receiver.uploads[0]!.body) as { exportedAt: string; from: string; to: string; rows: { reference: string; category: string }[] };
     assert.deepEqual({ from: parsed.from, to: parsed.to, exportedAt: parsed.exportedAt }, { from: '2025-01-01', to: '2025-12-31', exportedAt: NOW.toISOString() });
@@ -187,7 +187,15 @@ describe('AINM register export over HTTP', () => {
     const sent = sentTo('alex', since);
     assert.equal(sent.some((attachment) => attachment.contentType === FILE_INFO), false);
     assert.match(cardText(sent.at(-1)?.content), /Only the Incident team/);
-    assert.ok(bot.logLines.some((line) => line.includes('outside the Incident team')));
+    assert.ok(bot.logLines.some((line) => line.includes('export accepted by someone it is not for') && line.includes('"export":"ainmRegister"')));
+  });
+
+  it('uploads nothing for a consent that names an export nobody offers (forged card context)', async () => {
+    const since = bot.connector.calls.length;
+    const answer = await accept('isaiah', { export: 'everything', from: '2026-01-01', to: '2026-11-25', format: 'csv' });
+    assert.equal(answer.status, 200);
+    assert.deepEqual(receiver.uploads, []);
+    assert.equal(sentTo('isaiah', since).some((attachment) => attachment.contentType === FILE_INFO), false);
   });
 
   it('uploads nothing to a plain http address beyond loopback, though a server there would take it', async () => {

@@ -364,8 +364,8 @@ describe('takedown notices over HTTP', () => {
         const list = await ask(bot, person, 'takedowns');
         assert.match(cardText(list), /Open takedown notices/);
         assert.deepEqual(listItems(list).map((item) => item.reference).sort(), ['TD-2026-00001', 'TD-2026-00002']);
-        assert.ok(cardText(list).includes('Due Thu 26 Nov, 10:00: 7 working hours left.'), cardText(list));
-        assert.ok(cardText(list).includes('Due Wed 25 Nov, 14:00: 3 working hours left.'), cardText(list));
+        assert.ok(cardText(list).includes('Due Thu 26 Nov, 10:00: 7.0 working hours left.'), cardText(list));
+        assert.ok(cardText(list).includes('Due Wed 25 Nov, 14:00: 3.0 working hours left.'), cardText(list));
       }
       for (const person of ['alex', 'megan', 'stranger'] as const) {
         assert.match(cardText(await ask(bot, person, 'takedowns')), /Only the Communications Team issues and follows takedown notices\./);

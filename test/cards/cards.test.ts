@@ -96,7 +96,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
     }))],
     ['form (edit)', renderer.render('access-request-form', accessRequestFormView({ actor: alex, today: '2026-11-25', formId: 'f', people: [alex, megan], editing: sentBack }))],
     ['case (approver)', renderer.render('access-request', accessRequestCardView(submitted, megan, NOW, workingTime, { headline: 'Alex asks for access.' }))],
-    ['case (comms)', renderer.render('access-request', accessRequestCardView(awaitingComms, adele, NOW, workingTime, { notice: 'Already signed off.', commentError: 'Please say why.' }))],
+    ['case (comms)', renderer.render('access-request', accessRequestCardView(awaitingComms, adele, NOW, workingTime, { notice: 'Already signed off.', fieldErrors: { comment: 'Please say why.' } }))],
     ['case (requester)', renderer.render('access-request', accessRequestCardView(sentBack, alex, NOW, workingTime))],
     ['abuse form (new)', renderer.render('abuse-report-form', abuseReportFormView({ actor: alex, today: '2026-11-25', formId: 'f', people: [{ ...alex, managerId: megan.id }, megan, lidia] }))],
     ['abuse form (errors)', renderer.render('abuse-report-form', abuseReportFormView({
@@ -106,7 +106,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
     ['abuse report (reporter, urgent, support)', renderer.render('abuse-report', abuseReportCardView(urgentReport, alex, NOW, workingTime, { headline: 'Your report AINM-2026-00001 is recorded.' }))],
     ['abuse report (manager, reported)', renderer.render('abuse-report', abuseReportCardView(abuseRecord([]), megan, NOW, workingTime, { headline: 'Alex Wilber has reported harassment.' }))],
     ['abuse report (incident, investigating)', renderer.render('abuse-report', abuseReportCardView(investigating, lidia, NOW, workingTime, {
-      notice: 'Say briefly what was done.', fieldErrors: { note: 'Say briefly what was done.', outcome: 'Choose an outcome.' }, noteValue: 'ok',
+      notice: 'Say briefly what was done.', fieldErrors: { note: 'Say briefly what was done.', outcome: 'Choose an outcome.' }, values: { note: 'ok' },
     }))],
     ['abuse report (closed)', renderer.render('abuse-report', abuseReportCardView(closedReport, alex, NOW, workingTime))],
     ['abuse report safety (danger written)', renderer.render('abuse-report-safety', safetyCardView({ ...DEFAULT_ABUSE_REPORT_SETTINGS.support, phone: '+44 800 123 4567' }))],

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { readConfig } from '../../src/config';
-import { createTableDirectory } from '../../src/directory/directory';
+import { createTableDirectory } from '../../src/store/directory-table';
 import { parseDirectorySeed } from '../../src/directory/seed-file';
 import { RunningBot, startBot } from '../../src/index';
 import { createLogger } from '../../src/logger';

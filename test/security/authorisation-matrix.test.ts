@@ -4,13 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { adminRoutes } from '../../src/bot/admin-routes';
 import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
-import { createTableDirectory, DirectoryPerson } from '../../src/directory/directory';
+import type { DirectoryPerson } from '../../src/directory/directory';
+import { createTableDirectory } from '../../src/store/directory-table';
 import type { Actor } from '../../src/domain/people';
 import { createCaseStore } from '../../src/store/case-store';
-import { abuseReportRoutes } from '../../src/workflows/abuse-report/routes';
 import { AinmRecord, canSeeRecord } from '../../src/workflows/abuse-report/model';
 import { AccessRequest } from '../../src/workflows/access-request/model';
-import { accessRequestRoutes } from '../../src/workflows/access-request/routes';
 import { canSeeAccessRequest } from '../../src/workflows/access-request/view';
 import { canSeeNotice, TakedownNotice } from '../../src/workflows/takedown/model';
 import { definedWorkflowRoutes } from '../support/defined-workflow-routes';
@@ -456,7 +455,7 @@ async function run(attempt: Attempt): Promise<void> {
 
 function registered(): { verbs: Set<string>; commands: RegExp[] } {
   const stub = {} as never;
-  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), ...definedWorkflowRoutes()];
+  const workflows = definedWorkflowRoutes();
   const all = [...workflows, myActionsRoutes({ inbox: stub, renderer: stub, workflows, teamQueues: [] }), myCasesRoutes(stub, stub, workflows), adminRoutes(stub)];
   return {
     // `case.show` and `list.show` are the bot's own (src/bot/app.ts): opening a case of any workflow, and going back to a list.

@@ -5,8 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { adminRoutes } from '../../src/bot/admin-routes';
 import { myCasesRoutes } from '../../src/bot/my-cases';
-import { abuseReportRoutes } from '../../src/workflows/abuse-report/routes';
-import { accessRequestRoutes } from '../../src/workflows/access-request/routes';
 import { definedWorkflowRoutes } from '../support/defined-workflow-routes';
 import { createCaseStore } from '../../src/store/case-store';
 import { BotHarness, cardText, PEOPLE, PersonKey, TENANT } from '../support/bot-harness';
@@ -231,7 +229,7 @@ const FORM_ACTORS: Record<string, readonly PersonKey[]> = {
 /** Every verb the routes register (the same list the authorisation matrix covers). */
 function registeredVerbs(): string[] {
   const stub = {} as never;
-  const workflows = [accessRequestRoutes(stub), abuseReportRoutes(stub), ...definedWorkflowRoutes()];
+  const workflows = definedWorkflowRoutes();
   return [...new Set([...[...workflows, myCasesRoutes(stub, stub, workflows), adminRoutes(stub)].flatMap((routes) => Object.keys(routes.actions)), 'case.show'])];
 }
 

@@ -13,7 +13,7 @@ import { runTransition } from '../../src/cases/transition';
 import type { Tables } from '../../src/store/tables';
 import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows/abuse-report/model';
 import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from '../../src/workflows/abuse-report/presenter';
-import { abuseReportWorkflow } from '../../src/workflows/abuse-report/workflow';
+import { abuseReport } from '../../src/workflows/abuse-report';
 import { anonymise, anonymiseEventBody, purgedEvent } from '../../src/workflows/abuse-report/retention';
 import { createCaseLinks } from '../../src/store/case-links';
 import { RetentionReport, runAinmRetention } from '../../src/workflows/abuse-report/retention-job';
@@ -45,7 +45,7 @@ const details: AbuseReportDetails = {
   happenedOn: '2026-03-01', description: DESCRIPTION, immediateDanger: true, wantsSupport: true,
 };
 
-const workflow = abuseReportWorkflow(createWorkingTime());
+const workflow = abuseReport.create({ workingTime: createWorkingTime() } as never).workflow;
 
 const YEAR_MS = 365 * 24 * 3600_000;
 const DAY_MS = 24 * 3600_000;

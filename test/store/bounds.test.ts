@@ -15,16 +15,16 @@ import { runTransition } from '../../src/cases/transition';
 import { createStagedEvidence } from '../../src/store/staged-evidence';
 import type { Tables } from '../../src/store/tables';
 import { validateAbuseReportForm } from '../../src/workflows/abuse-report/form';
-import type { AinmCommand } from '../../src/workflows/abuse-report/model';
+import { AinmCommand, MAX_EVIDENCE } from '../../src/workflows/abuse-report/model';
 import { abuseReportPresenter } from '../../src/workflows/abuse-report/presenter';
-import { evidenceFiles } from '../../src/workflows/abuse-report/routes';
 import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
-import { abuseReportWorkflow } from '../../src/workflows/abuse-report/workflow';
+import { abuseReport } from '../../src/workflows/abuse-report';
+import { filesIn } from '../../src/bot/chat-files';
 import { validateAccessRequestForm } from '../../src/workflows/access-request/form';
 import { AccessRequestCommand, APPROVER_REASON_MAX, waitStartedAt } from '../../src/workflows/access-request/model';
 import { accessRequestPresenter } from '../../src/workflows/access-request/presenter';
 import { accessRequestCardView } from '../../src/workflows/access-request/view';
-import { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
+import { accessRequest } from '../../src/workflows/access-request';
 import { validateTakedownForm } from '../../src/workflows/takedown/form';
 import type { TakedownCommand } from '../../src/workflows/takedown/model';
 import { takedownPresenter } from '../../src/workflows/takedown/presenter';
@@ -110,13 +110,13 @@ describe('every accepted input fits the table and the card', function () {
       const admin = who(`adm${sequence}`, `A ${name}`, ['admin']);
       const reference = `AINM-2026-${String(sequence).padStart(5, '0')}`;
       const presenter = abuseReportPresenter(renderer, workingTime);
-      const workflow = abuseReportWorkflow(workingTime);
+      const workflow = abuseReport.create({ renderer, workingTime } as never).workflow;
       const drive: Drive<Parameters<typeof presenter.card>[0], AinmCommand> = {
         workflow: workflow as never, reference, viewers: [reporter, manager, incident, admin],
         cards: (record, viewer, now, echo) => [
           presenter.card(record, viewer, now, `${fill(text, 400)} ${longestHeadline(workflow.effects([], undefined, record))}`),
           renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, {
-            notice: echo, noteValue: textInput({ note: fill(text, 1000) }, 'note', 1000), fieldErrors: { note: echo.slice(0, 300), outcome: 'Choose an outcome.' },
+            notice: echo, values: { note: textInput({ note: fill(text, 1000) }, 'note', 1000) }, fieldErrors: { note: echo.slice(0, 300), outcome: 'Choose an outcome.' },
           })),
         ],
       };
@@ -136,7 +136,7 @@ describe('every accepted input fits the table and the card', function () {
             contentType: 'application/vnd.microsoft.teams.file.download.info', name: `${i}-${n} ${fill(text, 300)}`,
             contentUrl: `https://contoso.sharepoint.com/${i}-${n}/${fill(text, 1200).replace(/\s/g, '"')}\u0001`, content: { fileType: fill(text, 100) },
           }));
-          await staged.stage(reporter.id, evidenceFiles({ activity: { attachments } } as unknown as TurnContext), now.toISOString());
+          await staged.stage(reporter.id, filesIn({ activity: { attachments } } as unknown as TurnContext).slice(0, MAX_EVIDENCE), now.toISOString());
           const files = await staged.take(reporter.id);
           if (await step(tables, drive, { type: 'addEvidence', files }, reporter, now)) await staged.clear(reporter.id);
           continue;
@@ -208,13 +208,13 @@ describe('every accepted input fits the table and the card', function () {
       const comms = who(`com${sequence}`, `C ${name}`, ['comms']);
       const reference = `AR-2026-${String(sequence).padStart(5, '0')}`;
       const presenter = accessRequestPresenter(renderer, workingTime);
-      const workflow = accessRequestWorkflow(workingTime);
+      const workflow = accessRequest.create({ renderer, workingTime } as never).workflow;
       const drive: Drive<Parameters<typeof presenter.card>[0], AccessRequestCommand> = {
         workflow: workflow as never, reference, viewers: [requester, ...approvers, comms],
         cards: (request, viewer, now, echo) => [
           presenter.card(request, viewer, now, `${fill(text, 400)} ${longestHeadline(workflow.effects([], undefined, request))}`),
           renderer.render('access-request', accessRequestCardView(request, viewer, now, workingTime, {
-            notice: echo, commentValue: textInput({ comment: fill(text, 500) }, 'comment', 500), commentError: echo.slice(0, 300),
+            notice: echo, values: { comment: textInput({ comment: fill(text, 500) }, 'comment', 500) }, fieldErrors: { comment: echo.slice(0, 300) },
           })),
         ],
       };
@@ -264,7 +264,7 @@ describe('the largest cases, by example', () => {
   const ian = who('ian', 'Ian Incident', ['incident']);
   const quotes = (n: number, tag: string) => `${tag} ${'"\\'.repeat(n)}`.slice(0, n);
   const at = (minutes: number) => new Date(START.getTime() + minutes * 60_000);
-  const ainm = abuseReportWorkflow(workingTime);
+  const ainm = abuseReport.create({ renderer, workingTime } as never).workflow;
 
   /** A report with every field at its largest: 4,000 characters that double in JSON, five 500-character links, evidence up to its limit. */
   async function largestReport(reference: string) {

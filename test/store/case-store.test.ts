@@ -11,7 +11,7 @@ import type { Tables } from '../../src/store/tables';
 import {
   AccessRequest, AccessRequestCommand, AccessRequestDetails, AccessRequestEvent,
 } from '../../src/workflows/access-request/model';
-import { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
+import { accessRequest } from '../../src/workflows/access-request';
 import { freshTables } from '../support/azurite';
 
 const requester: Actor = { id: 'u-requester', name: 'Rita Requester', roles: [] };
@@ -19,7 +19,7 @@ const manager: Actor = { id: 'u-manager', name: 'Manny Manager', roles: [] };
 const commsA: Actor = { id: 'u-comms-a', name: 'Cora Comms', roles: ['comms'] };
 const commsB: Actor = { id: 'u-comms-b', name: 'Colin Comms', roles: ['comms'] };
 
-const workflow = accessRequestWorkflow(createWorkingTime());
+const workflow = accessRequest.create({ workingTime: createWorkingTime() } as never).workflow;
 
 const details = (kind: AccessRequestDetails['kind']): AccessRequestDetails => ({
   sites: ['facebook'], kind, businessCase: 'Answer customer questions on our Facebook page.',

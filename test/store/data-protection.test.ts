@@ -13,7 +13,7 @@ import type { CaseWorkflow } from '../../src/domain/decider';
 import type { Actor, Person } from '../../src/domain/people';
 import { SYSTEM } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
-import { createTableDirectory } from '../../src/directory/directory';
+import { createTableDirectory } from '../../src/store/directory-table';
 import { createConversationStore } from '../../src/store/conversations';
 import type { CasePresenter } from '../../src/cases/presenter';
 import { ERASURE_AUDIT, erasureAuditRows, SUBJECT_ACCESS_AUDIT } from '../../src/store/audit-rows';

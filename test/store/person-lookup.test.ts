@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createTableDirectory, Directory } from '../../src/directory/directory';
+import type { Directory } from '../../src/directory/directory';
+import { createTableDirectory } from '../../src/store/directory-table';
 import { findChosenPerson } from '../../src/directory/person-lookup';
 import { freshTables } from '../support/azurite';
 

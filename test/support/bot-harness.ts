@@ -8,6 +8,7 @@ import { createConversationRateLimiter } from '../../src/bot/rate-limit';
 import { buildRuntime, Runtime } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
 import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';
+import type { WorkflowModule } from '../../src/cases/definition';
 import { freshTables } from './azurite';
 import { ConnectorStandIn } from './connector';
 
@@ -48,6 +49,8 @@ export interface BotHarnessOptions {
   readonly connectorTimeoutMs?: number;
   /** Support links and the urgent escalation, as the environment would set them (the defaults otherwise). */
   readonly abuseReport?: AbuseReportSettings;
+  /** The workflows to run, instead of those `src/workflows/index.ts` lists (a test's own workflow beside them). */
+  readonly workflows?: readonly WorkflowModule[];
 }
 
 /**
@@ -85,6 +88,7 @@ export class BotHarness {
       ...(this.options.ainmWebhookUrl ? { ainmWebhookUrl: this.options.ainmWebhookUrl } : {}),
       ...(this.options.connectorTimeoutMs ? { connectorTimeoutMs: this.options.connectorTimeoutMs } : {}),
       ...(this.options.abuseReport ? { abuseReport: this.options.abuseReport } : {}),
+      ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });

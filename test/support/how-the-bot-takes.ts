@@ -10,8 +10,6 @@ import type { Directory } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import type { ConversationStore } from '../../src/store/conversations';
 import type { Inbox } from '../../src/store/inbox';
-import { abuseReportRoutes, AbuseReportRouteDeps } from '../../src/workflows/abuse-report/routes';
-import { accessRequestRoutes, AccessRequestRouteDeps } from '../../src/workflows/access-request/routes';
 import { definedWorkflowRoutes } from './defined-workflow-routes';
 
 export type Taken = 'command' | 'help' | 'unrecognised';
@@ -56,11 +54,7 @@ export async function howTheBotTakes(text: string, where: 'personal' | 'team' = 
 /** The route factories runtime.ts composes; their services are never reached, every handler being replaced. */
 function everyRoute(renderer: CardRenderer): WorkflowRoutes[] {
   const deps = { renderer, service: {}, directory: {}, workingTime: {}, logger: createLogger('silent'), tables: {} };
-  const workflows = [
-    accessRequestRoutes(deps as unknown as AccessRequestRouteDeps),
-    abuseReportRoutes(deps as unknown as AbuseReportRouteDeps),
-    ...definedWorkflowRoutes(renderer),
-  ];
+  const workflows = definedWorkflowRoutes(renderer);
   const myActions = myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] });
   return [...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];
 }

@@ -1,6 +1,7 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import type { Actor } from '../../domain/people';
-import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import type { CardNotice } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { acknowledgeBy } from './effects';
 import { AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
@@ -23,11 +24,6 @@ export interface AbuseReportCardView extends CaseCardBase {
   readonly outcomeError: string;
 }
 
-export interface AbuseCardExtras extends CaseCardNotice {
-  readonly noteValue?: string;
-  readonly fieldErrors?: Readonly<Record<string, string>>;
-}
-
 const STEP_WORDS: Readonly<Record<AinmEvent['type'], string>> = {
   ReportMade: 'Reported', Acknowledged: 'Acknowledged', NoteAdded: 'Note added', EvidenceAdded: 'Evidence added',
   EscalatedToIncidentTeam: 'Escalated to the Incident team', InvestigationStarted: 'Investigation started', Closed: 'Closed',
@@ -35,7 +31,7 @@ const STEP_WORDS: Readonly<Record<AinmEvent['type'], string>> = {
 
 /** The record card as `viewer` sees it: buttons only for what the model would accept from them. */
 export function abuseReportCardView(
-  record: AinmRecord, viewer: Actor, now: Date, workingTime: WorkingTime, extras: AbuseCardExtras = {},
+  record: AinmRecord, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
   settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS,
 ): AbuseReportCardView {
   const can = permittedActions(record, viewer, now);
@@ -64,7 +60,7 @@ export function abuseReportCardView(
     ...historyLines(record.history, record.earlierSteps ?? 0, (step) => ({ when: formatLondonDateTime(step.at), what: `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '' })),
     can: { ...can, anything: Object.values(can).some(Boolean) },
     outcomeChoices: OUTCOMES.map((outcome) => ({ title: OUTCOME_LABELS[outcome], value: outcome })),
-    noteValue: clipText(extras.noteValue ?? '', NOTE_MAX),
+    noteValue: clipText(extras.values?.note ?? '', NOTE_MAX),
     noteError: extras.fieldErrors?.note ?? '',
     outcomeError: extras.fieldErrors?.outcome ?? '',
     refreshUserIds: [viewer.id],

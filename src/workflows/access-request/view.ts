@@ -1,6 +1,7 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import { CaseCardBase, CaseCardNotice, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
+import type { CardNotice } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
@@ -16,17 +17,12 @@ export interface AccessRequestCardView extends CaseCardBase {
   readonly commentError: string;
 }
 
-export interface CardExtras extends CaseCardNotice {
-  readonly commentValue?: string;
-  readonly commentError?: string;
-}
-
 /**
  * The case card as `viewer` sees it at `now`: buttons appear only for what the model would accept from
  * them, so nobody gets a dead button; everyone else sees the status.
  */
 export function accessRequestCardView(
-  request: AccessRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardExtras = {},
+  request: AccessRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
 ): AccessRequestCardView {
   const label = STATE_LABELS[request.state];
   return {
@@ -48,8 +44,8 @@ export function accessRequestCardView(
       when: formatLondonDateTime(step.at), what: stepLine(step), comment: step.comment ?? '',
     })),
     can: permittedActions(request, viewer, now),
-    commentValue: clipText(extras.commentValue ?? '', COMMENT_MAX),
-    commentError: extras.commentError ?? '',
+    commentValue: clipText(extras.values?.comment ?? '', COMMENT_MAX),
+    commentError: extras.fieldErrors?.comment ?? '',
     refreshUserIds: [viewer.id],
   };
 }

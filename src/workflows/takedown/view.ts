@@ -2,6 +2,7 @@ import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, SYSTEM } from '../../domain/people';
 import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { CardNotice } from '../../cases/definition';
+import { hoursLeftText } from '../../cases/time-left';
 import type { WorkingTime } from '../../domain/working-time';
 import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
 import { decide, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
@@ -78,8 +79,7 @@ export function permittedActions(notice: TakedownNotice, viewer: Actor, now: Dat
 
 /** Who acts next, and by when, with the working time left. */
 export function nextStep(notice: TakedownNotice, now: Date, workingTime: WorkingTime): string {
-  const left = Math.max(0, workingTime.workingMillisBetween(now, new Date(notice.deadline)) / 3_600_000);
-  const remaining = `${formatDeadline(notice.deadline)}, ${left.toFixed(1)} working hours left`;
+  const remaining = `${formatDeadline(notice.deadline)}, ${hoursLeftText(now, new Date(notice.deadline), workingTime)}`;
   switch (notice.state) {
     case 'issued':
     case 'acknowledged':

@@ -1,0 +1,96 @@
+import type { CaseAction, CaseRules, DecisionVerb, WorkflowModule, WorkflowTools } from '../../cases/definition';
+import { textInput } from '../../cases/card-input';
+import { Actor, hasRole } from '../../domain/people';
+import type { InboxEntry } from '../../store/inbox';
+import { accessRequestActions, myRequests } from './actions';
+import { accessRequestForm } from './form-card';
+import { ACCESS_TIMERS, accessRequestEffects } from './effects';
+import type { AccessRequestFormInput } from './form';
+import { STATE_LABELS } from './labels';
+import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
+import { accessRequestParticipants, accessRequestPresenter, COMMS_TEAM_INBOX } from './presenter';
+import { submissionFrom } from './submission';
+import { accessRequestCardView, canSeeAccessRequest } from './view';
+
+const rules: CaseRules = {
+  prefix: 'AR',
+  name: 'accessRequest',
+  closedStates: ['rejected', 'withdrawn', 'revoked', 'expired'],
+  namedRoles: ['requester', 'approver', 'lineManager'],
+  stateLabel: (state) => STATE_LABELS[state as AccessRequest['state']] ?? { label: state, color: 'default' },
+};
+
+const comment = (action: CaseAction) => textInput(action.data, 'comment', 500);
+
+/** A decision button whose comment box is kept on the card if the step is refused. */
+const withComment = (command: (action: CaseAction) => AccessRequestCommand, done: string): DecisionVerb<AccessRequestCommand> =>
+  ({ command, done, keeps: { comment: 500 } });
+
+/** Access to the Group's social media accounts: the requester asks, an approver decides, and posting also needs the Communications Team. */
+export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
+  rules,
+  create(tools: WorkflowTools) {
+    const { renderer, workingTime, directory } = tools;
+    const form = accessRequestForm(tools);
+
+    return {
+      rules,
+      notFound: (reference) => `I can't find ${reference ?? 'that request'}, or you don't have a part in it.`,
+      workflow: {
+        decide, evolve, effects: accessRequestEffects(workingTime), stateOf: (request) => request.state,
+        participants: accessRequestParticipants, canSee: canSeeAccessRequest,
+      },
+      presenter: accessRequestPresenter(renderer, workingTime),
+      caseCard: (request, viewer, now, shown) => renderer.render('access-request', accessRequestCardView(request, viewer, now, workingTime, shown)),
+      timers: {
+        [ACCESS_TIMERS.remindApprover]: (basis) => ({ type: 'remindApprover', basis }),
+        [ACCESS_TIMERS.escalate]: (basis) => ({ type: 'escalate', basis }),
+        [ACCESS_TIMERS.remindExpiry]: () => ({ type: 'remindExpiry' }),
+        [ACCESS_TIMERS.expire]: () => ({ type: 'expire' }),
+      },
+      decisions: {
+        approve: withComment((action) => ({ type: 'approve', comment: comment(action) }), 'You approved this request. The requester has been told.'),
+        reject: withComment((action) => ({ type: 'reject', comment: comment(action) }), 'You rejected this request. The requester has been told.'),
+        requestInfo: withComment(
+          (action) => ({ type: 'requestInfo', comment: comment(action) }), 'You asked for more information. The requester has been told and can edit the request.',
+        ),
+        commsSignOff: withComment(
+          (action) => ({ type: 'commsSignOff', comment: comment(action) }), 'You signed off this request: access is now active. The requester has been told.',
+        ),
+        commsReject: withComment(
+          (action) => ({ type: 'commsReject', comment: comment(action) }), 'You rejected this request. The requester and their manager have been told.',
+        ),
+        withdraw: withComment(() => ({ type: 'withdraw' }), 'You withdrew this request. The approver has been told.'),
+        revoke: withComment((action) => ({ type: 'revoke', comment: comment(action) }), 'You revoked this access. The requester has been told.'),
+      },
+      opening: {
+        verb: 'accessRequest.submit',
+        command: (action) => submissionFrom(action.data as AccessRequestFormInput, action.actor, action.now, directory, workingTime),
+        formAgain: (action, errors) => form(action, { input: action.data as AccessRequestFormInput, errors, ...(typeof action.data.formId === 'string' ? { formId: action.data.formId } : {}) }),
+        opened: (request) => `Sent to ${request.approver.name} for approval.`,
+        repeated: 'This request was already sent.',
+        stillOpening: { title: 'Already being sent', message: 'This request is already on its way. Type "my requests" in a moment to see it.' },
+      },
+      actions: (service) => accessRequestActions(tools, service),
+      commands: [
+        { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, verb: 'menu.requestAccess' },
+        { pattern: /^(my requests|my access requests|status)$/, verb: 'menu.myRequests' },
+      ],
+      teamQueue: { team: 'Communications Team', waiting: (actor) => awaiting(tools, actor) },
+    };
+  },
+};
+
+/**
+ * What waits for this person: requests to approve, and for the Communications Team, sign-offs. A Comms member
+ * never gives the second sign-off on a request they made or approved as line manager (model.ts).
+ */
+async function awaiting(tools: WorkflowTools, actor: Actor): Promise<InboxEntry[]> {
+  const own = await tools.inbox.list(actor.id, { awaitingOnly: true });
+  const team = hasRole(actor, 'comms') ? await tools.inbox.list(COMMS_TEAM_INBOX, { awaitingOnly: true }) : [];
+  const notForMe = team.length > 0 ? new Set([
+    ...(await myRequests(tools, actor)).map((entry) => entry.reference),
+    ...(await tools.inbox.list(actor.id, { role: 'approver' })).map((entry) => entry.reference),
+  ]) : new Set<string>();
+  return [...own, ...team.filter((entry) => !notForMe.has(entry.reference))].filter((entry) => entry.reference.startsWith(`${rules.prefix}-`));
+}
