@@ -13,3 +13,8 @@ export function formToken(data: Readonly<Record<string, unknown>>): string | und
   const value = data.formId;
   return typeof value === 'string' && FORM_TOKEN.test(value) ? value : undefined;
 }
+
+/** A choice from card data, if it is one of `allowed`; anything else (forged, retired) is no choice. */
+export function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
+}

@@ -156,6 +156,15 @@ export interface CaseRules {
   /** The snapshot's person fields, the person the case is about first (subject access, erasure). */
   readonly namedRoles: readonly [string, ...string[]];
   stateLabel(state: string): { label: string; color: string };
+  /** How a subject access export names the other people of such a case (src/data-protection/subject-access.ts). */
+  readonly disclosure: {
+    /** Whose words the snapshot's `details` are: that person sees them in their export. */
+    readonly detailsAuthor: string;
+    /** A label for each named part, and `other` for anyone else (a team member who acted). */
+    readonly labels: Readonly<Record<string, string>> & { readonly other: string };
+    /** Labels for people found under a part's field who no longer hold it (a replaced approver). */
+    readonly formerLabels?: Readonly<Record<string, string>>;
+  };
 }
 
 /**

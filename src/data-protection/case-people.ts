@@ -1,4 +1,6 @@
+import type { CaseRules } from '../cases/definition';
 import { Person, SYSTEM } from '../domain/people';
+import { CASE_RULES } from '../workflows';
 import { CaseStore, createCaseStore, StoredCase } from '../store/case-store';
 import { createPersonData } from '../store/person-data';
 import { casePartitionsNaming } from '../store/person-rows';
@@ -9,8 +11,15 @@ import type { Tables } from '../store/tables';
  * and 17). Pure helpers, plus {@link findCasesOf}, which reads.
  */
 
-export const CASE_KINDS = ['AR', 'AINM', 'TD'] as const;
-export type CaseKind = (typeof CASE_KINDS)[number];
+/** A kind of case: its workflow's reference prefix. Its rules are the workflow's own (src/workflows/index.ts). */
+export type CaseKind = string;
+export const CASE_KINDS: readonly CaseKind[] = CASE_RULES.map((rules) => rules.prefix);
+
+export function rulesOf(kind: CaseKind): CaseRules {
+  const rules = CASE_RULES.find((candidate) => candidate.prefix === kind);
+  if (!rules) throw new Error(`no workflow has the prefix ${kind}`);
+  return rules;
+}
 
 /** A person id as Teams gives it (an Entra ID object id, or a channel id in local mode): usable as a table key, never a shared partition. */
 const PERSON_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/;
@@ -22,36 +31,25 @@ export function isPersonId(value: unknown): boolean {
 
 export function kindOf(reference: string): CaseKind | undefined {
   const prefix = reference.split('-')[0];
-  return (CASE_KINDS as readonly string[]).includes(prefix ?? '') ? prefix as CaseKind : undefined;
+  return CASE_KINDS.includes(prefix ?? '') ? prefix : undefined;
 }
-
-/** The parts a case gives people by name (its snapshot's person fields), in the order they are shown. */
-const NAMED_ROLES: Readonly<Record<CaseKind, readonly string[]>> = {
-  AR: ['requester', 'approver', 'lineManager'],
-  AINM: ['reporter', 'manager'],
-  TD: ['recipient', 'issuer', 'manager'],
-};
 
 /** Their part in a case whose card they only received as a member of a team (Communications Team, Incident team). */
 export const TEAM_CARD_ROLE = 'received the team\'s card';
 
 /** The person a case is about: their request, their report, the notice sent to them. */
-export const PRINCIPAL_ROLE: Readonly<Record<CaseKind, string>> = { AR: 'requester', AINM: 'reporter', TD: 'recipient' };
+export function principalRoleOf(kind: CaseKind): string {
+  return rulesOf(kind).namedRoles[0];
+}
 
 /** Closed cases: nothing more happens to them (the workflows have no way out of these states). */
-const CLOSED_STATES: Readonly<Record<CaseKind, readonly string[]>> = {
-  AR: ['rejected', 'withdrawn', 'revoked', 'expired'],
-  AINM: ['closed'],
-  TD: ['verified', 'withdrawn'],
-};
-
 export function isClosed(kind: CaseKind, state: string): boolean {
-  return CLOSED_STATES[kind].includes(state);
+  return rulesOf(kind).closedStates.includes(state);
 }
 
 /** The closed states of one kind of case: what the retention run reads. */
 export function closedStatesOf(kind: CaseKind): readonly string[] {
-  return CLOSED_STATES[kind];
+  return rulesOf(kind).closedStates;
 }
 
 export function isPerson(value: unknown): value is Person {
@@ -71,7 +69,7 @@ export function peopleIn(value: unknown, key = ''): { key: string; person: Perso
 /** The named parts a person has in a case (`requester`, `approver`, ...), from its snapshot. */
 export function namedRolesOf(kind: CaseKind, snapshot: unknown, personId: string): string[] {
   const fields = (snapshot ?? {}) as Record<string, unknown>;
-  return NAMED_ROLES[kind].filter((role) => isPerson(fields[role]) && (fields[role] as Person).id === personId);
+  return rulesOf(kind).namedRoles.filter((role) => isPerson(fields[role]) && (fields[role] as Person).id === personId);
 }
 
 /** Every part a person has in a case: named parts, or `actor` / `named in the audit trail` when that is all. */

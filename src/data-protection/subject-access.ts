@@ -5,7 +5,7 @@ import { createPersonData, PersonData } from '../store/person-data';
 import { candidateRowsOf, RowLocation, StoredRow } from '../store/person-rows';
 import type { Tables } from '../store/tables';
 import {
-  CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, PRINCIPAL_ROLE, rolesOf, TEAM_CARD_ROLE,
+  CaseKind, findCasesOf, idPattern, isClosed, isPerson, mapJson, namedRolesOf, nameParts, nameReplacer, peopleIn, principalRoleOf, rolesOf, rulesOf, TEAM_CARD_ROLE,
 } from './case-people';
 
 /**
@@ -158,7 +158,7 @@ function namesSubject(row: StoredRow, subjectId: string, names: ReadonlySet<stri
  */
 export function redactCase(kind: CaseKind, snapshot: unknown, events: readonly unknown[], subjectId: string): RedactedCase {
   const labels = labelOthers(kind, snapshot, events, subjectId);
-  const full = namedRolesOf(kind, snapshot, subjectId).includes(PRINCIPAL_ROLE[kind]);
+  const full = namedRolesOf(kind, snapshot, subjectId).includes(principalRoleOf(kind));
   const ownParts = new Set(peopleIn([snapshot, events]).filter(({ person }) => person.id === subjectId).flatMap(({ person }) => [person.name, ...nameParts(person.name)]));
   const ownNames = new Set([...ownParts].map((name) => name.toLowerCase()));
   const replacers = [...labels.entries()].map(([id, { label, names }]) => {
@@ -184,8 +184,6 @@ export interface RedactedCase {
 
 /** Facts every party to a case may see: what it is, where it stands, when things happened. */
 const FACT_KEYS = new Set(['reference', 'state', 'submittedAt', 'reportedAt', 'issuedAt', 'acknowledgedAt', 'escalatedAt', 'closedAt', 'deadline', 'purgedAt']);
-/** Who wrote a case's details: the subject sees them when they wrote them (a takedown notice's issuer). */
-const DETAILS_AUTHOR: Readonly<Record<CaseKind, string>> = { AR: 'requester', AINM: 'reporter', TD: 'issuer' };
 
 function ownPartOfSnapshot(kind: CaseKind, snapshot: unknown, subjectId: string): unknown {
   const fields = (snapshot ?? {}) as Record<string, unknown>;
@@ -193,7 +191,7 @@ function ownPartOfSnapshot(kind: CaseKind, snapshot: unknown, subjectId: string)
   for (const [key, value] of Object.entries(fields)) {
     if (FACT_KEYS.has(key) || isPerson(value) || key === 'managerApproval') out[key] = value;
     else if (key === 'history' && Array.isArray(value)) out[key] = value.map((step) => ownPartOfEvent(step, subjectId));
-    else if (key === 'details' && namedRolesOf(kind, snapshot, subjectId).includes(DETAILS_AUTHOR[kind])) out[key] = value;
+    else if (key === 'details' && namedRolesOf(kind, snapshot, subjectId).includes(rulesOf(kind).disclosure.detailsAuthor)) out[key] = value;
     else out[key] = WITHHELD;
   }
   return out;
@@ -211,17 +209,12 @@ function ownPartOfEvent(event: unknown, subjectId: string): unknown {
   return out;
 }
 
-const LABELS: Readonly<Record<CaseKind, Readonly<Record<string, string>>>> = {
-  AR: { requester: 'the requester', approver: 'the approver (the requester\'s line manager)', other: 'a Communications Team member', formerApprover: 'a previous approver' },
-  AINM: { reporter: 'the reporter', manager: 'the reporter\'s line manager', other: 'a member of the Incident team' },
-  TD: { recipient: 'the recipient', issuer: 'the Communications Team member who issued the notice', manager: 'the recipient\'s line manager', other: 'a Communications Team member' },
-};
-
 /** A label for every other person in a case, by their part; several unnamed people are numbered. */
 function labelOthers(kind: CaseKind, snapshot: unknown, events: readonly unknown[], subjectId: string): Map<string, { label: string; names: Set<string> }> {
   const labels = new Map<string, { label: string; names: Set<string> }>();
   const fields = (snapshot ?? {}) as Record<string, unknown>;
-  for (const [role, label] of Object.entries(LABELS[kind])) {
+  const { labels: byRole, formerLabels = {} } = rulesOf(kind).disclosure;
+  for (const [role, label] of Object.entries(byRole)) {
     const person = role === 'other' ? undefined : fields[role];
     if (isPerson(person) && person.id !== subjectId && !labels.has(person.id)) labels.set(person.id, { label, names: new Set() });
   }
@@ -232,12 +225,13 @@ function labelOthers(kind: CaseKind, snapshot: unknown, events: readonly unknown
       const known = labels.get(person.id);
       if (known) continue;
       const type = (value as { type?: unknown })?.type;
-      if (key === 'approver' && LABELS[kind].formerApprover) labels.set(person.id, { label: LABELS[kind].formerApprover!, names: new Set() });
+      const former = formerLabels[key];
+      if (former) labels.set(person.id, { label: former, names: new Set() });
       else if (type === 'PersonErased' && key === 'by') labels.set(person.id, { label: 'an administrator', names: new Set() });
       else if (!unnamed.some((other) => other.id === person.id)) unnamed.push(person);
     }
   }
-  unnamed.forEach((person, i) => labels.set(person.id, { label: unnamed.length > 1 ? `${LABELS[kind].other} (${i + 1})` : LABELS[kind].other!, names: new Set() }));
+  unnamed.forEach((person, i) => labels.set(person.id, { label: unnamed.length > 1 ? `${byRole.other} (${i + 1})` : byRole.other, names: new Set() }));
   for (const { person } of peopleIn([snapshot, events])) labels.get(person.id)?.names.add(person.name);
   return labels;
 }

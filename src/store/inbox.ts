@@ -1,7 +1,13 @@
 import { odata, TableClient } from '@azure/data-tables';
+import type { TeamRole } from '../domain/people';
 import { assertEntityWithinLimits } from './entity-limits';
 
 /** One line of someone's inbox: a case they have a part in, and whether it waits for them. */
+/** The inbox partition of a team's queue (`team:comms`): one a team, shared by every workflow that gives it work. */
+export function teamInbox(role: TeamRole): string {
+  return `team:${role}`;
+}
+
 export interface InboxEntry {
   readonly userId: string;
   /** Their part in the case: `requester`, `approver`, `comms`, ... */

@@ -1,13 +1,7 @@
-import type { Platform } from '../workflows/abuse-report/model';
-import type { AccessSite } from '../workflows/access-request/model';
-import type { Platform as TakedownPlatform } from '../workflows/takedown/model';
+import type { Platform } from '../domain/platforms';
 
-/**
- * The site codes the forms use: the abuse report's `platform`, the access request's `sites` and the
- * takedown's `platform` are one list (the policy's "Facebook, Twitter, LinkedIn, Instagram, Snapchat,
- * Yammer, YouTube and Vimeo", with TikTok and Other).
- */
-export type SiteCode = Platform & AccessSite & TakedownPlatform;
+/** The site codes every form uses: the one list of src/domain/platforms.ts. */
+export type SiteCode = Platform;
 
 interface SiteAlias {
   readonly site: SiteCode;

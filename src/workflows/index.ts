@@ -1,4 +1,4 @@
-import type { WorkflowModule } from '../cases/definition';
+import type { CaseRules, WorkflowModule } from '../cases/definition';
 import { abuseReportModule } from './abuse-report';
 import type { AbuseReportSettings } from './abuse-report/settings';
 import { accessRequest } from './access-request';
@@ -14,3 +14,6 @@ export function workflowModules(settings: { readonly abuseReport?: AbuseReportSe
 
 /** Every workflow with its default settings: for tests that only ask which verbs and commands exist. */
 export const WORKFLOWS: readonly WorkflowModule[] = workflowModules();
+
+/** Each kind of case's rules (closed states, who a case names), for data protection and retention. */
+export const CASE_RULES: readonly CaseRules[] = WORKFLOWS.map((module) => module.rules);

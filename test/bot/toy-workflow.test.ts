@@ -64,6 +64,7 @@ const LABELS: Record<string, { label: string; color: string }> = { asked: { labe
 const cakeDays: WorkflowModule<CakeDay, CakeCommand, CakeEvent> = {
   rules: {
     prefix: 'TOY', name: 'toy', closedStates: ['agreed'], namedRoles: ['asker', 'manager'],
+    disclosure: { detailsAuthor: 'asker', labels: { asker: 'the asker', manager: 'the asker\'s line manager', other: 'someone else' } },
     stateLabel: (state) => LABELS[state] ?? { label: state, color: 'default' },
   },
   cardTemplates: { 'toy-cake': CAKE_CARD, 'toy-cake-form': CAKE_FORM },

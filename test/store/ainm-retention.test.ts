@@ -8,11 +8,11 @@ import sinon from 'sinon';
 import type { Actor, Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { CaseStore, ConcurrencyError, createCaseStore } from '../../src/store/case-store';
-import { createInbox } from '../../src/store/inbox';
+import { createInbox, teamInbox } from '../../src/store/inbox';
 import { runTransition } from '../../src/cases/transition';
 import type { Tables } from '../../src/store/tables';
 import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows/abuse-report/model';
-import { abuseReportParticipants, INCIDENT_TEAM_INBOX } from '../../src/workflows/abuse-report/presenter';
+import { abuseReportParticipants,  } from '../../src/workflows/abuse-report/presenter';
 import { abuseReport } from '../../src/workflows/abuse-report';
 import { anonymise, anonymiseEventBody, purgedEvent } from '../../src/workflows/abuse-report/retention';
 import { createCaseLinks } from '../../src/store/case-links';
@@ -207,7 +207,7 @@ describe('AINM retention purge (Azurite)', () => {
     assert.deepEqual(await rowsOf(tables.cases, open), before.open);
     assert.deepEqual(await inboxReferences(), inboxBefore.filter((key) => !key.endsWith(old)));
     assert.deepEqual(await claimedReferences(), [recent, open].sort());
-    assert.equal((await inboxReferences()).filter((key) => key.startsWith(`${INCIDENT_TEAM_INBOX}/`)).length, 2);
+    assert.equal((await inboxReferences()).filter((key) => key.startsWith(`${teamInbox('incident')}/`)).length, 2);
   });
 
   it('uses the retention period it is given', async () => {

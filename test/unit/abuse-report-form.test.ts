@@ -1,9 +1,7 @@
+import { LINK_MAX, MAX_LINKS, parseLinks } from '../../src/domain/links';
 import assert from 'node:assert/strict';
 import type { Rejection } from '../../src/domain/outcome';
-import {
-  DESCRIPTION_MAX, DESCRIPTION_MIN, LINK_MAX, MAX_LINKS, parseLinks, validateAbuseReportForm,
-  type AbuseReportFormInput, type ValidAbuseReportForm,
-} from '../../src/workflows/abuse-report/form';
+import { DESCRIPTION_MAX, DESCRIPTION_MIN, validateAbuseReportForm, type AbuseReportFormInput, type ValidAbuseReportForm } from '../../src/workflows/abuse-report/form';
 
 /** The report form as the card sends it back: untrusted values, checked against a fixed "today". */
 const today = '2026-11-25';

@@ -1,9 +1,11 @@
+import { LINK_MAX } from '../../domain/links';
+import { PLATFORM_LABELS, PLATFORMS } from '../../domain/platforms';
 import type { DirectoryPerson } from '../../directory/directory';
 import { lineManagerOf, managerChoices, PersonChoice } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
-import { AbuseReportFormInput, DESCRIPTION_MAX, LINK_MAX } from './form';
-import { CATEGORY_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
-import { CATEGORIES, PLATFORMS, SOURCES } from './model';
+import { AbuseReportFormInput, DESCRIPTION_MAX } from './form';
+import { CATEGORY_LABELS, SOURCE_LABELS } from './labels';
+import { CATEGORIES, SOURCES } from './model';
 
 type Field = keyof AbuseReportFormInput;
 const FIELDS: readonly Field[] = [

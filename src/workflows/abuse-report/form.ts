@@ -1,12 +1,13 @@
+import { parseLinks } from '../../domain/links';
+import { oneOf } from '../../cases/card-input';
+import { PLATFORMS } from '../../domain/platforms';
 import { addMonths, isCalendarDate } from '../../domain/calendar-date';
 import { cleanFreeText, cleanLine } from '../../domain/free-text';
 import { reject, Rejection } from '../../domain/outcome';
-import { AbuseReportDetails, CATEGORIES, PLATFORMS, SOURCES } from './model';
+import { AbuseReportDetails, CATEGORIES, SOURCES } from './model';
 
 export const DESCRIPTION_MIN = 10;
 export const DESCRIPTION_MAX = 4000;
-export const MAX_LINKS = 5;
-export const LINK_MAX = 500;
 const PLATFORM_OTHER_MAX = 60;
 /** Reports of older incidents are welcome, but a date more than a year back is usually a typing mistake. */
 const OLDEST_MONTHS = 12;
@@ -60,39 +61,6 @@ export function validateAbuseReportForm(input: AbuseReportFormInput, today: stri
     ...(platform === 'other' ? { platformOther } : {}),
   };
   return { ok: true, details, managerId };
-}
-
-/** Links, one a line (or separated by spaces): http and https only, no credentials, at most five. */
-export function parseLinks(raw: unknown, errors: Record<string, string>): string[] {
-  const candidates = (typeof raw === 'string' ? raw : '').split(/[\s,]+/).map((part) => part.trim()).filter(Boolean);
-  if (candidates.length > MAX_LINKS) errors.links = `Give at most ${MAX_LINKS} links.`;
-  const links: string[] = [];
-  for (const candidate of candidates.slice(0, MAX_LINKS)) {
-    const link = safeLink(candidate);
-    if (!link) {
-      errors.links = 'Each link must start with http:// or https:// (and contain no password).';
-      continue;
-    }
-    links.push(link);
-  }
-  return links;
-}
-
-function safeLink(candidate: string): string | undefined {
-  if (candidate.length > LINK_MAX) return undefined;
-  try {
-    const url = new URL(candidate);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || !url.hostname) return undefined;
-    // Percent-encoding can make the link kept several times longer than the one typed.
-    const link = url.toString();
-    return link.length <= LINK_MAX ? link : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
-  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : undefined;
 }
 
 function isTrue(value: unknown): boolean {

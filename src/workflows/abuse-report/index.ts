@@ -1,3 +1,4 @@
+import { teamInbox } from '../../store/inbox';
 import { randomUUID } from 'node:crypto';
 import { caseListCard, CaseListEntry } from '../../cards/case-list';
 import { noticeCard } from '../../cards/notice';
@@ -16,7 +17,7 @@ import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { abuseReportFormView } from './form-view';
 import { AINM_STATE_LABELS } from './labels';
 import { AinmCommand, AinmEvent, AinmRecord, canSeeRecord, decide, evolve, MAX_EVIDENCE, Outcome } from './model';
-import { abuseReportParticipants, abuseReportPresenter, INCIDENT_TEAM_INBOX } from './presenter';
+import { abuseReportParticipants, abuseReportPresenter,  } from './presenter';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, supportView } from './settings';
 import { abuseReportCardView } from './view';
 
@@ -25,6 +26,10 @@ const rules: CaseRules = {
   name: 'abuseReport',
   closedStates: ['closed'],
   namedRoles: ['reporter', 'manager'],
+  disclosure: {
+    detailsAuthor: 'reporter',
+    labels: { reporter: 'the reporter', manager: 'the reporter\'s line manager', other: 'a member of the Incident team' },
+  },
   stateLabel: (state) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' },
 };
 
@@ -46,7 +51,7 @@ export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_
           ...options, actor: action.actor, today: workingTime.londonDate(action.now), formId: options.formId ?? randomUUID(), people: await directory.everyone(),
         }));
       const note = (action: CaseAction) => textInput(action.data, 'note', 1000);
-      const openRecords = async (actor: Actor) => (hasRole(actor, 'incident') ? inbox.list(INCIDENT_TEAM_INBOX, { awaitingOnly: true }) : undefined);
+      const openRecords = async (actor: Actor) => (hasRole(actor, 'incident') ? inbox.list(teamInbox('incident'), { awaitingOnly: true }) : undefined);
       const list = (title: string, entries: readonly CaseListEntry[], empty: string, name: string) =>
         caseListCard(renderer, title, entries, rules.stateLabel, empty, 'case.show', name);
       const keeps = { note: 1000 };

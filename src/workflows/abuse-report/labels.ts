@@ -1,4 +1,4 @@
-import type { AinmState, Category, Outcome, Platform, Source } from './model';
+import type { AinmState, Category, Outcome, Source } from './model';
 
 /** How categories, sources, outcomes and states read on cards and in the register export. */
 export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
@@ -8,11 +8,6 @@ export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
 
 export const SOURCE_LABELS: Readonly<Record<Source, string>> = {
   tenant_or_customer: 'A tenant or customer', colleague: 'A colleague', member_of_public: 'A member of the public', unknown: 'Unknown',
-};
-
-export const PLATFORM_LABELS: Readonly<Record<Platform, string>> = {
-  facebook: 'Facebook', x: 'X (Twitter)', linkedin: 'LinkedIn', instagram: 'Instagram', snapchat: 'Snapchat',
-  viva_engage: 'Viva Engage (Yammer)', youtube: 'YouTube', vimeo: 'Vimeo', tiktok: 'TikTok', other: 'Other',
 };
 
 export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {

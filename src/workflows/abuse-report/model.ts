@@ -1,3 +1,4 @@
+import type { Platform } from '../../domain/platforms';
 import { encodedLength, keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { formatLondonDateTime } from '../../domain/london-time';
@@ -17,8 +18,6 @@ export type Category = (typeof CATEGORIES)[number];
 export const SOURCES = ['tenant_or_customer', 'colleague', 'member_of_public', 'unknown'] as const;
 export type Source = (typeof SOURCES)[number];
 
-export const PLATFORMS = ['facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other'] as const;
-export type Platform = (typeof PLATFORMS)[number];
 
 /**
  * Closing outcomes. Policy, Appendix 1 section 8: dealt with "consistent with ... the Unacceptable Actions Policy";

@@ -1,3 +1,4 @@
+import { teamInbox } from '../../store/inbox';
 import type { CardRenderer } from '../../cards/render';
 import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
@@ -8,14 +9,11 @@ import { registerRow } from './register';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './settings';
 import { abuseReportCardView, nextStep } from './view';
 
-/** The Incident team's shared inbox partition: every open record. */
-export const INCIDENT_TEAM_INBOX = 'team:incident';
-
 export function abuseReportParticipants(record: AinmRecord): Participant[] {
   return [
     { userId: record.reporter.id, role: 'reporter' },
     { userId: record.manager.id, role: 'manager' },
-    { userId: INCIDENT_TEAM_INBOX, role: 'incident' },
+    { userId: teamInbox('incident'), role: 'incident' },
   ];
 }
 

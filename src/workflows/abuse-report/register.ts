@@ -1,5 +1,6 @@
+import { platformName } from '../../domain/platforms';
 import type { WorkingTime } from '../../domain/working-time';
-import { AINM_STATE_LABELS, CATEGORY_LABELS, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
+import { AINM_STATE_LABELS, CATEGORY_LABELS, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
 import type { AinmRecord } from './model';
 
 /**
@@ -40,7 +41,7 @@ export function registerRow(record: AinmRecord, workingTime: WorkingTime): AinmR
     closedAt: record.closedAt ?? '',
     category: CATEGORY_LABELS[record.details.category],
     fromWhom: SOURCE_LABELS[record.details.source],
-    platform: record.details.platform === 'other' && record.details.platformOther ? record.details.platformOther : PLATFORM_LABELS[record.details.platform],
+    platform: platformName(record.details.platform, record.details.platformOther),
     urgent: record.urgent,
     state: AINM_STATE_LABELS[record.state].label,
     outcome: record.outcome ? OUTCOME_LABELS[record.outcome] : '',

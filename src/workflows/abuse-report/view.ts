@@ -1,10 +1,11 @@
+import { platformName } from '../../domain/platforms';
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import type { Actor } from '../../domain/people';
 import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { CardNotice } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { acknowledgeBy } from './effects';
-import { AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, PLATFORM_LABELS, SOURCE_LABELS } from './labels';
+import { AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
 import { AinmCommand, AinmEvent, AinmRecord, decide, EvidenceFile, NOTE_MAX, OUTCOMES } from './model';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, SupportView, supportView } from './settings';
 
@@ -48,7 +49,7 @@ export function abuseReportCardView(
       { title: 'Line manager', value: record.manager.name },
       { title: 'What', value: CATEGORY_LABELS[record.details.category] },
       { title: 'From', value: SOURCE_LABELS[record.details.source] },
-      { title: 'Where', value: record.details.platform === 'other' ? record.details.platformOther ?? 'Other' : PLATFORM_LABELS[record.details.platform] },
+      { title: 'Where', value: platformName(record.details.platform, record.details.platformOther) },
       { title: 'When', value: formatLocalDate(record.details.happenedOn) },
       ...(record.outcome ? [{ title: 'Outcome', value: OUTCOME_LABELS[record.outcome] }] : []),
     ],

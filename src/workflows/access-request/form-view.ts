@@ -1,10 +1,12 @@
+import { PLATFORMS as ACCESS_SITES } from '../../domain/platforms';
+import { PLATFORM_LABELS as SITE_LABELS } from '../../domain/platforms';
 import type { DirectoryPerson } from '../../directory/directory';
 import { lineManagerOf, managerChoices } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
 import { isCalendarDate } from '../../domain/calendar-date';
 import { AccessRequestFormInput, defaultPeriod, BUSINESS_CASE_MAX, OTHER_SITE_MAX } from './form';
-import { KIND_LABELS, SITE_LABELS } from './labels';
-import { ACCESS_SITES, AccessRequest, APPROVER_REASON_MAX } from './model';
+import { KIND_LABELS } from './labels';
+import { AccessRequest, APPROVER_REASON_MAX } from './model';
 
 /** The data bound to `cards/access-request-form.json`. */
 export interface AccessRequestFormView {

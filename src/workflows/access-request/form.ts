@@ -1,8 +1,9 @@
+import { PLATFORMS as ACCESS_SITES } from '../../domain/platforms';
 import { addMonths, isCalendarDate } from '../../domain/calendar-date';
 import { formatLocalDate } from '../../domain/london-time';
 import { cleanFreeText, cleanLine } from '../../domain/free-text';
 import { reject, Rejection } from '../../domain/outcome';
-import { ACCESS_SITES, AccessKind, AccessRequestDetails, AccessSite } from './model';
+import { AccessKind, AccessRequestDetails, AccessSite } from './model';
 
 /** DESIGN.md: business case required, 20-2,000 characters. */
 export const BUSINESS_CASE_MIN = 20;

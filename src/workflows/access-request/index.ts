@@ -1,14 +1,14 @@
 import type { CaseAction, CaseRules, DecisionVerb, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { textInput } from '../../cases/card-input';
 import { Actor, hasRole } from '../../domain/people';
-import type { InboxEntry } from '../../store/inbox';
+import { InboxEntry, teamInbox } from '../../store/inbox';
 import { accessRequestActions, myRequests } from './actions';
 import { accessRequestForm } from './form-card';
 import { ACCESS_TIMERS, accessRequestEffects } from './effects';
 import type { AccessRequestFormInput } from './form';
 import { STATE_LABELS } from './labels';
 import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
-import { accessRequestParticipants, accessRequestPresenter, COMMS_TEAM_INBOX } from './presenter';
+import { accessRequestParticipants, accessRequestPresenter,  } from './presenter';
 import { submissionFrom } from './submission';
 import { accessRequestCardView, canSeeAccessRequest } from './view';
 
@@ -17,6 +17,11 @@ const rules: CaseRules = {
   name: 'accessRequest',
   closedStates: ['rejected', 'withdrawn', 'revoked', 'expired'],
   namedRoles: ['requester', 'approver', 'lineManager'],
+  disclosure: {
+    detailsAuthor: 'requester',
+    labels: { requester: 'the requester', approver: 'the approver (the requester\'s line manager)', other: 'a Communications Team member' },
+    formerLabels: { approver: 'a previous approver' },
+  },
   stateLabel: (state) => STATE_LABELS[state as AccessRequest['state']] ?? { label: state, color: 'default' },
 };
 
@@ -87,7 +92,7 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
  */
 async function awaiting(tools: WorkflowTools, actor: Actor): Promise<InboxEntry[]> {
   const own = await tools.inbox.list(actor.id, { awaitingOnly: true });
-  const team = hasRole(actor, 'comms') ? await tools.inbox.list(COMMS_TEAM_INBOX, { awaitingOnly: true }) : [];
+  const team = hasRole(actor, 'comms') ? await tools.inbox.list(teamInbox('comms'), { awaitingOnly: true }) : [];
   const notForMe = team.length > 0 ? new Set([
     ...(await myRequests(tools, actor)).map((entry) => entry.reference),
     ...(await tools.inbox.list(actor.id, { role: 'approver' })).map((entry) => entry.reference),

@@ -1,12 +1,8 @@
+import { PLATFORM_LABELS } from '../../domain/platforms';
 import { formatLocalDate } from '../../domain/london-time';
-import type { AccessKind, AccessRequestDetails, AccessRequestState, AccessSite } from './model';
+import type { AccessKind, AccessRequestDetails, AccessRequestState } from './model';
 
 /** How sites, kinds and states read on cards and in messages. */
-export const SITE_LABELS: Readonly<Record<AccessSite, string>> = {
-  facebook: 'Facebook', x: 'X (Twitter)', linkedin: 'LinkedIn', instagram: 'Instagram', snapchat: 'Snapchat',
-  viva_engage: 'Viva Engage (Yammer)', youtube: 'YouTube', vimeo: 'Vimeo', tiktok: 'TikTok', other: 'Other',
-};
-
 export const KIND_LABELS: Readonly<Record<AccessKind, string>> = {
   view: 'View during working hours',
   post: 'Post on the Group\'s behalf',
@@ -24,7 +20,7 @@ export const STATE_LABELS: Readonly<Record<AccessRequestState, { label: string; 
 };
 
 export function sitesLabel(details: Pick<AccessRequestDetails, 'sites' | 'otherSite'>): string {
-  return details.sites.map((site) => (site === 'other' && details.otherSite ? details.otherSite : SITE_LABELS[site])).join(', ');
+  return details.sites.map((site) => (site === 'other' && details.otherSite ? details.otherSite : PLATFORM_LABELS[site])).join(', ');
 }
 
 /** "view access to Facebook, LinkedIn": a summary without free text beyond the site names. */

@@ -1,3 +1,4 @@
+import type { Platform } from '../../domain/platforms';
 import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { accept, assertNever, Decision, reject, Rejection } from '../../domain/outcome';
@@ -10,10 +11,8 @@ import type { LocalDate } from '../../domain/working-time';
  * their job can request to do so by presenting a business case in the first instance to their manager."
  * Pure: no I/O, no clock; `now` comes in with the command.
  */
-export const ACCESS_SITES = [
-  'facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other',
-] as const;
-export type AccessSite = (typeof ACCESS_SITES)[number];
+/** The sites access is asked for: the one list of src/domain/platforms.ts. */
+export type AccessSite = Platform;
 
 /** `view`: view sites during working hours. `post`: post on the Group's behalf (needs Comms sign-off). */
 export type AccessKind = 'view' | 'post';

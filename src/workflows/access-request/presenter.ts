@@ -1,3 +1,4 @@
+import { teamInbox } from '../../store/inbox';
 import type { CardRenderer } from '../../cards/render';
 import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
@@ -5,16 +6,13 @@ import type { CasePresenter } from '../../cases/presenter';
 import { AccessRequest } from './model';
 import { accessRequestCardView, accessRequestSummary, canSeeAccessRequest, nextStep } from './view';
 
-/** The Communications Team's shared inbox partition: requests awaiting sign-off, and the access register. */
-export const COMMS_TEAM_INBOX = 'team:comms';
-
 /** Everyone with a part in a request, keyed as their inbox rows are. */
 export function accessRequestParticipants(request: AccessRequest): Participant[] {
   return [
     { userId: request.requester.id, role: 'requester' },
     { userId: request.approver.id, role: 'approver' },
     ...(request.lineManager ? [{ userId: request.lineManager.id, role: 'line_manager' }] : []),
-    { userId: COMMS_TEAM_INBOX, role: 'register' },
+    { userId: teamInbox('comms'), role: 'register' },
   ];
 }
 

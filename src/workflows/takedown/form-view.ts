@@ -1,9 +1,10 @@
+import { PLATFORM_LABELS, PLATFORMS } from '../../domain/platforms';
 import type { DirectoryPerson } from '../../directory/directory';
 import { MAX_CHOICES, personChoice } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
 import { EXPLANATION_MAX, TakedownFormInput } from './form';
-import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS } from './labels';
-import { CLAUSES, PLATFORMS } from './model';
+import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE } from './labels';
+import { CLAUSES } from './model';
 
 type Field = keyof TakedownFormInput;
 const FIELDS: readonly Field[] = ['recipient', 'recipientSearch', 'link', 'platform', 'platformOther', 'clauses', 'explanation', 'deadline'];

@@ -1,9 +1,10 @@
+import { parseLinks } from '../../domain/links';
+import { PLATFORMS } from '../../domain/platforms';
 import { cleanFreeText, cleanLine } from '../../domain/free-text';
 import { reject, Rejection } from '../../domain/outcome';
 import type { WorkingTime } from '../../domain/working-time';
-import { parseLinks } from '../abuse-report/form';
 import { DEADLINE_CHOICES, DEFAULT_DEADLINE } from './labels';
-import { CLAUSES, Clause, PLATFORMS, TakedownDetails } from './model';
+import { CLAUSES, Clause, TakedownDetails } from './model';
 
 export const EXPLANATION_MIN = 20;
 export const EXPLANATION_MAX = 2000;

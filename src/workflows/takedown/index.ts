@@ -1,3 +1,4 @@
+import { teamInbox } from '../../store/inbox';
 import { randomUUID } from 'node:crypto';
 import { caseListCard } from '../../cards/case-list';
 import { noticeCard } from '../../cards/notice';
@@ -12,7 +13,7 @@ import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
 import { takedownFormView } from './form-view';
 import { TAKEDOWN_STATE_LABELS } from './labels';
 import { canSeeNotice, decide, evolve, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
-import { COMMS_TEAM_INBOX, takedownParticipants, takedownPresenter } from './presenter';
+import { takedownParticipants, takedownPresenter } from './presenter';
 import { takedownCardView } from './view';
 import { withTimeLeft } from '../../cases/time-left';
 
@@ -21,6 +22,12 @@ const rules: CaseRules = {
   name: 'takedown',
   closedStates: ['verified', 'withdrawn'],
   namedRoles: ['recipient', 'issuer', 'manager'],
+  disclosure: {
+    detailsAuthor: 'issuer',
+    labels: {
+      recipient: 'the recipient', issuer: 'the Communications Team member who issued the notice', manager: 'the recipient\'s line manager', other: 'a Communications Team member',
+    },
+  },
   stateLabel: (state) => TAKEDOWN_STATE_LABELS[state as TakedownNotice['state']] ?? { label: state, color: 'default' },
 };
 
@@ -39,7 +46,7 @@ export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownE
       renderer.render('takedown-form', takedownFormView({ ...options, actor: action.actor, formId: options.formId ?? randomUUID(), people: await directory.everyone() }));
     const note = (action: CaseAction) => textInput(action.data, 'note', 1000);
     const newDeadline = (action: CaseAction) => (deadlineFrom(action.data.deadline, action.now, workingTime) ?? action.now).toISOString();
-    const openNotices = async (actor: Actor) => (hasRole(actor, 'comms') ? tools.inbox.list(COMMS_TEAM_INBOX, { role: 'takedown', awaitingOnly: true }) : undefined);
+    const openNotices = async (actor: Actor) => (hasRole(actor, 'comms') ? tools.inbox.list(teamInbox('comms'), { role: 'takedown', awaitingOnly: true }) : undefined);
     const keeps = { note: 1000 };
 
     return {

@@ -1,4 +1,4 @@
-import type { Clause, Platform, TakedownState } from './model';
+import type { Clause, TakedownState } from './model';
 
 /** Appendix 1 of the policy, "Guidelines for Staff": what a post can breach. */
 export const CLAUSE_LABELS: Readonly<Record<Clause, string>> = {
@@ -12,11 +12,6 @@ export const CLAUSE_LABELS: Readonly<Record<Clause, string>> = {
   bullying_or_harassment: 'Bullying or harassment (section 1)',
   disrepute: 'Bringing the Group into disrepute (section 7)',
   other: 'Other breach of the policy',
-};
-
-export const PLATFORM_LABELS: Readonly<Record<Platform, string>> = {
-  facebook: 'Facebook', x: 'X (Twitter)', linkedin: 'LinkedIn', instagram: 'Instagram', snapchat: 'Snapchat',
-  viva_engage: 'Viva Engage (Yammer)', youtube: 'YouTube', vimeo: 'Vimeo', tiktok: 'TikTok', other: 'Other',
 };
 
 export const TAKEDOWN_STATE_LABELS: Readonly<Record<TakedownState, { label: string; color: 'accent' | 'good' | 'warning' | 'attention' | 'default' }>> = {

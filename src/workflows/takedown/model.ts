@@ -1,3 +1,4 @@
+import type { Platform } from '../../domain/platforms';
 import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { formatLondonDateTime } from '../../domain/london-time';
@@ -16,8 +17,6 @@ export const CLAUSES = [
 ] as const;
 export type Clause = (typeof CLAUSES)[number];
 
-export const PLATFORMS = ['facebook', 'x', 'linkedin', 'instagram', 'snapchat', 'viva_engage', 'youtube', 'vimeo', 'tiktok', 'other'] as const;
-export type Platform = (typeof PLATFORMS)[number];
 
 export interface TakedownDetails {
   readonly link: string;

@@ -1,18 +1,16 @@
+import { teamInbox } from '../../store/inbox';
+import { platformName } from '../../domain/platforms';
 import type { CardRenderer } from '../../cards/render';
 import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
 import type { CasePresenter } from '../../cases/presenter';
-import { PLATFORM_LABELS } from './labels';
 import { canSeeNotice, TakedownNotice } from './model';
 import { nextStep, takedownCardView } from './view';
-
-/** The Communications Team's partition of the inbox (shared with access-request sign-offs, by role). */
-export const COMMS_TEAM_INBOX = 'team:comms';
 
 export function takedownParticipants(notice: TakedownNotice): Participant[] {
   return [
     { userId: notice.recipient.id, role: 'recipient' },
-    { userId: COMMS_TEAM_INBOX, role: 'takedown' },
+    { userId: teamInbox('comms'), role: 'takedown' },
     ...(notice.manager && notice.state === 'overdue' ? [{ userId: notice.manager.id, role: 'manager' }] : []),
   ];
 }
@@ -28,7 +26,7 @@ export function takedownPresenter(renderer: CardRenderer, workingTime: WorkingTi
       return renderer.render('takedown', takedownCardView(notice, viewer, now, workingTime, headline ? { headline } : {}));
     },
     inboxEntries(notice, now) {
-      const platform = notice.details.platform === 'other' ? notice.details.platformOther ?? 'Other' : PLATFORM_LABELS[notice.details.platform];
+      const platform = platformName(notice.details.platform, notice.details.platformOther);
       const common = {
         reference: notice.reference, state: notice.state, summary: `Takedown: a post on ${platform}`,
         nextStep: nextStep(notice, now, workingTime), dueAt: notice.deadline,

@@ -1,10 +1,11 @@
+import { platformName } from '../../domain/platforms';
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, SYSTEM } from '../../domain/people';
 import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { CardNotice } from '../../cases/definition';
 import { hoursLeftText } from '../../cases/time-left';
 import type { WorkingTime } from '../../domain/working-time';
-import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, PLATFORM_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
+import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, TAKEDOWN_STATE_LABELS } from './labels';
 import { decide, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
 
 type Capability = 'confirmRemoval' | 'dispute' | 'requestHelp' | 'verify' | 'reopen' | 'uphold' | 'withdraw';
@@ -40,7 +41,7 @@ export function takedownCardView(
     facts: [
       { title: 'To', value: notice.recipient.name },
       { title: 'From', value: `${notice.issuer.name}, Communications Team` },
-      { title: 'Where', value: notice.details.platform === 'other' ? notice.details.platformOther ?? 'Other' : PLATFORM_LABELS[notice.details.platform] },
+      { title: 'Where', value: platformName(notice.details.platform, notice.details.platformOther) },
       { title: 'Deadline', value: formatDeadline(notice.deadline) },
     ],
     link: notice.details.link,
