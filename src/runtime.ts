@@ -37,7 +37,9 @@ import { createTimerStore } from './store/timers';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './workflows/abuse-report/settings';
 import { createStagedEvidence } from './store/staged-evidence';
 import { workflowModules } from './workflows';
-import { createCaseService } from './cases/case-service';
+import { CaseService, createCaseService } from './cases/case-service';
+import { SYSTEM } from './domain/people';
+import { prefixOf } from './domain/references';
 import type { WorkflowModule, WorkflowTools } from './cases/definition';
 import { workflowRoutes } from './bot/workflow-routes';
 
@@ -115,8 +117,11 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const notifier = createNotifier({
     adapter, botAppId: options.bot.appId, conversations, logger, ...(options.rateLimiter ? { limiter: options.rateLimiter } : {}),
   });
+  // A case's `act` effects reach another case through its workflow's service, known once the services exist.
+  const serviceFor = new Map<string, CaseService<unknown, { readonly type: string }>>();
   const relay = createEffectRelay({
     cases, inbox, timers, directory, notifier, logger, now,
+    actOn: async (reference, command, at) => serviceFor.get(prefixOf(reference) ?? '')?.act(reference, command, SYSTEM, at),
     // Beside the scheduler's day partitions in `timers`, never read by it.
     leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
@@ -126,6 +131,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const counter = createReferenceCounter(tables.counters);
   const idempotency = createIdempotencyStore(tables.idempotency);
   const services = definitions.map((definition) => createCaseService({ cases, counter, idempotency, relay, workingTime, logger }, definition));
+  for (const service of services) serviceFor.set(service.definition.rules.prefix, service);
   const routesOfWorkflows = services.map((service) => workflowRoutes(service, renderer, logger));
   const myCases = myCasesRoutes(inbox, renderer, routesOfWorkflows);
   // The team queues, as each service answers them for a person (their roles, and who may not sign off what).

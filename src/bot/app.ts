@@ -50,7 +50,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   ]);
   // "Back to the list": the named list, rebuilt for the clicker by the list's own menu verb.
   actions.set('list.show', async (turn) => {
-    const list = actions.get(LIST_VERBS[listNamed(turn.data.list)]);
+    const list = actions.get(LIST_VERBS[listNamed(turn.data.list)] ?? '');
     return list ? list({ ...turn, data: {} }) : noticeCard(deps.renderer, { title: 'Not available', message: 'Type "my actions" to see what is waiting for you.' });
   });
   const commands: Command[] = [

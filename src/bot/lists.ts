@@ -1,20 +1,18 @@
 import type { AdaptiveCardJson } from '../cards/render';
+import { WORKFLOWS } from '../workflows';
 
 /**
  * The lists a case can be opened from, and the menu verb that builds each for the person asking. A case card
  * opened from a list carries only the list's name back ("Back to the list"): the list itself is always rebuilt
  * for whoever clicks, so card data can choose which of their own lists they see, never whose.
  */
-export const LIST_VERBS = {
+export const LIST_VERBS: Readonly<Record<string, string>> = {
   myActions: 'menu.myActions',
   myCases: 'menu.myCases',
-  myRequests: 'menu.myRequests',
-  myReports: 'menu.myReports',
-  incidents: 'menu.incidents',
-  takedowns: 'menu.takedowns',
-} as const;
+  ...Object.assign({}, ...WORKFLOWS.map((module) => module.lists ?? {})),
+};
 
-export type ListName = keyof typeof LIST_VERBS;
+export type ListName = string;
 
 /** The list named in card data, or "my actions" for anything else (a forged or retired name). */
 export function listNamed(raw: unknown): ListName {

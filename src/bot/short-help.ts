@@ -1,16 +1,16 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
 import type { Actor } from '../domain/people';
-import { buttonsFor, helpFor, HelpLine } from './welcome';
+import type { HelpLine } from '../cases/definition';
+import { WORKFLOWS } from '../workflows';
+import { buttonsFor, helpFor } from './welcome';
 
 /** What someone most often needs, in a few lines: not the full "help" list. */
+const WORKFLOW_LINES = WORKFLOWS.flatMap((module) => module.help?.short ?? []);
 const SHORT_HELP: readonly HelpLine[] = [
-  { command: 'report abuse', purpose: 'Threats, abuse or harassment through social media. Confidential.' },
-  { command: 'request access', purpose: 'Business access to a social media site.' },
+  ...WORKFLOW_LINES.filter((line) => !line.role),
   { command: 'my actions', purpose: 'What waits for you, soonest due first ("my cases" for everything).' },
   { command: 'policy', purpose: 'The rules for staff on social media.' },
-  { command: 'issue takedown', purpose: 'Ask a member of staff to remove a post.', role: 'comms' },
-  { command: 'takedowns', purpose: 'Open takedown notices.', role: 'comms' },
-  { command: 'incidents', purpose: 'The open AINM records.', role: 'incident' },
+  ...WORKFLOW_LINES.filter((line) => line.role),
 ];
 
 /** The lines this person may use: team-only commands only for the team. */

@@ -1,25 +1,18 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
+import type { HelpLine } from '../cases/definition';
 import { Actor, hasRole, TeamRole } from '../domain/people';
+import { WORKFLOWS } from '../workflows';
 
-/** One line of the help list; `role`: shown only to people with that team role (the command refuses others anyway). */
-export interface HelpLine {
-  readonly command: string;
-  readonly purpose: string;
-  readonly role?: TeamRole;
-}
+export type { HelpLine };
 
-/** What the bot can do, as typed commands: shown on install and by "help", each person seeing what their roles allow. */
+/**
+ * What the bot can do, as typed commands: shown on install and by "help", each person seeing what their roles
+ * allow. The bot's own lines around each workflow's (its module's `help`), in the order of src/workflows/index.ts.
+ */
 export const COMMAND_HELP: readonly HelpLine[] = [
   { command: 'my actions', purpose: 'Everything waiting for you: approvals, sign-offs, acknowledgements and takedown replies, soonest due first.' },
-  { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
-  { command: 'my requests', purpose: 'See your access requests and where each one is.' },
   { command: 'approvals', purpose: 'The same list as "my actions": what waits for your decision.' },
-  { command: 'report abuse', purpose: 'Report threats, abuse or harassment you received through social media, or a safeguarding concern. Confidential; support is offered.' },
-  { command: 'my reports', purpose: 'See your reports and where each one is.' },
-  { command: 'incidents', purpose: 'Incident team: the open AINM records.', role: 'incident' },
-  { command: 'export', purpose: 'Incident team: the AINM register as a CSV file in your OneDrive ("export register 2026-01-01 2026-06-30 json" for other dates or JSON).', role: 'incident' },
-  { command: 'issue takedown', purpose: 'Communications Team: ask a member of staff to remove a post that breaches the policy.', role: 'comms' },
-  { command: 'takedowns', purpose: 'Communications Team: open takedown notices and the working time left.', role: 'comms' },
+  ...WORKFLOWS.flatMap((module) => module.help?.full ?? []),
   { command: 'my cases', purpose: 'Everything you have a part in: requests, reports and notices.' },
   { command: 'AR-2026-00001', purpose: 'Open a case by its reference.' },
   { command: 'help', purpose: 'Show this list again.' },

@@ -4,7 +4,7 @@ import type { NoticeStyle } from '../cards/case-card';
 import type { CaseWorkflow } from '../domain/decider';
 import type { CardLocation } from '../domain/effects';
 import type { Rejection } from '../domain/outcome';
-import type { Actor } from '../domain/people';
+import type { Actor, TeamRole } from '../domain/people';
 import type { WorkingTime } from '../domain/working-time';
 import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
@@ -83,6 +83,13 @@ export interface Opening<S, C> {
   readonly repeated: string;
   /** Said when the same form arrives again while the first is still being stored. */
   readonly stillOpening: { readonly title: string; readonly message: string };
+}
+
+/** One line of the help list; `role`: shown only to people with that team role (the command refuses others anyway). */
+export interface HelpLine {
+  readonly command: string;
+  readonly purpose: string;
+  readonly role?: TeamRole;
 }
 
 /** What a workflow may use to build its cards and queries: given once, at start-up. */
@@ -207,6 +214,13 @@ export interface WorkflowModule<S = any, C extends { readonly type: string } = a
   readonly rules: CaseRules;
   /** Card templates the workflow brings (name -> template JSON), beside those in `cards/`. */
   readonly cardTemplates?: Readonly<Record<string, object>>;
+  /** Its lines in "help" (all of them) and in the short list shown when a message could not be placed. */
+  readonly help?: { readonly full: readonly HelpLine[]; readonly short?: readonly HelpLine[] };
+  /**
+   * Its lists a case can be opened from (name -> the verb that builds it for whoever asks): a case opened from
+   * one offers "Back to the list", whose card data carries only the name (src/bot/lists.ts).
+   */
+  readonly lists?: Readonly<Record<string, string>>;
   create(tools: WorkflowTools): WorkflowDefinition<S, C, E>;
 }
 

@@ -22,6 +22,11 @@ export interface EffectRelayOptions {
   readonly presenters: Partial<Record<CasePrefix, CasePresenter<never>>>;
   readonly logger: Logger;
   readonly now: () => Date;
+  /**
+   * Runs a system command on another case (an `act` effect), through that case's workflow; undefined: no workflow
+   * has that case's prefix. Given after the case services exist, which themselves need the relay.
+   */
+  readonly actOn?: (reference: string, command: { readonly type: string }, now: Date) => Promise<{ readonly ok: boolean; readonly code?: string } | undefined>;
   /** The Group's AINM register, if configured: records are POSTed there with their reference as idempotency key. */
   readonly webhook?: { readonly url: string };
   /**
@@ -164,6 +169,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
       case 'notify':
         if ('person' in effect.to) return notifyPerson(drain, row.rowKey, effect.to.person, effect.headline);
         return notifyTeam(drain, row, effect.to, effect.headline);
+      case 'act': {
+        const outcome = await options.actOn?.(effect.reference, effect.command, now);
+        // A refusal is final (the other case moved on, or never existed): retrying would be refused again.
+        if (!outcome?.ok) logger.warn({ reference, target: effect.reference, command: effect.command.type, code: outcome?.code ?? 'no_workflow' }, 'a step on another case was refused');
+        return;
+      }
     }
   }
 

@@ -29,7 +29,12 @@ export type Effect =
    */
   | { readonly kind: 'refreshCards'; readonly except?: CardLocation }
   /** Tell an outside register (the Group's AINM system) the case's current state, if one is configured. */
-  | { readonly kind: 'webhook' };
+  | { readonly kind: 'webhook' }
+  /**
+   * Another case takes a step because of this one (a colleague's answer lands on the customer post that asked):
+   * a system command on `reference`, carried out at least once, so the command must be harmless to repeat.
+   */
+  | { readonly kind: 'act'; readonly reference: string; readonly command: { readonly type: string } };
 
 /** Where one message with a card is. */
 export interface CardLocation {

@@ -9,7 +9,8 @@ import { takedown } from './takedown';
  * one is a folder exporting its module, and a line here.
  */
 export function workflowModules(settings: { readonly abuseReport?: AbuseReportSettings } = {}): readonly WorkflowModule[] {
-  return [accessRequest, abuseReportModule(settings.abuseReport), takedown];
+  // Reporting abuse first: its help lines lead the list, safety before everything else.
+  return [abuseReportModule(settings.abuseReport), accessRequest, takedown];
 }
 
 /** Every workflow with its default settings: for tests that only ask which verbs and commands exist. */

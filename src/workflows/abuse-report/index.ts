@@ -43,6 +43,22 @@ const NOT_FOUND = 'I can\'t find that report, or you don\'t have a part in it.';
 export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): WorkflowModule<AinmRecord, AinmCommand, AinmEvent> {
   return {
     rules,
+    help: {
+      full: [
+        { command: 'report abuse', purpose: 'Report threats, abuse or harassment you received through social media, or a safeguarding concern. Confidential; support is offered.' },
+        { command: 'my reports', purpose: 'See your reports and where each one is.' },
+        { command: 'incidents', purpose: 'Incident team: the open AINM records.', role: 'incident' },
+        {
+          command: 'export', role: 'incident',
+          purpose: 'Incident team: the AINM register as a CSV file in your OneDrive ("export register 2026-01-01 2026-06-30 json" for other dates or JSON).',
+        },
+      ],
+      short: [
+        { command: 'report abuse', purpose: 'Threats, abuse or harassment through social media. Confidential.' },
+        { command: 'incidents', purpose: 'The open AINM records.', role: 'incident' },
+      ],
+    },
+    lists: { myReports: 'menu.myReports', incidents: 'menu.incidents' },
     create(tools: WorkflowTools) {
       const { renderer, workingTime, directory, inbox, staged } = tools;
       const form = async (action: Pick<CaseAction, 'actor' | 'now'>, options: { input?: AbuseReportFormInput; errors?: Readonly<Record<string, string>>; formId?: string } = {}) =>

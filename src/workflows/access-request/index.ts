@@ -32,8 +32,19 @@ const withComment = (command: (action: CaseAction) => AccessRequestCommand, done
   ({ command, done, keeps: { comment: 500 } });
 
 /** Access to the Group's social media accounts: the requester asks, an approver decides, and posting also needs the Communications Team. */
+/** Its lines of "help", its list. */
+const help = {
+  full: [
+    { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
+    { command: 'my requests', purpose: 'See your access requests and where each one is.' },
+  ],
+  short: [{ command: 'request access', purpose: 'Business access to a social media site.' }],
+};
+
 export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
   rules,
+  help,
+  lists: { myRequests: 'menu.myRequests' },
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
     const form = accessRequestForm(tools);

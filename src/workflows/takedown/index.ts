@@ -36,6 +36,17 @@ const NOT_FOUND = 'I can\'t find that takedown notice, or you don\'t have a part
 /** Takedown notices: the Communications Team asks a member of staff to remove a post, with the clause and a deadline. */
 export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownEvent> = {
   rules,
+  help: {
+    full: [
+      { command: 'issue takedown', purpose: 'Communications Team: ask a member of staff to remove a post that breaches the policy.', role: 'comms' },
+      { command: 'takedowns', purpose: 'Communications Team: open takedown notices and the working time left.', role: 'comms' },
+    ],
+    short: [
+      { command: 'issue takedown', purpose: 'Ask a member of staff to remove a post.', role: 'comms' },
+      { command: 'takedowns', purpose: 'Open takedown notices.', role: 'comms' },
+    ],
+  },
+  lists: { takedowns: 'menu.takedowns' },
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
     const commsOnly = () => noticeCard(renderer, {
