@@ -65,9 +65,9 @@ export function workflowRoutes(
   Object.assign(actions, extras.actions);
   const exports = fileExportRoutes(definition.exports?.(service) ?? [], renderer, logger);
 
-  const commands: Command[] = (definition.commands ?? []).map(({ pattern, verb, sharedSpaces }) => ({
+  const commands: Command[] = (definition.commands ?? []).map(({ pattern, verb, sharedSpaces, data }) => ({
     pattern, ...(sharedSpaces ? { sharedSpaces } : {}),
-    handle: async (turn: Turn) => replyWithCard(turn.context, await actions[verb]!({ ...turn, data: {} })),
+    handle: async (turn: Turn, match: RegExpExecArray) => replyWithCard(turn.context, await actions[verb]!({ ...turn, data: data?.(match) ?? {} })),
   }));
 
   return {

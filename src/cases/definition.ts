@@ -59,6 +59,8 @@ export interface TypedCommand {
   /** Matched against the message lower-cased, trimmed, surrounding punctuation removed. */
   readonly pattern: RegExp;
   readonly verb: string;
+  /** The card data the verb gets from what was typed ("access register facebook" -> `{ site: 'facebook' }`); none by default. */
+  data?(match: RegExpExecArray): Readonly<Record<string, string>>;
   /** Also answered in channels and group chats. Off by default: cases stay in the 1:1 chat. */
   readonly sharedSpaces?: boolean;
 }

@@ -1,48 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
 import { BotHarness, cardText, PEOPLE, PersonKey, TENANT } from '../support/bot-harness';
 import { testConnectionString } from '../support/azurite';
 import { NOW } from './conversation-helpers';
+import { SentAttachment, UploadReceiver } from '../support/upload-receiver';
 
 const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 const DESCRIPTION = 'He wrote that he knows where I live and will wait outside.';
 const FORMULA = '=HYPERLINK("https://evil.example","click")';
 const HEADER = 'reference,reportedAt,happenedOn,acknowledgedAt,closedAt,category,fromWhom,platform,urgent,state,outcome,manager,hoursToAcknowledge';
-
-interface Upload { readonly method: string; readonly path: string; readonly headers: http.IncomingHttpHeaders; readonly body: string }
-interface SentAttachment { readonly contentType: string; readonly name?: string; readonly contentUrl?: string; readonly content: Record<string, unknown> }
-
-/** Stands in for the OneDrive upload session Teams opens on "Allow": records every PUT. */
-class UploadReceiver {
-  readonly uploads: Upload[] = [];
-  private server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      this.uploads.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(201, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: 'drive-item-1' }));
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 function reportForm(overrides: Record<string, unknown>): Record<string, unknown> {
   return {

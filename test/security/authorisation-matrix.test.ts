@@ -117,6 +117,8 @@ const ROWS: readonly Row[] = [
   { verb: 'accessRequest.refresh', on: 'arSubmitted', who: 'sshshsh' },
   { verb: 'form.cancel', on: 'arSubmitted', who: 'sshshsh' },
   { verb: 'case.show', on: 'arPost', who: 'sshshsh' },
+  { verb: 'menu.accessRegister', who: 'rrrsrrr', shows: titled(/Access register/) },
+  { verb: 'list.show', data: () => ({ list: 'accessRegister' }), who: 'rrrsrrr', shows: titled(/Access register/) },
 
   // Abuse reports (AINM records): confidential to the reporter, their manager, the Incident team and admins
   { verb: 'menu.reportAbuse', who: 'sssssss', shows: withInput('description') },
@@ -161,6 +163,8 @@ const ROWS: readonly Row[] = [
   // Typed commands                                             R M O C I A S
   { command: 'request access', who: 'sssssss', shows: withInput('businessCase') },
   { command: 'my requests', who: 'sssssss', shows: titled(/My access requests/) },
+  { command: 'access register', who: 'rrrsrrr', shows: titled(/Access register/) },
+  { command: 'access register csv', who: 'rrrsrrr', shows: (card) => card.contentType === 'application/vnd.microsoft.teams.card.file.consent' },
   { command: 'approvals', who: 'sssssss', shows: titled(/Waiting for you/) },
   { command: 'my actions', who: 'sssssss', shows: titled(/Waiting for you/) },
   { command: 'report abuse', who: 'sssssss', shows: withInput('description') },

@@ -1,8 +1,9 @@
+import { csvFile } from '../../src/domain/csv';
 import assert from 'node:assert/strict';
 import type { Rejection } from '../../src/domain/outcome';
 import { createWorkingTime } from '../../src/domain/working-time';
 import {
-  csvCell, defaultExportRange, describeExport, exportRegister, parseExportRequest, RegisterExport,
+  defaultExportRange, describeExport, exportRegister, parseExportRequest, RegisterExport,
 } from '../../src/workflows/abuse-report/export';
 import type { AinmRecord } from '../../src/workflows/abuse-report/model';
 import { REGISTER_COLUMNS } from '../../src/workflows/abuse-report/register';
@@ -51,6 +52,9 @@ describe('AINM register export', () => {
         '',
       ]);
     });
+
+    /** One cell as the register's CSV writes it (src/domain/csv.ts): the file of one column and one row, less its header. */
+    const csvCell = (value: string | number | boolean | null) => csvFile(['v'], [{ v: value }]).slice('v\r\n'.length, -'\r\n'.length);
 
     it('quotes fields with commas, quotes or line breaks and doubles the quotes (RFC 4180)', () => {
       assert.equal(csvCell('Forum, "the" board'), '"Forum, ""the"" board"');

@@ -1,3 +1,4 @@
+import { csvFile } from '../../domain/csv';
 import { isCalendarDate } from '../../domain/calendar-date';
 import { formatLocalDate } from '../../domain/london-time';
 import { reject, Rejection } from '../../domain/outcome';
@@ -89,20 +90,9 @@ export function describeExport(file: RegisterExport): string {
   return `AINM register, ${formatLocalDate(from)} to ${formatLocalDate(to)}: ${file.rowCount} record${file.rowCount === 1 ? '' : 's'} (${format.toUpperCase()}).`;
 }
 
-/** RFC 4180: a header row of the column names, CRLF after every row. */
+/** RFC 4180, formula-safe (src/domain/csv.ts): the file the Group's register system reads, so no byte order mark. */
 export function toCsv(rows: readonly AinmRegisterRow[]): string {
-  const lines = [REGISTER_COLUMNS.map(csvCell), ...rows.map((row) => REGISTER_COLUMNS.map((column) => csvCell(row[column])))];
-  return lines.map((cells) => `${cells.join(',')}\r\n`).join('');
-}
-
-/** Spreadsheets run a cell that starts like a formula; a leading apostrophe makes it text (OWASP, "CSV Injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One CSV field: defused if it starts like a formula, quoted (quotes doubled) if it holds a comma, quote or line break. */
-export function csvCell(value: string | number | boolean | null): string {
-  const text = value === null ? '' : String(value);
-  const safe = FORMULA_START.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvFile(REGISTER_COLUMNS, rows);
 }
 
 function inRange(day: LocalDate, from: LocalDate, to: LocalDate): boolean {

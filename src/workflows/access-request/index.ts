@@ -1,3 +1,8 @@
+import { caseListCard } from '../../cards/case-list';
+import { noticeCard } from '../../cards/notice';
+import type { CardRenderer } from '../../cards/render';
+import { platformName } from '../../domain/platforms';
+import { accessRegisterExport, activeAccess, registerEntry, siteNamed } from './register';
 import type { CaseAction, CaseRules, DecisionVerb, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { textInput } from '../../cases/card-input';
 import { Actor, hasRole } from '../../domain/people';
@@ -8,7 +13,7 @@ import { ACCESS_TIMERS, accessRequestEffects } from './effects';
 import type { AccessRequestFormInput } from './form';
 import { STATE_LABELS } from './labels';
 import { AccessRequest, AccessRequestCommand, AccessRequestEvent, decide, evolve } from './model';
-import { accessRequestParticipants, accessRequestPresenter,  } from './presenter';
+import { accessRequestParticipants, accessRequestPresenter } from './presenter';
 import { submissionFrom } from './submission';
 import { accessRequestCardView, canSeeAccessRequest } from './view';
 
@@ -37,6 +42,7 @@ const help = {
   full: [
     { command: 'request access', purpose: 'Ask your line manager for business access to a social media site, with a business case.' },
     { command: 'my requests', purpose: 'See your access requests and where each one is.' },
+    { command: 'access register', purpose: 'Communications Team: who has business access to which sites, until when ("access register facebook" for one site, "access register csv" for a file).', role: 'comms' as const },
   ],
   short: [{ command: 'request access', purpose: 'Business access to a social media site.' }],
 };
@@ -44,7 +50,7 @@ const help = {
 export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, AccessRequestEvent> = {
   rules,
   help,
-  lists: { myRequests: 'menu.myRequests' },
+  lists: { myRequests: 'menu.myRequests', accessRegister: 'menu.accessRegister' },
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
     const form = accessRequestForm(tools);
@@ -87,10 +93,25 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
         repeated: 'This request was already sent.',
         stillOpening: { title: 'Already being sent', message: 'This request is already on its way. Type "my requests" in a moment to see it.' },
       },
-      actions: (service) => accessRequestActions(tools, service),
+      actions: (service) => ({
+        ...accessRequestActions(tools, service),
+        'menu.accessRegister': async (action) => {
+          if (!hasRole(action.actor, 'comms')) return commsOnly(renderer);
+          const named = typeof action.data.site === 'string' ? action.data.site : '';
+          const site = siteNamed(named);
+          if (named.trim() && !site) {
+            return noticeCard(renderer, { title: 'Access register', message: `I don't know the site "${named.slice(0, 40)}". Type "access register" for every site, or name one such as "access register facebook".` });
+          }
+          const entries = (await activeAccess(service, site)).map(registerEntry);
+          const title = site ? `Access register: ${platformName(site)}` : 'Access register';
+          return caseListCard(renderer, title, entries, rules.stateLabel, 'Nobody has business access at the moment.', 'case.show', 'accessRegister');
+        },
+      }),
+      exports: (service) => [accessRegisterExport(tools, service)],
       commands: [
         { pattern: /^(request( social media)? access|new (access )?request|access request|ask for access)$/, verb: 'menu.requestAccess' },
         { pattern: /^(my requests|my access requests|status)$/, verb: 'menu.myRequests' },
+        { pattern: /^(?:the )?access register(?: (?:for |on )?(?!csv$|file$)([a-z][a-z ()]{0,30}))?$/, verb: 'menu.accessRegister', data: (match) => ({ site: match[1] ?? '' }) },
       ],
       teamQueue: { team: 'Communications Team', waiting: (actor) => awaiting(tools, actor) },
     };
@@ -109,4 +130,8 @@ async function awaiting(tools: WorkflowTools, actor: Actor): Promise<InboxEntry[
     ...(await tools.inbox.list(actor.id, { role: 'approver' })).map((entry) => entry.reference),
   ]) : new Set<string>();
   return [...own, ...team.filter((entry) => !notForMe.has(entry.reference))].filter((entry) => entry.reference.startsWith(`${rules.prefix}-`));
+}
+
+function commsOnly(renderer: CardRenderer) {
+  return noticeCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team keeps the access register.', style: 'warning' });
 }
