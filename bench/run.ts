@@ -59,7 +59,7 @@ function parseOptions(args: string[]): Options {
     'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
-    console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td] [--profile]
+    console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
   [--timers 10000] [--no-scheduler] [--out bench]`);
     process.exit(0);
@@ -74,8 +74,8 @@ function parseOptions(args: string[]): Options {
   };
   const users = String(flags.get('users') ?? (quick ? '1,4' : '1,8,32')).split(',').map(Number);
   if (users.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--users must be like 1,8,32');
-  const workflows = String(flags.get('workflows') ?? 'ar,ainm,td').split(',') as WorkflowName[];
-  if (workflows.some((name) => !(name in WORKFLOW_STEPS))) throw new Error('--workflows must be some of ar,ainm,td');
+  const workflows = String(flags.get('workflows') ?? Object.keys(WORKFLOW_STEPS).join(',')).split(',') as WorkflowName[];
+  if (workflows.some((name) => !(name in WORKFLOW_STEPS))) throw new Error(`--workflows must be some of ${Object.keys(WORKFLOW_STEPS).join(',')}`);
   const timers = number('timers', quick ? 500 : 10_000);
   const profile = flags.has('profile');
   return {

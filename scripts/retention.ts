@@ -44,7 +44,11 @@ async function main(args: readonly string[]): Promise<number> {
       + `Closed requests checked: ${accessRequests.checked}; due: ${accessRequests.due}; deleted: ${accessRequests.deleted}; failed: ${accessRequests.failed}.`);
     console.log(`Takedown notice retention${note}: ${periods.takedownMonths} months after closure. `
       + `Closed notices checked: ${takedowns.checked}; due: ${takedowns.due}; deleted: ${takedowns.deleted}; failed: ${takedowns.failed}.`);
-    return ainm.failed + accessRequests.failed + takedowns.failed > 0 ? 1 : 0;
+    for (const [prefix, other] of Object.entries(report.others)) {
+      console.log(`Closed ${prefix} cases checked: ${other.checked}; due: ${other.due}; deleted: ${other.deleted}; failed: ${other.failed}.`);
+    }
+    const othersFailed = Object.values(report.others).reduce((sum, other) => sum + other.failed, 0);
+    return ainm.failed + accessRequests.failed + takedowns.failed + othersFailed > 0 ? 1 : 0;
   } finally {
     await embedded?.stop();
   }

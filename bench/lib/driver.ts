@@ -6,11 +6,12 @@ import { postJson } from './http';
 export const TENANT = 'bench-tenant-0000-0000-000000000000';
 const BOT = { id: '28:desk-bot', name: 'Social Media Desk' };
 
-/** The steps of the three workflows, in the order a user goes through them. */
+/** The steps of the workflows, in the order a user goes through them. */
 export const WORKFLOW_STEPS = {
   ar: ['ar.open', 'ar.submit', 'ar.approve'],
   ainm: ['ainm.open', 'ainm.submit', 'ainm.ack'],
   td: ['td.open', 'td.issue', 'td.confirm', 'td.verify'],
+  cp: ['cp.open', 'cp.log', 'cp.respond', 'cp.resolve'],
 } as const;
 export type WorkflowName = keyof typeof WORKFLOW_STEPS;
 export type StepName = (typeof WORKFLOW_STEPS)[WorkflowName][number] | 'base.message' | 'base.invoke';
@@ -26,6 +27,10 @@ export const STEP_LABELS: Readonly<Record<StepName, string>> = {
   'td.issue': 'takedown: Comms issues notice',
   'td.confirm': 'takedown: recipient confirms removal',
   'td.verify': 'takedown: Comms verifies',
+  'cp.open': 'customer post: "log post" (form)',
+  'cp.log': 'customer post: Comms logs a complaint',
+  'cp.respond': 'customer post: Comms records the first response',
+  'cp.resolve': 'customer post: Comms resolves it',
   'base.message': 'baseline: message, card reply',
   'base.invoke': 'baseline: card action',
 };
@@ -155,7 +160,7 @@ export class Driver {
     }
     const cardJson = JSON.stringify(body.value);
     if (!expect.test(cardJson)) throw new StepFailure(`${step}: the card shown does not say ${expect}: ${cardJson.slice(0, 300)}`);
-    const reference = /\b(?:AR|AINM|TD)-\d{4}-\d{5,}\b/.exec(cardJson)?.[0];
+    const reference = /\b[A-Z]{2,5}-\d{4}-\d{5,}\b/.exec(cardJson)?.[0];
     if (!reference) throw new StepFailure(`${step}: no reference on the card`);
     const calls = await this.callsOf(step, `ref:${reference}`, started);
     this.record(step, started, response, calls, Buffer.byteLength(cardJson));
@@ -234,9 +239,24 @@ export class Driver {
     this.options.connector.forget(`ref:${verified.reference}`);
   }
 
+  /** The desk: a Comms member logs a customer's complaint, records the first response, and resolves it. */
+  async customerPost(user: BenchUser): Promise<void> {
+    const { comms } = user;
+    const formId = await this.message('cp.open', comms, 'log post');
+    const post = {
+      formId: randomUUID(), platform: 'facebook', platformOther: '', link: 'https://www.facebook.com/wheatleyhousing/posts/pfbid0desk', postedOn: londonDate(),
+      postedTime: '00:05', kind: 'complaint', summary: 'Says nobody came to fix the boiler at Flat 2 last week.', handle: '',
+    };
+    const logged = await this.click('cp.log', comms, 'customerPost.log', post, formId, /Logged as CP-/);
+    await this.click('cp.respond', comms, 'customerPost.respond', { reference: logged.reference, response: 'Sorry: the repairs team will call today.' }, formId, /First response recorded/);
+    const resolved = await this.click('cp.resolve', comms, 'customerPost.resolve', { reference: logged.reference, outcome: 'Repair booked for Friday.' }, formId, /Resolved/);
+    this.options.connector.forget(`ref:${resolved.reference}`);
+  }
+
   async workflow(name: WorkflowName, user: BenchUser): Promise<void> {
     if (name === 'ar') return this.accessRequest(user);
     if (name === 'ainm') return this.abuseReport(user);
+    if (name === 'cp') return this.customerPost(user);
     return this.takedown(user);
   }
 

@@ -6,7 +6,7 @@ import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../store/conversations';
 import { actorIdOf, resolveActor } from './actor';
-import { ActionHandler, ActionTurn, answerWithCard, Command, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
+import { ActionHandler, ActionTurn, answerWithCard, answerWithMessage, Command, keepsClickedCard, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';
 import type { FreeTextRoute } from './understood';
 import { isListName, LIST_VERBS, listNamed, withBackToList } from './lists';
@@ -99,7 +99,8 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
         return;
       }
       const data = plainData(context.activity.value?.action?.data);
-      await answerWithCard(context, await handler({ context, actor, now: deps.now(), verb, data }));
+      const answer = await handler({ context, actor, now: deps.now(), verb, data });
+      await (keepsClickedCard(answer) ? answerWithMessage(context, answer.toast) : answerWithCard(context, answer));
     });
     return '';
   });

@@ -3,7 +3,7 @@ import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { Inbox, InboxEntry } from '../store/inbox';
 import { CaseListEntry, caseListCard, StateLabel } from '../cards/case-list';
-import { ActionHandler, replyWithCard, WorkflowRoutes } from './turn';
+import { ActionHandler, replyWithAnswer, WorkflowRoutes } from './turn';
 
 /**
  * A team's queue as a workflow service answers it for one person: undefined (or nothing) when their roles
@@ -57,7 +57,7 @@ export function myActionsRoutes(deps: MyActionsDeps): WorkflowRoutes {
     actions: { 'menu.myActions': list, 'menu.approvals': list },
     commands: [{
       pattern: /^(my actions|actions|my stuff|what'?s waiting( for me)?|waiting( for me)?|my to-?do( list)?|to-?do|approvals|awaiting( me| my approval)?|to approve|pending)$/,
-      handle: async (turn) => replyWithCard(turn.context, await list({ ...turn, data: {} })),
+      handle: async (turn) => replyWithAnswer(turn.context, await list({ ...turn, data: {} })),
     }],
   };
 }

@@ -23,8 +23,18 @@ export interface ActionTurn extends Turn {
   readonly data: Readonly<Record<string, unknown>>;
 }
 
+/** The clicked card stays as it is; Teams shows `toast` for a moment (the handler sent a card as a new message). */
+export interface KeepClickedCard {
+  readonly keepClickedCard: true;
+  readonly toast: string;
+}
+
 /** Handles one Action.Execute verb; the card it returns replaces the clicked card for the clicker. */
-export type ActionHandler = (turn: ActionTurn) => Promise<AdaptiveCardJson>;
+export type ActionHandler = (turn: ActionTurn) => Promise<AdaptiveCardJson | KeepClickedCard>;
+
+export function keepsClickedCard(answer: AdaptiveCardJson | KeepClickedCard): answer is KeepClickedCard {
+  return answer.keepClickedCard === true;
+}
 
 /** Handles a typed command such as "request access". */
 export interface Command {
@@ -75,6 +85,19 @@ export async function answerWithCard(context: TurnContext, card: AdaptiveCardJso
     type: ActivityTypes.InvokeResponse,
     value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
   });
+}
+
+/** Answers an Action.Execute invoke leaving the clicked card as it is, with a short message Teams shows for a moment. */
+export async function answerWithMessage(context: TurnContext, text: string): Promise<void> {
+  await context.sendActivity({
+    type: ActivityTypes.InvokeResponse,
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+  });
+}
+
+/** A typed command answered by a card verb: the card it gives, whether it replaces a card or is a new message. */
+export async function replyWithAnswer(context: TurnContext, answer: AdaptiveCardJson | KeepClickedCard): Promise<void> {
+  if (!keepsClickedCard(answer)) await replyWithCard(context, answer);
 }
 
 /** The clicked card's place, from the invoke itself (never from card data). */

@@ -9,8 +9,11 @@ import { abuseReportFormView } from '../workflows/abuse-report/form-view';
 import { safetyCardView, SupportSettings } from '../workflows/abuse-report/settings';
 import { accessRequestFormView } from '../workflows/access-request/form-view';
 import { takedownFormView } from '../workflows/takedown/form-view';
+import { logPostFormView } from '../workflows/customer-post/form-view';
+import { londonTimeOfDay } from '../domain/london-time';
+import { concernFormCard, FormLead, TAKEDOWN_IS_COMMS_ONLY } from '../workflows/concern/form-view';
 import { notUnderstoodCard } from './short-help';
-import { ActionHandler, noticeCard, replyWithCard, Turn } from './turn';
+import { ActionHandler, noticeCard, replyWithAnswer, replyWithCard, Turn } from './turn';
 import { welcomeCard } from './welcome';
 
 export interface UnderstoodRouteDeps {
@@ -30,12 +33,6 @@ export interface UnderstoodRouteDeps {
 /** Answers a message no typed command matched; `personal` is false in channels and group chats. */
 export type FreeTextRoute = (turn: Turn, text: string, personal: boolean) => Promise<void>;
 
-/**
- * Appendix 1, section 9: "If you have any concerns regarding the posts on our social media sites talk to
- * your manager or a member of the Communications Team." The desk has no "raise a concern" flow yet.
- */
-const RAISE_A_CONCERN = 'Talk to your line manager or a member of the Communications Team about it: they look after the Group\'s social media and decide what is removed or answered. If the post threatens, abuses or harasses you, type "report abuse".';
-
 /** Answers that show or ask for personal details stay in the 1:1 chat, as typed commands do. */
 const ANSWERED_ANYWHERE: readonly Understanding['intent'][] = ['policy', 'help', 'unknown'];
 
@@ -44,7 +41,11 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
   const { renderer, directory, workingTime } = deps;
   // The 999 line first, then support with its links: before any form (the receipt says the report is already recorded).
   const safetyCard = () => renderer.render('abuse-report-safety', safetyCardView(deps.support));
-  const concern = () => noticeCard(renderer, { title: 'Worried about a post?', message: RAISE_A_CONCERN });
+  // Appendix 1, section 9: "If you have any concerns regarding the posts on our social media sites talk to your manager
+  // or a member of the Communications Team": staff who write about a post, or ask for one removed, get the concern form.
+  const concernForm = (turn: Turn, understood: Understanding, lead?: FormLead) => concernFormCard({ renderer, directory }, turn.actor, {
+    input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '' }, ...(lead ? { lead } : {}),
+  });
 
   const abuseForm = async (turn: Turn, understood: Understanding) => renderer.render('abuse-report-form', abuseReportFormView({
     actor: turn.actor, today: workingTime.londonDate(turn.now), formId: randomUUID(), people: await directory.everyone(),
@@ -56,6 +57,12 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
   }));
   const takedownForm = async (turn: Turn, understood: Understanding) => renderer.render('takedown-form', takedownFormView({
     actor: turn.actor, formId: randomUUID(), people: await directory.everyone(),
+    input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '' },
+  }));
+
+  /** For the Communications Team, a customer's post is one to log on the desk: the form, with the site they named. */
+  const logPostForm = (turn: Turn, understood: Understanding) => renderer.render('customer-post-form', logPostFormView({
+    formId: randomUUID(), today: deps.workingTime.londonDate(turn.now), timeNow: londonTimeOfDay(turn.now),
     input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '' },
   }));
 
@@ -75,12 +82,10 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
       case 'danger':
       case 'reportAbuse': return replyWithCard(context, await abuseForm(turn, understood));
       case 'requestAccess': return replyWithCard(context, await accessForm(turn, understood));
-      case 'takedown': return replyWithCard(context, hasRole(actor, 'comms') ? await takedownForm(turn, understood) : concern());
-      case 'concern': return replyWithCard(context, hasRole(actor, 'comms')
-        ? noticeCard(renderer, { title: 'Customer posts', message: 'Logging customer posts here is coming. Until then, handle the post as you do today; to ask a member of staff to remove their own post, type "issue takedown".' })
-        : concern());
+      case 'takedown': return replyWithCard(context, hasRole(actor, 'comms') ? await takedownForm(turn, understood) : await concernForm(turn, understood, TAKEDOWN_IS_COMMS_ONLY));
+      case 'concern': return replyWithCard(context, hasRole(actor, 'comms') ? logPostForm(turn, understood) : await concernForm(turn, understood));
       case 'policy': return replyWithCard(context, renderer.render('policy', { policyUrl: deps.policyUrl }));
-      case 'myActions': return replyWithCard(context, await deps.myActions({ ...turn, data: {} }));
+      case 'myActions': return replyWithAnswer(context, await deps.myActions({ ...turn, data: {} }));
       case 'help': return replyWithCard(context, welcomeCard(renderer, actor));
       case 'unknown': return replyWithCard(context, notUnderstoodCard(renderer, actor));
       default: {

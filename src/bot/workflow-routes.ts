@@ -1,13 +1,13 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
 import { noticeCard } from '../cards/notice';
 import type { CaseService } from '../cases/case-service';
-import type { CardNotice, CaseAction, DecisionVerb } from '../cases/definition';
+import { CardNotice, CaseAction, DecisionVerb, isNewMessage } from '../cases/definition';
 import { formToken, textInput } from '../cases/card-input';
 import { parseReference } from '../domain/references';
 import type { Logger } from '../logger';
 import { chatFilesHandler } from './chat-files';
 import { fileExportRoutes } from './file-exports';
-import { ActionHandler, ActionTurn, clickedCard, Command, replyWithCard, Turn, WorkflowRoutes } from './turn';
+import { ActionHandler, ActionTurn, clickedCard, Command, replyWithAnswer, replyWithCard, Turn, WorkflowRoutes } from './turn';
 
 /**
  * Mounts one workflow definition in the bot: its decision buttons through one decision route, its form's
@@ -61,13 +61,21 @@ export function workflowRoutes(
       return caseCard(outcome.snapshot, turn, { headline: opening.opened(outcome.snapshot) });
     };
   }
-  for (const [verb, handler] of Object.entries(definition.actions?.(service) ?? {})) actions[verb] = (turn) => handler(caseAction(turn));
+  for (const [verb, handler] of Object.entries(definition.actions?.(service) ?? {})) {
+    actions[verb] = async (turn) => {
+      const answer = await handler(caseAction(turn));
+      if (!isNewMessage(answer)) return answer;
+      // A form opened from a case card comes as a message of its own: the case card stays, and is still the case's.
+      await replyWithCard(turn.context, answer.newMessage);
+      return { keepClickedCard: true, toast: answer.toast };
+    };
+  }
   Object.assign(actions, extras.actions);
   const exports = fileExportRoutes(definition.exports?.(service) ?? [], renderer, logger);
 
   const commands: Command[] = (definition.commands ?? []).map(({ pattern, verb, sharedSpaces, data }) => ({
     pattern, ...(sharedSpaces ? { sharedSpaces } : {}),
-    handle: async (turn: Turn, match: RegExpExecArray) => replyWithCard(turn.context, await actions[verb]!({ ...turn, data: data?.(match) ?? {} })),
+    handle: async (turn: Turn, match: RegExpExecArray) => replyWithAnswer(turn.context, await actions[verb]!({ ...turn, data: data?.(match) ?? {} })),
   }));
 
   return {

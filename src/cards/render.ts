@@ -9,6 +9,9 @@ export const CARD_TEMPLATES = [
   'access-request-form', 'access-request', 'access-request-reassign',
   'abuse-report-form', 'abuse-report', 'abuse-report-safety',
   'takedown-form', 'takedown',
+  'concern-form', 'concern',
+  'info-request-form', 'info-request',
+  'customer-post-form', 'customer-post', 'customer-post-owner',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 

@@ -30,8 +30,21 @@ export interface CaseAction {
   readonly origin?: CardLocation;
 }
 
+/**
+ * A card sent as a message of its own, leaving the clicked card as it is: a form opened from a case card (the case
+ * keeps its card; the form's message becomes the new case's). `toast`: what Teams shows for a moment.
+ */
+export interface NewMessage {
+  readonly newMessage: AdaptiveCardJson;
+  readonly toast: string;
+}
+
+export function isNewMessage(answer: AdaptiveCardJson | NewMessage): answer is NewMessage {
+  return 'newMessage' in answer && 'toast' in answer;
+}
+
 /** Answers one card verb with the card that replaces the clicked one (or is sent, for a typed command). */
-export type CaseActionHandler = (action: CaseAction) => Promise<AdaptiveCardJson>;
+export type CaseActionHandler = (action: CaseAction) => Promise<AdaptiveCardJson | NewMessage>;
 
 /** What a case card says about the step just taken, the same words for every workflow. */
 export interface CardNotice {
@@ -162,6 +175,11 @@ export interface CaseRules {
   readonly name: string;
   /** Closed cases: nothing more happens to them (retention counts from here). */
   readonly closedStates: readonly string[];
+  /**
+   * A closed case is deleted whole (audit events included) this many months after its latest step, by the daily
+   * retention run. Without it, the kind keeps a retention rule of its own (src/data-protection/retention-run.ts).
+   */
+  readonly deleteClosedAfterMonths?: number;
   /** The snapshot's person fields, the person the case is about first (subject access, erasure). */
   readonly namedRoles: readonly [string, ...string[]];
   stateLabel(state: string): { label: string; color: string };

@@ -53,5 +53,8 @@ export function counts(summary: RetentionSummary): Record<string, number> {
     ainmChecked: summary.ainm.checked, ainmPurged: summary.ainm.purged, ainmFailed: summary.ainm.failed,
     accessRequestsChecked: summary.accessRequests.checked, accessRequestsDeleted: summary.accessRequests.deleted, accessRequestsFailed: summary.accessRequests.failed,
     takedownsChecked: summary.takedowns.checked, takedownsDeleted: summary.takedowns.deleted, takedownsFailed: summary.takedowns.failed,
+    ...Object.fromEntries(Object.entries(summary.others).flatMap(([prefix, other]) => [
+      [`${prefix}Checked`, other.checked], [`${prefix}Deleted`, other.deleted], [`${prefix}Failed`, other.failed],
+    ])),
   };
 }

@@ -2,7 +2,8 @@ import type { CaseLink, CaseLinks } from '../store/case-links';
 import { CaseStore, ConcurrencyError } from '../store/case-store';
 import { RetentionReport, runAinmRetention } from '../workflows/abuse-report/retention-job';
 import { closedStatesOf } from './case-people';
-import { DeletedKind, isDueForDeletion, monthsFor, RetentionPeriods } from './retention';
+import { isDueForDeletion, monthsFor, RetentionPeriods } from './retention';
+import { CASE_RULES } from '../workflows';
 
 export interface RetentionRunOptions {
   readonly cases: CaseStore;
@@ -28,6 +29,8 @@ export interface RetentionSummary {
   readonly ainm: RetentionReport;
   readonly accessRequests: DeletionReport;
   readonly takedowns: DeletionReport;
+  /** The other kinds deleted a fixed time after they close (their rules' `deleteClosedAfterMonths`), by prefix. */
+  readonly others: Readonly<Record<string, DeletionReport>>;
 }
 
 /**
@@ -42,7 +45,14 @@ export async function runRetention(options: RetentionRunOptions): Promise<Retent
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(options.onDone ? { onPurged: options.onDone } : {}), ...(options.onFailed ? { onFailed: options.onFailed } : {}),
   });
-  return { ainm, accessRequests: await deleteClosed('AR', options), takedowns: await deleteClosed('TD', options) };
+  const others: Record<string, DeletionReport> = {};
+  for (const rules of CASE_RULES) {
+    if (rules.deleteClosedAfterMonths !== undefined) others[rules.prefix] = await deleteClosed(rules.prefix, options, rules.deleteClosedAfterMonths);
+  }
+  return {
+    ainm, accessRequests: await deleteClosed('AR', options, monthsFor('AR', options.periods)),
+    takedowns: await deleteClosed('TD', options, monthsFor('TD', options.periods)), others,
+  };
 }
 
 interface Due {
@@ -50,8 +60,7 @@ interface Due {
   readonly etag: string;
 }
 
-async function deleteClosed(kind: DeletedKind, options: RetentionRunOptions): Promise<DeletionReport> {
-  const months = monthsFor(kind, options.periods);
+async function deleteClosed(kind: string, options: RetentionRunOptions, months: number): Promise<DeletionReport> {
   let checked = 0;
   const due: Due[] = [];
   for await (const stored of options.cases.snapshotsIn<object>(kind, closedStatesOf(kind))) {
@@ -67,7 +76,7 @@ async function deleteClosed(kind: DeletedKind, options: RetentionRunOptions): Pr
   let failed = 0;
   for (const item of due) {
     try {
-      if (await deleteOne(kind, options, item, links.get(item.reference) ?? [])) {
+      if (await deleteOne(kind, options, item, links.get(item.reference) ?? [], months)) {
         deleted++;
         options.onDone?.(item.reference);
       }
@@ -80,7 +89,7 @@ async function deleteClosed(kind: DeletedKind, options: RetentionRunOptions): Pr
 }
 
 /** False when the case turned out not to be due after all (gone, or changed so that it is not). */
-async function deleteOne(kind: DeletedKind, options: RetentionRunOptions, item: Due, links: readonly CaseLink[]): Promise<boolean> {
+async function deleteOne(kind: string, options: RetentionRunOptions, item: Due, links: readonly CaseLink[], months: number): Promise<boolean> {
   let { etag } = item;
   for (let attempt = 1; ; attempt++) {
     // Links first: a failure after this leaves the snapshot, so the next run finds the case again.
@@ -92,7 +101,7 @@ async function deleteOne(kind: DeletedKind, options: RetentionRunOptions, item: 
       if (!(error instanceof ConcurrencyError) || attempt >= 2) throw error;
       // Rewritten meanwhile (an erasure): still closed, so still due, unless it has gone.
       const reloaded = await options.cases.load<object>(item.reference);
-      if (!reloaded || !isDueForDeletion(kind, reloaded.snapshot, options.now, monthsFor(kind, options.periods))) return false;
+      if (!reloaded || !isDueForDeletion(kind, reloaded.snapshot, options.now, months)) return false;
       etag = reloaded.etag;
     }
   }

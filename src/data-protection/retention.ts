@@ -52,7 +52,7 @@ export function deleteDueAt(closedAt: string, months: number): Date {
 }
 
 /** Closed, and closed at least `months` ago. An open case is never due, however old. */
-export function isDueForDeletion(kind: DeletedKind, snapshot: ClosedCase, now: Date, months: number): boolean {
+export function isDueForDeletion(kind: CaseKind, snapshot: ClosedCase, now: Date, months: number): boolean {
   if (typeof snapshot.state !== 'string' || !isClosed(kind, snapshot.state)) return false;
   const closedAt = closedAtOf(snapshot);
   return closedAt !== undefined && deleteDueAt(closedAt, months).getTime() <= now.getTime();

@@ -1,3 +1,4 @@
+import { londonWallClock } from './working-time';
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
 });
@@ -19,4 +20,10 @@ export function formatDeadline(instant: string | Date): string {
 /** "25 Nov 2026" for a calendar date 'YYYY-MM-DD'. */
 export function formatLocalDate(day: string): string {
   return DATE.format(new Date(`${day}T12:00:00Z`));
+}
+
+/** "14:05": the London wall-clock time, as a time input shows it. */
+export function londonTimeOfDay(instant: Date): string {
+  const minutes = Math.floor(londonWallClock(instant).msOfDay / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }

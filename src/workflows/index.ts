@@ -3,6 +3,9 @@ import { abuseReportModule } from './abuse-report';
 import type { AbuseReportSettings } from './abuse-report/settings';
 import { accessRequest } from './access-request';
 import { takedown } from './takedown';
+import { customerPost } from './customer-post';
+import { infoRequest } from './info-request';
+import { concern } from './concern';
 
 /**
  * Every workflow the bot runs, with the settings the environment gives some of them (src/config.ts): adding
@@ -10,7 +13,7 @@ import { takedown } from './takedown';
  */
 export function workflowModules(settings: { readonly abuseReport?: AbuseReportSettings } = {}): readonly WorkflowModule[] {
   // Reporting abuse first: its help lines lead the list, safety before everything else.
-  return [abuseReportModule(settings.abuseReport), accessRequest, takedown];
+  return [abuseReportModule(settings.abuseReport), accessRequest, takedown, customerPost, infoRequest, concern];
 }
 
 /** Every workflow with its default settings: for tests that only ask which verbs and commands exist. */

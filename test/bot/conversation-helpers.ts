@@ -256,5 +256,5 @@ export function activityFrom(
 
 /** Every case reference (AR-, AINM-, TD-) anywhere in a card or text, once each. */
 export function referencesIn(value: unknown): string[] {
-  return [...new Set(JSON.stringify(value ?? '').match(/\b(?:AR|AINM|TD)-\d{4}-\d{5,}\b/g) ?? [])];
+  return [...new Set(JSON.stringify(value ?? '').match(/\b[A-Z]{2,5}-\d{4}-\d{5,}\b/g) ?? [])];
 }

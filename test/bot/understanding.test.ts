@@ -94,8 +94,10 @@ describe('free text, understood (issue 13, "Understanding")', () => {
       });
     }
 
-    it('tells the Communications Team that logging customer posts is coming', async () => {
-      assert.match(cardText(await ask(bot, 'patti', 'a tenant complained on Facebook')), /Logging customer posts here is coming/);
+    it('gives the Communications Team the form to log a customer\'s post on the desk, with the site named', async () => {
+      const form = await ask(bot, 'patti', 'a tenant complained on Facebook');
+      assert.deepEqual(buttonVerbs(form).filter((verb) => verb === 'customerPost.log'), ['customerPost.log']);
+      assert.equal(inputValue(form, 'platform'), 'facebook');
     });
   });
 

@@ -38,7 +38,7 @@ const purgeLines = (bot: BotHarness) => bot.logLines.filter((line) => line.inclu
 describe('retention of every kind of case, daily in the scheduler (bot over HTTP, Azurite)', function () {
   this.timeout(120_000);
   let bot: BotHarness;
-  const ref = { closedEarly: 'AR-2026-00001', open: 'AR-2026-00002', closedLater: 'AR-2027-00001', notice: 'TD-2026-00001', record: 'AINM-2026-00001' };
+  const ref = { closedEarly: 'AR-2026-00001', open: 'AR-2026-00002', closedLater: 'AR-2027-00001', notice: 'TD-2026-00001', record: 'AINM-2026-00001', concern: 'SC-2026-00001' };
 
   before(async () => {
     bot = await new BotHarness({ now: () => NOW }).start();
@@ -58,6 +58,11 @@ describe('retention of every kind of case, daily in the scheduler (bot over HTTP
     await submitReport(bot, 'alex');
     await bot.click('isaiah', 'abuseReport.startInvestigation', { reference: ref.record, note: '' });
     await bot.click('isaiah', 'abuseReport.close', { reference: ref.record, outcome: 'no_further_action', note: 'Nothing more to do.' });
+    // A staff concern closed with no action: the newer kinds are deleted 24 months after closing too.
+    await bot.click('alex', 'concern.raise', {
+      formId: randomUUID(), link: 'https://www.facebook.com/group/posts/2', platform: 'facebook', platformOther: '', worry: 'A post shows a tenant\'s front door.', about: 'customer',
+    });
+    await bot.click('adele', 'concern.noAction', { reference: ref.concern, reason: 'already_removed', note: 'The author took it down this morning.' });
     // Closed half a year later.
     bot.advanceClock(183 * DAY);
     await submitRequest(bot, 'alex', { startDate: '2027-05-27', endDate: '2027-11-25' });
@@ -66,7 +71,7 @@ describe('retention of every kind of case, daily in the scheduler (bot over HTTP
     bot.advanceClock(-183 * DAY);
     const store = createCaseStore(bot.tables.cases);
     const states = await Promise.all(Object.values(ref).map(async (reference) => (await store.load<{ state: string }>(reference))?.snapshot.state));
-    assert.deepEqual(states, ['withdrawn', 'submitted', 'withdrawn', 'verified', 'closed']);
+    assert.deepEqual(states, ['withdrawn', 'submitted', 'withdrawn', 'verified', 'closed', 'no_action']);
   });
   after(async () => bot.stop());
 
@@ -83,6 +88,7 @@ describe('retention of every kind of case, daily in the scheduler (bot over HTTP
     await bot.runtime.scheduler.tick();
     assert.deepEqual(await rowsOf(bot.tables, ref.closedEarly), [], 'snapshot, audit events, card copies, inbox lines, timers and form claims');
     assert.deepEqual(await rowsOf(bot.tables, ref.notice), [], 'a verified takedown notice goes the same way');
+    assert.deepEqual(await rowsOf(bot.tables, ref.concern), [], 'and a staff concern closed with no action');
     assert.ok((await rowsOf(bot.tables, ref.closedLater)).length > 0, 'closed later: kept');
     assert.ok((await rowsOf(bot.tables, ref.open)).length > 0, 'open: kept');
     assert.equal((await createCaseStore(bot.tables.cases).load<{ purgedAt?: string }>(ref.record))!.snapshot.purgedAt, undefined, 'AINM: 3 years');
@@ -94,6 +100,7 @@ describe('retention of every kind of case, daily in the scheduler (bot over HTTP
     const line = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
     assert.equal(line.accessRequestsDeleted, 1);
     assert.equal(line.takedownsDeleted, 1);
+    assert.equal(line.SCDeleted, 1);
     assert.equal(line.ainmPurged, 0);
     const allowed = new Set(['level', 'time', 'pid', 'hostname', 'app', 'msg', 'job', 'day']);
     for (const [key, value] of Object.entries(line)) if (!allowed.has(key)) assert.equal(typeof value, 'number', `${key} is a count`);
@@ -127,7 +134,7 @@ describe('daily retention with two scheduler instances (Azurite)', () => {
         runs.push(`${owner} ${now.toISOString().slice(0, 10)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
         const none = { checked: 0, due: 0, deleted: 0, failed: 0 };
-        return { ainm: { checked: 0, alreadyPurged: 0, due: 0, purged: 0, failed: 0 }, accessRequests: none, takedowns: none };
+        return { ainm: { checked: 0, alreadyPurged: 0, due: 0, purged: 0, failed: 0 }, accessRequests: none, takedowns: none, others: {} };
       };
       return createScheduler({
         timers: createTimerStore(tables.timers), handlers: {}, now: () => clock, logger, owner,

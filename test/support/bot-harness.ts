@@ -169,6 +169,22 @@ export class BotHarness {
     return { status: answer.status, card: body.value };
   }
 
+  /**
+   * Presses a button whose answer leaves the clicked card as it is (Teams shows a short message instead) and sends
+   * a card as a new message: a form opened from a case card. Returns that message's text.
+   */
+  async clickKeepingCard(person: PersonKey, verb: string, data: Record<string, unknown>, replyToId = 'card-msg'): Promise<string> {
+    const answer = await this.post('/api/messages', this.activity(person, {
+      type: 'invoke', name: 'adaptiveCard/action', replyToId,
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    }));
+    const body = answer.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
+    if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.activity.message' || typeof body.value !== 'string') {
+      throw new Error(`invoke ${verb} answered ${answer.status} ${JSON.stringify(answer.body)}, not a message keeping the card`);
+    }
+    return body.value;
+  }
+
   /** The newest card the bot sent or updated in this person's chat. */
   lastCardFor(person: PersonKey): CardJson | undefined {
     return this.connector.cardsIn(this.personalConversation(person)).at(-1) as CardJson | undefined;

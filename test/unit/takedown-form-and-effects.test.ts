@@ -1,10 +1,11 @@
+import { dueFrom } from '../../src/domain/due-choices';
 import assert from 'node:assert/strict';
 import type { Effect } from '../../src/domain/effects';
 import type { Rejection } from '../../src/domain/outcome';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { TAKEDOWN_TIMERS, takedownEffects } from '../../src/workflows/takedown/effects';
-import { deadlineFrom, EXPLANATION_MAX, EXPLANATION_MIN, validateTakedownForm, type TakedownFormInput, type ValidTakedownForm } from '../../src/workflows/takedown/form';
+import { EXPLANATION_MAX, EXPLANATION_MIN, validateTakedownForm, type TakedownFormInput, type ValidTakedownForm } from '../../src/workflows/takedown/form';
 import { decide, evolve, type TakedownCommand, type TakedownDetails, type TakedownEvent, type TakedownNotice, type TakedownState } from '../../src/workflows/takedown/model';
 import { nextStep, permittedActions } from '../../src/workflows/takedown/view';
 
@@ -118,7 +119,7 @@ describe('takedown form', () => {
 
 describe('takedown deadlines in working time', () => {
   const fridayAfternoon = new Date('2026-11-27T16:00:00Z');
-  const deadline = (choice: unknown, from: Date) => deadlineFrom(choice, from, workingTime)?.toISOString();
+  const deadline = (choice: unknown, from: Date) => dueFrom(choice, from, workingTime)?.toISOString();
 
   it('counts 1 working day from Friday 16:00 to Tuesday 16:00 over a weekend and St Andrew\'s Day', () => {
     assert.equal(deadline('days1', fridayAfternoon), '2026-12-01T16:00:00.000Z');

@@ -47,6 +47,7 @@ function effectsOf(event: TakedownEvent, notice: TakedownNotice, workingTime: Wo
         ...(notice.manager ? [notify({ person: notice.manager }, `${notice.recipient.name} has not removed a post by the deadline the Communications Team set. Please follow it up with them.`)] : []),
       ];
     case 'Acknowledged':
+    case 'InformationReceived':
       return [];
   }
 }

@@ -3,7 +3,8 @@ import type { DirectoryPerson } from '../../directory/directory';
 import { MAX_CHOICES, personChoice } from '../../directory/people-choices';
 import type { Actor } from '../../domain/people';
 import { EXPLANATION_MAX, TakedownFormInput } from './form';
-import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE } from './labels';
+import { CLAUSE_LABELS } from './labels';
+import { DEFAULT_DUE, DUE_CHOICE_SET } from '../../domain/due-choices';
 import { CLAUSES } from './model';
 
 type Field = keyof TakedownFormInput;
@@ -19,14 +20,14 @@ export function takedownFormView(view: {
 }) {
   const raw = view.input ?? {};
   const values = Object.fromEntries(FIELDS.map((field) => [field, typeof raw[field] === 'string' ? String(raw[field]).slice(0, MAX_SHOWN[field]) : ''])) as Record<Field, string>;
-  values.deadline ||= DEFAULT_DEADLINE;
+  values.deadline ||= DEFAULT_DUE;
   return {
     formId: view.formId,
     notice: view.errors && Object.keys(view.errors).length > 0 ? 'Please check the highlighted fields: nothing has been sent yet.' : '',
     recipientChoices: view.people.filter((person) => person.id !== view.actor.id).slice(0, MAX_CHOICES).map(personChoice),
     platformChoices: PLATFORMS.map((value) => ({ title: PLATFORM_LABELS[value], value })),
     clauseChoices: CLAUSES.map((value) => ({ title: CLAUSE_LABELS[value], value })),
-    deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
+    deadlineChoices: DUE_CHOICE_SET,
     values,
     errors: Object.fromEntries(FIELDS.map((field) => [field, view.errors?.[field] ?? ''])) as Record<Field, string>,
   };

@@ -3,7 +3,7 @@ import { PLATFORMS } from '../../domain/platforms';
 import { cleanFreeText, cleanLine } from '../../domain/free-text';
 import { reject, Rejection } from '../../domain/outcome';
 import type { WorkingTime } from '../../domain/working-time';
-import { DEADLINE_CHOICES, DEFAULT_DEADLINE } from './labels';
+import { dueFrom } from '../../domain/due-choices';
 import { CLAUSES, Clause, TakedownDetails } from './model';
 
 export const EXPLANATION_MIN = 20;
@@ -28,11 +28,6 @@ export interface ValidTakedownForm {
   readonly deadline: string;
 }
 
-/** The instant a deadline choice ends, counted in working time from `now`. */
-export function deadlineFrom(choice: unknown, now: Date, workingTime: WorkingTime): Date | undefined {
-  const picked = DEADLINE_CHOICES.find((option) => option.value === (choice === undefined || choice === '' ? DEFAULT_DEADLINE : choice));
-  return picked ? workingTime.addWorkingHours(now, picked.hours) : undefined;
-}
 
 /** Checks the takedown card; every problem at once, next to its field; nothing stored until it passes. */
 export function validateTakedownForm(input: TakedownFormInput, now: Date, workingTime: WorkingTime): ValidTakedownForm | Rejection {
@@ -51,7 +46,7 @@ export function validateTakedownForm(input: TakedownFormInput, now: Date, workin
   const explanation = cleanFreeText(input.explanation);
   if (explanation.length < EXPLANATION_MIN) errors.explanation = `Explain the breach so the person understands it (at least ${EXPLANATION_MIN} characters).`;
   else if (explanation.length > EXPLANATION_MAX) errors.explanation = `Keep it to ${EXPLANATION_MAX} characters at most.`;
-  const deadline = deadlineFrom(input.deadline, now, workingTime);
+  const deadline = dueFrom(input.deadline, now, workingTime);
   if (!deadline) errors.deadline = 'Choose a deadline.';
   if (Object.keys(errors).length > 0 || !link || !platform || !deadline) return reject('invalid', 'Please check the highlighted fields.', errors);
   return {

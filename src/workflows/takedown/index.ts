@@ -9,13 +9,15 @@ import { reject } from '../../domain/outcome';
 import { Actor, hasRole } from '../../domain/people';
 import { textInput } from '../../cases/card-input';
 import { TAKEDOWN_TIMERS, takedownEffects } from './effects';
-import { deadlineFrom, TakedownFormInput, validateTakedownForm } from './form';
+import { TakedownFormInput, validateTakedownForm } from './form';
+import { dueFrom } from '../../domain/due-choices';
 import { takedownFormView } from './form-view';
 import { TAKEDOWN_STATE_LABELS } from './labels';
 import { canSeeNotice, decide, evolve, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
 import { takedownParticipants, takedownPresenter } from './presenter';
 import { takedownCardView } from './view';
 import { withTimeLeft } from '../../cases/time-left';
+import { concernFormCard, TAKEDOWN_IS_COMMS_ONLY } from '../concern/form-view';
 
 const rules: CaseRules = {
   prefix: 'TD',
@@ -56,7 +58,7 @@ export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownE
       // `options` first: an explicit `formId: undefined` in them must not take the new token's place.
       renderer.render('takedown-form', takedownFormView({ ...options, actor: action.actor, formId: options.formId ?? randomUUID(), people: await directory.everyone() }));
     const note = (action: CaseAction) => textInput(action.data, 'note', 1000);
-    const newDeadline = (action: CaseAction) => (deadlineFrom(action.data.deadline, action.now, workingTime) ?? action.now).toISOString();
+    const newDeadline = (action: CaseAction) => (dueFrom(action.data.deadline, action.now, workingTime) ?? action.now).toISOString();
     const openNotices = async (actor: Actor) => (hasRole(actor, 'comms') ? tools.inbox.list(teamInbox('comms'), { role: 'takedown', awaitingOnly: true }) : undefined);
     const keeps = { note: 1000 };
 
@@ -105,7 +107,8 @@ export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownE
       /** Opening the card is the recipient's first action: it marks the notice seen (DESIGN.md). */
       onView: (notice, viewer) => (notice.recipient.id === viewer.id && notice.state === 'issued' ? { type: 'acknowledge' } : undefined),
       actions: () => ({
-        'menu.issueTakedown': async (action) => (hasRole(action.actor, 'comms') ? form(action) : commsOnly()),
+        // Staff who want a post taken down tell the Communications Team about it instead (issue 12, "Staff concerns").
+        'menu.issueTakedown': async (action) => (hasRole(action.actor, 'comms') ? form(action) : concernFormCard(tools, action.actor, { lead: TAKEDOWN_IS_COMMS_ONLY })),
         'takedown.cancel': async () => noticeCard(renderer, { title: 'Notice not sent', message: 'Nothing was sent.' }),
         'menu.takedowns': async (action) => {
           const open = await openNotices(action.actor);

@@ -25,14 +25,3 @@ export const TAKEDOWN_STATE_LABELS: Readonly<Record<TakedownState, { label: stri
   withdrawn: { label: 'Withdrawn', color: 'default' },
   overdue: { label: 'Overdue: escalated to the line manager', color: 'attention' },
 };
-
-/** Deadline choices: the default is 1 working day (DESIGN.md). */
-export const DEADLINE_CHOICES = [
-  { value: 'hours4', title: '4 working hours', hours: 4 },
-  { value: 'days1', title: '1 working day', hours: 8 },
-  { value: 'days2', title: '2 working days', hours: 16 },
-  { value: 'days3', title: '3 working days', hours: 24 },
-  { value: 'days5', title: '5 working days', hours: 40 },
-] as const;
-export type DeadlineChoice = (typeof DEADLINE_CHOICES)[number]['value'];
-export const DEFAULT_DEADLINE: DeadlineChoice = 'days1';

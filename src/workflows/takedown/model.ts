@@ -1,9 +1,11 @@
 import type { Platform } from '../../domain/platforms';
 import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
+import { ANSWER_MAX, InformationReceived } from '../../domain/information';
 import { formatLondonDateTime } from '../../domain/london-time';
 import { accept, assertNever, Decision, reject } from '../../domain/outcome';
 import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
+import { parseReference } from '../../domain/references';
 
 /**
  * Takedown notices (DESIGN.md section 3). Policy, Appendix 1 section 7: "Staff may also be required to
@@ -35,6 +37,16 @@ export interface TakedownStep {
   readonly by: Person;
   readonly at: string;
   readonly note?: string;
+  /** The colleague whose answer arrived (an `InformationReceived` step): the answer itself is for the Communications Team only. */
+  readonly from?: Person;
+}
+
+/** A colleague's answer to a question the Communications Team asked about the notice (issue 12, "Information from colleagues"). */
+export interface TakedownInformation {
+  readonly request: string;
+  readonly from: Person;
+  readonly answer: string;
+  readonly at: string;
 }
 
 export interface TakedownNotice {
@@ -54,6 +66,10 @@ export interface TakedownNotice {
   readonly history: readonly TakedownStep[];
   /** Steps older than `history`, kept only in the audit events (absent in notices stored before it was counted). */
   readonly earlierSteps?: number;
+  /** Colleagues' latest answers, oldest first (see INFORMATION_MAX_CHARS); every one is also an audit event row. */
+  readonly information?: readonly TakedownInformation[];
+  /** The information requests whose answer arrived (the latest INFORMATION_REQUESTS_KEPT): a repeated delivery adds nothing. */
+  readonly informationFrom?: readonly string[];
 }
 
 export type TakedownEvent =
@@ -67,7 +83,8 @@ export type TakedownEvent =
   | { type: 'Upheld'; at: string; by: Person; note: string; deadline: string }
   | { type: 'Withdrawn'; at: string; by: Person; note?: string }
   | { type: 'Reminded'; at: string; by: Person }
-  | { type: 'WentOverdue'; at: string; by: Person };
+  | { type: 'WentOverdue'; at: string; by: Person }
+  | { type: 'InformationReceived'; at: string; by: Person; request: string; from: Person; answer: string };
 
 export type TakedownCommand =
   | { type: 'issue'; reference: string; recipient: Person; manager?: Person; details: TakedownDetails; deadline: string }
@@ -81,7 +98,9 @@ export type TakedownCommand =
   | { type: 'withdraw'; note?: string }
   /** Timers: `basis` is the deadline they were set for; after a new deadline, old timers do nothing. */
   | { type: 'remind'; basis: string }
-  | { type: 'markOverdue'; basis: string };
+  | { type: 'markOverdue'; basis: string }
+  /** A colleague's answer, sent by the information request that asked (its `act` effect): from the system only. */
+  | InformationReceived;
 
 /** States in which the post is still to be removed by the recipient. */
 const REMOVAL_OUTSTANDING: readonly TakedownState[] = ['issued', 'acknowledged', 'reopened', 'upheld', 'overdue'];
@@ -89,6 +108,11 @@ const CLOSED: readonly TakedownState[] = ['verified', 'withdrawn'];
 const MIN_REASON = 10;
 /** Notes as the card's input allows them (`maxLength` in cards/takedown.json). */
 export const NOTE_MAX = 1000;
+
+/** The Communications Team may ask colleagues about an open notice: their answers are taken until it closes. */
+export function mayAskColleague(notice: TakedownNotice, viewer: Actor): boolean {
+  return hasRole(viewer, 'comms') && !CLOSED.includes(notice.state);
+}
 
 /** Who may see a notice: the recipient, the Communications Team, admins, and the manager once it is escalated. */
 export function canSeeNotice(notice: TakedownNotice, viewer: Actor): boolean {
@@ -126,6 +150,8 @@ function decideCommand(notice: TakedownNotice | undefined, command: TakedownComm
     case 'remind':
     case 'markOverdue':
       return decideTimer(notice, command, context);
+    case 'informationReceived':
+      return decideInformation(notice, command, context);
     default:
       return assertNever(command);
   }
@@ -200,6 +226,19 @@ function decideTimer(notice: TakedownNotice, command: Extract<TakedownCommand, {
   return notice.history.some((step) => step.action === 'Reminded' && step.at >= since) ? accept() : accept({ type: 'Reminded', at, by });
 }
 
+/** A colleague's answer lands once a request (the `act` effect is carried out at least once), while the notice is open. */
+function decideInformation(notice: TakedownNotice, command: InformationReceived, { actor, now }: CommandContext): Decision<TakedownEvent> {
+  if (actor.id !== SYSTEM.id) return reject('forbidden', 'Only the desk records a colleague\'s answer on a notice.');
+  const request = parseReference(command.request);
+  if (!request) return reject('invalid', 'That is not a reference to a question.');
+  if (notice.informationFrom?.includes(request)) return accept();
+  if (CLOSED.includes(notice.state)) return stateRefusal(notice, 'add a colleague\'s answer to it');
+  const answer = command.answer.trim();
+  const problem = answer ? tooLong(answer, ANSWER_MAX, 'answer') : 'The answer is empty.';
+  if (problem) return reject('invalid', problem);
+  return accept({ type: 'InformationReceived', at: now.toISOString(), by: { id: actor.id, name: actor.name }, request, from: { id: command.from.id, name: command.from.name }, answer });
+}
+
 /** A double click or a retried delivery of "I need help" (same person, same note, nothing in between) changes nothing twice. */
 function isRepeatedHelpRequest(notice: TakedownNotice, by: Person, note: string): boolean {
   const last = notice.history[notice.history.length - 1];
@@ -251,6 +290,7 @@ export function evolve(notice: TakedownNotice | undefined, event: TakedownEvent)
     case 'Withdrawn': return { ...next, state: 'withdrawn' };
     case 'Reminded': return next;
     case 'WentOverdue': return { ...next, state: 'overdue', escalatedAt: notice.escalatedAt ?? event.at };
+    case 'InformationReceived': return { ...next, ...withInformation(notice, event) };
     default: return assertNever(event);
   }
 }
@@ -260,12 +300,25 @@ export function evolve(notice: TakedownNotice | undefined, event: TakedownEvent)
  * 20,000 characters of them. Worst case of the rest, as JSON (text doubles when it is all quotes or
  * backslashes): the explanation 4,002, the link 502, the other details about 500, issuer, recipient and
  * manager 1,257 (ids and names of 100 characters), the other fields about 400: 6,661. With the history,
- * 26,661: below SNAPSHOT_MAX_CHARS (30,720), itself below the 32,768 a table property holds.
+ * 26,661. Colleagues' answers: the latest that fit in 2,600 characters (the newest always stays, and one at
+ * its worst takes about 2,500: the answer 2,002, the colleague 419, the rest 80), and the references of the
+ * latest 20 requests answered, about 400: 29,661 in all, below SNAPSHOT_MAX_CHARS (30,720), itself below the
+ * 32,768 a table property holds.
  */
 const HISTORY_KEPT = 20;
 const HISTORY_MAX_CHARS = 20_000;
+const INFORMATION_KEPT = 3;
+const INFORMATION_MAX_CHARS = 2_600;
+/** A repeated delivery comes within hours of the first, long before 20 more questions about the same notice are answered. */
+const INFORMATION_REQUESTS_KEPT = 20;
+
+function withInformation(notice: TakedownNotice, event: Extract<TakedownEvent, { type: 'InformationReceived' }>): Pick<TakedownNotice, 'information' | 'informationFrom'> {
+  const latest: TakedownInformation = { request: event.request, from: event.from, answer: event.answer, at: event.at };
+  const { history: information } = keepLatestSteps({ history: notice.information ?? [], earlierSteps: 0 }, latest, INFORMATION_KEPT, INFORMATION_MAX_CHARS);
+  return { information, informationFrom: [...(notice.informationFrom ?? []), event.request].slice(-INFORMATION_REQUESTS_KEPT) };
+}
 
 function step(event: TakedownEvent): TakedownStep {
   const note = 'note' in event ? event.note : undefined;
-  return { action: event.type, by: event.by, at: event.at, ...(note ? { note } : {}) };
+  return { action: event.type, by: event.by, at: event.at, ...(note ? { note } : {}), ...(event.type === 'InformationReceived' ? { from: event.from } : {}) };
 }

@@ -1,12 +1,13 @@
 import { platformName } from '../../domain/platforms';
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
-import { Actor, SYSTEM } from '../../domain/people';
+import { Actor, hasRole, SYSTEM } from '../../domain/people';
 import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
 import type { CardNotice } from '../../cases/definition';
 import { hoursLeftText } from '../../cases/time-left';
 import type { WorkingTime } from '../../domain/working-time';
-import { CLAUSE_LABELS, DEADLINE_CHOICES, DEFAULT_DEADLINE, TAKEDOWN_STATE_LABELS } from './labels';
-import { decide, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice } from './model';
+import { CLAUSE_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
+import { DEFAULT_DUE, DUE_CHOICE_SET } from '../../domain/due-choices';
+import { decide, mayAskColleague, NOTE_MAX, TakedownCommand, TakedownEvent, TakedownNotice, TakedownStep } from './model';
 
 type Capability = 'confirmRemoval' | 'dispute' | 'requestHelp' | 'verify' | 'reopen' | 'uphold' | 'withdraw';
 
@@ -15,7 +16,10 @@ export interface TakedownCardView extends CaseCardBase {
   readonly link: string;
   readonly clauses: readonly { text: string }[];
   readonly explanation: string;
-  readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline', boolean>>;
+  readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline' | 'askColleague', boolean>>;
+  /** Colleagues' latest answers, newest first: for the Communications Team only (empty for anyone else). */
+  readonly information: readonly { readonly from: string; readonly answer: string }[];
+  readonly hasInformation: boolean;
   readonly deadlineChoices: readonly { title: string; value: string }[];
   readonly deadlineValue: string;
   readonly noteValue: string;
@@ -26,12 +30,19 @@ export interface TakedownCardView extends CaseCardBase {
 const STEP_WORDS: Readonly<Record<TakedownEvent['type'], string>> = {
   TakedownIssued: 'Issued', Acknowledged: 'Seen', RemovalConfirmed: 'Removal confirmed', Disputed: 'Disputed', HelpRequested: 'Help asked for',
   RemovalVerified: 'Removal verified', Reopened: 'Reopened', Upheld: 'Upheld', Withdrawn: 'Withdrawn', Reminded: 'Reminder sent', WentOverdue: 'Deadline passed',
+  InformationReceived: 'Information received',
 };
 
 export function takedownCardView(
   notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
 ): TakedownCardView {
   const can = permittedActions(notice, viewer, now);
+  const comms = hasRole(viewer, 'comms');
+  const information = comms ? [...(notice.information ?? [])].reverse().map((answer) => ({
+    from: `${answer.from.name}, ${formatLondonDateTime(answer.at)} (${answer.request})`, answer: answer.answer,
+  })) : [];
+  // Who the Communications Team consulted is theirs to know: the recipient and an escalated manager do not see it.
+  const steps = comms ? notice.history : notice.history.filter((step) => step.action !== 'InformationReceived');
   return {
     reference: notice.reference,
     ...noticeLines(extras),
@@ -47,16 +58,21 @@ export function takedownCardView(
     link: notice.details.link,
     clauses: notice.details.clauses.map((clause) => ({ text: CLAUSE_LABELS[clause] })),
     explanation: notice.details.explanation,
-    ...historyLines(notice.history, notice.earlierSteps ?? 0, (step) => ({
-      when: formatLondonDateTime(step.at), what: step.by.id === SYSTEM.id ? STEP_WORDS[step.action] : `${STEP_WORDS[step.action]} by ${step.by.name}`, comment: step.note ?? '',
-    })),
-    can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold },
-    deadlineChoices: DEADLINE_CHOICES.map(({ title, value }) => ({ title, value })),
-    deadlineValue: DEFAULT_DEADLINE,
+    ...historyLines(steps, notice.earlierSteps ?? 0, (step) => ({ when: formatLondonDateTime(step.at), what: stepWords(step), comment: step.note ?? '' })),
+    can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold, askColleague: mayAskColleague(notice, viewer) },
+    information,
+    hasInformation: information.length > 0,
+    deadlineChoices: DUE_CHOICE_SET,
+    deadlineValue: DEFAULT_DUE,
     noteValue: clipText(extras.values?.note ?? '', NOTE_MAX),
     noteError: extras.fieldErrors?.note ?? extras.fieldErrors?.deadline ?? '',
     refreshUserIds: [viewer.id],
   };
+}
+
+function stepWords(step: TakedownStep): string {
+  if (step.action === 'InformationReceived' && step.from) return `Information from ${step.from.name}`;
+  return step.by.id === SYSTEM.id ? STEP_WORDS[step.action] : `${STEP_WORDS[step.action]} by ${step.by.name}`;
 }
 
 /** Asks the model which buttons it would accept from this viewer, so there is never a dead button. */

@@ -1,0 +1,51 @@
+import { caseListCard } from '../../cards/case-list';
+import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
+import { withTimeLeft } from '../../cases/time-left';
+import { Actor, hasRole } from '../../domain/people';
+import type { WorkingTime } from '../../domain/working-time';
+import { Inbox, InboxEntry, teamInbox } from '../../store/inbox';
+import type { PostKind } from './model';
+import { DESK_ROLE, isOfKind, OWNER_ROLE } from './presenter';
+
+/** The desk's views: every open post, one kind, or the asker's own. Each is a list a post can be opened from. */
+export const DESK_LISTS = {
+  desk: { verb: 'menu.desk', title: 'The desk: open customer posts', empty: 'No open customer posts.' },
+  deskComplaints: { verb: 'menu.deskComplaints', title: 'The desk: open complaints', empty: 'No open complaints.', kind: 'complaint' },
+  deskEnquiries: { verb: 'menu.deskEnquiries', title: 'The desk: open problems and enquiries', empty: 'No open problems or enquiries.', kind: 'problem_or_enquiry' },
+  deskMine: { verb: 'menu.deskMine', title: 'The desk: your open posts', empty: 'You own no open customer posts.', mine: true },
+} as const satisfies Record<string, { verb: string; title: string; empty: string; kind?: PostKind; mine?: boolean }>;
+export type DeskList = keyof typeof DESK_LISTS;
+
+/** The open posts waiting for the Communications Team; undefined for anyone else. */
+export async function openPosts(inbox: Inbox, actor: Actor): Promise<InboxEntry[] | undefined> {
+  return hasRole(actor, 'comms') ? inbox.list(teamInbox('comms'), { role: DESK_ROLE, awaitingOnly: true }) : undefined;
+}
+
+/**
+ * One of the desk's lists, soonest due first (posts with no clock after, oldest reference first), each line with
+ * the working time left, and overdue ones marked. Undefined for anyone outside the Communications Team.
+ */
+export async function deskCard(
+  tools: { renderer: CardRenderer; inbox: Inbox; workingTime: WorkingTime }, list: DeskList, actor: Actor, now: Date, stateLabel: (state: string) => { label: string; color: string },
+): Promise<AdaptiveCardJson | undefined> {
+  const view: { title: string; empty: string; kind?: PostKind; mine?: boolean } = DESK_LISTS[list];
+  const open = view.mine
+    ? (hasRole(actor, 'comms') ? await tools.inbox.list(actor.id, { role: OWNER_ROLE, awaitingOnly: true }) : undefined)
+    : await openPosts(tools.inbox, actor);
+  if (!open) return undefined;
+  const lines = open
+    .filter((entry) => !view.kind || isOfKind(entry.summary, view.kind))
+    .sort(soonestDueFirst)
+    .map((entry) => ({ ...withTimeLeft(entry, now, tools.workingTime), ...(entry.dueAt && entry.dueAt <= now.toISOString() ? { mark: 'Overdue' } : {}) }));
+  return caseListCard(tools.renderer, view.title, lines, stateLabel, view.empty, 'case.show', list);
+}
+
+function soonestDueFirst(a: InboxEntry, b: InboxEntry): number {
+  if (a.dueAt && b.dueAt) return a.dueAt.localeCompare(b.dueAt) || byReference(a, b);
+  if (a.dueAt || b.dueAt) return a.dueAt ? -1 : 1;
+  return byReference(a, b);
+}
+
+function byReference(a: InboxEntry, b: InboxEntry): number {
+  return a.reference.localeCompare(b.reference, 'en', { numeric: true });
+}
