@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { BotHarness, cardText, PersonKey } from '../support/bot-harness';
+import { BotHarness, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { SentAttachment, UploadReceiver } from '../support/upload-receiver';
-import { ask, listItems, NOW, submitRequest } from './conversation-helpers';
+import { ask, cardsMatching, issueTakedown, lastNewCardFor, listItems, NOW, submitRequest } from './conversation-helpers';
 
 const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 const FORMULA = '=HYPERLINK("https://evil.example","x")';
@@ -89,6 +89,21 @@ describe('the access register, for the Communications Team, over HTTP', function
     assert.ok(body.startsWith('\ufeffreference,person,sites,access,from,until,approvedBy,signedOffBy\r\n'), JSON.stringify(body.slice(0, 80)));
     assert.match(body, /AR-2026-00001,Alex Wilber,"Facebook, LinkedIn",View during working hours,2026-11-25,2027-05-25,Megan Bowen,\r\n/);
     assert.ok(body.includes(`AR-2026-00004,Patti Fernandez,"'${FORMULA.replace(/"/g, '""')}",`), body);
+  });
+
+  it('shows the Communications Team a takedown recipient\'s access from the notice, in a message of its own', async () => {
+    const notice = await issueTakedown(bot);
+    const button = JSON.stringify(notice).match(/"verb":"menu\.accessOf","associatedInputs":"none","data":\{"person":"([^"]+)"\}/);
+    assert.equal(button?.[1], PEOPLE.alex.id, 'the notice offers "Their business access" for its recipient');
+    assert.equal(await bot.clickKeepingCard('adele', 'menu.accessOf', { person: PEOPLE.alex.id }, 'notice-card'), 'Alex Wilber\'s access is below.');
+    await bot.idle();
+    const list = lastNewCardFor(bot, 'adele');
+    assert.match(cardText(list), /Alex Wilber: business access/);
+    assert.deepEqual(listItems(list).map((item) => item.reference), ['AR-2026-00001'], 'active access only: not the request still waiting');
+    const [ownCopy] = cardsMatching(bot, 'alex', /TD-2026-00001/);
+    assert.doesNotMatch(JSON.stringify(ownCopy), /menu\.accessOf/, 'not on the recipient\'s own copy');
+    const refused = await bot.click('alex', 'menu.accessOf', { person: PEOPLE.megan.id });
+    assert.match(cardText(refused.card), /Only the Communications Team keeps the access register/);
   });
 
   it('saves nothing for someone outside the Communications Team, even with the consent card\'s context', async () => {

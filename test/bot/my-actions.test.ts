@@ -43,6 +43,14 @@ describe('"my actions": everything waiting for a person, over HTTP', () => {
     assert.deepEqual(referencesOf(await ask(bot, 'megan', 'what\'s waiting')), referencesOf(card));
   });
 
+  it('puts a later urgent report before an earlier one: its acknowledgement is due within the hour, not the working day', async () => {
+    await submitReport(bot, 'alex');
+    now = new Date(NOW.getTime() + 3_600_000);
+    await submitReport(bot, 'alex', { immediateDanger: 'true' });
+    const card = await ask(bot, 'megan', 'my actions');
+    assert.deepEqual(referencesOf(card), ['AINM-2026-00002', 'AINM-2026-00001'], 'due at 12:00 today before due at 10:00 tomorrow');
+  });
+
   it('puts a case whose deadline comes first before one that changed later', async () => {
     now = new Date('2026-11-27T10:00:00Z');
     await issueTakedown(bot, { deadline: 'hours4' }, 'patti');

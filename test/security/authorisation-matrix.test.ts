@@ -130,6 +130,7 @@ const ROWS: readonly Row[] = [
   { verb: 'form.cancel', on: 'arSubmitted', who: 'sshshsh' },
   { verb: 'case.show', on: 'arPost', who: 'sshshsh' },
   { verb: 'menu.accessRegister', who: 'rrrsrrr', shows: titled(/Access register/) },
+  { verb: 'menu.accessOf', data: () => ({ person: PEOPLE.alex.id }), who: 'rrrsrrr', shows: titled(/Alex Wilber: business access/) },
   { verb: 'list.show', data: () => ({ list: 'accessRegister' }), who: 'rrrsrrr', shows: titled(/Access register/) },
 
   // Abuse reports (AINM records): confidential to the reporter, their manager, the Incident team and admins

@@ -6,6 +6,7 @@ import type { CasePresenter } from '../../cases/presenter';
 import { CATEGORY_LABELS } from './labels';
 import { AinmRecord, canSeeRecord } from './model';
 import { registerRow } from './register';
+import { acknowledgeBy } from './effects';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './settings';
 import { abuseReportCardView, nextStep } from './view';
 
@@ -35,7 +36,9 @@ export function abuseReportPresenter(
     },
     inboxEntries(record) {
       const common = { reference: record.reference, state: record.state, summary: `${CATEGORY_LABELS[record.details.category]}${record.urgent ? ' (urgent)' : ''}`, nextStep: nextStep(record, workingTime, settings) };
-      return abuseReportParticipants(record).map(({ userId, role }) => ({ ...common, userId, role, awaitingMe: AWAITING[role]?.(record) ?? false }));
+      // The manager's acknowledgement is due within a working day (an urgent report: within the hour): lists sort by it.
+      const dueAt = record.state === 'reported' ? acknowledgeBy(record, workingTime, settings.urgentEscalationMinutes).toISOString() : undefined;
+      return abuseReportParticipants(record).map(({ userId, role }) => ({ ...common, userId, role, awaitingMe: AWAITING[role]?.(record) ?? false, ...(dueAt ? { dueAt } : {}) }));
     },
     undeliverable(record, unreachable) {
       if (unreachable.id !== record.manager.id || record.state !== 'reported') return undefined;

@@ -95,6 +95,15 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
       },
       actions: (service) => ({
         ...accessRequestActions(tools, service),
+        // From a takedown notice: the recipient's access, as a message of its own so the notice's card stays.
+        'menu.accessOf': async (action) => {
+          if (!hasRole(action.actor, 'comms')) return commsOnly(renderer);
+          const person = typeof action.data.person === 'string' && action.data.person ? await directory.find(action.data.person.slice(0, 200)) : undefined;
+          if (!person) return noticeCard(renderer, { title: 'Access register', message: 'I can\'t find that person in the staff directory.', style: 'warning' });
+          const entries = (await activeAccess(service)).filter((request) => request.requester.id === person.id).map(registerEntry);
+          const list = caseListCard(renderer, `${person.name}: business access`, entries, rules.stateLabel, `${person.name} has no business access.`, 'case.show', 'accessRegister');
+          return { newMessage: list, toast: `${person.name}'s access is below.` };
+        },
         'menu.accessRegister': async (action) => {
           if (!hasRole(action.actor, 'comms')) return commsOnly(renderer);
           const named = typeof action.data.site === 'string' ? action.data.site : '';

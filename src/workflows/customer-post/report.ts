@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvFile } from '../../domain/csv';
 import { formatLocalDate } from '../../domain/london-time';
 import type { Rejection } from '../../domain/outcome';
 import { platformName } from '../../domain/platforms';
@@ -46,7 +46,7 @@ const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = { csv: 'text/csv; 
 /**
  * The report of the posts received between `from` and `to` (London dates, inclusive), by reference. CSV: UTF-8
  * with a byte order mark (Excel then reads names with accents right), CRLF, cells that start like a formula
- * defused (OWASP "CSV Injection"), by csv-stringify; or JSON.
+ * defused (OWASP "CSV Injection"), by src/domain/csv.ts; or JSON.
  */
 export function deskReport(
   posts: Iterable<CustomerPost>, input: ExportInput & { readonly exportedAt: Date }, workingTime: WorkingTime,
@@ -59,9 +59,7 @@ export function deskReport(
     .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
     .map((post) => deskReportRow(post, input.exportedAt, workingTime));
   const body = format === 'csv'
-    ? stringify(rows, {
-      bom: true, header: true, columns: [...DESK_REPORT_COLUMNS], record_delimiter: 'windows', quote_record_delimiter: true, escape_formulas: true,
-    })
+    ? csvFile(DESK_REPORT_COLUMNS, rows, { bom: true })
     : `${JSON.stringify({ exportedAt: input.exportedAt.toISOString(), from, to, rows }, null, 2)}\n`;
   return {
     ok: true, request: { from, to, format }, fileName: `customer-posts-${from}-to-${to}.${format}`,

@@ -16,7 +16,9 @@ export interface TakedownCardView extends CaseCardBase {
   readonly link: string;
   readonly clauses: readonly { text: string }[];
   readonly explanation: string;
-  readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline' | 'askColleague', boolean>>;
+  readonly can: Readonly<Record<Capability | 'anything' | 'newDeadline' | 'askColleague' | 'seeAccess', boolean>>;
+  /** For "Their business access" (the Communications Team's: the recipient's access, to revoke if need be). */
+  readonly recipientId: string;
   /** Colleagues' latest answers, newest first: for the Communications Team only (empty for anyone else). */
   readonly information: readonly { readonly from: string; readonly answer: string }[];
   readonly hasInformation: boolean;
@@ -59,7 +61,11 @@ export function takedownCardView(
     clauses: notice.details.clauses.map((clause) => ({ text: CLAUSE_LABELS[clause] })),
     explanation: notice.details.explanation,
     ...historyLines(steps, notice.earlierSteps ?? 0, (step) => ({ when: formatLondonDateTime(step.at), what: stepWords(step), comment: step.note ?? '' })),
-    can: { ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold, askColleague: mayAskColleague(notice, viewer) },
+    can: {
+      ...can, anything: Object.values(can).some(Boolean), newDeadline: can.reopen || can.uphold,
+      askColleague: mayAskColleague(notice, viewer), seeAccess: hasRole(viewer, 'comms'),
+    },
+    recipientId: hasRole(viewer, 'comms') ? notice.recipient.id : '',
     information,
     hasInformation: information.length > 0,
     deadlineChoices: DUE_CHOICE_SET,
