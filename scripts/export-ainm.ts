@@ -5,7 +5,7 @@ import { createWorkingTime } from '../src/domain/working-time';
 import { createCaseStore } from '../src/store/case-store';
 import { statusOf } from '../src/store/tables';
 import { defaultExportRange, exportRegister, parseExportRequest } from '../src/workflows/abuse-report/export';
-import type { AinmRecord } from '../src/workflows/abuse-report/model';
+import type { AbuseReport } from '../src/workflows/abuse-report/model';
 import { runCommand, UsageError } from './cli';
 import { withTables } from './storage';
 
@@ -32,7 +32,7 @@ async function main(argv: readonly string[], now: Date): Promise<void> {
   const input = { from: options.from ?? range.from, to: options.to ?? range.to, format: options.format ?? 'csv' };
   const request = parseExportRequest(input);
   if (!request.ok) throw new UsageError(request.message);
-  const records = await withTables(config, async (tables) => collect(createCaseStore(tables.cases).snapshotsOf<AinmRecord>('AINM')));
+  const records = await withTables(config, async (tables) => collect(createCaseStore(tables.cases).snapshotsOf<AbuseReport>('AINM')));
   const file = exportRegister(records.map((stored) => stored.snapshot), { ...input, exportedAt: now }, workingTime);
   if (!file.ok) throw new UsageError(file.message);
   if (options.out) writeFileSync(options.out, file.body, 'utf8');

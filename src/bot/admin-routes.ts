@@ -4,7 +4,7 @@ import { erasePerson, ErasurePlan, planErasure } from '../data-protection/erasur
 import { hasRole } from '../domain/people';
 import type { Logger } from '../logger';
 import type { Tables } from '../store/tables';
-import { noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
+import { messageCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 
 export interface AdminRouteDeps {
   readonly tables: Tables;
@@ -25,7 +25,7 @@ const ERASE = /^erase person (\S+?)( confirm)?$/;
 export function adminRoutes(deps: AdminRouteDeps): WorkflowRoutes {
   const { renderer } = deps;
   const reply = (turn: Turn, title: string, message: string, style: 'warning' | 'good' | 'attention' | 'emphasis' = 'warning', hint = '') =>
-    replyWithCard(turn.context, noticeCard(renderer, { title, message, style, hint }));
+    replyWithCard(turn.context, messageCard(renderer, { title, message, style, hint }));
 
   async function erase(turn: Turn, match: RegExpExecArray): Promise<void> {
     if (!hasRole(turn.actor, 'admin')) {

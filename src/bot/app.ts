@@ -6,7 +6,7 @@ import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { ConversationStore } from '../store/conversations';
 import { actorIdOf, resolveActor } from './actor';
-import { ActionHandler, ActionTurn, answerWithCard, answerWithMessage, Command, keepsClickedCard, noticeCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
+import { ActionHandler, ActionTurn, answerWithCard, answerWithMessage, Command, keepsClickedCard, messageCard, replyWithCard, Turn, WorkflowRoutes } from './turn';
 import { parseReference, prefixOf } from '../domain/references';
 import type { FreeTextRoute } from './understood';
 import { isListName, LIST_VERBS, listNamed, withBackToList } from './lists';
@@ -38,7 +38,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     const reference = parseReference(raw);
     const viewer = reference ? viewers.get(prefixOf(reference) ?? '') : undefined;
     if (reference && viewer) return viewer.show(turn, reference, remember);
-    return noticeCard(deps.renderer, { title: 'Not available', message: 'I can\'t find that case, or you don\'t have a part in it.', style: 'warning' });
+    return messageCard(deps.renderer, { title: 'Not available', message: 'I can\'t find that case, or you don\'t have a part in it.', style: 'warning' });
   };
   const actions = new Map<string, ActionHandler>([
     ...deps.routes.flatMap((route) => Object.entries(route.actions)),
@@ -51,7 +51,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
   // "Back to the list": the named list, rebuilt for the clicker by the list's own menu verb.
   actions.set('list.show', async (turn) => {
     const list = actions.get(LIST_VERBS[listNamed(turn.data.list)] ?? '');
-    return list ? list({ ...turn, data: {} }) : noticeCard(deps.renderer, { title: 'Not available', message: 'Type "my actions" to see what is waiting for you.' });
+    return list ? list({ ...turn, data: {} }) : messageCard(deps.renderer, { title: 'Not available', message: 'Type "my actions" to see what is waiting for you.' });
   });
   const commands: Command[] = [
     ...deps.routes.flatMap((route) => route.commands),
@@ -70,7 +70,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     if (deps.allowedTenantIds.length > 0 && !(typeof tenantId === 'string' && deps.allowedTenantIds.includes(tenantId))) {
       const named = typeof tenantId === 'string' && tenantId ? { tenantId: tenantId.slice(0, 40) } : {};
       log.warn({ ...named, type: String(context.activity.type).slice(0, 40) }, 'activity from a tenant that is not allowed; refused');
-      if (context.activity.type === ActivityTypes.Invoke) await answerWithCard(context, noticeCard(deps.renderer, { title: 'Not available', message: 'This app is not available to your organisation.' }));
+      if (context.activity.type === ActivityTypes.Invoke) await answerWithCard(context, messageCard(deps.renderer, { title: 'Not available', message: 'This app is not available to your organisation.' }));
       return false;
     }
     return true;
@@ -95,7 +95,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       const actor = await resolveActor(context, deps.directory);
       if (!handler || !actor) {
         log.info({ verb: verb.slice(0, 60) }, 'card action with no handler');
-        await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
+        await answerWithCard(context, messageCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
         return;
       }
       const data = plainData(context.activity.value?.action?.data);
@@ -116,7 +116,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       return;
     }
     log.info({}, 'card action with no verb');
-    await answerWithCard(context, noticeCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
+    await answerWithCard(context, messageCard(deps.renderer, { title: 'This button is no longer in use', message: 'Type "help" to see what I can do.' }));
   }));
 
   // "Allow" / "Decline" on a file consent card: teams-ai answers the invoke with 200 after the handler.
@@ -145,7 +145,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       const match = command.pattern.exec(text);
       if (!match) continue;
       if (!command.sharedSpaces && !isPersonalChat(context)) {
-        await replyWithCard(context, noticeCard(deps.renderer, {
+        await replyWithCard(context, messageCard(deps.renderer, {
           title: 'Ask me in our 1:1 chat', message: 'That shows personal or confidential details, so I only answer it in your private chat with me.',
         }));
         return;
@@ -171,7 +171,7 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
       log.error({ correlationId, activityType: context.activity.type, failure: summarise(error) }, 'turn failed');
       const apology = `${APOLOGY} (Reference ${correlationId}.)`;
       if (context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action') {
-        await answerWithCard(context, noticeCard(deps.renderer, { title: 'Something went wrong', message: apology, style: 'attention' }));
+        await answerWithCard(context, messageCard(deps.renderer, { title: 'Something went wrong', message: apology, style: 'attention' }));
       } else {
         await context.sendActivity(apology).catch(() => undefined);
       }

@@ -1,5 +1,5 @@
 import { type FileConsentCardResponse, MessageFactory } from 'botbuilder';
-import { noticeCard } from '../cards/notice';
+import { messageCard } from '../cards/message-card';
 import type { CardRenderer } from '../cards/render';
 import type { FileExport } from '../cases/definition';
 import type { Logger } from '../logger';
@@ -14,7 +14,7 @@ import { Command, replyWithCard, Turn } from './turn';
 export function fileExportRoutes(exports: readonly FileExport[], renderer: CardRenderer, logger: Logger): {
   commands: Command[]; onFileConsent: (turn: Turn, response: FileConsentCardResponse) => Promise<boolean>;
 } {
-  const problem = (turn: Turn, title: string, message: string) => replyWithCard(turn.context, noticeCard(renderer, { title, message, style: 'warning' }));
+  const problem = (turn: Turn, title: string, message: string) => replyWithCard(turn.context, messageCard(renderer, { title, message, style: 'warning' }));
   const refuse = (turn: Turn, file: FileExport) => problem(turn, file.refusal.title, file.refusal.message);
 
   const offer = (file: FileExport) => async (turn: Turn, match: RegExpExecArray): Promise<void> => {

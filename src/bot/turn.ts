@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, FileConsentCardResponse, MessageFactory, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
-export { noticeCard, type NoticeView } from '../cards/notice';
+export { messageCard, type MessageView } from '../cards/message-card';
 export { formToken, textInput } from '../cases/card-input';
 import type { CardLocation } from '../domain/effects';
 import type { Actor } from '../domain/people';

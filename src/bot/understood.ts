@@ -13,7 +13,7 @@ import { logPostFormView } from '../workflows/customer-post/form-view';
 import { londonTimeOfDay } from '../domain/london-time';
 import { concernFormCard, FormLead, TAKEDOWN_IS_COMMS_ONLY } from '../workflows/concern/form-view';
 import { notUnderstoodCard } from './short-help';
-import { ActionHandler, noticeCard, replyWithAnswer, replyWithCard, Turn } from './turn';
+import { ActionHandler, messageCard, replyWithAnswer, replyWithCard, Turn } from './turn';
 import { welcomeCard } from './welcome';
 
 export interface UnderstoodRouteDeps {
@@ -74,7 +74,7 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
     // Safety before privacy: the 999 line and support are shown wherever danger is written.
     if (understood.danger) await replyWithCard(context, safetyCard());
     if (!personal && !ANSWERED_ANYWHERE.includes(understood.intent)) {
-      return replyWithCard(context, noticeCard(renderer, {
+      return replyWithCard(context, messageCard(renderer, {
         title: 'Ask me in our 1:1 chat', message: 'That needs personal or confidential details, so I only answer it in your private chat with me.',
       }));
     }

@@ -1,7 +1,7 @@
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
-import { noticeCard } from '../cards/notice';
+import { messageCard } from '../cards/message-card';
 import type { CaseService } from '../cases/case-service';
-import { CardNotice, CaseAction, DecisionVerb, isNewMessage } from '../cases/definition';
+import { StepMessage, CaseAction, DecisionVerb, isNewMessage } from '../cases/definition';
 import { formToken, textInput } from '../cases/card-input';
 import { parseReference } from '../domain/references';
 import type { Logger } from '../logger';
@@ -19,8 +19,8 @@ export function workflowRoutes(
 ): WorkflowRoutes {
   const definition = service.definition;
   const { rules } = definition;
-  const unavailable = (reference?: string) => noticeCard(renderer, { title: 'Not available', message: definition.notFound(reference), style: 'warning' });
-  const caseCard = (snapshot: unknown, turn: Pick<Turn, 'actor' | 'now'>, notice?: CardNotice) => definition.caseCard(snapshot, turn.actor, turn.now, notice);
+  const unavailable = (reference?: string) => messageCard(renderer, { title: 'Not available', message: definition.notFound(reference), style: 'warning' });
+  const caseCard = (snapshot: unknown, turn: Pick<Turn, 'actor' | 'now'>, notice?: StepMessage) => definition.caseCard(snapshot, turn.actor, turn.now, notice);
 
   /** Runs a step from a card button and shows the result, or the refusal, on the same card. */
   function decision(verb: DecisionVerb<{ readonly type: string }>): ActionHandler {
@@ -56,7 +56,7 @@ export function workflowRoutes(
       const outcome = 'type' in command ? await service.open(action, command) : { kind: 'invalid' as const, rejection: command };
       if (outcome.kind === 'invalid') return opening.formAgain({ ...action, data: { ...action.data, formId: formToken(turn.data) } }, outcome.rejection.fieldErrors ?? {});
       if (outcome.kind === 'duplicate') {
-        return outcome.snapshot === undefined ? noticeCard(renderer, opening.stillOpening) : caseCard(outcome.snapshot, turn, { notice: opening.repeated, noticeStyle: 'emphasis' });
+        return outcome.snapshot === undefined ? messageCard(renderer, opening.stillOpening) : caseCard(outcome.snapshot, turn, { notice: opening.repeated, noticeStyle: 'emphasis' });
       }
       return caseCard(outcome.snapshot, turn, { headline: opening.opened(outcome.snapshot) });
     };

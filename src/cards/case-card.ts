@@ -1,5 +1,5 @@
 /** How a notice on a case card is coloured (an Adaptive Card container style). */
-export type NoticeStyle = 'attention' | 'good' | 'warning' | 'emphasis';
+export type MessageStyle = 'attention' | 'good' | 'warning' | 'emphasis';
 
 /** One line of a case card's history. */
 export interface HistoryLine {
@@ -13,7 +13,7 @@ export interface CaseCardBase {
   readonly reference: string;
   readonly headline: string;
   readonly notice: string;
-  readonly noticeStyle: NoticeStyle;
+  readonly noticeStyle: MessageStyle;
   readonly stateLabel: string;
   readonly stateColor: string;
   readonly nextStep: string;
@@ -28,10 +28,10 @@ export interface CaseCardBase {
 }
 
 /** What a turn adds to the case card it answers with: a headline, and a notice of what just happened. */
-export interface CaseCardNotice {
+export interface CaseCardMessage {
   readonly headline?: string;
   readonly notice?: string;
-  readonly noticeStyle?: NoticeStyle;
+  readonly noticeStyle?: MessageStyle;
 }
 
 /** A case card shows at most this many steps; the rest are counted ("n earlier steps"). */
@@ -57,7 +57,7 @@ function withEarlierSteps(history: readonly HistoryLine[], count: number): Pick<
 }
 
 /** The headline and notice a case card shows, cut to a sentence or two. */
-export function noticeLines(extras: CaseCardNotice): Pick<CaseCardBase, 'headline' | 'notice' | 'noticeStyle'> {
+export function messageLines(extras: CaseCardMessage): Pick<CaseCardBase, 'headline' | 'notice' | 'noticeStyle'> {
   return { headline: clipText(extras.headline ?? '', NOTICE_SHOWN), notice: clipText(extras.notice ?? '', NOTICE_SHOWN), noticeStyle: extras.noticeStyle ?? 'attention' };
 }
 

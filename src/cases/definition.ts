@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- lists of workflows mix every workflow's own types */
 import type { AdaptiveCardJson, CardRenderer } from '../cards/render';
-import type { NoticeStyle } from '../cards/case-card';
+import type { MessageStyle } from '../cards/case-card';
 import type { CaseWorkflow } from '../domain/decider';
 import type { CardLocation } from '../domain/effects';
 import type { Rejection } from '../domain/outcome';
@@ -47,10 +47,10 @@ export function isNewMessage(answer: AdaptiveCardJson | NewMessage): answer is N
 export type CaseActionHandler = (action: CaseAction) => Promise<AdaptiveCardJson | NewMessage>;
 
 /** What a case card says about the step just taken, the same words for every workflow. */
-export interface CardNotice {
+export interface StepMessage {
   readonly headline?: string;
   readonly notice?: string;
-  readonly noticeStyle?: NoticeStyle;
+  readonly noticeStyle?: MessageStyle;
   /** A refused step's problems, next to their inputs. */
   readonly fieldErrors?: Readonly<Record<string, string>>;
   /** What the person typed on a refused step, put back so nothing is lost. */
@@ -208,7 +208,7 @@ export interface WorkflowDefinition<S, C extends { readonly type: string }, E ex
   /** Notification cards, inbox lines and who to tell when someone cannot be reached. */
   readonly presenter: CasePresenter<S>;
   /** The case card for `viewer`, with what just happened. */
-  caseCard(snapshot: S, viewer: Actor, now: Date, notice?: CardNotice): AdaptiveCardJson;
+  caseCard(snapshot: S, viewer: Actor, now: Date, step?: StepMessage): AdaptiveCardJson;
   /** Each timer kind the workflow's effects schedule, as the system command it fires (`basis`: what it was set for). */
   readonly timers: Readonly<Record<string, (basis: string) => C>>;
   /** Card buttons that change the case, by the part of the verb after the name (`verify` for `takedown.verify`). */

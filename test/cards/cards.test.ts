@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseListCard } from '../../src/cards/case-list';
-import { noticeCard } from '../../src/bot/turn';
+import { messageCard } from '../../src/bot/turn';
 import { notUnderstoodCard } from '../../src/bot/short-help';
 import { DEFAULT_POLICY_URL } from '../../src/config';
 import { welcomeCard } from '../../src/bot/welcome';
@@ -14,7 +14,7 @@ import { STATE_LABELS } from '../../src/workflows/access-request/labels';
 import { AccessRequest, AccessRequestEvent, evolve } from '../../src/workflows/access-request/model';
 import { accessRequestCardView } from '../../src/workflows/access-request/view';
 import { abuseReportFormView } from '../../src/workflows/abuse-report/form-view';
-import { AbuseReportDetails, AinmEvent, AinmRecord, evolve as evolveAinm } from '../../src/workflows/abuse-report/model';
+import { AbuseReportDetails, AbuseReportEvent, AbuseReport, evolve as evolveAinm } from '../../src/workflows/abuse-report/model';
 import { DEFAULT_ABUSE_REPORT_SETTINGS, DEFAULT_EAP_URL, DEFAULT_HOLMES_URL, safetyCardView } from '../../src/workflows/abuse-report/settings';
 import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
 import { takedownFormView } from '../../src/workflows/takedown/form-view';
@@ -51,12 +51,12 @@ const ABUSE_DETAILS: AbuseReportDetails = {
   happenedOn: '2026-11-24', description: 'Repeated abusive replies to our housing repairs post.', immediateDanger: false, wantsSupport: false,
 };
 
-function abuseRecord(events: Omit<AinmEvent, 'at'>[], details: Partial<AbuseReportDetails> = {}): AinmRecord {
-  const opening: AinmEvent = {
+function abuseRecord(events: Omit<AbuseReportEvent, 'at'>[], details: Partial<AbuseReportDetails> = {}): AbuseReport {
+  const opening: AbuseReportEvent = {
     type: 'ReportMade', at: NOW.toISOString(), by: alex, reference: 'AINM-2026-00001', manager: megan, details: { ...ABUSE_DETAILS, ...details },
   };
-  return [opening, ...events.map((event) => ({ ...event, at: NOW.toISOString() }) as AinmEvent)]
-    .reduce<AinmRecord | undefined>(evolveAinm, undefined)!;
+  return [opening, ...events.map((event) => ({ ...event, at: NOW.toISOString() }) as AbuseReportEvent)]
+    .reduce<AbuseReport | undefined>(evolveAinm, undefined)!;
 }
 
 function takedownNotice(events: Omit<TakedownEvent, 'at'>[]): TakedownNotice {
@@ -86,7 +86,7 @@ function sampleCards(): [string, AdaptiveCardJson][] {
   ], { platform: 'other', platformOther: 'Mastodon' });
   return [
     ['welcome', welcomeCard(renderer, { id: 'aad-alex', name: 'Alex Wilber', roles: [] })],
-    ['notice', noticeCard(renderer, { title: 'Not available', message: 'I can\'t find AR-2026-00009.' })],
+    ['message', messageCard(renderer, { title: 'Not available', message: 'I can\'t find AR-2026-00009.' })],
     ['policy', renderer.render('policy', { policyUrl: DEFAULT_POLICY_URL })],
     ['welcome (not understood)', notUnderstoodCard(renderer, { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'incident', 'admin'] })],
     ['form (new)', renderer.render('access-request-form', accessRequestFormView({ actor: alex, today: '2026-11-25', formId: 'f', people: [alex, megan, adele] }))],

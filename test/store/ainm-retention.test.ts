@@ -11,7 +11,7 @@ import { CaseStore, ConcurrencyError, createCaseStore } from '../../src/store/ca
 import { createInbox, teamInbox } from '../../src/store/inbox';
 import { runTransition } from '../../src/cases/transition';
 import type { Tables } from '../../src/store/tables';
-import { AbuseReportDetails, AinmCommand, AinmRecord } from '../../src/workflows/abuse-report/model';
+import { AbuseReportDetails, AbuseReportCommand, AbuseReport } from '../../src/workflows/abuse-report/model';
 import { abuseReportParticipants,  } from '../../src/workflows/abuse-report/presenter';
 import { abuseReport } from '../../src/workflows/abuse-report';
 import { anonymise, anonymiseEventBody, purgedEvent } from '../../src/workflows/abuse-report/retention';
@@ -91,7 +91,7 @@ describe('AINM retention purge (Azurite)', () => {
 
   afterEach(() => sinon.restore());
 
-  async function act(reference: string, command: AinmCommand, actor: Actor, when: Date) {
+  async function act(reference: string, command: AbuseReportCommand, actor: Actor, when: Date) {
     const outcome = await runTransition(store, workflow, reference, command, { actor, now: when });
     assert.ok(outcome.ok, outcome.ok ? '' : `${command.type}: ${outcome.message}`);
     return outcome;
@@ -117,7 +117,7 @@ describe('AINM retention purge (Azurite)', () => {
     await store.saveCardCopy(reference, { viewerId: manager.id, conversationId: CONVERSATION, activityId: '1:activity-1' });
     await store.saveCardCopy(reference, { viewerId: reporter.id, conversationId: 'a:conversation-with-rowan', activityId: '1:activity-2' });
     await store.markDelivered(reference, 'out-000001-003', investigator.id);
-    const record = (await store.load<AinmRecord>(reference))!.snapshot;
+    const record = (await store.load<AbuseReport>(reference))!.snapshot;
     await createInbox(tables.inbox).write(abuseReportParticipants(record).map(({ userId, role }) => ({
       userId, role, reference, state: record.state, summary: 'Harassment (urgent)', nextStep: '', awaitingMe: false, updatedAt: base.toISOString(),
     })));
@@ -144,7 +144,7 @@ describe('AINM retention purge (Azurite)', () => {
     assertNoSecrets(rows.values());
     assert.deepEqual([...rows.keys()].filter((key) => !key.startsWith('ev-')), ['case'], 'outbox, card copies and delivery marks are gone');
 
-    const stored = await store.load<AinmRecord>(reference);
+    const stored = await store.load<AbuseReport>(reference);
     assert.ok(stored);
     const record = stored.snapshot;
     assert.equal(stored.version, eventsBefore + 1);
@@ -214,7 +214,7 @@ describe('AINM retention purge (Azurite)', () => {
     const recent = await makeRecord(new Date(yearsBefore(now, 2).getTime() - DAY_MS));
     assert.equal((await run({ years: 3 })).purged, 0);
     assert.equal((await run({ years: 2 })).purged, 1);
-    assert.equal((await store.load<AinmRecord>(recent))?.snapshot.purgedAt, now.toISOString());
+    assert.equal((await store.load<AbuseReport>(recent))?.snapshot.purgedAt, now.toISOString());
   });
 
   it('changes nothing when run a second time', async () => {
@@ -231,7 +231,7 @@ describe('AINM retention purge (Azurite)', () => {
     assert.equal(submitTransaction.callCount, 0);
     assert.deepEqual(await allRows(tables.cases), cases, 'every row, etag included');
     assert.deepEqual(await allRows(tables.inbox), inbox);
-    assert.equal((await store.load<AinmRecord>(old))?.snapshot.purgedAt, now.toISOString(), 'the first purge time stays');
+    assert.equal((await store.load<AbuseReport>(old))?.snapshot.purgedAt, now.toISOString(), 'the first purge time stays');
   });
 
   it('changes nothing on a dry run, and counts what is due', async () => {
@@ -291,7 +291,7 @@ describe('AINM retention purge (Azurite)', () => {
     assert.ok(stub.callCount >= 3, 'the earlier transactions went through');
     const halfway = await rowsOf(tables.cases, reference);
     assert.deepEqual(halfway.get('case'), snapshotBefore, 'the snapshot is untouched: still due, nothing says it was purged');
-    const stored = await store.load<AinmRecord>(reference);
+    const stored = await store.load<AbuseReport>(reference);
     assert.equal(stored?.snapshot.purgedAt, undefined);
     assert.equal(stored?.snapshot.details.description, DESCRIPTION);
     assert.ok(!(await store.events(reference)).some((event) => (event as { type: string }).type === 'Purged'));
@@ -330,7 +330,7 @@ describe('AINM retention purge (Azurite)', () => {
 
   it('refuses a purge against a stale snapshot with ConcurrencyError, changing nothing', async () => {
     const reference = await makeRecord(new Date(yearsBefore(now, 3).getTime() - DAY_MS));
-    const stale = await store.load<AinmRecord>(reference);
+    const stale = await store.load<AbuseReport>(reference);
     assert.ok(stale);
     await tables.cases.updateEntity({ partitionKey: reference, rowKey: 'case', touched: true }, 'Merge');
     const before = await rowsOf(tables.cases, reference);
@@ -370,12 +370,12 @@ describe('AINM retention purge (Azurite)', () => {
       const real = await cli([]);
       assert.match(real.stdout, new RegExp(`Purged ${old}\\.`));
       assert.match(real.stdout, /3 years after closure\. Records checked: 3; already purged: 0; due: 1; purged: 1; failed: 0\./);
-      assert.equal((await store.load<AinmRecord>(old))?.snapshot.details.description, '');
-      assert.equal((await store.load<AinmRecord>(recent))?.snapshot.details.description, DESCRIPTION);
+      assert.equal((await store.load<AbuseReport>(old))?.snapshot.details.description, '');
+      assert.equal((await store.load<AbuseReport>(recent))?.snapshot.details.description, DESCRIPTION);
 
       const shorter = await cli([], { AINM_RETENTION_YEARS: '2' });
       assert.match(shorter.stdout, /2 years after closure\. Records checked: 3; already purged: 1; due: 1; purged: 1; failed: 0\./);
-      assert.equal((await store.load<AinmRecord>(recent))?.snapshot.details.description, '');
+      assert.equal((await store.load<AbuseReport>(recent))?.snapshot.details.description, '');
 
       for (const output of [dry, real, shorter]) {
         const printed = output.stdout + output.stderr;

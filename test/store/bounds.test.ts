@@ -15,7 +15,7 @@ import { runTransition } from '../../src/cases/transition';
 import { createStagedEvidence } from '../../src/store/staged-evidence';
 import type { Tables } from '../../src/store/tables';
 import { validateAbuseReportForm } from '../../src/workflows/abuse-report/form';
-import { AinmCommand, MAX_EVIDENCE } from '../../src/workflows/abuse-report/model';
+import { AbuseReportCommand, MAX_EVIDENCE } from '../../src/workflows/abuse-report/model';
 import { abuseReportPresenter } from '../../src/workflows/abuse-report/presenter';
 import { abuseReportCardView } from '../../src/workflows/abuse-report/view';
 import { abuseReport } from '../../src/workflows/abuse-report';
@@ -111,7 +111,7 @@ describe('every accepted input fits the table and the card', function () {
       const reference = `AINM-2026-${String(sequence).padStart(5, '0')}`;
       const presenter = abuseReportPresenter(renderer, workingTime);
       const workflow = abuseReport.create({ renderer, workingTime } as never).workflow;
-      const drive: Drive<Parameters<typeof presenter.card>[0], AinmCommand> = {
+      const drive: Drive<Parameters<typeof presenter.card>[0], AbuseReportCommand> = {
         workflow: workflow as never, reference, viewers: [reporter, manager, incident, admin],
         cards: (record, viewer, now, echo) => [
           presenter.card(record, viewer, now, `${fill(text, 400)} ${longestHeadline(workflow.effects([], undefined, record))}`),
@@ -141,7 +141,7 @@ describe('every accepted input fits the table and the card', function () {
           if (await step(tables, drive, { type: 'addEvidence', files }, reporter, now)) await staged.clear(reporter.id);
           continue;
         }
-        const [command, actor]: [AinmCommand, Actor] = kind === 'note' ? [{ type: 'addNote', note }, [reporter, manager, incident][i % 3]!]
+        const [command, actor]: [AbuseReportCommand, Actor] = kind === 'note' ? [{ type: 'addNote', note }, [reporter, manager, incident][i % 3]!]
           : kind === 'acknowledge' ? [{ type: 'acknowledge', note }, manager]
             : kind === 'escalate' ? [{ type: 'escalate' }, SYSTEM]
               : kind === 'investigate' ? [{ type: 'startInvestigation', note }, incident]

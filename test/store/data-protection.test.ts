@@ -65,8 +65,8 @@ const renderer = loadCardTemplates();
 const arWorkflow: CaseWorkflow<ar.AccessRequest, ar.AccessRequestCommand, ar.AccessRequestEvent> = {
   decide: ar.decide, evolve: ar.evolve, effects: accessRequestEffects(workingTime), stateOf: (s) => s.state, canSee: canSeeAccessRequest, participants: accessRequestParticipants,
 };
-const ainmWorkflow: CaseWorkflow<ainm.AinmRecord, ainm.AinmCommand, ainm.AinmEvent> = {
-  decide: ainm.decide, evolve: ainm.evolve, effects: abuseReportEffects(workingTime), stateOf: (s) => s.state, canSee: ainm.canSeeRecord, participants: abuseReportParticipants,
+const ainmWorkflow: CaseWorkflow<ainm.AbuseReport, ainm.AbuseReportCommand, ainm.AbuseReportEvent> = {
+  decide: ainm.decide, evolve: ainm.evolve, effects: abuseReportEffects(workingTime), stateOf: (s) => s.state, canSee: ainm.canSeeAbuseReport, participants: abuseReportParticipants,
 };
 const tdWorkflow: CaseWorkflow<td.TakedownNotice, td.TakedownCommand, td.TakedownEvent> = {
   decide: td.decide, evolve: td.evolve, effects: takedownEffects(workingTime), stateOf: (s) => s.state, canSee: td.canSeeNotice, participants: takedownParticipants,

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import type { Effect } from '../../src/domain/effects';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
-import { abuseReportEffects, AINM_TIMERS } from '../../src/workflows/abuse-report/effects';
+import { abuseReportEffects, ABUSE_REPORT_TIMERS } from '../../src/workflows/abuse-report/effects';
 import { EMERGENCY_ADVICE } from '../../src/workflows/abuse-report/labels';
 import {
-  canSeeRecord, decide, evolve,
-  type AbuseReportDetails, type AinmCommand, type AinmEvent, type AinmRecord, type EvidenceFile,
+  canSeeAbuseReport, decide, evolve,
+  type AbuseReportDetails, type AbuseReportCommand, type AbuseReportEvent, type AbuseReport, type EvidenceFile,
 } from '../../src/workflows/abuse-report/model';
 import { REGISTER_COLUMNS, registerRow } from '../../src/workflows/abuse-report/register';
 import { DEFAULT_ABUSE_REPORT_SETTINGS, DEFAULT_EAP_URL } from '../../src/workflows/abuse-report/settings';
@@ -40,18 +40,18 @@ const details: AbuseReportDetails = {
 };
 const urgentDetails: AbuseReportDetails = { ...details, immediateDanger: true, wantsSupport: true };
 
-type Step = readonly [AinmCommand, Actor, string?];
+type Step = readonly [AbuseReportCommand, Actor, string?];
 
 /** Plays commands through the model, as the service would: each must be accepted. */
-function play(steps: readonly Step[], reportDetails = details, reportedAt = now): { record: AinmRecord; events: AinmEvent[] } {
-  let record: AinmRecord | undefined;
-  let events: AinmEvent[] = [];
+function play(steps: readonly Step[], reportDetails = details, reportedAt = now): { record: AbuseReport; events: AbuseReportEvent[] } {
+  let record: AbuseReport | undefined;
+  let events: AbuseReportEvent[] = [];
   const report: Step = [{ type: 'report', reference: REF, manager: person(malcolm), details: reportDetails }, rhona, reportedAt.toISOString()];
   for (const [command, actor, when] of [report, ...steps]) {
     const decision = decide(record, command, { actor, now: when ? new Date(when) : now });
     assert.ok(decision.ok, `${command.type} by ${actor.name} was refused: ${JSON.stringify(decision)}`);
     events = [...decision.events];
-    record = events.reduce<AinmRecord | undefined>(evolve, record);
+    record = events.reduce<AbuseReport | undefined>(evolve, record);
   }
   assert.ok(record);
   return { record, events };
@@ -69,7 +69,7 @@ const notify = (to: Person | TeamRecipient, headline: string): Effect =>
 /** Who each notification of the effects goes to: a person's id or a team role. */
 const recipients = (effects: readonly Effect[]) =>
   effects.flatMap((effect) => (effect.kind === 'notify' ? ['person' in effect.to ? effect.to.person.id : effect.to.role] : []));
-const timer = (dueAt: string): Effect => ({ kind: 'timer', timer: AINM_TIMERS.escalate, dueAt: new Date(dueAt).toISOString() });
+const timer = (dueAt: string): Effect => ({ kind: 'timer', timer: ABUSE_REPORT_TIMERS.escalate, dueAt: new Date(dueAt).toISOString() });
 const WEBHOOK: Effect = { kind: 'webhook' };
 
 const acknowledge: Step = [{ type: 'acknowledge' }, malcolm, '2026-11-25T11:00:00Z'];
@@ -207,7 +207,7 @@ describe('abuse report effects', () => {
 
     it('calls the register once for several events at once', () => {
       const { record } = play([]);
-      const events: AinmEvent[] = [
+      const events: AbuseReportEvent[] = [
         { type: 'NoteAdded', at: now.toISOString(), by: person(malcolm), note: NOTE },
         { type: 'Acknowledged', at: now.toISOString(), by: person(malcolm) },
       ];
@@ -236,16 +236,16 @@ describe('who may open a record', () => {
   const security: Actor = { id: 'u-ivan', name: 'Ivan Security', roles: ['itSecurity'] };
 
   it('lets the safeguarding lead open an urgent or safeguarding report, and IT security a social-engineering attempt, as each is told of them', () => {
-    assert.equal(canSeeRecord(play([], urgentDetails).record, lead), true);
-    assert.equal(canSeeRecord(play([], { ...details, category: 'safeguarding' }).record, lead), true);
-    assert.equal(canSeeRecord(play([], { ...details, category: 'social_engineering' }).record, security), true);
+    assert.equal(canSeeAbuseReport(play([], urgentDetails).record, lead), true);
+    assert.equal(canSeeAbuseReport(play([], { ...details, category: 'safeguarding' }).record, lead), true);
+    assert.equal(canSeeAbuseReport(play([], { ...details, category: 'social_engineering' }).record, security), true);
   });
 
   it('keeps every other report from them: confidential to the people with a part in it', () => {
-    assert.equal(canSeeRecord(play([]).record, lead), false);
-    assert.equal(canSeeRecord(play([], { ...details, category: 'social_engineering' }).record, lead), false);
-    assert.equal(canSeeRecord(play([], urgentDetails).record, security), false);
-    assert.equal(canSeeRecord(play([], { ...details, category: 'safeguarding' }).record, security), false);
+    assert.equal(canSeeAbuseReport(play([]).record, lead), false);
+    assert.equal(canSeeAbuseReport(play([], { ...details, category: 'social_engineering' }).record, lead), false);
+    assert.equal(canSeeAbuseReport(play([], urgentDetails).record, security), false);
+    assert.equal(canSeeAbuseReport(play([], { ...details, category: 'safeguarding' }).record, security), false);
   });
 });
 
@@ -309,7 +309,7 @@ describe('abuse report register row', () => {
 describe('abuse report view', () => {
   const NOTHING = { acknowledge: false, addNote: false, investigate: false, close: false };
   const NOTE_ONLY = { ...NOTHING, addNote: true };
-  const can = (record: AinmRecord, viewer: Actor) => permittedActions(record, viewer, now);
+  const can = (record: AbuseReport, viewer: Actor) => permittedActions(record, viewer, now);
 
   describe('permitted actions', () => {
     it('offers acknowledgement to the manager and investigation to the Incident team while the report waits', () => {

@@ -5,14 +5,14 @@ import { createWorkingTime } from '../../src/domain/working-time';
 import {
   defaultExportRange, describeExport, exportRegister, parseExportRequest, RegisterExport,
 } from '../../src/workflows/abuse-report/export';
-import type { AinmRecord } from '../../src/workflows/abuse-report/model';
+import type { AbuseReport } from '../../src/workflows/abuse-report/model';
 import { REGISTER_COLUMNS } from '../../src/workflows/abuse-report/register';
 
 /** The AINM register export (DESIGN.md section 2): pure, so records, dates and the clock come in as data. */
 const workingTime = createWorkingTime();
 const SECRET = 'He said he knows where I live';
 
-function record(reference: string, reportedAt: string, overrides: Partial<AinmRecord> = {}): AinmRecord {
+function record(reference: string, reportedAt: string, overrides: Partial<AbuseReport> = {}): AbuseReport {
   return {
     reference, state: 'reported', reportedAt, urgent: false, evidence: [{ name: 'shot.png', contentType: 'image/png', link: 'https://x.sharepoint.com/shot.png' }],
     reporter: { id: 'u-rhona', name: 'Rhona Reporter' }, manager: { id: 'u-malcolm', name: 'Malcolm Manager' },
@@ -24,7 +24,7 @@ function record(reference: string, reportedAt: string, overrides: Partial<AinmRe
   };
 }
 
-function exported(records: AinmRecord[], from: string, to: string, format: string, exportedAt?: Date): RegisterExport {
+function exported(records: AbuseReport[], from: string, to: string, format: string, exportedAt?: Date): RegisterExport {
   const file = exportRegister(records, { from, to, format, ...(exportedAt ? { exportedAt } : {}) }, workingTime);
   assert.ok(file.ok, `export refused: ${'message' in file ? file.message : ''}`);
   return file;

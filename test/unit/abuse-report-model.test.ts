@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import type { Decision } from '../../src/domain/outcome';
 import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
 import {
-  canSeeRecord, decide, evolve, MAX_EVIDENCE, OUTCOMES,
-  type AbuseReportDetails, type AinmCommand, type AinmEvent, type EvidenceFile, type Outcome,
+  canSeeAbuseReport, decide, evolve, MAX_EVIDENCE, OUTCOMES,
+  type AbuseReportDetails, type AbuseReportCommand, type AbuseReportEvent, type EvidenceFile, type Outcome,
 } from '../../src/workflows/abuse-report/model';
 import { deciderSpec } from '../support/decider-spec';
 
@@ -33,25 +33,25 @@ const details: AbuseReportDetails = {
 };
 const file = (n: number): EvidenceFile => ({ name: `screenshot-${n}.png`, contentType: 'image/png', link: `https://sharepoint.example/files/${n}` });
 
-const reported = (reportDetails = details): AinmEvent =>
+const reported = (reportDetails = details): AbuseReportEvent =>
   ({ type: 'ReportMade', at: at('10:00'), by: person(rhona), reference: REF, manager: person(malcolm), details: reportDetails });
-const acknowledged = (by = malcolm, when = '10:00', note?: string): AinmEvent =>
+const acknowledged = (by = malcolm, when = '10:00', note?: string): AbuseReportEvent =>
   ({ type: 'Acknowledged', at: at(when), by: person(by), ...(note ? { note } : {}) });
-const noteAdded = (note: string, by = malcolm, when = '10:00'): AinmEvent => ({ type: 'NoteAdded', at: at(when), by: person(by), note });
-const evidenceAdded = (files: readonly EvidenceFile[], when = '10:00'): AinmEvent => ({ type: 'EvidenceAdded', at: at(when), by: person(rhona), files });
-const escalated = (when = '10:00'): AinmEvent => ({ type: 'EscalatedToIncidentTeam', at: at(when), by: person(SYSTEM) });
-const investigating = (by = ian, when = '10:00', note?: string): AinmEvent =>
+const noteAdded = (note: string, by = malcolm, when = '10:00'): AbuseReportEvent => ({ type: 'NoteAdded', at: at(when), by: person(by), note });
+const evidenceAdded = (files: readonly EvidenceFile[], when = '10:00'): AbuseReportEvent => ({ type: 'EvidenceAdded', at: at(when), by: person(rhona), files });
+const escalated = (when = '10:00'): AbuseReportEvent => ({ type: 'EscalatedToIncidentTeam', at: at(when), by: person(SYSTEM) });
+const investigating = (by = ian, when = '10:00', note?: string): AbuseReportEvent =>
   ({ type: 'InvestigationStarted', at: at(when), by: person(by), ...(note ? { note } : {}) });
-const closed = (outcome: Outcome = 'no_further_action', by = ian, when = '10:00', note = 'Blocked the account and reported it.'): AinmEvent =>
+const closed = (outcome: Outcome = 'no_further_action', by = ian, when = '10:00', note = 'Blocked the account and reported it.'): AbuseReportEvent =>
   ({ type: 'Closed', at: at(when), by: person(by), outcome, note });
 
 const given = deciderSpec({ decide, evolve }, now);
 
-const report: AinmCommand = { type: 'report', reference: REF, manager: person(malcolm), details };
-const close = (outcome: Outcome = 'no_further_action', note = 'Blocked the account and reported it.'): AinmCommand => ({ type: 'close', outcome, note });
+const report: AbuseReportCommand = { type: 'report', reference: REF, manager: person(malcolm), details };
+const close = (outcome: Outcome = 'no_further_action', note = 'Blocked the account and reported it.'): AbuseReportCommand => ({ type: 'close', outcome, note });
 
 /** One of each command a record can receive after it is reported. */
-const RECORD_COMMANDS: readonly AinmCommand[] = [
+const RECORD_COMMANDS: readonly AbuseReportCommand[] = [
   { type: 'acknowledge' },
   { type: 'addNote', note: 'Spoke to Rhona this morning.' },
   { type: 'addEvidence', files: [file(1)] },
@@ -60,7 +60,7 @@ const RECORD_COMMANDS: readonly AinmCommand[] = [
   close(),
 ];
 
-const EVERY_STATE: readonly [string, readonly AinmEvent[]][] = [
+const EVERY_STATE: readonly [string, readonly AbuseReportEvent[]][] = [
   ['reported', [reported()]],
   ['escalated', [reported(), escalated()]],
   ['acknowledged', [reported(), acknowledged()]],
@@ -327,7 +327,7 @@ describe('abuse report model', () => {
   });
 
   describe('confidentiality', () => {
-    const absent = (command: AinmCommand): Decision<AinmEvent> => decide(undefined, command, { actor: malcolm, now });
+    const absent = (command: AbuseReportCommand): Decision<AbuseReportEvent> => decide(undefined, command, { actor: malcolm, now });
 
     it('says a record that does not exist cannot be found, for every command', () => {
       for (const command of RECORD_COMMANDS) given([]).when(command, malcolm).thenRejects('not_found', NOT_FOUND);
@@ -347,7 +347,7 @@ describe('abuse report model', () => {
 
     it('lets admins see a record and add notes, but not acknowledge, investigate, close or add evidence', () => {
       const { state } = given([reported(), investigating()]);
-      assert.ok(state && canSeeRecord(state, ada));
+      assert.ok(state && canSeeAbuseReport(state, ada));
       given([reported()]).when({ type: 'addNote', note: 'Checked the retention settings.' }, ada).then([noteAdded('Checked the retention settings.', ada)]);
       given([reported()]).when({ type: 'acknowledge' }, ada).thenRejects('forbidden', /^Only Malcolm Manager/);
       given([reported()]).when({ type: 'startInvestigation' }, ada).thenRejects('forbidden', /^Only the Incident team/);
@@ -355,7 +355,7 @@ describe('abuse report model', () => {
       given([reported()]).when({ type: 'addEvidence', files: [file(1)] }, ada).thenRejects('forbidden', /^Only Rhona Reporter/);
     });
 
-    describe('canSeeRecord', () => {
+    describe('canSeeAbuseReport', () => {
       const record = given([reported()]).state!;
       const cases: [Actor, boolean][] = [
         [rhona, true], [malcolm, true], [ian, true], [isla, true], [ada, true],
@@ -363,13 +363,13 @@ describe('abuse report model', () => {
       ];
       for (const [viewer, sees] of cases) {
         it(`${sees ? 'shows' : 'hides'} the record ${sees ? 'to' : 'from'} ${viewer.name}`, () => {
-          assert.equal(canSeeRecord(record, viewer), sees);
+          assert.equal(canSeeAbuseReport(record, viewer), sees);
         });
       }
 
       it('goes by id, not by name', () => {
-        assert.equal(canSeeRecord(record, { ...sam, name: malcolm.name }), false);
-        assert.equal(canSeeRecord(record, { ...malcolm, name: 'Someone Else' }), true);
+        assert.equal(canSeeAbuseReport(record, { ...sam, name: malcolm.name }), false);
+        assert.equal(canSeeAbuseReport(record, { ...malcolm, name: 'Someone Else' }), true);
       });
     });
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { SYSTEM } from '../../src/domain/people';
-import type { AinmEvent, AinmRecord } from '../../src/workflows/abuse-report/model';
+import type { AbuseReportEvent, AbuseReport } from '../../src/workflows/abuse-report/model';
 import {
   anonymise, anonymiseEvent, anonymiseEventBody, isDueForPurge, purgeDueAt, purgedEvent, REMOVED_PERSON,
 } from '../../src/workflows/abuse-report/retention';
@@ -10,7 +10,7 @@ const reporter = { id: 'u-rowan', name: 'Rowan Reporter' };
 const manager = { id: 'u-mhairi', name: 'Mhairi Manager' };
 const incident = { id: 'u-ishbel', name: 'Ishbel Incident' };
 
-const closed: AinmRecord = {
+const closed: AbuseReport = {
   reference: 'AINM-2023-00007',
   state: 'closed',
   reporter,
@@ -138,7 +138,7 @@ describe('AINM retention (pure)', () => {
   });
 
   describe('anonymiseEvent', () => {
-    const events: AinmEvent[] = [
+    const events: AbuseReportEvent[] = [
       { type: 'ReportMade', at: closed.reportedAt, by: reporter, reference: closed.reference, manager, details: closed.details },
       { type: 'Acknowledged', at: '2023-03-01T10:00:00.000Z', by: manager, note: 'Called Rowan, she is safe at her sister\'s.' },
       { type: 'NoteAdded', at: '2023-03-01T11:00:00.000Z', by: reporter, note: 'He posted my home address again.' },

@@ -1,18 +1,19 @@
 import type { Effect, Recipient } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
 import { CATEGORY_LABELS, OUTCOME_LABELS } from './labels';
-import { AinmEvent, AinmRecord, specialistsOf } from './model';
+import { AbuseReportEvent, AbuseReport, specialistsOf } from './model';
 import { DEFAULT_URGENT_ESCALATION_MINUTES } from './settings';
 
 /** DESIGN.md: not acknowledged within 1 working day -> escalated to the Incident team. */
 export const ACKNOWLEDGE_WITHIN_DAYS = 1;
-export const AINM_TIMERS = { escalate: 'ainm.escalate' } as const;
+/** Timer kinds as stored in the timers table: the stored name stays what it was first. */
+export const ABUSE_REPORT_TIMERS = { escalate: 'ainm.escalate' } as const;
 
 /**
  * When the manager's acknowledgement is due: 1 working day on, or, for a reporter in immediate danger, the
  * urgent escalation in clock minutes (a Friday evening report must not wait for Monday).
  */
-export function acknowledgeBy(record: Pick<AinmRecord, 'urgent' | 'reportedAt'>, workingTime: WorkingTime, urgentEscalationMinutes: number): Date {
+export function acknowledgeBy(record: Pick<AbuseReport, 'urgent' | 'reportedAt'>, workingTime: WorkingTime, urgentEscalationMinutes: number): Date {
   const reportedAt = new Date(record.reportedAt);
   return record.urgent
     ? new Date(reportedAt.getTime() + urgentEscalationMinutes * 60_000)
@@ -24,13 +25,13 @@ export function acknowledgeBy(record: Pick<AinmRecord, 'urgent' | 'reportedAt'>,
  * are on the card, which only people with a part in the record can open.
  */
 export function abuseReportEffects(workingTime: WorkingTime, urgentEscalationMinutes = DEFAULT_URGENT_ESCALATION_MINUTES) {
-  return (events: readonly AinmEvent[], _before: AinmRecord | undefined, after: AinmRecord): Effect[] => {
+  return (events: readonly AbuseReportEvent[], _before: AbuseReport | undefined, after: AbuseReport): Effect[] => {
     const effects = events.flatMap((event) => effectsOf(event, after, workingTime, urgentEscalationMinutes));
     return events.some((event) => event.type !== 'NoteAdded') ? [...effects, { kind: 'webhook' }] : effects;
   };
 }
 
-function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTime, urgentEscalationMinutes: number): Effect[] {
+function effectsOf(event: AbuseReportEvent, record: AbuseReport, workingTime: WorkingTime, urgentEscalationMinutes: number): Effect[] {
   const what = CATEGORY_LABELS[record.details.category].toLowerCase();
   const reporter = { person: record.reporter };
   const manager = { person: record.manager };
@@ -42,7 +43,7 @@ function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTim
       return [
         notify(manager, managerAlert(record, what)),
         ...teams.map((to) => notify(to, `${record.urgent ? 'URGENT: ' : ''}New AINM record: ${what} reported by ${record.reporter.name}.`)),
-        { kind: 'timer', timer: AINM_TIMERS.escalate, dueAt: acknowledgeBy({ urgent: record.urgent, reportedAt: event.at }, workingTime, urgentEscalationMinutes).toISOString() },
+        { kind: 'timer', timer: ABUSE_REPORT_TIMERS.escalate, dueAt: acknowledgeBy({ urgent: record.urgent, reportedAt: event.at }, workingTime, urgentEscalationMinutes).toISOString() },
       ];
     case 'Acknowledged':
       return [notify(reporter, `${event.by.name} has acknowledged your report.`)];
@@ -64,7 +65,7 @@ function effectsOf(event: AinmEvent, record: AinmRecord, workingTime: WorkingTim
 }
 
 /** Policy, Appendix 1 section 8: the manager checks the reporter is all right; in danger, that is now. */
-function managerAlert(record: AinmRecord, what: string): string {
+function managerAlert(record: AbuseReport, what: string): string {
   return record.urgent
     ? `URGENT: ${record.reporter.name} has reported ${what} received through social media and said they are in immediate danger. Contact them now, by phone or in person, check they are safe, then acknowledge the report.`
     : `${record.reporter.name} has reported ${what} received through social media. Please acknowledge it and check they are all right.`;

@@ -4,7 +4,7 @@ import type { CardLocation } from '../../domain/effects';
 import type { Actor } from '../../domain/people';
 import type { Inbox, InboxEntry } from '../../store/inbox';
 import type { StagedEvidence, StagedFile } from '../../store/staged-evidence';
-import type { AinmCommand, AinmRecord } from './model';
+import type { AbuseReportCommand, AbuseReport } from './model';
 
 /** Keeps files someone sent in the chat until they say which report they belong to; their open reports to choose from. */
 export async function stageEvidence(
@@ -16,8 +16,8 @@ export async function stageEvidence(
 
 /** Adds the files waiting for `actor` to their report as evidence; undefined when none are waiting. */
 export async function attachStagedEvidence(
-  service: CaseService<AinmRecord, AinmCommand>, staged: StagedEvidence, reference: string, actor: Actor, now: Date, origin?: CardLocation,
-): Promise<TransitionOutcome<AinmRecord> | undefined> {
+  service: CaseService<AbuseReport, AbuseReportCommand>, staged: StagedEvidence, reference: string, actor: Actor, now: Date, origin?: CardLocation,
+): Promise<TransitionOutcome<AbuseReport> | undefined> {
   const files = await staged.take(actor.id);
   if (files.length === 0) return undefined;
   const outcome = await service.act(reference, { type: 'addEvidence', files }, actor, now, origin);

@@ -3,7 +3,7 @@ import { isCalendarDate } from '../../domain/calendar-date';
 import { formatLocalDate } from '../../domain/london-time';
 import { reject, Rejection } from '../../domain/outcome';
 import type { LocalDate, WorkingTime } from '../../domain/working-time';
-import type { AinmRecord } from './model';
+import type { AbuseReport } from './model';
 import { AinmRegisterRow, REGISTER_COLUMNS, registerRow } from './register';
 
 /**
@@ -66,7 +66,7 @@ export function parseExportRequest(input: ExportInput): ({ ok: true } & ExportRe
  * links or evidence: {@link registerRow} carries none.
  */
 export function exportRegister(
-  records: Iterable<AinmRecord>, input: ExportInput & { readonly exportedAt?: Date }, workingTime: WorkingTime,
+  records: Iterable<AbuseReport>, input: ExportInput & { readonly exportedAt?: Date }, workingTime: WorkingTime,
 ): RegisterExport | Rejection {
   const request = parseExportRequest(input);
   if (!request.ok) return request;

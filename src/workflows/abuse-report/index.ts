@@ -1,7 +1,7 @@
 import { teamInbox } from '../../store/inbox';
 import { randomUUID } from 'node:crypto';
 import { caseListCard, CaseListEntry } from '../../cards/case-list';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import { textInput } from '../../cases/card-input';
 import type { CaseService } from '../../cases/case-service';
 import type { CaseAction, CaseRules, FileExport, WorkflowModule, WorkflowTools } from '../../cases/definition';
@@ -12,11 +12,11 @@ import { registerFile } from './register-file';
 import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
 import { reject } from '../../domain/outcome';
 import { Actor, hasRole } from '../../domain/people';
-import { abuseReportEffects, AINM_TIMERS } from './effects';
+import { abuseReportEffects, ABUSE_REPORT_TIMERS } from './effects';
 import { AbuseReportFormInput, validateAbuseReportForm } from './form';
 import { abuseReportFormView } from './form-view';
-import { AINM_STATE_LABELS } from './labels';
-import { AinmCommand, AinmEvent, AinmRecord, canSeeRecord, decide, evolve, MAX_EVIDENCE, Outcome } from './model';
+import { ABUSE_REPORT_STATE_LABELS } from './labels';
+import { AbuseReportCommand, AbuseReportEvent, AbuseReport, canSeeAbuseReport, decide, evolve, MAX_EVIDENCE, Outcome } from './model';
 import { abuseReportParticipants, abuseReportPresenter,  } from './presenter';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, supportView } from './settings';
 import { abuseReportCardView } from './view';
@@ -30,7 +30,7 @@ const rules: CaseRules = {
     detailsAuthor: 'reporter',
     labels: { reporter: 'the reporter', manager: 'the reporter\'s line manager', other: 'a member of the Incident team' },
   },
-  stateLabel: (state) => AINM_STATE_LABELS[state as AinmRecord['state']] ?? { label: state, color: 'default' },
+  stateLabel: (state) => ABUSE_REPORT_STATE_LABELS[state as AbuseReport['state']] ?? { label: state, color: 'default' },
 };
 
 const NOT_FOUND = 'I can\'t find that report, or you don\'t have a part in it.';
@@ -40,7 +40,7 @@ const NOT_FOUND = 'I can\'t find that report, or you don\'t have a part in it.';
  * social media; their line manager acknowledges, the Incident team investigates and closes. `settings`: where
  * support is (every receipt shows it) and how soon an urgent report is escalated.
  */
-export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): WorkflowModule<AinmRecord, AinmCommand, AinmEvent> {
+export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): WorkflowModule<AbuseReport, AbuseReportCommand, AbuseReportEvent> {
   return {
     rules,
     help: {
@@ -77,12 +77,12 @@ export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_
         notFound: () => NOT_FOUND,
         workflow: {
           decide, evolve, effects: abuseReportEffects(workingTime, settings.urgentEscalationMinutes), stateOf: (record) => record.state,
-          participants: abuseReportParticipants, canSee: canSeeRecord,
+          participants: abuseReportParticipants, canSee: canSeeAbuseReport,
         },
         presenter: abuseReportPresenter(renderer, workingTime, settings),
         caseCard: (record, viewer, now, shown) => renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, shown, settings)),
         /** Not acknowledged in time (a working day; an urgent report within the hour): the scheduler escalates. */
-        timers: { [AINM_TIMERS.escalate]: () => ({ type: 'escalate' }) },
+        timers: { [ABUSE_REPORT_TIMERS.escalate]: () => ({ type: 'escalate' }) },
         decisions: {
           acknowledge: { command: (action) => ({ type: 'acknowledge', note: note(action) }), done: 'You acknowledged this report. The reporter has been told.', keeps },
           addNote: { command: (action) => ({ type: 'addNote', note: note(action) }), done: 'Your note was added to the record.', keeps },
@@ -114,21 +114,21 @@ export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_
           'abuseReport.attachEvidence': async (action) => {
             const reference = parseReference(action.data.reference);
             const outcome = reference ? await attachStagedEvidence(service, staged, reference, action.actor, action.now, action.origin) : undefined;
-            if (!outcome) return noticeCard(renderer, { title: 'Nothing to add', message: 'Attach the files in this chat again, then choose the report.' });
+            if (!outcome) return messageCard(renderer, { title: 'Nothing to add', message: 'Attach the files in this chat again, then choose the report.' });
             if (!outcome.ok) {
               return outcome.snapshot ? service.definition.caseCard(outcome.snapshot, action.actor, action.now, { notice: outcome.message })
-                : noticeCard(renderer, { title: 'Not available', message: NOT_FOUND, style: 'warning' });
+                : messageCard(renderer, { title: 'Not available', message: NOT_FOUND, style: 'warning' });
             }
             return service.definition.caseCard(outcome.snapshot, action.actor, action.now, { notice: 'The files were added to your report as evidence.', noticeStyle: 'good' });
           },
-          'abuseReport.cancel': async () => noticeCard(renderer, {
+          'abuseReport.cancel': async () => messageCard(renderer, {
             title: 'Report not sent', message: 'Nothing was sent. You can type "report abuse" at any time.', hint: supportView(settings.support).text,
           }),
           'menu.myReports': async (action) => list('My reports', await inbox.list(action.actor.id, { role: 'reporter' }), 'You have not made any reports.', 'myReports'),
           'menu.incidents': async (action) => {
             const open = await openRecords(action.actor);
             return open ? list('Open AINM records', open, 'No open records.', 'incidents')
-              : noticeCard(renderer, { title: 'Incident team only', message: 'Only the Incident team (Health & Safety) sees the register of reports.', style: 'warning' });
+              : messageCard(renderer, { title: 'Incident team only', message: 'Only the Incident team (Health & Safety) sees the register of reports.', style: 'warning' });
           },
         }),
         commands: [
@@ -156,7 +156,7 @@ export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_
  * The Incident team's export of the AINM register as a file (DESIGN.md: the Incident team may "export"):
  * "export", "export register", "export register 2026-01-01 2026-06-30 json": dates and format are optional.
  */
-function registerExport({ workingTime }: WorkflowTools, service: CaseService<AinmRecord, AinmCommand>): FileExport {
+function registerExport({ workingTime }: WorkflowTools, service: CaseService<AbuseReport, AbuseReportCommand>): FileExport {
   return {
     name: 'ainmRegister',
     unnamedContexts: true,
@@ -186,6 +186,6 @@ function registerExport({ workingTime }: WorkflowTools, service: CaseService<Ain
 export const abuseReport = abuseReportModule();
 
 /** The 999 advice is not repeated here: the card's first line carries it on an urgent record. */
-function receiptHeadline(record: AinmRecord): string {
+function receiptHeadline(record: AbuseReport): string {
   return `Your report ${record.reference} is recorded. ${record.manager.name} and the Incident team have been told.`;
 }

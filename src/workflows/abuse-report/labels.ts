@@ -1,4 +1,4 @@
-import type { AinmState, Category, Outcome, Source } from './model';
+import type { AbuseReportState, Category, Outcome, Source } from './model';
 
 /** How categories, sources, outcomes and states read on cards and in the register export. */
 export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
@@ -16,7 +16,7 @@ export const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
   no_further_action: 'No further action', other: 'Other',
 };
 
-export const AINM_STATE_LABELS: Readonly<Record<AinmState, { label: string; color: 'accent' | 'good' | 'warning' | 'attention' | 'default' }>> = {
+export const ABUSE_REPORT_STATE_LABELS: Readonly<Record<AbuseReportState, { label: string; color: 'accent' | 'good' | 'warning' | 'attention' | 'default' }>> = {
   reported: { label: 'Reported: waiting for the line manager', color: 'warning' },
   acknowledged: { label: 'Acknowledged by the line manager', color: 'accent' },
   investigating: { label: 'Being investigated by the Incident team', color: 'accent' },

@@ -48,18 +48,18 @@ export interface EvidenceFile {
   readonly link: string;
 }
 
-export type AinmState = 'reported' | 'acknowledged' | 'investigating' | 'closed';
+export type AbuseReportState = 'reported' | 'acknowledged' | 'investigating' | 'closed';
 
-export interface AinmStep {
-  readonly action: AinmEvent['type'];
+export interface AbuseReportStep {
+  readonly action: AbuseReportEvent['type'];
   readonly by: Person;
   readonly at: string;
   readonly note?: string;
 }
 
-export interface AinmRecord {
+export interface AbuseReport {
   readonly reference: string;
-  readonly state: AinmState;
+  readonly state: AbuseReportState;
   readonly reporter: Person;
   readonly manager: Person;
   readonly details: AbuseReportDetails;
@@ -71,14 +71,14 @@ export interface AinmRecord {
   readonly closedAt?: string;
   readonly outcome?: Outcome;
   /** The latest steps (see HISTORY_KEPT); every step is also an audit event row. */
-  readonly history: readonly AinmStep[];
+  readonly history: readonly AbuseReportStep[];
   /** Steps older than `history`, kept only in the audit events (absent in records stored before it was counted). */
   readonly earlierSteps?: number;
   /** Set by the retention purge: free text and identities are gone, the statistics remain. */
   readonly purgedAt?: string;
 }
 
-export type AinmEvent =
+export type AbuseReportEvent =
   | { type: 'ReportMade'; at: string; by: Person; reference: string; manager: Person; details: AbuseReportDetails }
   | { type: 'Acknowledged'; at: string; by: Person; note?: string }
   | { type: 'NoteAdded'; at: string; by: Person; note: string }
@@ -87,7 +87,7 @@ export type AinmEvent =
   | { type: 'InvestigationStarted'; at: string; by: Person; note?: string }
   | { type: 'Closed'; at: string; by: Person; outcome: Outcome; note: string };
 
-export type AinmCommand =
+export type AbuseReportCommand =
   | { type: 'report'; reference: string; manager: Person; details: AbuseReportDetails }
   | { type: 'acknowledge'; note?: string }
   | { type: 'addNote'; note: string }
@@ -110,7 +110,7 @@ const MIN_NOTE = 3;
  * Who may see a record (DESIGN.md: confidential): the reporter, their manager, the Incident team and admins; the
  * safeguarding lead an urgent or safeguarding report, IT security a social-engineering attempt (each is told of them).
  */
-export function canSeeRecord(record: AinmRecord, viewer: Actor): boolean {
+export function canSeeAbuseReport(record: AbuseReport, viewer: Actor): boolean {
   return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin')
     || SPECIALIST_ROLES.some((role) => hasRole(viewer, role) && specialistsOf(record).includes(role));
 }
@@ -118,20 +118,20 @@ export function canSeeRecord(record: AinmRecord, viewer: Actor): boolean {
 const SPECIALIST_ROLES = ['safeguarding', 'itSecurity'] as const;
 
 /** The specialists a record goes to besides the Incident team: who is told of it, and may open it. */
-export function specialistsOf(record: Pick<AinmRecord, 'urgent' | 'details'>): readonly (typeof SPECIALIST_ROLES)[number][] {
+export function specialistsOf(record: Pick<AbuseReport, 'urgent' | 'details'>): readonly (typeof SPECIALIST_ROLES)[number][] {
   if (record.urgent || record.details.category === 'safeguarding') return ['safeguarding'];
   return record.details.category === 'social_engineering' ? ['itSecurity'] : [];
 }
 
 /** What a command does to a record: the events it causes, or why it is refused (also when the record could not hold the result). */
-export function decide(record: AinmRecord | undefined, command: AinmCommand, context: CommandContext): Decision<AinmEvent> {
+export function decide(record: AbuseReport | undefined, command: AbuseReportCommand, context: CommandContext): Decision<AbuseReportEvent> {
   return withinSnapshotLimit(decideCommand(record, command, context), record, evolve,
     'That is more than this record can hold. Shorten the note (or add fewer files) and send it again.');
 }
 
-function decideCommand(record: AinmRecord | undefined, command: AinmCommand, context: CommandContext): Decision<AinmEvent> {
+function decideCommand(record: AbuseReport | undefined, command: AbuseReportCommand, context: CommandContext): Decision<AbuseReportEvent> {
   if (command.type === 'report') return decideReport(record, command, context);
-  if (!record || (context.actor.id !== SYSTEM.id && !canSeeRecord(record, context.actor))) return notFound();
+  if (!record || (context.actor.id !== SYSTEM.id && !canSeeAbuseReport(record, context.actor))) return notFound();
   const at = context.now.toISOString();
   const by = { id: context.actor.id, name: context.actor.name };
   switch (command.type) {
@@ -147,7 +147,7 @@ function decideCommand(record: AinmRecord | undefined, command: AinmCommand, con
   }
 }
 
-function decideReport(record: AinmRecord | undefined, command: Extract<AinmCommand, { type: 'report' }>, { actor, now }: CommandContext): Decision<AinmEvent> {
+function decideReport(record: AbuseReport | undefined, command: Extract<AbuseReportCommand, { type: 'report' }>, { actor, now }: CommandContext): Decision<AbuseReportEvent> {
   if (record) return reject('wrong_state', `${record.reference} has already been reported.`);
   if (samePerson(command.manager, actor)) {
     return reject('invalid', 'Choose your line manager, not yourself: they need to know.', { manager: 'Choose your line manager, not yourself.' });
@@ -155,7 +155,7 @@ function decideReport(record: AinmRecord | undefined, command: Extract<AinmComma
   return accept({ type: 'ReportMade', at: now.toISOString(), by: person(actor), reference: command.reference, manager: command.manager, details: command.details });
 }
 
-function decideAcknowledge(record: AinmRecord, command: { note?: string }, actor: Actor, at: string): Decision<AinmEvent> {
+function decideAcknowledge(record: AbuseReport, command: { note?: string }, actor: Actor, at: string): Decision<AbuseReportEvent> {
   if (!samePerson(record.manager, actor)) return reject('forbidden', `Only ${record.manager.name}, the reporter's line manager, acknowledges this report.`);
   if (record.state !== 'reported') {
     // The snapshot keeps only the latest steps: acknowledgedAt remembers an acknowledgement whose step has gone.
@@ -170,7 +170,7 @@ function decideAcknowledge(record: AinmRecord, command: { note?: string }, actor
   return noteTooLong(note) ?? accept({ type: 'Acknowledged', at, by: person(actor), ...(note ? { note } : {}) });
 }
 
-function decideNote(record: AinmRecord, command: { note: string }, actor: Actor, at: string): Decision<AinmEvent> {
+function decideNote(record: AbuseReport, command: { note: string }, actor: Actor, at: string): Decision<AbuseReportEvent> {
   if (record.state === 'closed') return closedRefusal(record, 'add a note');
   const note = command.note.trim();
   if (note.length < MIN_NOTE) return reject('invalid', 'Write the note first.', { note: 'Write the note first.' });
@@ -182,7 +182,7 @@ function decideNote(record: AinmRecord, command: { note: string }, actor: Actor,
   return accept({ type: 'NoteAdded', at, by: person(actor), note });
 }
 
-function decideEvidence(record: AinmRecord, command: { files: readonly EvidenceFile[] }, actor: Actor, at: string): Decision<AinmEvent> {
+function decideEvidence(record: AbuseReport, command: { files: readonly EvidenceFile[] }, actor: Actor, at: string): Decision<AbuseReportEvent> {
   if (!samePerson(record.reporter, actor)) return reject('forbidden', `Only ${record.reporter.name}, who made the report, can add evidence to it.`);
   if (record.state === 'closed') return closedRefusal(record, 'add evidence');
   const known = new Set(record.evidence.map((file) => file.link));
@@ -202,7 +202,7 @@ function decideEvidence(record: AinmRecord, command: { files: readonly EvidenceF
   return accept({ type: 'EvidenceAdded', at, by: person(actor), files });
 }
 
-function decideInvestigation(record: AinmRecord, command: { note?: string }, actor: Actor, at: string): Decision<AinmEvent> {
+function decideInvestigation(record: AbuseReport, command: { note?: string }, actor: Actor, at: string): Decision<AbuseReportEvent> {
   if (!hasRole(actor, 'incident')) return reject('forbidden', 'Only the Incident team (Health & Safety) investigates reports.');
   if (record.state === 'investigating') return accept();
   if (record.state === 'closed') return closedRefusal(record, 'investigate it');
@@ -210,7 +210,7 @@ function decideInvestigation(record: AinmRecord, command: { note?: string }, act
   return noteTooLong(note) ?? accept({ type: 'InvestigationStarted', at, by: person(actor), ...(note ? { note } : {}) });
 }
 
-function decideClose(record: AinmRecord, command: { outcome: Outcome; note: string }, actor: Actor, at: string): Decision<AinmEvent> {
+function decideClose(record: AbuseReport, command: { outcome: Outcome; note: string }, actor: Actor, at: string): Decision<AbuseReportEvent> {
   if (!hasRole(actor, 'incident')) return reject('forbidden', 'Only the Incident team (Health & Safety) closes reports.');
   if (record.state === 'closed') {
     const closed = record.history.find((step) => step.action === 'Closed');
@@ -228,7 +228,7 @@ function noteTooLong(note: string | undefined) {
   return problem ? reject('invalid', problem, { note: problem }) : undefined;
 }
 
-function closedRefusal(record: AinmRecord, attempted: string) {
+function closedRefusal(record: AbuseReport, attempted: string) {
   const closed = record.history.find((step) => step.action === 'Closed');
   const when = closed ? ` by ${closed.by.name} on ${formatLondonDateTime(closed.at)}` : '';
   return reject('wrong_state', `${record.reference} was closed${when}, so you can't ${attempted} now.`);
@@ -239,7 +239,7 @@ function notFound() {
   return reject('not_found', 'I can\'t find that report, or you don\'t have a part in it.');
 }
 
-export function evolve(record: AinmRecord | undefined, event: AinmEvent): AinmRecord {
+export function evolve(record: AbuseReport | undefined, event: AbuseReportEvent): AbuseReport {
   if (event.type === 'ReportMade') {
     return {
       reference: event.reference, state: 'reported', reporter: event.by, manager: event.manager, details: event.details,
@@ -269,7 +269,7 @@ export function evolve(record: AinmRecord | undefined, event: AinmEvent): AinmRe
 const HISTORY_KEPT = 20;
 const HISTORY_MAX_CHARS = 10_000;
 
-function step(event: AinmEvent): AinmStep {
+function step(event: AbuseReportEvent): AbuseReportStep {
   const note = 'note' in event ? event.note : undefined;
   return { action: event.type, by: event.by, at: event.at, ...(note ? { note } : {}) };
 }

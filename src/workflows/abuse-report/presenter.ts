@@ -4,13 +4,13 @@ import type { Participant } from '../../domain/effects';
 import type { WorkingTime } from '../../domain/working-time';
 import type { CasePresenter } from '../../cases/presenter';
 import { CATEGORY_LABELS } from './labels';
-import { AinmRecord, canSeeRecord } from './model';
+import { AbuseReport, canSeeAbuseReport } from './model';
 import { registerRow } from './register';
 import { acknowledgeBy } from './effects';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './settings';
 import { abuseReportCardView, nextStep } from './view';
 
-export function abuseReportParticipants(record: AinmRecord): Participant[] {
+export function abuseReportParticipants(record: AbuseReport): Participant[] {
   return [
     { userId: record.reporter.id, role: 'reporter' },
     { userId: record.manager.id, role: 'manager' },
@@ -18,7 +18,7 @@ export function abuseReportParticipants(record: AinmRecord): Participant[] {
   ];
 }
 
-const AWAITING: Readonly<Record<string, (record: AinmRecord) => boolean>> = {
+const AWAITING: Readonly<Record<string, (record: AbuseReport) => boolean>> = {
   reporter: () => false,
   manager: (record) => record.state === 'reported',
   incident: (record) => record.state !== 'closed',
@@ -26,11 +26,11 @@ const AWAITING: Readonly<Record<string, (record: AinmRecord) => boolean>> = {
 
 export function abuseReportPresenter(
   renderer: CardRenderer, workingTime: WorkingTime, settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS,
-): CasePresenter<AinmRecord> {
+): CasePresenter<AbuseReport> {
   return {
     card(record, viewer, now, headline) {
-      if (!canSeeRecord(record, viewer)) {
-        return renderer.render('notice', { title: 'Not available', message: 'This record is no longer yours to see.', style: 'emphasis', hint: '' });
+      if (!canSeeAbuseReport(record, viewer)) {
+        return renderer.render('message', { title: 'Not available', message: 'This record is no longer yours to see.', style: 'emphasis', hint: '' });
       }
       return renderer.render('abuse-report', abuseReportCardView(record, viewer, now, workingTime, headline ? { headline } : {}, settings));
     },

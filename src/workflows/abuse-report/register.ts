@@ -1,7 +1,7 @@
 import { platformName } from '../../domain/platforms';
 import type { WorkingTime } from '../../domain/working-time';
-import { AINM_STATE_LABELS, CATEGORY_LABELS, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
-import type { AinmRecord } from './model';
+import { ABUSE_REPORT_STATE_LABELS, CATEGORY_LABELS, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
+import type { AbuseReport } from './model';
 
 /**
  * One line of the Group's AINM register: what the export and the webhook carry. No description, links
@@ -29,7 +29,7 @@ export const REGISTER_COLUMNS: readonly (keyof AinmRegisterRow)[] = [
   'urgent', 'state', 'outcome', 'manager', 'hoursToAcknowledge',
 ];
 
-export function registerRow(record: AinmRecord, workingTime: WorkingTime): AinmRegisterRow {
+export function registerRow(record: AbuseReport, workingTime: WorkingTime): AinmRegisterRow {
   const hours = record.acknowledgedAt
     ? Math.round(workingTime.workingMillisBetween(new Date(record.reportedAt), new Date(record.acknowledgedAt)) / 360_000) / 10
     : null;
@@ -43,7 +43,7 @@ export function registerRow(record: AinmRecord, workingTime: WorkingTime): AinmR
     fromWhom: SOURCE_LABELS[record.details.source],
     platform: platformName(record.details.platform, record.details.platformOther),
     urgent: record.urgent,
-    state: AINM_STATE_LABELS[record.state].label,
+    state: ABUSE_REPORT_STATE_LABELS[record.state].label,
     outcome: record.outcome ? OUTCOME_LABELS[record.outcome] : '',
     manager: record.manager.name,
     hoursToAcknowledge: hours,

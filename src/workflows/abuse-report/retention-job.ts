@@ -1,6 +1,6 @@
 import type { CaseLink, CaseLinks } from '../../store/case-links';
 import { CaseStore, ConcurrencyError } from '../../store/case-store';
-import type { AinmRecord } from './model';
+import type { AbuseReport } from './model';
 import { anonymise, anonymiseEventBody, isDueForPurge, purgedEvent } from './retention';
 
 export interface RetentionJobOptions {
@@ -26,7 +26,7 @@ export interface RetentionReport {
 
 interface Due {
   readonly reference: string;
-  readonly record: AinmRecord;
+  readonly record: AbuseReport;
   readonly etag: string;
   readonly version: number;
 }
@@ -41,7 +41,7 @@ export async function runAinmRetention(options: RetentionJobOptions): Promise<Re
   let checked = 0;
   let alreadyPurged = 0;
   const due: Due[] = [];
-  for await (const stored of cases.snapshotsOf<AinmRecord>('AINM')) {
+  for await (const stored of cases.snapshotsOf<AbuseReport>('AINM')) {
     checked++;
     if (stored.snapshot.purgedAt) alreadyPurged++;
     else if (isDueForPurge(stored.snapshot, now, years)) {
@@ -81,7 +81,7 @@ async function purgeRecord(options: RetentionJobOptions, item: Due, links: reado
       await cases.purge(item.reference, { etag, version }, anonymise(record, now), purgedEvent(now, years), anonymiseEventBody);
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= 2) throw error;
-      const reloaded = await cases.load<AinmRecord>(item.reference);
+      const reloaded = await cases.load<AbuseReport>(item.reference);
       if (!reloaded || !isDueForPurge(reloaded.snapshot, now, years)) return false;
       ({ snapshot: record, etag, version } = reloaded);
       continue;

@@ -1,5 +1,5 @@
 import { Person, SYSTEM } from '../../domain/people';
-import { AinmEvent, AinmRecord, Outcome, OUTCOMES } from './model';
+import { AbuseReportEvent, AbuseReport, Outcome, OUTCOMES } from './model';
 
 /**
  * AINM retention (DESIGN.md section 2): "Retention configurable (default: 3 years after closure), then
@@ -11,8 +11,8 @@ import { AinmEvent, AinmRecord, Outcome, OUTCOMES } from './model';
 /** Stands in for the reporter, the manager and everyone in the history once a record is purged. */
 export const REMOVED_PERSON: Person = { id: '', name: 'Removed' };
 
-/** The store-level audit event appended by a purge. Kept out of {@link AinmEvent}: no workflow decides it. */
-export interface AinmPurgedEvent {
+/** The store-level audit event appended by a purge. Kept out of {@link AbuseReportEvent}: no workflow decides it. */
+export interface AbuseReportPurgedEvent {
   readonly type: 'Purged';
   readonly at: string;
   readonly by: Person;
@@ -35,7 +35,7 @@ export function purgeDueAt(closedAt: string, years: number): Date {
 }
 
 /** Closed, closed at least `years` ago, and not purged already. */
-export function isDueForPurge(record: AinmRecord, now: Date, years: number): boolean {
+export function isDueForPurge(record: AbuseReport, now: Date, years: number): boolean {
   if (record.state !== 'closed' || !record.closedAt || record.purgedAt) return false;
   const due = purgeDueAt(record.closedAt, years);
   return !Number.isNaN(due.getTime()) && due.getTime() <= now.getTime();
@@ -45,7 +45,7 @@ export function isDueForPurge(record: AinmRecord, now: Date, years: number): boo
  * The anonymous statistics row: category, from whom, platform (never the "other" text), urgency, dates,
  * state and outcome. No description, links, evidence, notes or people.
  */
-export function anonymise(record: AinmRecord, now: Date): AinmRecord {
+export function anonymise(record: AbuseReport, now: Date): AbuseReport {
   const { details } = record;
   return {
     reference: record.reference,
@@ -75,7 +75,7 @@ export function anonymise(record: AinmRecord, now: Date): AinmRecord {
 }
 
 /** An audit event reduced to its type and time (and the outcome of a closure). */
-export function anonymiseEvent(event: AinmEvent): AnonymisedAinmEvent {
+export function anonymiseEvent(event: AbuseReportEvent): AnonymisedAinmEvent {
   return anonymiseEventBody(event);
 }
 
@@ -91,6 +91,6 @@ export function anonymiseEventBody(body: unknown): AnonymisedAinmEvent {
   return { type, at, ...(outcome ? { outcome } : {}) };
 }
 
-export function purgedEvent(now: Date, retentionYears: number): AinmPurgedEvent {
+export function purgedEvent(now: Date, retentionYears: number): AbuseReportPurgedEvent {
   return { type: 'Purged', at: now.toISOString(), by: { id: SYSTEM.id, name: SYSTEM.name }, retentionYears };
 }

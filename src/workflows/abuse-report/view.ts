@@ -1,12 +1,12 @@
 import { platformName } from '../../domain/platforms';
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import type { Actor } from '../../domain/people';
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { acknowledgeBy } from './effects';
-import { AINM_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
-import { AinmCommand, AinmEvent, AinmRecord, decide, EvidenceFile, NOTE_MAX, OUTCOMES } from './model';
+import { ABUSE_REPORT_STATE_LABELS, CATEGORY_LABELS, EMERGENCY_ADVICE, OUTCOME_LABELS, SOURCE_LABELS } from './labels';
+import { AbuseReportCommand, AbuseReportEvent, AbuseReport, decide, EvidenceFile, NOTE_MAX, OUTCOMES } from './model';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS, SupportView, supportView } from './settings';
 
 /** The data bound to `cards/abuse-report.json`. */
@@ -25,14 +25,14 @@ export interface AbuseReportCardView extends CaseCardBase {
   readonly outcomeError: string;
 }
 
-const STEP_WORDS: Readonly<Record<AinmEvent['type'], string>> = {
+const STEP_WORDS: Readonly<Record<AbuseReportEvent['type'], string>> = {
   ReportMade: 'Reported', Acknowledged: 'Acknowledged', NoteAdded: 'Note added', EvidenceAdded: 'Evidence added',
   EscalatedToIncidentTeam: 'Escalated to the Incident team', InvestigationStarted: 'Investigation started', Closed: 'Closed',
 };
 
 /** The record card as `viewer` sees it: buttons only for what the model would accept from them. */
 export function abuseReportCardView(
-  record: AinmRecord, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
+  record: AbuseReport, viewer: Actor, now: Date, workingTime: WorkingTime, extras: StepMessage = {},
   settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS,
 ): AbuseReportCardView {
   const can = permittedActions(record, viewer, now);
@@ -40,9 +40,9 @@ export function abuseReportCardView(
   return {
     reference: record.reference,
     emergency: record.urgent && record.state !== 'closed' ? (isReporter ? EMERGENCY_ADVICE : 'URGENT: the reporter said they were in immediate danger.') : '',
-    ...noticeLines(extras),
-    stateLabel: AINM_STATE_LABELS[record.state].label,
-    stateColor: AINM_STATE_LABELS[record.state].color,
+    ...messageLines(extras),
+    stateLabel: ABUSE_REPORT_STATE_LABELS[record.state].label,
+    stateColor: ABUSE_REPORT_STATE_LABELS[record.state].color,
     nextStep: nextStep(record, workingTime, settings),
     facts: [
       { title: 'Reported by', value: record.reporter.name },
@@ -78,8 +78,8 @@ function evidenceLines(evidence: readonly EvidenceFile[]): { text: string }[] {
   return more > 0 ? [...shown, { text: `and ${more} earlier file${more === 1 ? '' : 's'}` }] : shown;
 }
 
-export function permittedActions(record: AinmRecord, viewer: Actor, now: Date): Record<'acknowledge' | 'addNote' | 'investigate' | 'close', boolean> {
-  const accepts = (command: AinmCommand) => {
+export function permittedActions(record: AbuseReport, viewer: Actor, now: Date): Record<'acknowledge' | 'addNote' | 'investigate' | 'close', boolean> {
+  const accepts = (command: AbuseReportCommand) => {
     const decision = decide(record, command, { actor: viewer, now });
     return decision.ok && decision.events.length > 0;
   };
@@ -92,7 +92,7 @@ export function permittedActions(record: AinmRecord, viewer: Actor, now: Date): 
 }
 
 /** Who acts next and by when. */
-export function nextStep(record: AinmRecord, workingTime: WorkingTime, settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): string {
+export function nextStep(record: AbuseReport, workingTime: WorkingTime, settings: AbuseReportSettings = DEFAULT_ABUSE_REPORT_SETTINGS): string {
   switch (record.state) {
     case 'reported': {
       const by = acknowledgeBy(record, workingTime, settings.urgentEscalationMinutes);

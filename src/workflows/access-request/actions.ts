@@ -1,8 +1,8 @@
 import { caseListCard } from '../../cards/case-list';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { CaseService } from '../../cases/case-service';
-import type { CardNotice, CaseAction, CaseActionHandler, WorkflowTools } from '../../cases/definition';
+import type { StepMessage, CaseAction, CaseActionHandler, WorkflowTools } from '../../cases/definition';
 import type { TransitionOutcome } from '../../cases/transition';
 import { findChosenPerson } from '../../directory/person-lookup';
 import { managerChoices } from '../../directory/people-choices';
@@ -27,8 +27,8 @@ type Service = CaseService<AccessRequest, AccessRequestCommand>;
 export function accessRequestActions(tools: WorkflowTools, service: Service): Record<string, CaseActionHandler> {
   const { renderer, directory, workingTime } = tools;
   const form = accessRequestForm(tools);
-  const caseCard = (request: AccessRequest, action: CaseAction, notice?: CardNotice) => service.definition.caseCard(request, action.actor, action.now, notice);
-  const unavailable = (reference?: string) => noticeCard(renderer, { title: 'Not available', message: service.definition.notFound(reference), style: 'warning' });
+  const caseCard = (request: AccessRequest, action: CaseAction, notice?: StepMessage) => service.definition.caseCard(request, action.actor, action.now, notice);
+  const unavailable = (reference?: string) => messageCard(renderer, { title: 'Not available', message: service.definition.notFound(reference), style: 'warning' });
   /** Logs a refusal decided here rather than by the case service (which logs its own). */
   const refused = (action: CaseAction, reference: string, code: 'forbidden' | 'wrong_state') =>
     logRefusal(tools.logger, { reference, verb: action.verb, actorId: action.actor.id, code });
@@ -143,7 +143,7 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
     },
     'form.cancel': async (action) => {
       const reference = parseReference(action.data.reference);
-      if (!reference) return noticeCard(renderer, { title: 'Request cancelled', message: 'Nothing was sent. Type "request access" to start again.' });
+      if (!reference) return messageCard(renderer, { title: 'Request cancelled', message: 'Nothing was sent. Type "request access" to start again.' });
       const request = await service.show(action, reference, true);
       return request ? caseCard(request, action) : unavailable(reference);
     },

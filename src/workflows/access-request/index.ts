@@ -1,5 +1,5 @@
 import { caseListCard } from '../../cards/case-list';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import type { CardRenderer } from '../../cards/render';
 import { platformName } from '../../domain/platforms';
 import { accessRegisterExport, activeAccess, registerEntry, siteNamed } from './register';
@@ -99,7 +99,7 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
         'menu.accessOf': async (action) => {
           if (!hasRole(action.actor, 'comms')) return commsOnly(renderer);
           const person = typeof action.data.person === 'string' && action.data.person ? await directory.find(action.data.person.slice(0, 200)) : undefined;
-          if (!person) return noticeCard(renderer, { title: 'Access register', message: 'I can\'t find that person in the staff directory.', style: 'warning' });
+          if (!person) return messageCard(renderer, { title: 'Access register', message: 'I can\'t find that person in the staff directory.', style: 'warning' });
           const entries = (await activeAccess(service)).filter((request) => request.requester.id === person.id).map(registerEntry);
           const list = caseListCard(renderer, `${person.name}: business access`, entries, rules.stateLabel, `${person.name} has no business access.`, 'case.show', 'accessRegister');
           return { newMessage: list, toast: `${person.name}'s access is below.` };
@@ -109,7 +109,7 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
           const named = typeof action.data.site === 'string' ? action.data.site : '';
           const site = siteNamed(named);
           if (named.trim() && !site) {
-            return noticeCard(renderer, { title: 'Access register', message: `I don't know the site "${named.slice(0, 40)}". Type "access register" for every site, or name one such as "access register facebook".` });
+            return messageCard(renderer, { title: 'Access register', message: `I don't know the site "${named.slice(0, 40)}". Type "access register" for every site, or name one such as "access register facebook".` });
           }
           const entries = (await activeAccess(service, site)).map(registerEntry);
           const title = site ? `Access register: ${platformName(site)}` : 'Access register';
@@ -142,5 +142,5 @@ async function awaiting(tools: WorkflowTools, actor: Actor): Promise<InboxEntry[
 }
 
 function commsOnly(renderer: CardRenderer) {
-  return noticeCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team keeps the access register.', style: 'warning' });
+  return messageCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team keeps the access register.', style: 'warning' });
 }

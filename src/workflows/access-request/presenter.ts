@@ -25,7 +25,7 @@ export function accessRequestPresenter(renderer: CardRenderer, workingTime: Work
     card(request, viewer, now, headline) {
       if (!canSeeAccessRequest(request, viewer)) {
         // A replaced approver's old copy must stop showing the request once it is no longer theirs.
-        return renderer.render('notice', {
+        return renderer.render('message', {
           title: request.reference, message: 'This request has moved to another approver: nothing is needed from you.', style: 'emphasis', hint: '',
         });
       }

@@ -1,7 +1,7 @@
 import { formatDeadline, formatLocalDate, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import type { WorkingTime } from '../../domain/working-time';
 import { ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './effects';
 import { KIND_LABELS, STATE_LABELS, accessSummary, periodLabel, sitesLabel } from './labels';
@@ -22,12 +22,12 @@ export interface AccessRequestCardView extends CaseCardBase {
  * them, so nobody gets a dead button; everyone else sees the status.
  */
 export function accessRequestCardView(
-  request: AccessRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
+  request: AccessRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: StepMessage = {},
 ): AccessRequestCardView {
   const label = STATE_LABELS[request.state];
   return {
     reference: request.reference,
-    ...noticeLines(extras),
+    ...messageLines(extras),
     stateLabel: label.label,
     stateColor: label.color,
     nextStep: nextStep(request, workingTime),

@@ -1,7 +1,7 @@
 import { londonTimeOfDay } from '../../domain/london-time';
 import { randomUUID } from 'node:crypto';
 import type { AdaptiveCardJson } from '../../cards/render';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import { textInput } from '../../cases/card-input';
 import type { CaseService } from '../../cases/case-service';
 import type { CaseAction, CaseActionHandler, WorkflowTools } from '../../cases/definition';
@@ -35,7 +35,7 @@ function decideThen(
   answer: (concern: Concern, action: CaseAction) => Promise<AdaptiveCardJson>,
 ): CaseActionHandler {
   const { definition } = service;
-  const unavailable = (reference?: string) => noticeCard(tools.renderer, { title: 'Not available', message: definition.notFound(reference), style: 'warning' });
+  const unavailable = (reference?: string) => messageCard(tools.renderer, { title: 'Not available', message: definition.notFound(reference), style: 'warning' });
   return async (action) => {
     const reference = parseReference(action.data.reference);
     if (!reference) return unavailable();

@@ -1,5 +1,5 @@
 import { caseListCard, CaseListEntry } from '../../cards/case-list';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import { cleanLine } from '../../domain/free-text';
 import { textInput } from '../../cases/card-input';
 import type { CaseAction, CaseRules, WorkflowModule, WorkflowTools } from '../../cases/definition';
@@ -102,12 +102,12 @@ export const concern: WorkflowModule<Concern, ConcernCommand, ConcernEvent> = {
       },
       actions: (service) => ({
         'menu.raiseConcern': (action) => concernFormCard(tools, action.actor),
-        'concern.cancel': async () => noticeCard(renderer, { title: 'Concern not sent', message: 'Nothing was sent. You can type "raise a concern" at any time.' }),
+        'concern.cancel': async () => messageCard(renderer, { title: 'Concern not sent', message: 'Nothing was sent. You can type "raise a concern" at any time.' }),
         'menu.myConcerns': async (action) => list('My concerns', await inbox.list(action.actor.id, { role: 'raiser' }), 'You have not raised any concerns.', 'myConcerns'),
         'menu.concerns': async (action) => {
           const open = await openConcerns(action.actor);
           return open ? list('Concerns raised by staff', [...open].sort(byReference), 'No concerns are waiting.', 'concerns')
-            : noticeCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team sees the concerns staff raise. Type "my concerns" for yours.', style: 'warning' });
+            : messageCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team sees the concerns staff raise. Type "my concerns" for yours.', style: 'warning' });
         },
         ...handoverActions(service, tools),
       }),

@@ -18,7 +18,7 @@ export function concernPresenter(renderer: CardRenderer): CasePresenter<Concern>
   return {
     card(concern, viewer, now, headline) {
       if (!canSeeConcern(concern, viewer)) {
-        return renderer.render('notice', { title: 'Not available', message: 'This concern is not yours to see.', style: 'emphasis', hint: '' });
+        return renderer.render('message', { title: 'Not available', message: 'This concern is not yours to see.', style: 'emphasis', hint: '' });
       }
       return renderer.render('concern', concernCardView(concern, viewer, now, headline ? { headline } : {}));
     },

@@ -1,5 +1,5 @@
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import { formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, samePerson, SYSTEM } from '../../domain/people';
 import { platformName } from '../../domain/platforms';
@@ -28,13 +28,13 @@ export interface ConcernCardView extends CaseCardBase {
  * sees what they wrote (the colleague they named included) and the outcome in general terms, but no team member's
  * name, note, or anyone the team brought in later. Nobody else is shown a card at all (canSeeConcern).
  */
-export function concernCardView(concern: Concern, viewer: Actor, now: Date, extras: CardNotice = {}): ConcernCardView {
+export function concernCardView(concern: Concern, viewer: Actor, now: Date, extras: StepMessage = {}): ConcernCardView {
   const comms = hasRole(viewer, 'comms');
   const can = permittedActions(concern, viewer, now);
   const triage = Object.values(can).some(Boolean);
   return {
     reference: concern.reference,
-    ...noticeLines(extras),
+    ...messageLines(extras),
     stateLabel: CONCERN_STATE_LABELS[concern.state].label,
     stateColor: CONCERN_STATE_LABELS[concern.state].color,
     nextStep: nextStep(concern, comms),

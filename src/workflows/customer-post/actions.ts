@@ -1,4 +1,4 @@
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { CaseService } from '../../cases/case-service';
 import type { CaseAction, CaseActionHandler, WorkflowTools } from '../../cases/definition';
@@ -25,7 +25,7 @@ export function customerPostActions(
   async function chooseOwner(action: CaseAction): Promise<AdaptiveCardJson> {
     const reference = parseReference(action.data.reference);
     const post = reference ? await service.loadFor(reference, action.actor, action.verb) : undefined;
-    if (!post) return noticeCard(renderer, { title: 'Not available', message: service.definition.notFound(reference), style: 'warning' });
+    if (!post) return messageCard(renderer, { title: 'Not available', message: service.definition.notFound(reference), style: 'warning' });
     const refused = refusalFor(post, 'assign');
     if (refused) return service.definition.caseCard(post, action.actor, action.now, { notice: refused.message });
     const members = await directory.membersOf('comms');
@@ -40,7 +40,7 @@ export function customerPostActions(
 
   return {
     'menu.logPost': async (action) => (hasRole(action.actor, 'comms') ? cards.form(action) : cards.commsOnly()),
-    'customerPost.cancel': async () => noticeCard(renderer, { title: 'Post not logged', message: 'Nothing was recorded.' }),
+    'customerPost.cancel': async () => messageCard(renderer, { title: 'Post not logged', message: 'Nothing was recorded.' }),
     'customerPost.chooseOwner': chooseOwner,
     ...Object.fromEntries((Object.keys(DESK_LISTS) as DeskList[]).map((list) => [DESK_LISTS[list].verb, desk(list)])),
   };

@@ -1,6 +1,6 @@
 import { londonTimeOfDay } from '../../domain/london-time';
 import { randomUUID } from 'node:crypto';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import { formToken, oneOf, textInput } from '../../cases/card-input';
 import type { CaseAction, CaseRules, DecisionVerb, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { Actor, hasRole } from '../../domain/people';
@@ -56,7 +56,7 @@ export const customerPost: WorkflowModule<CustomerPost, CustomerPostCommand, Cus
   lists: Object.fromEntries(Object.entries(DESK_LISTS).map(([name, list]) => [name, list.verb])),
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
-    const commsOnly = () => noticeCard(renderer, {
+    const commsOnly = () => messageCard(renderer, {
       title: 'Communications Team only', message: 'Only the Communications Team logs and follows customer posts.', style: 'warning',
     });
     const form = (action: Pick<CaseAction, 'now'>, options: { input?: LogPostFormInput; errors?: Readonly<Record<string, string>>; formId?: string | undefined } = {}) =>

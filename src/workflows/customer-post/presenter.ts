@@ -30,7 +30,7 @@ export function customerPostPresenter(renderer: CardRenderer, workingTime: Worki
   return {
     card(post, viewer, now, headline) {
       if (!canSeePost(post, viewer)) {
-        return renderer.render('notice', { title: 'Not available', message: 'This customer post is not yours to see.', style: 'emphasis', hint: '' });
+        return renderer.render('message', { title: 'Not available', message: 'This customer post is not yours to see.', style: 'emphasis', hint: '' });
       }
       return renderer.render('customer-post', customerPostCardView(post, viewer, now, workingTime, headline ? { headline } : {}));
     },

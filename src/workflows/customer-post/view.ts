@@ -1,5 +1,5 @@
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import { hoursLeftText } from '../../cases/time-left';
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, samePerson, SYSTEM } from '../../domain/people';
@@ -33,13 +33,13 @@ const STEP_WORDS: Readonly<Record<PostHistoryStep['action'], string>> = {
   Reopened: 'Reopened', InformationReceived: 'Information', Reminded: 'Reminder sent', WentOverdue: 'Deadline passed', LookAgainDue: 'Time to look again',
 };
 
-export function customerPostCardView(post: CustomerPost, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {}): CustomerPostCardView {
+export function customerPostCardView(post: CustomerPost, viewer: Actor, now: Date, workingTime: WorkingTime, extras: StepMessage = {}): CustomerPostCardView {
   const steps = availableSteps(post, viewer);
   const can = Object.fromEntries(POST_STEPS.map((step) => [step, steps.has(step)])) as Record<PostStep, boolean>;
   const label = stateLabel(post, now);
   return {
     reference: post.reference,
-    ...noticeLines(extras),
+    ...messageLines(extras),
     stateLabel: label.label,
     stateColor: label.color,
     nextStep: nextStep(post, now, workingTime),

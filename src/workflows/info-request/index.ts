@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import { formToken, textInput } from '../../cases/card-input';
 import type { CaseAction, CaseRules, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
@@ -54,10 +54,10 @@ export const infoRequest: WorkflowModule<InformationRequest, InformationRequestC
   rules,
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
-    const commsOnly = () => noticeCard(renderer, {
+    const commsOnly = () => messageCard(renderer, {
       title: 'Communications Team only', message: 'Only the Communications Team asks colleagues for information.', style: 'warning',
     });
-    const noCase = () => noticeCard(renderer, {
+    const noCase = () => messageCard(renderer, {
       title: 'Not available', message: 'I can\'t find that case, or you can\'t ask a colleague about it.', style: 'warning',
     });
     const form = async (action: Pick<CaseAction, 'actor' | 'data'>, errors?: Readonly<Record<string, string>>, formId?: string) => {
@@ -124,7 +124,7 @@ export const infoRequest: WorkflowModule<InformationRequest, InformationRequestC
           if (!parentReference(action.data.about)) return noCase();
           return { newMessage: await form(action), toast: 'The question form is below.' };
         },
-        'infoRequest.cancel': async () => noticeCard(renderer, { title: 'Question not sent', message: 'Nothing was sent.' }),
+        'infoRequest.cancel': async () => messageCard(renderer, { title: 'Question not sent', message: 'Nothing was sent.' }),
       }),
     };
   },

@@ -1,5 +1,5 @@
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
-import type { CardNotice } from '../../cases/definition';
+import type { StepMessage } from '../../cases/definition';
 import type { CasePresenter } from '../../cases/presenter';
 import type { Participant } from '../../domain/effects';
 import { Actor, samePerson } from '../../domain/people';
@@ -21,10 +21,10 @@ export function infoRequestParticipants(request: InformationRequest): Participan
  * question; anyone else without a part is told it does not exist.
  */
 export function infoRequestCard(renderer: CardRenderer, workingTime: WorkingTime) {
-  return (request: InformationRequest, viewer: Actor, now: Date, notice: CardNotice = {}): AdaptiveCardJson => {
+  return (request: InformationRequest, viewer: Actor, now: Date, notice: StepMessage = {}): AdaptiveCardJson => {
     if (canSeeRequest(request, viewer)) return renderer.render('info-request', infoRequestCardView(request, viewer, now, workingTime, notice));
     const passedOn = request.history.some((step) => step.action === 'PassedOn' && samePerson(step.by, viewer));
-    return renderer.render('notice', passedOn
+    return renderer.render('message', passedOn
       ? { title: 'Passed on', message: 'You passed this question on to a colleague: nothing more is needed from you. Thank you.', style: 'good', hint: '' }
       : { title: 'Not available', message: NOT_FOUND, style: 'emphasis', hint: '' });
   };

@@ -1,5 +1,5 @@
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import { hoursLeftText } from '../../cases/time-left';
 import { ANSWER_MAX } from '../../domain/information';
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
@@ -27,13 +27,13 @@ export interface InfoRequestCardView extends CaseCardBase {
 }
 
 export function infoRequestCardView(
-  request: InformationRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
+  request: InformationRequest, viewer: Actor, now: Date, workingTime: WorkingTime, extras: StepMessage = {},
 ): InfoRequestCardView {
   const comms = hasRole(viewer, 'comms');
   const errors = extras.fieldErrors ?? {};
   return {
     reference: request.reference,
-    ...noticeLines(extras),
+    ...messageLines(extras),
     stateLabel: INFO_REQUEST_STATE_LABELS[request.state].label,
     stateColor: INFO_REQUEST_STATE_LABELS[request.state].color,
     nextStep: nextStep(request, now, workingTime),

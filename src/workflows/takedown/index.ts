@@ -1,7 +1,7 @@
 import { teamInbox } from '../../store/inbox';
 import { randomUUID } from 'node:crypto';
 import { caseListCard } from '../../cards/case-list';
-import { noticeCard } from '../../cards/notice';
+import { messageCard } from '../../cards/message-card';
 import type { CaseAction, CaseRules, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
 import { formatDeadline } from '../../domain/london-time';
@@ -51,7 +51,7 @@ export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownE
   lists: { takedowns: 'menu.takedowns' },
   create(tools: WorkflowTools) {
     const { renderer, workingTime, directory } = tools;
-    const commsOnly = () => noticeCard(renderer, {
+    const commsOnly = () => messageCard(renderer, {
       title: 'Communications Team only', message: 'Only the Communications Team issues and follows takedown notices.', style: 'warning',
     });
     const form = async (action: Pick<CaseAction, 'actor'>, options: { input?: TakedownFormInput; errors?: Readonly<Record<string, string>>; formId?: string } = {}) =>
@@ -109,7 +109,7 @@ export const takedown: WorkflowModule<TakedownNotice, TakedownCommand, TakedownE
       actions: () => ({
         // Staff who want a post taken down tell the Communications Team about it instead (issue 12, "Staff concerns").
         'menu.issueTakedown': async (action) => (hasRole(action.actor, 'comms') ? form(action) : concernFormCard(tools, action.actor, { lead: TAKEDOWN_IS_COMMS_ONLY })),
-        'takedown.cancel': async () => noticeCard(renderer, { title: 'Notice not sent', message: 'Nothing was sent.' }),
+        'takedown.cancel': async () => messageCard(renderer, { title: 'Notice not sent', message: 'Nothing was sent.' }),
         'menu.takedowns': async (action) => {
           const open = await openNotices(action.actor);
           if (!open) return commsOnly();

@@ -21,7 +21,7 @@ export function takedownPresenter(renderer: CardRenderer, workingTime: WorkingTi
   return {
     card(notice, viewer, now, headline) {
       if (!canSeeNotice(notice, viewer)) {
-        return renderer.render('notice', { title: 'Not available', message: 'This takedown notice is not yours to see.', style: 'emphasis', hint: '' });
+        return renderer.render('message', { title: 'Not available', message: 'This takedown notice is not yours to see.', style: 'emphasis', hint: '' });
       }
       return renderer.render('takedown', takedownCardView(notice, viewer, now, workingTime, headline ? { headline } : {}));
     },

@@ -1,8 +1,8 @@
 import { platformName } from '../../domain/platforms';
 import { formatDeadline, formatLondonDateTime } from '../../domain/london-time';
 import { Actor, hasRole, SYSTEM } from '../../domain/people';
-import { CaseCardBase, clipText, historyLines, noticeLines } from '../../cards/case-card';
-import type { CardNotice } from '../../cases/definition';
+import { CaseCardBase, clipText, historyLines, messageLines } from '../../cards/case-card';
+import type { StepMessage } from '../../cases/definition';
 import { hoursLeftText } from '../../cases/time-left';
 import type { WorkingTime } from '../../domain/working-time';
 import { CLAUSE_LABELS, TAKEDOWN_STATE_LABELS } from './labels';
@@ -36,7 +36,7 @@ const STEP_WORDS: Readonly<Record<TakedownEvent['type'], string>> = {
 };
 
 export function takedownCardView(
-  notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: CardNotice = {},
+  notice: TakedownNotice, viewer: Actor, now: Date, workingTime: WorkingTime, extras: StepMessage = {},
 ): TakedownCardView {
   const can = permittedActions(notice, viewer, now);
   const comms = hasRole(viewer, 'comms');
@@ -47,7 +47,7 @@ export function takedownCardView(
   const steps = comms ? notice.history : notice.history.filter((step) => step.action !== 'InformationReceived');
   return {
     reference: notice.reference,
-    ...noticeLines(extras),
+    ...messageLines(extras),
     stateLabel: TAKEDOWN_STATE_LABELS[notice.state].label,
     stateColor: TAKEDOWN_STATE_LABELS[notice.state].color,
     nextStep: nextStep(notice, now, workingTime),
