@@ -33,7 +33,7 @@ describe('access request over HTTP', () => {
     const managerCard = bot.lastCardFor('megan');
     assert.ok(managerCard, 'manager got a card');
     assert.deepEqual(buttonVerbs(managerCard).filter((v) => v.startsWith('accessRequest.')).sort(),
-      ['accessRequest.approve', 'accessRequest.reject', 'accessRequest.requestInfo']);
+      ['accessRequest.approve', 'accessRequest.reassign', 'accessRequest.reject', 'accessRequest.requestInfo'], 'deciding, or passing it on');
 
     const approved = await bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00001', comment: '' });
     assert.match(cardText(approved.card), /You approved this request/);

@@ -173,15 +173,21 @@ describe('timers over HTTP: reminders, escalations and expiry', () => {
       assert.equal(cardsMatching(bot, 'megan', REMINDER).length, 1, 'megan is not');
     });
 
-    it('lets the requester choose another approver before any reminder, and then megan\'s reminder and escalation never come', async () => {
+    it('lets megan pass the request on before any reminder (alex may not yet), and then her reminder and escalation never come', async () => {
       await submitRequest(bot, 'alex', REQUEST);
       moveTo('2026-11-03T09:30:00.000Z');
-      const { card: reassign } = await bot.click('alex', 'accessRequest.reassign', { reference: REF });
+      const [megansCard] = cardsMatching(bot, 'megan', /Alex Wilber asks for view access/);
+      assert.equal(buttonTitle(megansCard, 'accessRequest.reassign'), 'Pass to someone else');
+      const tooSoon = await bot.click('alex', 'accessRequest.changeApprover', { reference: REF, approver: PEOPLE.isaiah.id });
+      assert.match(cardText(tooSoon.card), /You can't choose another approver yet: AR-2026-00001 has waited less than 5 working days for Megan Bowen/);
+      const { card: reassign } = await bot.click('megan', 'accessRequest.reassign', { reference: REF });
+      assert.match(cardText(reassign), /waiting for your decision/);
       const viaSearch = formSubmission(reassign, { approverSearch: PEOPLE.isaiah.id });
       assert.equal(viaSearch.data.approver, '', 'nothing chosen in the list');
-      await bot.click('alex', viaSearch.verb, viaSearch.data);
+      await bot.click('megan', viaSearch.verb, viaSearch.data);
       await bot.idle();
-      assert.equal(cardsMatching(bot, 'isaiah', /Alex Wilber asks for view access/).length, 1, 'isaiah is asked (chosen with the search box)');
+      assert.equal(cardsMatching(bot, 'isaiah', /Megan Bowen passed Alex Wilber's request for view access/).length, 1, 'isaiah is asked (chosen with the search box)');
+      assert.equal(cardsMatching(bot, 'alex', /Megan Bowen passed your request to Isaiah Langer, who decides now\./).length, 1, 'alex is told');
       const alexBefore = newCardsFor(bot, 'alex').length;
       const megansBefore = newCardsFor(bot, 'megan').length;
 

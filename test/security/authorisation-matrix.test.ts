@@ -116,8 +116,10 @@ const ROWS: readonly Row[] = [
   { verb: 'accessRequest.submit', data: () => arForm({ approverReason: OUTSIDE_CHAIN_REASON }), who: 'araaaaa', opens: 'requester' },
   { verb: 'accessRequest.resubmit', on: 'arInfo', data: () => arForm({ businessCase: 'I answer tenants on Facebook and LinkedIn for the housing team.' }), who: 'arhrhrh' },
   { verb: 'accessRequest.edit', on: 'arInfo', who: 'srhrhrh', shows: withInput('businessCase') },
-  { verb: 'accessRequest.reassign', on: 'arSubmitted', who: 'shhhhhh', shows: titled(/Choose who should decide instead/) },
-  { verb: 'accessRequest.changeApprover', on: 'arSubmitted', data: () => ({ approver: EXTRA.oscar.id }), who: 'arhrhrh' },
+  // The approver may pass a request on at any time; the requester may choose another only once it was escalated
+  // (test/bot/timers.test.ts): before that, their choice is refused with when it will be possible.
+  { verb: 'accessRequest.reassign', on: 'arSubmitted', who: 'sshhhhh', shows: titled(/Choose who should decide instead/) },
+  { verb: 'accessRequest.changeApprover', on: 'arSubmitted', data: () => ({ approver: EXTRA.oscar.id }), who: 'rahrhrh' },
   { verb: 'accessRequest.renew', on: 'arActive', who: 'shhhhhh', shows: withInput('businessCase') },
   { verb: 'accessRequest.approve', on: 'arSubmitted', data: () => ({ comment: '' }), who: 'rahrhrh' },
   { verb: 'accessRequest.reject', on: 'arSubmitted', data: () => COMMENT, who: 'rahrhrh' },

@@ -14,6 +14,7 @@ const DIRECTORY: DirectoryPerson[] = [
   { id: PEOPLE.megan.id, name: 'Morwenna Pettigrew', managerId: PEOPLE.isaiah.id, roles: [] },
   { id: PEOPLE.isaiah.id, name: 'Ignatius Fairweather', roles: ['incident'] },
   { id: PEOPLE.stranger.id, name: 'Sylvester Nightingale', roles: [] },
+  { id: PEOPLE.adele.id, name: 'Cordelia Ravenscroft', managerId: PEOPLE.isaiah.id, roles: ['comms'] },
 ];
 const BUSINESS_CASE = 'Tenant panel in Castlemilk needs live answers from the housing officer on Facebook.';
 const FORGED_COMMENT = 'Approved on behalf of Morwenna while she is on leave in Tobermory.';
@@ -90,13 +91,13 @@ describe('security: refused and hidden case actions are logged once, with ids an
     assert.deepEqual(edit.map(({ verb, actorId, code }) => ({ verb, actorId, code })), [
       { verb: 'accessRequest.edit', actorId: PEOPLE.megan.id, code: 'forbidden' },
     ]);
-    // A form that fails its checks is refused as not theirs before it is shown back to fix.
+    // A form that fails its checks is refused as not theirs before it is shown back to fix (Adele, Comms, sees the request).
     const reassign = await refusalsDuring(async () => {
-      const card = await press(bot, 'megan', 'accessRequest.changeApprover', { reference, approver: 'nobody-in-the-directory' });
-      assert.match(cardText(card), /Only Xanthe Quillfeather can change the approver of AR-2026-00001/);
+      const card = await press(bot, 'adele', 'accessRequest.changeApprover', { reference, approver: 'nobody-in-the-directory' });
+      assert.match(cardText(card), /Only Morwenna Pettigrew, or Xanthe Quillfeather once it has been escalated, can change the approver of AR-2026-00001/);
     });
     assert.deepEqual(reassign.map(({ verb, actorId, code }) => ({ verb, actorId, code })), [
-      { verb: 'accessRequest.changeApprover', actorId: PEOPLE.megan.id, code: 'forbidden' },
+      { verb: 'accessRequest.changeApprover', actorId: PEOPLE.adele.id, code: 'forbidden' },
     ]);
   });
 

@@ -35,6 +35,9 @@ const postDetails: AccessRequestDetails = { ...viewDetails, sites: ['x', 'other'
 type Step = readonly [AccessRequestCommand, Actor, string?];
 
 /** Plays commands through the model, as the service would: each must be accepted. */
+/** The scheduler's escalation of the first wait (5 working days after the submit): the requester may then choose another approver. */
+const escalation = (): Step => [{ type: 'escalate', basis: now.toISOString() }, SYSTEM, '2026-12-02T09:00:00Z'];
+
 function play(steps: readonly Step[], details = viewDetails): { request: AccessRequest; events: AccessRequestEvent[] } {
   let request: AccessRequest | undefined;
   let events: AccessRequestEvent[] = [];
@@ -155,17 +158,25 @@ describe('access request effects', () => {
     });
 
     it('tells the replaced approver that nothing is needed from them any more', () => {
-      const { request: before } = play([]);
-      const { request: after, events } = play([[{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]);
+      const { request: before } = play([escalation()]);
+      const { request: after, events } = play([escalation(), [{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]);
       assert.deepEqual(effectsOf(events, before, after).at(-1),
         notify(malcolm, 'Rhona Requester chose another approver for AR-2026-00001: nothing is needed from you.'));
     });
 
     it('asks the new approver to decide, with timers from the change', () => {
-      assert.deepEqual(effectsAfter([[{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]), [
+      assert.deepEqual(effectsAfter([escalation(), [{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]), [
         notify(morag, 'Rhona Requester asks for view access to Facebook, LinkedIn. Please decide by Fri 4 Dec, 10:00.'),
         timer(ACCESS_TIMERS.remindApprover, '2026-12-04T10:00:00Z', '2026-12-02T10:00:00Z'),
         timer(ACCESS_TIMERS.escalate, '2026-12-09T10:00:00Z', '2026-12-02T10:00:00Z'),
+      ]);
+    });
+
+    it('tells the requester when the approver passes the request on, and asks the new approver', () => {
+      const effects = effectsAfter([[{ type: 'changeApprover', approver: person(morag) }, malcolm, '2026-11-26T10:00:00Z']]);
+      assert.deepEqual(effects.filter((effect) => effect.kind === 'notify'), [
+        notify(morag, 'Malcolm Manager passed Rhona Requester\'s request for view access to Facebook, LinkedIn to you. Please decide by Tue 1 Dec, 10:00.'),
+        notify(rhona, 'Malcolm Manager passed your request to Morag Manager, who decides now.'),
       ]);
     });
   });
@@ -227,16 +238,18 @@ describe('access request effects', () => {
 });
 
 describe('access request view', () => {
-  const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false, reassign: false, renew: false };
+  const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false, reassign: false, passOn: false, renew: false };
   const can = (request: AccessRequest, viewer: Actor) => permittedActions(request, viewer, now);
   const sentBack: Step = [{ type: 'requestInfo', comment: 'Which pages will you use?' }, malcolm];
 
   describe('permitted actions', () => {
-    it('offers the decision to the approver only while the request waits for them', () => {
+    it('offers the decision, and passing it on, to the approver only while the request waits for them', () => {
       const { request } = play([]);
-      assert.deepEqual(can(request, malcolm), { ...NOTHING, decide: true });
-      assert.deepEqual(can(request, rhona), { ...NOTHING, withdraw: true, reassign: true });
+      assert.deepEqual(can(request, malcolm), { ...NOTHING, decide: true, passOn: true });
+      assert.deepEqual(can(request, rhona), { ...NOTHING, withdraw: true }, 'no other approver before the escalation');
       for (const viewer of [ciara, sam, morag]) assert.deepEqual(can(request, viewer), NOTHING, viewer.name);
+      const { request: escalated } = play([escalation()]);
+      assert.deepEqual(can(escalated, rhona), { ...NOTHING, withdraw: true, reassign: true }, 'another approver once escalated');
     });
 
     it('offers edit and withdraw to the requester when more information is asked for, and nothing to the approver', () => {
@@ -295,7 +308,7 @@ describe('access request view', () => {
     });
 
     it('gives a new approver the same deadline their notification gives', () => {
-      const { request, events } = play([[{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]);
+      const { request, events } = play([escalation(), [{ type: 'changeApprover', approver: person(morag) }, rhona, '2026-12-02T10:00:00Z']]);
       const [notification] = effectsOf(events, undefined, request);
       assert.ok(notification?.kind === 'notify');
       assert.match(notification.headline, /Please decide by Fri 4 Dec, 10:00\.$/);

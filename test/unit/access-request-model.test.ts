@@ -45,6 +45,8 @@ const commsRejected = (by = ciara, when = '11:00'): AccessRequestEvent =>
 const withdrawn = (when = '10:05'): AccessRequestEvent => ({ type: 'Withdrawn', at: at(when), by: person(rhona) });
 const revoked = (by = ciara, when = '12:00'): AccessRequestEvent =>
   ({ type: 'Revoked', at: at(when), by: person(by), comment: 'Breach of the policy.' });
+/** The approver did not decide within 5 working days (the scheduler's escalation; at 10:05 in these stories). */
+const escalated = (when = '10:05'): AccessRequestEvent => ({ type: 'ApprovalEscalated', at: at(when), by: person(SYSTEM) });
 const expired = (): AccessRequestEvent => ({ type: 'Expired', at: '2027-05-25T23:00:00.000Z', by: person(SYSTEM) });
 
 const given = deciderSpec({ decide, evolve }, now);
@@ -125,7 +127,7 @@ describe('access request model', () => {
         type: 'AccessRequested', at: at('10:00'), by: person(rhona), reference: REF, details: viewDetails,
         approver: peer, approverStanding: 'other', approverReason: reason, lineManager: person(malcolm),
       };
-      const changed = given([otherRequested]).when({ type: 'changeApprover', approver: person(morag), approverStanding: 'above_line_manager' }, rhona).then([{
+      const changed = given([otherRequested, escalated()]).when({ type: 'changeApprover', approver: person(morag), approverStanding: 'above_line_manager' }, rhona).then([{
         type: 'ApproverChanged', at: now.toISOString(), by: person(rhona), approver: person(morag), approverStanding: 'above_line_manager',
       }]);
       assert.equal(changed?.approverStanding, 'above_line_manager');
@@ -285,8 +287,8 @@ describe('access request model', () => {
   });
 
   describe('change approver', () => {
-    it('hands a waiting request to another approver, who alone may then decide', () => {
-      const after = given([requested()]).when({ type: 'changeApprover', approver: person(morag) }, rhona, new Date(at('10:30')))
+    it('hands a request escalated to the requester to another approver, who alone may then decide', () => {
+      const after = given([requested(), escalated()]).when({ type: 'changeApprover', approver: person(morag) }, rhona, new Date(at('10:30')))
         .then([approverChanged()]);
       assert.deepEqual(after?.approver, person(morag));
       assert.equal(after?.state, 'submitted');
@@ -298,13 +300,30 @@ describe('access request model', () => {
       given([requested()]).when({ type: 'changeApprover', approver: person(malcolm) }, rhona).thenNothingHappens();
     });
 
-    it('refuses making the requester their own approver', () => {
-      given([requested()]).when({ type: 'changeApprover', approver: person(rhona) }, rhona).thenRejects('forbidden', SELF_APPROVAL, { approver: 'Choose someone other than yourself.' });
+    it('refuses the requester a new approver before the request was escalated (DESIGN.md: after escalation)', () => {
+      given([requested()]).when({ type: 'changeApprover', approver: person(morag) }, rhona)
+        .thenRejects('wrong_state', `You can't choose another approver yet: ${REF} has waited less than 5 working days for Malcolm Manager, who can pass it on before then.`);
+      // An escalation of an earlier wait (before a resubmission) does not count for this one.
+      given([requested(), escalated('10:05'), infoRequested(malcolm, '10:10'), resubmitted(malcolm, '10:20')])
+        .when({ type: 'changeApprover', approver: person(morag) }, rhona).thenRejects('wrong_state', /waited less than 5 working days/);
     });
 
-    it('refuses a change of approver by anyone but the requester', () => {
-      given([requested()]).when({ type: 'changeApprover', approver: person(morag) }, malcolm)
-        .thenRejects('forbidden', `Only Rhona Requester can change the approver of ${REF}.`);
+    it('lets the approver pass the request on at any time while it waits for them; the requester is not asked', () => {
+      const after = given([requested()]).when({ type: 'changeApprover', approver: person(morag) }, malcolm, new Date(at('10:30'))).then([{
+        type: 'ApproverChanged', at: at('10:30'), by: person(malcolm), approver: person(morag),
+      }]);
+      assert.deepEqual(after?.approver, person(morag));
+    });
+
+    it('refuses making the requester their own approver, whoever chooses', () => {
+      given([requested(), escalated()]).when({ type: 'changeApprover', approver: person(rhona) }, rhona).thenRejects('forbidden', SELF_APPROVAL, { approver: 'Choose someone other than yourself.' });
+      given([requested()]).when({ type: 'changeApprover', approver: person(rhona) }, malcolm)
+        .thenRejects('invalid', 'Rhona Requester can\'t approve their own request: choose someone else.', { approver: 'Choose someone other than the requester.' });
+    });
+
+    it('refuses a change of approver by anyone but the approver and the requester', () => {
+      given([requested()]).when({ type: 'changeApprover', approver: person(ciara) }, morag)
+        .thenRejects('forbidden', `Only Malcolm Manager, or Rhona Requester once it has waited 5 working days, can change the approver of ${REF}.`);
     });
 
     it('refuses a change of approver once the approver has decided', () => {

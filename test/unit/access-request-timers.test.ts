@@ -259,20 +259,24 @@ describe('access request timers', () => {
   });
 
   describe('what each person may do', () => {
-    const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false, reassign: false, renew: false };
+    const NOTHING = { decide: false, signOff: false, revoke: false, edit: false, withdraw: false, reassign: false, passOn: false, renew: false };
     const can = (history: readonly AccessRequestEvent[], viewer: Actor) =>
       permittedActions(history.reduce<AccessRequest | undefined>(evolve, undefined)!, viewer, new Date(thu3('12:00')));
 
-    it('offers the requester another approver while the request waits, before and after the escalation', () => {
-      for (const history of [[requested()], [requested(), reminded(fri('10:00')), escalated(thu3('10:00'))], [requested(), approverChanged(wed('15:00'))]]) {
-        assert.deepEqual(can(history, rhona), { ...NOTHING, withdraw: true, reassign: true }, history.map((e) => e.type).join(', '));
+    it('offers the requester another approver only once this wait was escalated', () => {
+      assert.deepEqual(can([requested(), reminded(fri('10:00')), escalated(thu3('10:00'))], rhona), { ...NOTHING, withdraw: true, reassign: true });
+      for (const history of [[requested()], [requested(), reminded(fri('10:00'))], [requested(), approverChanged(wed('15:00'))]]) {
+        assert.deepEqual(can(history, rhona), { ...NOTHING, withdraw: true }, history.map((e) => e.type).join(', '));
       }
     });
 
-    it('offers nobody but the requester another approver', () => {
+    it('offers nobody but the requester another approver; the approver may pass it on, before and after the escalation', () => {
       const history = [requested(), reminded(fri('10:00')), escalated(thu3('10:00'))];
       for (const viewer of [malcolm, morag, ciara, sam]) assert.equal(can(history, viewer).reassign, false, viewer.name);
       assert.equal(can(history, malcolm).decide, true, 'the approver can still decide after the escalation');
+      assert.equal(can(history, malcolm).passOn, true);
+      assert.equal(can([requested()], malcolm).passOn, true);
+      for (const viewer of [rhona, morag, ciara, sam]) assert.equal(can(history, viewer).passOn, false, viewer.name);
     });
 
     it('offers no other approver once the request no longer waits for one', () => {

@@ -42,11 +42,23 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
     return undefined;
   }
 
+  /** The request, if the clicking person may choose another approver for it (the model says when: `changeApprover`). */
+  async function requestToReassign(action: CaseAction): Promise<AccessRequest | undefined> {
+    const reference = parseReference(action.data.reference);
+    const request = reference ? await service.loadFor(reference, action.actor, action.verb) : undefined;
+    if (!request || request.requester.id === action.actor.id || request.approver.id === action.actor.id) return request;
+    refused(action, request.reference, 'forbidden');
+    return undefined;
+  }
+
   async function reassignCard(action: CaseAction, request: AccessRequest, error = ''): Promise<AdaptiveCardJson> {
-    const people = (await directory.everyone()).filter((person) => person.id !== request.approver.id);
+    const passing = request.approver.id === action.actor.id;
+    const people = (await directory.everyone()).filter((person) => person.id !== request.approver.id && (!passing || person.id !== request.requester.id));
     return renderer.render('access-request-reassign', {
       reference: request.reference,
-      intro: `${request.reference} is waiting for ${request.approver.name}. Choose who should decide instead; they will get the request and ${request.approver.name} will be told.`,
+      intro: passing
+        ? `${request.reference} is waiting for your decision. Choose who should decide instead; they will get the request and ${request.requester.name} will be told.`
+        : `${request.reference} is waiting for ${request.approver.name}. Choose who should decide instead; they will get the request and ${request.approver.name} will be told.`,
       approverChoices: managerChoices(people, action.actor), approverValue: '', error,
     });
   }
@@ -79,7 +91,10 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
       return current ? { ...refusal, snapshot: current } : refusal;
     }
     const approver = { id: chosen.id, name: chosen.name };
-    return service.act(reference, { type: 'changeApprover', approver, approverStanding: await standingOf(directory, action.actor, approver) }, action.actor, action.now, action.origin);
+    // Where the new approver stands is always to the requester, whoever chooses them.
+    const requester = (await service.load(reference))?.requester;
+    const standing = await standingOf(directory, requester ? { ...requester, roles: [] } : action.actor, approver);
+    return service.act(reference, { type: 'changeApprover', approver, approverStanding: standing }, action.actor, action.now, action.origin);
   }
 
   return {
@@ -113,7 +128,7 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
       return form(action, { editing: request });
     },
     'accessRequest.reassign': async (action) => {
-      const request = await requesterRequest(action);
+      const request = await requestToReassign(action);
       return request ? reassignCard(action, request) : unavailable();
     },
     'accessRequest.changeApprover': async (action) => {
@@ -122,9 +137,9 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
       const outcome = await changeApprover(reference, action);
       if (outcome.ok) return caseCard(outcome.snapshot, action, outcome.changed ? { headline: `Sent to ${outcome.snapshot.approver.name} instead.` } : {});
       if (!outcome.snapshot || !service.definition.workflow.canSee(outcome.snapshot, action.actor)) return unavailable(reference);
-      if (outcome.fieldErrors && outcome.snapshot.requester.id !== action.actor.id) {
+      if (outcome.fieldErrors && outcome.snapshot.requester.id !== action.actor.id && outcome.snapshot.approver.id !== action.actor.id) {
         refused(action, reference, 'forbidden');
-        return caseCard(outcome.snapshot, action, { notice: `Only ${outcome.snapshot.requester.name} can change the approver of ${reference}.` });
+        return caseCard(outcome.snapshot, action, { notice: `Only ${outcome.snapshot.approver.name}, or ${outcome.snapshot.requester.name} once it has been escalated, can change the approver of ${reference}.` });
       }
       if (outcome.fieldErrors) return reassignCard(action, outcome.snapshot, outcome.fieldErrors.approver ?? outcome.message);
       return caseCard(outcome.snapshot, action, { notice: outcome.message });

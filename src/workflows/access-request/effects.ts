@@ -2,12 +2,11 @@ import { addDays } from '../../domain/calendar-date';
 import type { Effect } from '../../domain/effects';
 import { formatDeadline, formatLocalDate } from '../../domain/london-time';
 import type { LocalDate, WorkingTime } from '../../domain/working-time';
-import { AccessRequest, AccessRequestEvent } from './model';
+import { AccessRequest, AccessRequestEvent, ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './model';
 import { accessSummary } from './labels';
 
 /** DESIGN.md, timers: approver reminded after 2 working days, escalated after 5. */
-export const REMIND_APPROVER_AFTER_DAYS = 2;
-export const ESCALATE_AFTER_DAYS = 5;
+export { ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './model';
 /** Expiry reminder 10 working days before the end date, with a "Renew" button. */
 export const EXPIRY_REMINDER_DAYS = 10;
 
@@ -42,8 +41,13 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
     case 'ApproverChanged': {
       const decideBy = workingTime.addWorkingDays(new Date(event.at), REMIND_APPROVER_AFTER_DAYS);
       const verb = event.type === 'Resubmitted' ? 'updated their request for' : 'asks for';
+      // Passed on by the approver (not chosen by the requester): the requester is told who decides now.
+      const passedOn = event.type === 'ApproverChanged' && event.by.id !== request.requester.id;
       return [
-        notify(approver, `${request.requester.name} ${verb} ${what}. Please decide by ${formatDeadline(decideBy)}.`),
+        notify(approver, passedOn
+          ? `${event.by.name} passed ${request.requester.name}'s request for ${what} to you. Please decide by ${formatDeadline(decideBy)}.`
+          : `${request.requester.name} ${verb} ${what}. Please decide by ${formatDeadline(decideBy)}.`),
+        ...(passedOn ? [notify({ person: request.requester }, `${event.by.name} passed your request to ${request.approver.name}, who decides now.`)] : []),
         ...lineManagerNotice(event, request),
         ...approverTimers(event.at, workingTime),
       ];

@@ -207,15 +207,29 @@ function decideResubmit(
   });
 }
 
+/**
+ * Who decides may change (DESIGN.md, issue 13): the approver may pass the request on to someone else at any time
+ * while it waits for them; the requester may choose another approver only once it has been escalated (it waited
+ * {@link ESCALATE_AFTER_DAYS} working days for this approver).
+ */
 function decideChangeApprover(
   request: AccessRequest,
   command: Extract<AccessRequestCommand, { type: 'changeApprover' }>,
   { actor, now }: CommandContext,
 ): Decision<AccessRequestEvent> {
-  if (!samePerson(request.requester, actor)) return reject('forbidden', `Only ${request.requester.name} can change the approver of ${request.reference}.`);
+  const byRequester = samePerson(request.requester, actor);
+  const byApprover = samePerson(request.approver, actor);
+  if (!byRequester && !byApprover) {
+    return reject('forbidden', `Only ${request.approver.name}, or ${request.requester.name} once it has waited ${ESCALATE_AFTER_DAYS} working days, can change the approver of ${request.reference}.`);
+  }
   if (request.state !== 'submitted') return stateRefusal(request, 'change its approver');
-  if (samePerson(command.approver, actor)) return selfApprovalRefusal();
   if (samePerson(command.approver, request.approver)) return accept();
+  if (byRequester && !escalatedInThisWait(request)) {
+    return reject('wrong_state', `You can't choose another approver yet: ${request.reference} has waited less than ${ESCALATE_AFTER_DAYS} working days for ${request.approver.name}, who can pass it on before then.`);
+  }
+  if (samePerson(command.approver, request.requester)) {
+    return byRequester ? selfApprovalRefusal() : reject('invalid', `${request.requester.name} can't approve their own request: choose someone else.`, { approver: 'Choose someone other than the requester.' });
+  }
   return accept({
     type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver,
     ...(command.approverStanding ? { approverStanding: command.approverStanding } : {}),
@@ -287,6 +301,16 @@ function decideWaitTimer(
 }
 
 const WAIT_STARTS: readonly AccessRequestEvent['type'][] = ['AccessRequested', 'Resubmitted', 'ApproverChanged'];
+
+/** DESIGN.md, timers: the approver is reminded after 2 working days; after 5 the request is escalated to the requester. */
+export const REMIND_APPROVER_AFTER_DAYS = 2;
+export const ESCALATE_AFTER_DAYS = 5;
+
+/** True once the current approver's wait has been escalated: the requester may then choose another approver. */
+export function escalatedInThisWait(request: AccessRequest): boolean {
+  const since = waitStartedAt(request);
+  return request.history.some((step) => step.action === 'ApprovalEscalated' && step.at > since);
+}
 
 /** When the current approver's wait began: the latest submission, resubmission or change of approver. */
 export function waitStartedAt(request: AccessRequest): string {

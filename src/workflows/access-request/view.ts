@@ -12,7 +12,7 @@ export interface AccessRequestCardView extends CaseCardBase {
   readonly businessCase: string;
   /** Why someone outside the management chain approves (empty otherwise). */
   readonly approverReason: string;
-  readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw' | 'reassign' | 'renew', boolean>>;
+  readonly can: Readonly<Record<'decide' | 'signOff' | 'revoke' | 'edit' | 'withdraw' | 'reassign' | 'passOn' | 'renew', boolean>>;
   readonly commentValue: string;
   readonly commentError: string;
 }
@@ -69,7 +69,9 @@ export function permittedActions(request: AccessRequest, viewer: Actor, now: Dat
     revoke: accepts({ type: 'revoke', comment: probeReason }),
     edit: accepts({ type: 'resubmit', approver: request.approver, details: request.details }),
     withdraw: accepts({ type: 'withdraw' }),
-    reassign: accepts({ type: 'changeApprover', approver: { id: `${viewer.id}-probe`, name: '' } }),
+    // The requester once the request was escalated; the approver at any time while it waits for them.
+    reassign: request.requester.id === viewer.id && accepts({ type: 'changeApprover', approver: { id: `${viewer.id}-probe`, name: '' } }),
+    passOn: request.approver.id === viewer.id && accepts({ type: 'changeApprover', approver: { id: `${viewer.id}-probe`, name: '' } }),
     // Renewing is a new request, pre-filled from this one: offered to the requester as the end nears or after it.
     renew: request.requester.id === viewer.id
       && (request.state === 'expired' || (request.state === 'active' && request.history.some((step) => step.action === 'ExpiryReminded'))),
