@@ -1,8 +1,7 @@
+import { UploadReceiver } from '../support/upload-receiver';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
 import { AdaptiveCardJson, loadCardTemplates, MAX_CARD_BYTES } from '../../src/cards/render';
 import { createWorkingTime } from '../../src/domain/working-time';
@@ -397,32 +396,6 @@ describe('customer posts on the desk over HTTP', () => {
   });
 });
 
-/** Stands in for the OneDrive upload session Teams opens on "Allow": records every PUT. */
-class UploadReceiver {
-  readonly uploads: { readonly body: string }[] = [];
-  private server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      this.uploads.push({ body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(201, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ id: 'drive-item-1' }));
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 describe('the desk report over HTTP', () => {
   let bot: BotHarness;
