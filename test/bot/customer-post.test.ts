@@ -211,6 +211,14 @@ describe('customer posts on the desk over HTTP', () => {
       const refused = await press(bot, 'adele', 'assign', { owner: PEOPLE.alex.id });
       assert.match(cardText(refused), /Choose a member of the Communications Team\./);
       assert.match(cardText(refused), /Owner\nPatti Fernandez/);
+
+      // The desk by owner: any of the team's posts, by (the start of) the owner's name.
+      const pattis = await ask(bot, 'adele', 'desk owner patti');
+      assert.match(cardText(pattis), /The desk: Patti Fernandez's open posts/);
+      assert.deepEqual(listItems(pattis).map((item) => item.reference), [REF]);
+      assert.deepEqual(listItems(await ask(bot, 'adele', 'desk owner Adele')), [], 'Adele owns none now');
+      assert.match(cardText(await ask(bot, 'adele', 'desk owner zebedee')), /No one in the Communications Team is called "zebedee"\. Type "desk owner" and one of: /);
+      assert.match(cardText(await ask(bot, 'alex', 'desk owner patti')), /Communications Team only/);
     });
 
     it('refuses every step to staff as if the post did not exist', async () => {

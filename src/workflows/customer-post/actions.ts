@@ -5,7 +5,7 @@ import type { CaseAction, CaseActionHandler, WorkflowTools } from '../../cases/d
 import { MAX_CHOICES, personChoice } from '../../directory/people-choices';
 import { hasRole } from '../../domain/people';
 import { parseReference } from '../../domain/references';
-import { deskCard, DESK_LISTS, DeskList } from './desk';
+import { deskCard, DESK_LISTS, DeskList, ownerDeskCard } from './desk';
 import { describe } from './effects';
 import { POST_STATE_LABELS } from './labels';
 import type { CustomerPost, CustomerPostCommand } from './model';
@@ -43,5 +43,6 @@ export function customerPostActions(
     'customerPost.cancel': async () => messageCard(renderer, { title: 'Post not logged', message: 'Nothing was recorded.' }),
     'customerPost.chooseOwner': chooseOwner,
     ...Object.fromEntries((Object.keys(DESK_LISTS) as DeskList[]).map((list) => [DESK_LISTS[list].verb, desk(list)])),
+    'menu.deskOwner': async (action) => (await ownerDeskCard(tools, typeof action.data.owner === 'string' ? action.data.owner.slice(0, 100) : '', action.actor, action.now, stateLabel)) ?? cards.commsOnly(),
   };
 }

@@ -1,4 +1,6 @@
 import { caseListCard } from '../../cards/case-list';
+import { messageCard } from '../../cards/message-card';
+import type { Directory } from '../../directory/directory';
 import type { AdaptiveCardJson, CardRenderer } from '../../cards/render';
 import { withTimeLeft } from '../../cases/time-left';
 import { Actor, hasRole } from '../../domain/people';
@@ -38,6 +40,30 @@ export async function deskCard(
     .sort(soonestDueFirst)
     .map((entry) => ({ ...withTimeLeft(entry, now, tools.workingTime), ...(entry.dueAt && entry.dueAt <= now.toISOString() ? { mark: 'Overdue' } : {}) }));
   return caseListCard(tools.renderer, view.title, lines, stateLabel, view.empty, 'case.show', list);
+}
+
+/**
+ * "desk owner patti": the open posts of one member of the Communications Team, found by their name (or its
+ * start, any case); a name that fits nobody, or several, is said so. Undefined for anyone outside the team.
+ */
+export async function ownerDeskCard(
+  tools: { renderer: CardRenderer; inbox: Inbox; workingTime: WorkingTime; directory: Directory }, named: string, actor: Actor, now: Date,
+  stateLabel: (state: string) => { label: string; color: string },
+): Promise<AdaptiveCardJson | undefined> {
+  if (!hasRole(actor, 'comms')) return undefined;
+  const wanted = named.trim().toLowerCase();
+  const team = await tools.directory.membersOf('comms');
+  const fitting = wanted ? team.filter((person) => person.name.toLowerCase().startsWith(wanted) || person.name.toLowerCase().split(' ').some((part) => part.startsWith(wanted))) : [];
+  if (fitting.length !== 1) {
+    const names = team.map((person) => person.name).join(', ');
+    const problem = fitting.length === 0 ? `No one in the Communications Team is called "${named.slice(0, 40)}".` : `"${named.slice(0, 40)}" fits ${fitting.length} people.`;
+    return messageCard(tools.renderer, { title: 'The desk', message: `${problem} Type "desk owner" and one of: ${names}.` });
+  }
+  const owner = fitting[0]!;
+  const lines = (await tools.inbox.list(owner.id, { role: OWNER_ROLE, awaitingOnly: true }))
+    .sort(soonestDueFirst)
+    .map((entry) => ({ ...withTimeLeft(entry, now, tools.workingTime), ...(entry.dueAt && entry.dueAt <= now.toISOString() ? { mark: 'Overdue' } : {}) }));
+  return caseListCard(tools.renderer, `The desk: ${owner.name}'s open posts`, lines, stateLabel, `${owner.name} owns no open customer posts.`, 'case.show');
 }
 
 function soonestDueFirst(a: InboxEntry, b: InboxEntry): number {

@@ -45,7 +45,7 @@ export const customerPost: WorkflowModule<CustomerPost, CustomerPostCommand, Cus
   help: {
     full: [
       { command: 'log post', purpose: 'Communications Team: record a customer\'s post (complaint, problem or enquiry, compliment, offensive, misinformation) and start its clock.', role: 'comms' },
-      { command: 'desk', purpose: 'Communications Team: open customer posts, soonest due first ("desk complaints", "desk enquiries", "desk mine").', role: 'comms' },
+      { command: 'desk', purpose: 'Communications Team: open customer posts, soonest due first ("desk complaints", "desk enquiries", "desk mine", "desk owner patti").', role: 'comms' },
       {
         command: 'desk report', role: 'comms',
         purpose: 'Communications Team: each customer post and whether its 24-hour or 5-working-day clock was kept, as a CSV file in your OneDrive ("desk report 2026-01-01 2026-06-30 json" for other dates or JSON).',
@@ -129,6 +129,7 @@ export const customerPost: WorkflowModule<CustomerPost, CustomerPostCommand, Cus
         { pattern: /^desk complaints?$/, verb: 'menu.deskComplaints' },
         { pattern: /^desk (enquiries|enquiry|problems?( and enquiries)?)$/, verb: 'menu.deskEnquiries' },
         { pattern: /^(desk mine|desk my posts|my posts|my customer posts)$/, verb: 'menu.deskMine' },
+        { pattern: /^desk (?:owner|of|owned by) ?(.{0,60})$/, verb: 'menu.deskOwner', data: (match) => ({ owner: match[1] ?? '' }) },
       ],
       exports: (service) => [deskReportExport(tools, service)],
       teamQueue: { team: 'Communications Team', waiting: (actor) => openPosts(tools.inbox, actor) },
