@@ -9,6 +9,7 @@ import {
 } from '../../src/workflows/concern/model';
 import { concernCardView, permittedActions } from '../../src/workflows/concern/view';
 import { deciderSpec } from '../support/decider-spec';
+import { adele, alex, isaiah, megan, patti, person, ria, stranger } from '../support/model-cast';
 
 /**
  * Staff concerns as specifications (issue 12, "Staff concerns"): given what happened, when someone acts, then
@@ -17,14 +18,6 @@ import { deciderSpec } from '../support/decider-spec';
 const now = new Date('2026-11-25T10:00:00Z');
 const at = (hhmm: string): string => `2026-11-25T${hhmm}:00.000Z`;
 
-const alex: Actor = { id: 'aad-alex', name: 'Alex Wilber', roles: [] };
-const megan: Actor = { id: 'aad-megan', name: 'Megan Bowen', roles: [] };
-const adele: Actor = { id: 'aad-adele', name: 'Adele Vance', roles: ['comms'] };
-const patti: Actor = { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'admin'] };
-const isaiah: Actor = { id: 'aad-isaiah', name: 'Isaiah Langer', roles: ['incident'] };
-const ria: Actor = { id: 'aad-ria', name: 'Ria Admin', roles: ['admin'] };
-const stranger: Actor = { id: 'aad-stranger', name: 'Sam Stranger', roles: [] };
-const person = ({ id, name }: Actor): Person => ({ id, name });
 
 const REF = 'SC-2026-00001';
 const NOT_FOUND = 'I can\'t find that concern, or you don\'t have a part in it.';

@@ -11,6 +11,7 @@ import {
 import { deskReport, deskReportRow } from '../../src/workflows/customer-post/report';
 import { availableSteps } from '../../src/workflows/customer-post/steps';
 import { deciderSpec } from '../support/decider-spec';
+import { adele, alex, isaiah, patti, person } from '../support/model-cast';
 
 /**
  * Customer posts on the desk as specifications (DESIGN.md section 4, issue 12): given what happened, when a
@@ -24,12 +25,7 @@ const now = new Date('2026-11-25T10:00:00Z');
 const at = (hhmm: string, day = '25'): string => `2026-11-${day}T${hhmm}:00.000Z`;
 const POSTED = at('09:20');
 
-const alex: Actor = { id: 'aad-alex', name: 'Alex Wilber', roles: [] };
-const adele: Actor = { id: 'aad-adele', name: 'Adele Vance', roles: ['comms'] };
-const patti: Actor = { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'admin'] };
-const isaiah: Actor = { id: 'aad-isaiah', name: 'Isaiah Langer', roles: ['incident'] };
 const megan: Person = { id: 'aad-megan', name: 'Megan Bowen' };
-const person = ({ id, name }: Actor): Person => ({ id, name });
 const system = person(SYSTEM);
 
 const REF = 'CP-2026-00001';

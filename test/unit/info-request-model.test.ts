@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
+import { SYSTEM, type Person } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { infoRequestEffects } from '../../src/workflows/info-request/effects';
 import {
@@ -8,6 +8,7 @@ import {
 } from '../../src/workflows/info-request/model';
 import * as takedown from '../../src/workflows/takedown/model';
 import { deciderSpec } from '../support/decider-spec';
+import { adele, alex, isaiah, megan, patti, person, ria, stranger } from '../support/model-cast';
 
 /**
  * Information requests as specifications (issue 12, "Information from colleagues"): given what happened, when
@@ -19,14 +20,6 @@ const at = (hhmm: string, day = '25'): string => `2026-11-${day}T${hhmm}:00.000Z
 const DUE = at('10:00', '26');
 const FRESH_DUE = at('12:00', '27');
 
-const alex: Actor = { id: 'aad-alex', name: 'Alex Wilber', roles: [] };
-const megan: Actor = { id: 'aad-megan', name: 'Megan Bowen', roles: [] };
-const adele: Actor = { id: 'aad-adele', name: 'Adele Vance', roles: ['comms'] };
-const patti: Actor = { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'admin'] };
-const isaiah: Actor = { id: 'aad-isaiah', name: 'Isaiah Langer', roles: ['incident'] };
-const ria: Actor = { id: 'aad-ria', name: 'Ria Admin', roles: ['admin'] };
-const stranger: Actor = { id: 'aad-stranger', name: 'Sam Stranger', roles: [] };
-const person = ({ id, name }: Person): Person => ({ id, name });
 
 const REF = 'IR-2026-00001';
 const ABOUT = 'TD-2026-00001';

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { SYSTEM, type Actor, type Person } from '../../src/domain/people';
+import { SYSTEM, type Person } from '../../src/domain/people';
 import {
   canSeeNotice, decide, evolve,
   type TakedownCommand, type TakedownDetails, type TakedownEvent, type TakedownState,
 } from '../../src/workflows/takedown/model';
 import { deciderSpec } from '../support/decider-spec';
+import { adele, alex, isaiah, megan, patti, person, ria, stranger } from '../support/model-cast';
 
 /**
  * Takedown notices as specifications (DESIGN.md section 3): given what happened, when someone acts,
@@ -16,14 +17,6 @@ const at = (hhmm: string, day = '25'): string => `2026-11-${day}T${hhmm}:00.000Z
 const DEADLINE = at('10:00', '26');
 const NEW_DEADLINE = at('15:00', '27');
 
-const alex: Actor = { id: 'aad-alex', name: 'Alex Wilber', roles: [] };
-const megan: Actor = { id: 'aad-megan', name: 'Megan Bowen', roles: [] };
-const adele: Actor = { id: 'aad-adele', name: 'Adele Vance', roles: ['comms'] };
-const patti: Actor = { id: 'aad-patti', name: 'Patti Fernandez', roles: ['comms', 'admin'] };
-const isaiah: Actor = { id: 'aad-isaiah', name: 'Isaiah Langer', roles: ['incident'] };
-const ria: Actor = { id: 'aad-ria', name: 'Ria Admin', roles: ['admin'] };
-const stranger: Actor = { id: 'aad-stranger', name: 'Sam Stranger', roles: [] };
-const person = ({ id, name }: Actor): Person => ({ id, name });
 
 const REF = 'TD-2026-00001';
 const NOT_FOUND = 'I can\'t find that takedown notice, or you don\'t have a part in it.';
