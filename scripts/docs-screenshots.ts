@@ -102,6 +102,9 @@ async function story(session: Session): Promise<void> {
 
   await say(alex, 'my cases');
   await shoot('my-cases.png', '"my cases": everything the person has a part in', ['case-list'], card(alex, 'My cases'));
+
+  await say(megan, 'out of office');
+  await shoot('out-of-office.png', 'the out-of-office form: who acts for a manager, until a date', ['out-of-office'], card(megan, 'Out of office'));
 }
 
 async function snap(session: Session, file: string, shows: string, templates: string[], target: Locator): Promise<void> {

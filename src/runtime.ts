@@ -6,6 +6,7 @@ import { AuthenticationConstants, AuthenticationError, ConnectorClient } from 'b
 import type restify from 'restify';
 import { createBotApp } from './bot/app';
 import { adminRoutes } from './bot/admin-routes';
+import { outOfOfficeRoutes } from './bot/out-of-office';
 import { myActionsRoutes } from './bot/my-actions';
 import { myCasesRoutes } from './bot/my-cases';
 import { understoodRoute } from './bot/understood';
@@ -18,6 +19,7 @@ import { runRetention } from './data-protection/retention-run';
 import { createCaseLinks } from './store/case-links';
 import type { Directory } from './directory/directory';
 import { createTableDirectory } from './store/directory-table';
+import { createTableDelegations } from './store/delegations';
 import { createWorkingTime } from './domain/working-time';
 import type { Logger } from './logger';
 import { createConversationStore } from './store/conversations';
@@ -105,7 +107,8 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const cases = createCaseStore(tables.cases);
   const inbox = createInbox(tables.inbox);
   const timers = createTimerStore(tables.timers);
-  const tools: WorkflowTools = { renderer, directory, workingTime, inbox, logger, staged: createStagedEvidence(tables.idempotency) };
+  const delegations = createTableDelegations(tables.directory);
+  const tools: WorkflowTools = { renderer, directory, delegations, workingTime, inbox, logger, staged: createStagedEvidence(tables.idempotency) };
   const definitions = modules.map((module) => module.create(tools));
   // Without an app id botbuilder runs anonymously; it refuses a SingleTenant type with no id.
   const connectorTimeoutMs = options.connectorTimeoutMs ?? CONNECTOR_TIMEOUT_MS;
@@ -146,7 +149,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   const app = createBotApp({
     renderer, directory, conversations, logger, now, allowedTenantIds: options.allowedTenantIds,
-    routes: [...routesOfWorkflows, myActions, myCases, adminRoutes({ tables, renderer, logger })], freeText,
+    routes: [
+      ...routesOfWorkflows, myActions, myCases, adminRoutes({ tables, renderer, logger }),
+      outOfOfficeRoutes({ renderer, directory, delegations, workingTime, notifier, logger }),
+    ], freeText,
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error

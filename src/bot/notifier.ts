@@ -1,9 +1,10 @@
-import { CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConversationReference, MessageFactory, TeamsInfo, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { Delivery, Notifier } from '../cases/delivery';
 import type { ConversationStore } from '../store/conversations';
 export type { Delivery, Notifier } from '../cases/delivery';
 import { ConversationRateLimiter, createConversationRateLimiter } from './rate-limit';
+import { addressRefreshTo, TeamsUser } from './refresh-users';
 
 export interface NotifierOptions {
   readonly adapter: CloudAdapter;
@@ -46,14 +47,28 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const tenantId = known?.conversation?.tenantId;
     if (!known?.serviceUrl || !known.channelId) return undefined;
     let created: Partial<ConversationReference> | undefined;
+    let mri: string | undefined;
     await adapter.createConversationAsync(botAppId, known.channelId, known.serviceUrl, '', {
       isGroup: false, bot: { id: known.bot?.id ?? botAppId, name: known.bot?.name ?? '' }, members: [{ id: userId, name: '' }],
       tenantId, channelData: tenantId ? { tenant: { id: tenantId } } : undefined, activity: undefined as never,
     }, async (context) => {
       created = TurnContext.getConversationReference(context.activity);
+      mri = await teamsIdOf(context, userId);
     });
-    if (created) await conversations.savePersonal(userId, { ...created, user: { id: userId, name: '', aadObjectId: userId } });
-    return created;
+    if (!created) return undefined;
+    const reference = { ...created, user: { id: mri ?? userId, name: '', aadObjectId: userId } };
+    await conversations.savePersonal(userId, reference);
+    return reference;
+  }
+
+  /** The chat's id for a person (their MRI), which cards' `refresh.userIds` need; unknown is not fatal. */
+  async function teamsIdOf(context: TurnContext, userId: string): Promise<string | undefined> {
+    try {
+      return (await TeamsInfo.getMember(context, userId)).id || undefined;
+    } catch (error) {
+      logger.debug({ httpStatus: (error as { statusCode?: number }).statusCode }, 'Teams user id not found for a new chat');
+      return undefined;
+    }
   }
 
   return {
@@ -70,7 +85,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const result = await attempt('send', async () => {
         let id: string | undefined;
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-          id = (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card))))?.id;
+          id = (await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(addressRefreshTo(card, teamsUserOf(reference, userId))))))?.id;
         });
         return id;
       });
@@ -86,7 +101,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       await limiter.acquire(copy.conversationId);
       const result = await attempt('update', async () => {
         await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-          await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: copy.activityId });
+          await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(addressRefreshTo(card, teamsUserOf(reference, copy.viewerId)))), id: copy.activityId });
         });
         return copy.activityId;
       });
@@ -94,6 +109,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return { status: 'sent', conversationId: copy.conversationId, activityId: copy.activityId };
     },
   };
+}
+
+/** A saved chat names the person by their Teams id (MRI) once they have written, or once the bot looked it up. */
+function teamsUserOf(reference: Partial<ConversationReference>, userId: string): TeamsUser {
+  const id = reference.user?.id;
+  return { aadObjectId: userId, ...(id && id !== userId ? { mri: id } : {}) };
 }
 
 interface Failure {

@@ -1,5 +1,6 @@
 import { ActivityTypes, CardFactory, FileConsentCardResponse, MessageFactory, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
+import { addressRefreshTo, TeamsUser } from './refresh-users';
 export { messageCard, type MessageView } from '../cards/message-card';
 export { formToken, textInput } from '../cases/card-input';
 import type { CardLocation } from '../domain/effects';
@@ -72,7 +73,16 @@ export interface WorkflowRoutes {
 }
 
 export async function replyWithCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(addressRefreshTo(card, sender(context)))));
+}
+
+/** Whoever this turn answers: a reply or an invoke response goes to them. */
+function sender(context: TurnContext): TeamsUser {
+  const from = context.activity.from as { id?: unknown; aadObjectId?: unknown } | undefined;
+  return {
+    ...(typeof from?.aadObjectId === 'string' ? { aadObjectId: from.aadObjectId } : {}),
+    ...(typeof from?.id === 'string' ? { mri: from.id } : {}),
+  };
 }
 
 /**
@@ -83,7 +93,7 @@ export async function replyWithCard(context: TurnContext, card: AdaptiveCardJson
 export async function answerWithCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
   await context.sendActivity({
     type: ActivityTypes.InvokeResponse,
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: addressRefreshTo(card, sender(context)) } },
   });
 }
 

@@ -50,6 +50,7 @@ export function understoodRoute(deps: UnderstoodRouteDeps): FreeTextRoute {
   const abuseForm = async (turn: Turn, understood: Understanding) => renderer.render('abuse-report-form', abuseReportFormView({
     actor: turn.actor, today: workingTime.londonDate(turn.now), formId: randomUUID(), people: await directory.everyone(),
     input: { platform: understood.platform ?? '', platformOther: understood.otherSite ?? '', immediateDanger: String(understood.danger) },
+    safetyCardAbove: understood.danger,
   }));
   const accessForm = async (turn: Turn, understood: Understanding) => renderer.render('access-request-form', accessRequestFormView({
     actor: turn.actor, today: workingTime.londonDate(turn.now), formId: randomUUID(), people: await directory.everyone(),

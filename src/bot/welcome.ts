@@ -14,6 +14,7 @@ export const COMMAND_HELP: readonly HelpLine[] = [
   { command: 'approvals', purpose: 'The same list as "my actions": what waits for your decision.' },
   ...WORKFLOWS.flatMap((module) => module.help?.full ?? []),
   { command: 'my cases', purpose: 'Everything you have a part in: requests, reports and notices.' },
+  { command: 'out of office', purpose: 'Choose who acts for you while you are away: new requests and alerts go to them until a date.' },
   { command: 'AR-2026-00001', purpose: 'Open a case by its reference.' },
   { command: 'help', purpose: 'Show this list again.' },
 ];

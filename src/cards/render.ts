@@ -5,7 +5,7 @@ import { shortenView } from './case-card';
 
 /** The Adaptive Card templates in `cards/`, one per card, named for what the person sees. */
 export const CARD_TEMPLATES = [
-  'welcome', 'message', 'case-list', 'policy',
+  'welcome', 'message', 'case-list', 'policy', 'out-of-office',
   'access-request-form', 'access-request', 'access-request-reassign',
   'abuse-report-form', 'abuse-report', 'abuse-report-safety',
   'takedown-form', 'takedown',

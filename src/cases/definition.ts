@@ -6,6 +6,7 @@ import type { CardLocation } from '../domain/effects';
 import type { Rejection } from '../domain/outcome';
 import type { Actor, TeamRole } from '../domain/people';
 import type { WorkingTime } from '../domain/working-time';
+import type { Delegations } from '../directory/delegation';
 import type { Directory } from '../directory/directory';
 import type { Logger } from '../logger';
 import type { Inbox, InboxEntry } from '../store/inbox';
@@ -111,6 +112,8 @@ export interface HelpLine {
 export interface WorkflowTools {
   readonly renderer: CardRenderer;
   readonly directory: Directory;
+  /** Out of office: who acts for a manager while they are away (src/directory/delegation.ts). */
+  readonly delegations: Delegations;
   readonly workingTime: WorkingTime;
   readonly inbox: Inbox;
   /** Files people sent in the chat, kept until they say which case they belong to. */

@@ -61,6 +61,7 @@ export interface ErasurePlan {
 export interface ErasureCounts {
   readonly directoryEntry: number;
   readonly managerLinks: number;
+  readonly delegations: number;
   readonly conversations: number;
   readonly inboxRows: number;
   readonly stagedEvidence: number;
@@ -144,6 +145,8 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
     directoryEntry: await personData.deleteDirectoryEntry(subjectId),
     // People they managed keep their entry, without a manager (the next seed or Graph sync gives them one).
     managerLinks: await personData.unlinkManager(subjectId),
+    // Out of office: their own delegation, and any that sends a manager's requests to them (the manager then gets them again).
+    delegations: await personData.deleteDelegationsOf(subjectId),
     otherPeoplesInboxRows,
     // Earlier subject access requests and refused erasures about them stay in the audit trail (when, by whom), under the erasure id.
     earlierAuditRows: await renameSubjectInAuditRows(tables.cases, subjectId, erasureId),

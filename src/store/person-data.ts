@@ -24,6 +24,7 @@ const PERSON_PARTITION = 'person';
 const PERSONAL_CHAT = 'personal';
 const LATEST = { partitionKey: 'service', rowKey: 'latest' } as const;
 const STAGED_EVIDENCE = 'staged-evidence';
+const DELEGATION_PARTITION = 'delegation';
 
 /**
  * What the bot holds about one person outside the `cases` table, table by table (DESIGN.md "Storage"): their
@@ -45,6 +46,14 @@ export function createPersonData(tables: Pick<Tables, 'directory' | 'conversatio
       return count;
     },
     deleteDirectoryEntry: (personId: string) => deleteIfThere(directory, PERSON_PARTITION, personId),
+    /** Out-of-office rows (src/store/delegations.ts) they set, or that name them as delegate. Returns how many. */
+    async deleteDelegationsOf(personId: string): Promise<number> {
+      let removed = 0;
+      for await (const row of directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${DELEGATION_PARTITION}` } })) {
+        if (row.rowKey === personId || row.delegateId === personId) removed += await deleteIfThere(directory, DELEGATION_PARTITION, row.rowKey as string);
+      }
+      return removed;
+    },
     /** The people they managed keep their entry, without a manager (If-Match on each). Returns how many. */
     async unlinkManager(personId: string): Promise<number> {
       let unlinked = 0;

@@ -45,6 +45,7 @@ describe('free text, understood (issue 13, "Understanding")', () => {
       assert.match(safetyLines[0]!, CALL_999, '999 is the first line');
       assert.match(safetyLines.slice(1).join('\n'), EAP, 'then the Employee Assistance Programme');
       assert.equal(inputValue(form, 'immediateDanger'), 'true', 'the form is marked urgent');
+      assert.doesNotMatch(cardText(form), /999/, 'the 999 line is said once, on the safety card above the form');
       assert.ok(buttonVerbs(form).includes('abuseReport.submit'));
 
       const submission = formSubmission(form, {

@@ -2,6 +2,7 @@ import { odata } from '@azure/data-tables';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { adminRoutes } from '../../src/bot/admin-routes';
+import { outOfOfficeRoutes } from '../../src/bot/out-of-office';
 import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import type { DirectoryPerson } from '../../src/directory/directory';
@@ -220,6 +221,10 @@ const ROWS: readonly Row[] = [
   // Across workflows
   { verb: 'menu.myCases', who: 'sssssss', shows: titled(/My cases/) },
   { verb: 'menu.myActions', who: 'sssssss', shows: titled(/Waiting for you/) },
+  // Out of office: each person sets their own (the next row ends it again, so later rows meet no delegation).
+  { verb: 'menu.outOfOffice', who: 'sssssss', shows: titled(/Out of office/) },
+  { verb: 'outOfOffice.set', data: () => ({ delegate: PEOPLE.patti.id, delegateSearch: '', until: '2026-12-04' }), who: 'sssssss', shows: titled(/Saved\. Until the end of 4 Dec 2026, Patti Fernandez/) },
+  { verb: 'outOfOffice.end', who: 'sssssss', shows: titled(/Welcome back/) },
   // "Back to the list": card data names a list, the list is the clicker's own; a team list still refuses others.
   { verb: 'list.show', data: () => ({ list: 'myActions' }), who: 'sssssss', shows: titled(/Waiting for you/) },
   { verb: 'list.show', data: () => ({ list: 'takedowns' }), who: 'rrrsrrr', shows: titled(/Open takedown notices/) },
@@ -230,6 +235,7 @@ const ROWS: readonly Row[] = [
   { command: 'access register', who: 'rrrsrrr', shows: titled(/Access register/) },
   { command: 'access register csv', who: 'rrrsrrr', shows: (card) => card.contentType === 'application/vnd.microsoft.teams.card.file.consent' },
   { command: 'approvals', who: 'sssssss', shows: titled(/Waiting for you/) },
+  { command: 'out of office', who: 'sssssss', shows: titled(/Out of office/) },
   { command: 'my actions', who: 'sssssss', shows: titled(/Waiting for you/) },
   { command: 'report abuse', who: 'sssssss', shows: withInput('description') },
   { command: 'my reports', who: 'sssssss', shows: titled(/My reports/) },
@@ -544,7 +550,7 @@ async function run(attempt: Attempt): Promise<void> {
 function registered(): { verbs: Set<string>; commands: RegExp[] } {
   const stub = {} as never;
   const workflows = definedWorkflowRoutes();
-  const all = [...workflows, myActionsRoutes({ inbox: stub, renderer: stub, workflows, teamQueues: [] }), myCasesRoutes(stub, stub, workflows), adminRoutes(stub)];
+  const all = [...workflows, myActionsRoutes({ inbox: stub, renderer: stub, workflows, teamQueues: [] }), myCasesRoutes(stub, stub, workflows), adminRoutes(stub), outOfOfficeRoutes(stub)];
   return {
     // `case.show` and `list.show` are the bot's own (src/bot/app.ts): opening a case of any workflow, and going back to a list.
     verbs: new Set([...all.flatMap((routes) => Object.keys(routes.actions)), 'case.show', 'list.show']),

@@ -14,6 +14,7 @@ import type { Actor, Person } from '../../src/domain/people';
 import { SYSTEM } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { createTableDirectory } from '../../src/store/directory-table';
+import { createTableDelegations } from '../../src/store/delegations';
 import { createConversationStore } from '../../src/store/conversations';
 import type { CasePresenter } from '../../src/cases/presenter';
 import { ERASURE_AUDIT, erasureAuditRows, SUBJECT_ACCESS_AUDIT } from '../../src/store/audit-rows';
@@ -187,6 +188,10 @@ describe('data protection: subject access and erasure (Azurite)', () => {
     const claims = createIdempotencyStore(tables.idempotency);
     const token = randomUUID();
     await claims.claim(fionnuala.id, token, refs.ainm);
+    // Out of office: she set a delegate, and Gregor chose her as his.
+    const delegations = createTableDelegations(tables.directory);
+    await delegations.set({ managerId: fionnuala.id, delegate: person(gregor), until: '2026-12-04', setAt: NOW.toISOString() });
+    await delegations.set({ managerId: gregor.id, delegate: person(fionnuala), until: '2026-12-04', setAt: NOW.toISOString() });
   }
 
   beforeEach(async () => {
@@ -300,6 +305,8 @@ describe('data protection: subject access and erasure (Azurite)', () => {
       assert.equal((await createTableDirectory(tables.directory, 0).find(ruaridh.id))!.managerId, undefined, 'the people she managed lose the link');
       assert.deepEqual(await allRows(tables.inbox, odata`PartitionKey eq ${fionnuala.id}`), []);
       assert.equal(await createConversationStore(tables.conversations).personal(fionnuala.id), undefined);
+      assert.equal(result.removed.delegations, 2, 'her out of office, and the one that sent Gregor\'s requests to her');
+      assert.equal(await createTableDelegations(tables.directory).of(gregor.id), undefined, 'Gregor gets his own requests again');
       assert.deepEqual(await allRows(tables.idempotency, odata`PartitionKey eq ${fionnuala.id}`), []);
 
       // Every row of every touched partition: neither her name (nor surname) nor her id.

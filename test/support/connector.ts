@@ -69,6 +69,8 @@ export class ConnectorStandIn {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
+    const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path);
+    if (member && req.method === 'GET') return this.answerMember(res, member[1]!, member[2]!);
     const match = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
     if (!match) return this.answer(res, 404, { error: { code: 'NotFound', message: path } });
     const conversationId = match[1] ?? `created-${(body.members as { id: string }[] | undefined)?.[0]?.id ?? 'unknown'}`;
@@ -86,6 +88,14 @@ export class ConnectorStandIn {
     if (!match[1]) return this.answer(res, 201, { id: conversationId, activityId: `act-${++this.counter}` });
     if (req.method === 'PUT') return this.answer(res, 200, { id: match[2] });
     return this.answer(res, 201, { id: `act-${++this.counter}` });
+  }
+
+  /** Teams answers a member lookup by Entra object id with the person's Teams user id (MRI, `29:...`). */
+  private answerMember(res: http.ServerResponse, conversationId: string, userId: string): void {
+    const fault = this.takeFault(`members:${userId}`);
+    this.calls.push({ method: 'GET', path: `/v3/conversations/${conversationId}/members/${userId}`, conversationId, body: {}, status: fault?.status ?? 200, at: Date.now() });
+    if (fault) return this.answer(res, fault.status, { error: { code: fault.code ?? 'MemberNotFoundInConversation', message: 'stand-in fault' } });
+    this.answer(res, 200, { id: `29:${userId}`, aadObjectId: userId, name: '' });
   }
 
   private takeFault(conversationId: string): ConnectorFault | undefined {

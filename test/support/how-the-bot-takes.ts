@@ -2,6 +2,7 @@ import { Activity, TestAdapter } from 'botbuilder';
 import { Writable } from 'node:stream';
 import { adminRoutes, AdminRouteDeps } from '../../src/bot/admin-routes';
 import { createBotApp } from '../../src/bot/app';
+import { outOfOfficeRoutes, OutOfOfficeDeps } from '../../src/bot/out-of-office';
 import { myActionsRoutes } from '../../src/bot/my-actions';
 import { myCasesRoutes } from '../../src/bot/my-cases';
 import type { WorkflowRoutes } from '../../src/bot/turn';
@@ -56,7 +57,10 @@ function everyRoute(renderer: CardRenderer): WorkflowRoutes[] {
   const deps = { renderer, service: {}, directory: {}, workingTime: {}, logger: createLogger('silent'), tables: {} };
   const workflows = definedWorkflowRoutes(renderer);
   const myActions = myActionsRoutes({ inbox: {} as Inbox, renderer, workflows, teamQueues: [] });
-  return [...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps)];
+  return [
+    ...workflows, myActions, myCasesRoutes({} as Inbox, renderer, workflows), adminRoutes(deps as unknown as AdminRouteDeps),
+    outOfOfficeRoutes(deps as unknown as OutOfOfficeDeps),
+  ];
 }
 
 function personalMessage(text: string): Partial<Activity> {

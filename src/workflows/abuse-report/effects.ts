@@ -42,6 +42,8 @@ function effectsOf(event: AbuseReportEvent, record: AbuseReport, workingTime: Wo
     case 'ReportMade':
       return [
         notify(manager, managerAlert(record, what)),
+        ...(record.actingFor ? [notify({ person: record.actingFor },
+          `You are out of office, so ${record.manager.name} was alerted to a report from ${record.reporter.name} (${record.reference}) and acknowledges it for you.`)] : []),
         ...teams.map((to) => notify(to, `${record.urgent ? 'URGENT: ' : ''}New AINM record: ${what} reported by ${record.reporter.name}.`)),
         { kind: 'timer', timer: ABUSE_REPORT_TIMERS.escalate, dueAt: acknowledgeBy({ urgent: record.urgent, reportedAt: event.at }, workingTime, urgentEscalationMinutes).toISOString() },
       ];

@@ -20,6 +20,8 @@ const MAX_SHOWN: Readonly<Record<Field, number>> = {
 /** The data bound to `cards/abuse-report-form.json`. */
 export interface AbuseReportFormView {
   readonly formId: string;
+  /** The form's own 999 line: left out when the safety card (999 first) was sent just above it, so it is said once. */
+  readonly dangerLine: boolean;
   readonly today: string;
   readonly notice: string;
   readonly categoryChoices: readonly PersonChoice[];
@@ -33,7 +35,7 @@ export interface AbuseReportFormView {
 
 export function abuseReportFormView(view: {
   actor: Actor; today: string; formId: string; people: readonly DirectoryPerson[];
-  input?: AbuseReportFormInput; errors?: Readonly<Record<string, string>>;
+  input?: AbuseReportFormInput; errors?: Readonly<Record<string, string>>; safetyCardAbove?: boolean;
 }): AbuseReportFormView {
   const manager = lineManagerOf(view.people, view.actor);
   const raw = view.input ?? {};
@@ -44,6 +46,7 @@ export function abuseReportFormView(view: {
   values.wantsSupport ||= 'false';
   return {
     formId: view.formId,
+    dangerLine: !view.safetyCardAbove,
     today: view.today,
     notice: view.errors && Object.keys(view.errors).length > 0 ? 'Please check the highlighted fields: nothing has been sent yet.' : '',
     categoryChoices: CATEGORIES.map((value) => ({ title: CATEGORY_LABELS[value], value })),

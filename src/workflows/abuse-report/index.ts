@@ -10,6 +10,7 @@ import { attachStagedEvidence, stageEvidence } from './evidence';
 import { defaultExportRange, describeExport, ExportInput, parseExportRequest } from './export';
 import { registerFile } from './register-file';
 import { findChosenPerson, PERSON_NOT_FOUND } from '../../directory/person-lookup';
+import { routeTo } from '../../directory/delegation';
 import { reject } from '../../domain/outcome';
 import { Actor, hasRole } from '../../domain/people';
 import { abuseReportEffects, ABUSE_REPORT_TIMERS } from './effects';
@@ -25,10 +26,12 @@ const rules: CaseRules = {
   prefix: 'AINM',
   name: 'abuseReport',
   closedStates: ['closed'],
-  namedRoles: ['reporter', 'manager'],
+  namedRoles: ['reporter', 'manager', 'actingFor'],
   disclosure: {
     detailsAuthor: 'reporter',
-    labels: { reporter: 'the reporter', manager: 'the reporter\'s line manager', other: 'a member of the Incident team' },
+    labels: {
+      reporter: 'the reporter', manager: 'the reporter\'s line manager', actingFor: 'the line manager named, out of office', other: 'a member of the Incident team',
+    },
   },
   stateLabel: (state) => ABUSE_REPORT_STATE_LABELS[state as AbuseReport['state']] ?? { label: state, color: 'default' },
 };
@@ -102,7 +105,9 @@ export function abuseReportModule(settings: AbuseReportSettings = DEFAULT_ABUSE_
             if (!checked.ok) return checked;
             const manager = await findChosenPerson(directory, input.managerSearch, input.manager);
             if (!manager) return reject('invalid', 'Please check the highlighted fields.', { manager: PERSON_NOT_FOUND });
-            return { type: 'report', reference: '', manager: { id: manager.id, name: manager.name }, details: checked.details };
+            // Out of office: the delegate acknowledges (never the reporter themselves).
+            const route = await routeTo(tools.delegations, { id: manager.id, name: manager.name }, workingTime.londonDate(action.now), action.actor.id);
+            return { type: 'report', reference: '', manager: route.to, ...(route.actingFor ? { actingFor: route.actingFor } : {}), details: checked.details };
           },
           formAgain: (action, errors) => form(action, { input: action.data as AbuseReportFormInput, errors, ...(typeof action.data.formId === 'string' ? { formId: action.data.formId } : {}) }),
           opened: receiptHeadline,

@@ -62,6 +62,8 @@ export interface AbuseReport {
   readonly state: AbuseReportState;
   readonly reporter: Person;
   readonly manager: Person;
+  /** The line manager named but out of office: `manager` is their delegate, who acknowledges for them. */
+  readonly actingFor?: Person;
   readonly details: AbuseReportDetails;
   readonly urgent: boolean;
   readonly evidence: readonly EvidenceFile[];
@@ -79,7 +81,7 @@ export interface AbuseReport {
 }
 
 export type AbuseReportEvent =
-  | { type: 'ReportMade'; at: string; by: Person; reference: string; manager: Person; details: AbuseReportDetails }
+  | { type: 'ReportMade'; at: string; by: Person; reference: string; manager: Person; actingFor?: Person; details: AbuseReportDetails }
   | { type: 'Acknowledged'; at: string; by: Person; note?: string }
   | { type: 'NoteAdded'; at: string; by: Person; note: string }
   | { type: 'EvidenceAdded'; at: string; by: Person; files: readonly EvidenceFile[] }
@@ -88,7 +90,7 @@ export type AbuseReportEvent =
   | { type: 'Closed'; at: string; by: Person; outcome: Outcome; note: string };
 
 export type AbuseReportCommand =
-  | { type: 'report'; reference: string; manager: Person; details: AbuseReportDetails }
+  | { type: 'report'; reference: string; manager: Person; actingFor?: Person; details: AbuseReportDetails }
   | { type: 'acknowledge'; note?: string }
   | { type: 'addNote'; note: string }
   | { type: 'addEvidence'; files: readonly EvidenceFile[] }
@@ -111,7 +113,8 @@ const MIN_NOTE = 3;
  * safeguarding lead an urgent or safeguarding report, IT security a social-engineering attempt (each is told of them).
  */
 export function canSeeAbuseReport(record: AbuseReport, viewer: Actor): boolean {
-  return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || hasRole(viewer, 'incident') || hasRole(viewer, 'admin')
+  return samePerson(record.reporter, viewer) || samePerson(record.manager, viewer) || (record.actingFor !== undefined && samePerson(record.actingFor, viewer))
+    || hasRole(viewer, 'incident') || hasRole(viewer, 'admin')
     || SPECIALIST_ROLES.some((role) => hasRole(viewer, role) && specialistsOf(record).includes(role));
 }
 
@@ -152,7 +155,10 @@ function decideReport(record: AbuseReport | undefined, command: Extract<AbuseRep
   if (samePerson(command.manager, actor)) {
     return reject('invalid', 'Choose your line manager, not yourself: they need to know.', { manager: 'Choose your line manager, not yourself.' });
   }
-  return accept({ type: 'ReportMade', at: now.toISOString(), by: person(actor), reference: command.reference, manager: command.manager, details: command.details });
+  return accept({
+    type: 'ReportMade', at: now.toISOString(), by: person(actor), reference: command.reference, manager: command.manager,
+    ...(command.actingFor ? { actingFor: command.actingFor } : {}), details: command.details,
+  });
 }
 
 function decideAcknowledge(record: AbuseReport, command: { note?: string }, actor: Actor, at: string): Decision<AbuseReportEvent> {
@@ -242,7 +248,7 @@ function notFound() {
 export function evolve(record: AbuseReport | undefined, event: AbuseReportEvent): AbuseReport {
   if (event.type === 'ReportMade') {
     return {
-      reference: event.reference, state: 'reported', reporter: event.by, manager: event.manager, details: event.details,
+      reference: event.reference, state: 'reported', reporter: event.by, manager: event.manager, ...(event.actingFor ? { actingFor: event.actingFor } : {}), details: event.details,
       urgent: event.details.immediateDanger, evidence: [], reportedAt: event.at, history: [step(event)], earlierSteps: 0,
     };
   }
@@ -270,7 +276,9 @@ const HISTORY_KEPT = 20;
 const HISTORY_MAX_CHARS = 10_000;
 
 function step(event: AbuseReportEvent): AbuseReportStep {
-  const note = 'note' in event ? event.note : undefined;
+  // Who acknowledges for whom stays in the card's history as well as in the audit events.
+  const note = 'note' in event ? event.note
+    : event.type === 'ReportMade' && event.actingFor ? `${event.manager.name} acknowledges for ${event.actingFor.name}, who is away.` : undefined;
   return { action: event.type, by: event.by, at: event.at, ...(note ? { note } : {}) };
 }
 

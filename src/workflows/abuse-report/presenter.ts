@@ -14,6 +14,7 @@ export function abuseReportParticipants(record: AbuseReport): Participant[] {
   return [
     { userId: record.reporter.id, role: 'reporter' },
     { userId: record.manager.id, role: 'manager' },
+    ...(record.actingFor ? [{ userId: record.actingFor.id, role: 'delegated_by' }] : []),
     { userId: teamInbox('incident'), role: 'incident' },
   ];
 }

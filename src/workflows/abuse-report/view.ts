@@ -46,7 +46,7 @@ export function abuseReportCardView(
     nextStep: nextStep(record, workingTime, settings),
     facts: [
       { title: 'Reported by', value: record.reporter.name },
-      { title: 'Line manager', value: record.manager.name },
+      { title: 'Line manager', value: record.actingFor ? `${record.manager.name}, for ${record.actingFor.name} (out of office)` : record.manager.name },
       { title: 'What', value: CATEGORY_LABELS[record.details.category] },
       { title: 'From', value: SOURCE_LABELS[record.details.source] },
       { title: 'Where', value: platformName(record.details.platform, record.details.platformOther) },

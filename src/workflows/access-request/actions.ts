@@ -14,7 +14,7 @@ import { logRefusal } from '../../logger';
 import type { AccessRequestFormInput } from './form';
 import { accessRequestForm } from './form-card';
 import { AccessRequest, AccessRequestCommand, decide } from './model';
-import { standingOf, Submission, submissionFrom } from './submission';
+import { approverChangeFor, Submission, submissionFrom } from './submission';
 
 /** "My requests": every request the person made, open or closed. */
 export function myRequests(tools: WorkflowTools, actor: Actor) {
@@ -65,7 +65,7 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
 
   /** The edited form, checked as a new request would be before it goes to the case. */
   async function checkedSubmission(reference: string, action: CaseAction): Promise<Submission | Rejection> {
-    const submission = await submissionFrom(action.data as AccessRequestFormInput, action.actor, action.now, directory, workingTime);
+    const submission = await submissionFrom(action.data as AccessRequestFormInput, action.actor, action.now, tools);
     if (!('type' in submission)) return submission;
     const dryRun = decide(undefined, { ...submission, reference }, { actor: action.actor, now: action.now });
     return dryRun.ok ? submission : dryRun;
@@ -90,11 +90,10 @@ export function accessRequestActions(tools: WorkflowTools, service: Service): Re
       const refusal = reject('invalid', 'Choose the new approver from the list.', { approver: 'Choose the new approver from the list.' });
       return current ? { ...refusal, snapshot: current } : refusal;
     }
-    const approver = { id: chosen.id, name: chosen.name };
     // Where the new approver stands is always to the requester, whoever chooses them.
     const requester = (await service.load(reference))?.requester;
-    const standing = await standingOf(directory, requester ? { ...requester, roles: [] } : action.actor, approver);
-    return service.act(reference, { type: 'changeApprover', approver, approverStanding: standing }, action.actor, action.now, action.origin);
+    const change = await approverChangeFor(tools, requester ? { ...requester, roles: [] } : action.actor, { id: chosen.id, name: chosen.name }, action.now);
+    return service.act(reference, { type: 'changeApprover', ...change }, action.actor, action.now, action.origin);
   }
 
   return {

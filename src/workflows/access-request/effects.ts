@@ -48,6 +48,8 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
           ? `${event.by.name} passed ${request.requester.name}'s request for ${what} to you. Please decide by ${formatDeadline(decideBy)}.`
           : `${request.requester.name} ${verb} ${what}. Please decide by ${formatDeadline(decideBy)}.`),
         ...(passedOn ? [notify({ person: request.requester }, `${event.by.name} passed your request to ${request.approver.name}, who decides now.`)] : []),
+        ...(event.actingFor ? [notify({ person: event.actingFor },
+          `You are out of office, so ${request.approver.name} was asked to decide ${request.requester.name}'s request ${request.reference} for you. Nothing is needed from you.`)] : []),
         ...lineManagerNotice(event, request),
         ...approverTimers(event.at, workingTime),
       ];

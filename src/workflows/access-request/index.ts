@@ -21,10 +21,13 @@ const rules: CaseRules = {
   prefix: 'AR',
   name: 'accessRequest',
   closedStates: ['rejected', 'withdrawn', 'revoked', 'expired'],
-  namedRoles: ['requester', 'approver', 'lineManager'],
+  namedRoles: ['requester', 'approver', 'lineManager', 'actingFor'],
   disclosure: {
     detailsAuthor: 'requester',
-    labels: { requester: 'the requester', approver: 'the approver (the requester\'s line manager)', other: 'a Communications Team member' },
+    labels: {
+      requester: 'the requester', approver: 'the approver (the requester\'s line manager)', actingFor: 'the approver named, out of office',
+      lineManager: 'the requester\'s line manager', other: 'a Communications Team member',
+    },
     formerLabels: { approver: 'a previous approver' },
   },
   stateLabel: (state) => STATE_LABELS[state as AccessRequest['state']] ?? { label: state, color: 'default' },
@@ -87,9 +90,11 @@ export const accessRequest: WorkflowModule<AccessRequest, AccessRequestCommand, 
       },
       opening: {
         verb: 'accessRequest.submit',
-        command: (action) => submissionFrom(action.data as AccessRequestFormInput, action.actor, action.now, directory, workingTime),
+        command: (action) => submissionFrom(action.data as AccessRequestFormInput, action.actor, action.now, tools),
         formAgain: (action, errors) => form(action, { input: action.data as AccessRequestFormInput, errors, ...(typeof action.data.formId === 'string' ? { formId: action.data.formId } : {}) }),
-        opened: (request) => `Sent to ${request.approver.name} for approval.`,
+        opened: (request) => request.actingFor
+          ? `Sent to ${request.approver.name} for approval: ${request.actingFor.name} is away, and ${request.approver.name} decides for them.`
+          : `Sent to ${request.approver.name} for approval.`,
         repeated: 'This request was already sent.',
         stillOpening: { title: 'Already being sent', message: 'This request is already on its way. Type "my requests" in a moment to see it.' },
       },

@@ -56,6 +56,11 @@ export interface ApproverChoice {
   readonly approverReason?: string;
   /** The requester's line manager from the directory, told when someone else is named. */
   readonly lineManager?: Person;
+  /**
+   * The person named, when they are away and their delegate (`approver`) decides for them (out of office,
+   * src/directory/delegation.ts): told, and shown on the card and in the audit trail. The standing is theirs.
+   */
+  readonly actingFor?: Person;
 }
 
 export interface AccessRequest {
@@ -67,6 +72,8 @@ export interface AccessRequest {
   readonly approverReason?: string;
   /** The requester's line manager, kept (and shown the request) only when someone else was asked to approve. */
   readonly lineManager?: Person;
+  /** The approver named but away: their delegate decides (ApproverChoice.actingFor). */
+  readonly actingFor?: Person;
   readonly details: AccessRequestDetails;
   readonly submittedAt: string;
   /** Kept so the second sign-off for `post` access is never the approving manager. */
@@ -83,7 +90,7 @@ export type AccessRequestEvent =
   | { type: 'RejectedByManager'; at: string; by: Person; comment: string }
   | { type: 'MoreInformationRequested'; at: string; by: Person; comment: string }
   | ({ type: 'Resubmitted'; at: string; by: Person; details: AccessRequestDetails; comment?: string } & ApproverChoice)
-  | { type: 'ApproverChanged'; at: string; by: Person; approver: Person; approverStanding?: ApproverStanding }
+  | { type: 'ApproverChanged'; at: string; by: Person; approver: Person; approverStanding?: ApproverStanding; actingFor?: Person }
   | { type: 'SignedOffByComms'; at: string; by: Person; comment?: string }
   | { type: 'RejectedByComms'; at: string; by: Person; comment: string }
   | { type: 'Withdrawn'; at: string; by: Person }
@@ -99,7 +106,7 @@ export type AccessRequestCommand =
   | { type: 'reject'; comment: string }
   | { type: 'requestInfo'; comment: string }
   | ({ type: 'resubmit'; details: AccessRequestDetails; comment?: string } & ApproverChoice)
-  | { type: 'changeApprover'; approver: Person; approverStanding?: ApproverStanding }
+  | { type: 'changeApprover'; approver: Person; approverStanding?: ApproverStanding; actingFor?: Person }
   | { type: 'commsSignOff'; comment?: string }
   | { type: 'commsReject'; comment: string }
   | { type: 'withdraw' }
@@ -233,6 +240,7 @@ function decideChangeApprover(
   return accept({
     type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver,
     ...(command.approverStanding ? { approverStanding: command.approverStanding } : {}),
+    ...(command.actingFor ? { actingFor: command.actingFor } : {}),
   });
 }
 
@@ -397,7 +405,8 @@ function requiredComment(comment: string | undefined, prompt: string): string | 
  */
 function approverChoice(command: ApproverChoice): { ok: true; value: ApproverChoice } | Rejection {
   const { approver, approverStanding, lineManager } = command;
-  if (approverStanding !== 'other') return { ok: true, value: { approver, ...(approverStanding ? { approverStanding } : {}) } };
+  const delegated = command.actingFor ? { actingFor: command.actingFor } : {};
+  if (approverStanding !== 'other') return { ok: true, value: { approver, ...(approverStanding ? { approverStanding } : {}), ...delegated } };
   const reason = command.approverReason?.trim() ?? '';
   if (reason.length < MIN_APPROVER_REASON) {
     // Said next to the reason field: the form shows field errors, not the refusal's message.
@@ -409,7 +418,7 @@ function approverChoice(command: ApproverChoice): { ok: true; value: ApproverCho
   if (reason.length > APPROVER_REASON_MAX) {
     return reject('invalid', `Keep the reason to ${APPROVER_REASON_MAX} characters.`, { approverReason: `Keep it to ${APPROVER_REASON_MAX} characters (it has ${reason.length}).` });
   }
-  return { ok: true, value: { approver, approverStanding, approverReason: reason, ...(lineManager ? { lineManager } : {}) } };
+  return { ok: true, value: { approver, approverStanding, approverReason: reason, ...(lineManager ? { lineManager } : {}), ...delegated } };
 }
 
 function optionalComment(comment: string | undefined): { comment?: string } {
@@ -421,8 +430,9 @@ function person(actor: Actor): Person {
   return { id: actor.id, name: actor.name };
 }
 
-function standingOf(event: Omit<ApproverChoice, 'approver'>): Pick<AccessRequest, 'approverStanding' | 'approverReason' | 'lineManager'> {
+function standingOf(event: Omit<ApproverChoice, 'approver'>): Pick<AccessRequest, 'approverStanding' | 'approverReason' | 'lineManager' | 'actingFor'> {
   return {
+    ...(event.actingFor ? { actingFor: event.actingFor } : {}),
     ...(event.approverStanding ? { approverStanding: event.approverStanding } : {}),
     ...(event.approverReason ? { approverReason: event.approverReason } : {}),
     ...(event.approverStanding === 'other' && event.lineManager ? { lineManager: event.lineManager } : {}),
@@ -430,7 +440,7 @@ function standingOf(event: Omit<ApproverChoice, 'approver'>): Pick<AccessRequest
 }
 
 function withoutStanding(request: AccessRequest): AccessRequest {
-  const { approverStanding: _standing, approverReason: _reason, lineManager: _lineManager, ...rest } = request;
+  const { approverStanding: _standing, approverReason: _reason, lineManager: _lineManager, actingFor: _actingFor, ...rest } = request;
   return rest;
 }
 
@@ -477,6 +487,9 @@ const HISTORY_KEPT = 12;
 const HISTORY_MAX_CHARS = 20_000;
 
 function step(event: AccessRequestEvent): AccessRequestStep {
-  const comment = 'comment' in event ? event.comment : undefined;
+  const said = 'comment' in event ? event.comment : undefined;
+  // Who decides for whom stays in the card's history as well as in the audit events.
+  const delegated = 'actingFor' in event && event.actingFor ? `${event.approver.name} decides for ${event.actingFor.name}, who is away.` : undefined;
+  const comment = [said, delegated].filter(Boolean).join(' ');
   return { action: event.type, by: event.by, at: event.at, ...(comment ? { comment } : {}) };
 }

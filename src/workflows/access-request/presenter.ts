@@ -12,6 +12,8 @@ export function accessRequestParticipants(request: AccessRequest): Participant[]
     { userId: request.requester.id, role: 'requester' },
     { userId: request.approver.id, role: 'approver' },
     ...(request.lineManager ? [{ userId: request.lineManager.id, role: 'line_manager' }] : []),
+    // The approver named but away sees the request their delegate decides.
+    ...(request.actingFor && request.actingFor.id !== request.lineManager?.id ? [{ userId: request.actingFor.id, role: 'delegated_by' }] : []),
     { userId: teamInbox('comms'), role: 'register' },
   ];
 }

@@ -33,7 +33,7 @@ export function accessRequestCardView(
     nextStep: nextStep(request, workingTime),
     facts: [
       { title: 'Requested by', value: request.requester.name },
-      { title: 'Approver', value: `${request.approver.name}${STANDING_NOTE[request.approverStanding ?? 'line_manager']}` },
+      { title: 'Approver', value: approverLine(request) },
       { title: 'Access', value: KIND_LABELS[request.details.kind] },
       { title: 'Sites', value: sitesLabel(request.details) },
       { title: 'Period', value: periodLabel(request.details) },
@@ -104,9 +104,15 @@ const STANDING_NOTE: Readonly<Record<ApproverStanding, string>> = {
   line_manager: '', above_line_manager: ' (above the line manager)', other: ' (not the line manager)',
 };
 
+/** "Megan Bowen (not the line manager)", or for a delegate "Oscar Ward, for Megan Bowen (out of office)". */
+function approverLine(request: AccessRequest): string {
+  const standing = STANDING_NOTE[request.approverStanding ?? 'line_manager'];
+  return request.actingFor ? `${request.approver.name}, for ${request.actingFor.name}${standing} (out of office)` : `${request.approver.name}${standing}`;
+}
+
 /** Access requests are seen by their requester and approver, the Communications Team (the register) and admins. */
 export function canSeeAccessRequest(request: AccessRequest, viewer: Actor): boolean {
-  return request.requester.id === viewer.id || request.approver.id === viewer.id || request.lineManager?.id === viewer.id
+  return request.requester.id === viewer.id || request.approver.id === viewer.id || request.lineManager?.id === viewer.id || request.actingFor?.id === viewer.id
     || hasRole(viewer, 'comms') || hasRole(viewer, 'admin');
 }
 
