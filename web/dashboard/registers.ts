@@ -1,0 +1,150 @@
+import type { DashboardApi, RegisterName, RegisterPage, RegisterQuery, ViewName } from './api';
+import { byId, el, table } from './dom';
+
+const PAGE_SIZE = 25;
+
+export const REGISTER_LABELS: Readonly<Record<RegisterName, string>> = {
+  access: 'Access register',
+  desk: 'Comms desk',
+  ainm: 'AINM register',
+  myTeam: 'My team',
+};
+
+/** The registers a person's views include, in a fixed order. */
+export function registersIn(views: readonly ViewName[]): RegisterName[] {
+  return (Object.keys(REGISTER_LABELS) as RegisterName[]).filter((name) => views.includes(`register:${name}`));
+}
+
+export interface RegisterDeps {
+  readonly api: DashboardApi;
+  /** Opens a case's deep link: in Teams through teams-js, else undefined (the link opens itself). */
+  readonly openLink?: (url: string) => Promise<void>;
+  readonly busy: (message: string) => void;
+  readonly done: (message?: string) => void;
+  readonly problem: (error: unknown) => void;
+}
+
+/**
+ * The registers view: the form (register, search, status, sort, order) asks for the first page; Next and
+ * Previous walk pages with the server's continuation tokens (kept here, one a page seen, so Previous needs no
+ * offset the server cannot give); "Download CSV" fetches the whole filtered register as a file.
+ */
+export function createRegisterView(names: readonly RegisterName[], deps: RegisterDeps): { show(): Promise<void> } {
+  const form = byId<HTMLFormElement>('register-form');
+  const select = byId<HTMLSelectElement>('register');
+  const sort = byId<HTMLSelectElement>('register-sort');
+  const previous = byId<HTMLButtonElement>('register-previous');
+  const next = byId<HTMLButtonElement>('register-next');
+  select.replaceChildren(...names.map((name) => el('option', { attrs: { value: name } }, REGISTER_LABELS[name])));
+  /** tokens[i] asks for page i (tokens[0] is the first page: no token). */
+  let tokens: (string | undefined)[] = [undefined];
+  let page = 0;
+  let loaded = false;
+
+  const query = (): Omit<RegisterQuery, 'continuation'> => ({
+    q: byId<HTMLInputElement>('register-q').value.trim(),
+    status: byId<HTMLSelectElement>('register-status').value,
+    sort: sort.value,
+    dir: byId<HTMLSelectElement>('register-dir').value === 'desc' ? 'desc' : 'asc',
+    pageSize: PAGE_SIZE,
+  });
+  const name = () => select.value as RegisterName;
+
+  const load = async (index: number) => {
+    deps.busy(`Loading the ${REGISTER_LABELS[name()].toLowerCase()}…`);
+    try {
+      const token = tokens[index];
+      const result = await deps.api.register(name(), { ...query(), ...(token ? { continuation: token } : {}) });
+      page = index;
+      tokens = tokens.slice(0, index + 1);
+      if (result.continuation) tokens.push(result.continuation);
+      renderPage(result);
+      deps.done();
+      loaded = true;
+    } catch (error) {
+      deps.problem(error);
+    }
+  };
+
+  const renderPage = (result: RegisterPage) => {
+    offerSortColumns(sort, result.columns);
+    const label = REGISTER_LABELS[name()];
+    const linkColumn = result.columns.some((column) => column.key === 'reference');
+    const columns = linkColumn ? result.columns : [{ key: 'reference', label: 'Reference' }, ...result.columns];
+    const rows = result.rows.map((row) => columns.map((column, index) => {
+      if (column.key === 'reference') return caseLink(row.reference, row.deepLink, deps.openLink);
+      const cells = row.cells;
+      const value = Array.isArray(cells) ? cells[linkColumn ? index : index - 1] : (cells as Record<string, unknown>)[column.key];
+      return value === null || value === undefined ? '' : String(value);
+    }));
+    const caption = `${label}, page ${page + 1}${result.rows.length === 0 ? ': nothing matches' : ''}`;
+    const shown = table(caption, columns.map((column) => column.label), rows);
+    shown.querySelector('caption')?.setAttribute('id', 'register-caption');
+    byId('register-table').replaceChildren(shown);
+    byId('register-page').textContent = `Page ${page + 1}`;
+    previous.disabled = page === 0;
+    next.disabled = tokens[page + 1] === undefined;
+  };
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    tokens = [undefined];
+    void load(0);
+  });
+  select.addEventListener('change', () => {
+    sort.replaceChildren();
+    tokens = [undefined];
+    void load(0);
+  });
+  previous.addEventListener('click', () => void load(Math.max(0, page - 1)));
+  next.addEventListener('click', () => void load(page + 1));
+  byId('register-csv').addEventListener('click', async () => {
+    deps.busy('Preparing the CSV file…');
+    try {
+      const { q, status, sort: sortBy, dir } = query();
+      const file = await deps.api.registerCsv(name(), { q, status, sort: sortBy, dir });
+      saveFile(file.blob, file.filename);
+      deps.done(`Downloaded ${file.filename}.`);
+    } catch (error) {
+      deps.problem(error);
+    }
+  });
+
+  return {
+    async show() {
+      if (!loaded) await load(0);
+    },
+  };
+}
+
+/** The sort choices are the register's columns; the chosen one stays chosen across pages. */
+function offerSortColumns(sort: HTMLSelectElement, columns: RegisterPage['columns']): void {
+  const keys = columns.map((column) => column.key).join('|');
+  if (sort.dataset.columns === keys) return;
+  const chosen = sort.value;
+  sort.replaceChildren(el('option', { attrs: { value: '' } }, 'Default'), ...columns.map((column) => el('option', { attrs: { value: column.key } }, column.label)));
+  sort.value = columns.some((column) => column.key === chosen) ? chosen : '';
+  sort.dataset.columns = keys;
+}
+
+/** The case's reference as a link to its Teams deep link (the case in the bot's chat). */
+function caseLink(reference: string, deepLink: string, openLink: RegisterDeps['openLink']): HTMLAnchorElement {
+  const safe = /^https:\/\//i.test(deepLink) ? deepLink : '#';
+  const link = el('a', { attrs: { href: safe, target: '_blank', rel: 'noopener noreferrer', 'aria-label': `Open ${reference} in the bot's chat` } }, reference);
+  if (openLink && safe !== '#') {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      void openLink(safe);
+    });
+  }
+  return link;
+}
+
+function saveFile(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { attrs: { href: url, download: filename } });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
