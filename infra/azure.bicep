@@ -145,6 +145,7 @@ var tableNames = [
   'directory'
   'counters'
   'idempotency'
+  'statistics'
 ]
 var storageAccountName = 'st${uniqueString(resourceGroup().id, resourceBaseName)}'
 // No trailing slash: the bot's AZURE_TABLES_ACCOUNT_URL is the bare account endpoint.

@@ -3,6 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { processActivity } from './bot/process-activity';
 import { registerDashboardPage } from './http/dashboard-page';
+import { DashboardApiDeps, registerDashboardApi } from './http/dashboard-api';
 import { readJsonBody } from './http/json-body';
 import { headerRefusal, HttpRefusal } from './http/request-guard';
 import type { Logger } from './logger';
@@ -18,6 +19,8 @@ export interface ServerDeps {
   readonly metrics?: TableMetrics;
   /** Time limits for slow clients; the defaults suit Teams, tests shorten them. */
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** The dashboard tab's JSON API (/api/dashboard/...): its identity check, numbers and registers. */
+  readonly dashboardApi?: DashboardApiDeps;
   /** Where the dashboard tab's built page is (dist/web/dashboard by default). */
   readonly dashboardDirectory?: string;
 }
@@ -94,6 +97,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'storage unreachable' });
   });
   registerDashboardPage(server, deps.dashboardDirectory);
+  if (deps.dashboardApi) registerDashboardApi(server, deps.dashboardApi);
   if (deps.metrics) debugMetricsRoutes(server, deps.metrics);
   return server;
 }
