@@ -68,6 +68,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
 
   const renderPage = (result: RegisterPage) => {
     offerSortColumns(sort, result.columns);
+    offerStates(byId<HTMLSelectElement>('register-status'), name(), result);
     const label = REGISTER_LABELS[name()];
     const linkColumn = result.columns.some((column) => column.key === 'reference');
     const columns = linkColumn ? result.columns : [{ key: 'reference', label: 'Reference' }, ...result.columns];
@@ -93,6 +94,10 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   });
   select.addEventListener('change', () => {
     sort.replaceChildren();
+    delete sort.dataset.columns;
+    const status = byId<HTMLSelectElement>('register-status');
+    status.replaceChildren(el('option', { attrs: { value: '' } }, 'Any'));
+    delete status.dataset.register;
     tokens = [undefined];
     void load(0);
   });
@@ -127,17 +132,42 @@ function offerSortColumns(sort: HTMLSelectElement, columns: RegisterPage['column
   sort.dataset.columns = keys;
 }
 
-/** The case's reference as a link to its Teams deep link (the case in the bot's chat). */
-function caseLink(reference: string, deepLink: string, openLink: RegisterDeps['openLink']): HTMLAnchorElement {
-  const safe = /^https:\/\//i.test(deepLink) ? deepLink : '#';
-  const link = el('a', { attrs: { href: safe, target: '_blank', rel: 'noopener noreferrer', 'aria-label': `Open ${reference} in the bot's chat` } }, reference);
-  if (openLink && safe !== '#') {
+/**
+ * The case's reference as a link to its Teams deep link (the bot's chat, the reference typed: the bot answers with
+ * the case). Locally there is no Teams to open, and the server gives no link: the reference is plain text.
+ */
+function caseLink(reference: string, deepLink: string, openLink: RegisterDeps['openLink']): HTMLAnchorElement | string {
+  if (!/^https:\/\/teams\.microsoft\.com\//i.test(deepLink)) return reference;
+  const link = el('a', { attrs: { href: deepLink, target: '_blank', rel: 'noopener noreferrer', title: `Open ${reference} in the bot's chat` } }, reference);
+  if (openLink) {
     link.addEventListener('click', (event) => {
       event.preventDefault();
-      void openLink(safe);
+      void openLink(deepLink);
     });
   }
   return link;
+}
+
+/**
+ * The state filter's choices: the states seen in this register so far (the server matches a state's label or
+ * code); the access register's rows are filtered by kind of access instead.
+ */
+function offerStates(status: HTMLSelectElement, register: RegisterName, result: RegisterPage): void {
+  if (status.dataset.register !== register) {
+    status.replaceChildren(el('option', { attrs: { value: '' } }, 'Any'));
+    if (register === 'access') status.append(el('option', { attrs: { value: 'view' } }, 'View'), el('option', { attrs: { value: 'post' } }, 'Post on the Group\'s behalf'));
+    status.dataset.register = register;
+  }
+  if (register === 'access' || !result.columns.some((column) => column.key === 'state')) return;
+  const known = new Set([...status.options].map((option) => option.value));
+  for (const row of result.rows) {
+    const cells = row.cells;
+    const state = Array.isArray(cells) ? undefined : (cells as Record<string, unknown>).state;
+    if (typeof state === 'string' && state && !known.has(state)) {
+      status.append(el('option', { attrs: { value: state } }, state));
+      known.add(state);
+    }
+  }
 }
 
 function saveFile(blob: Blob, filename: string): void {
