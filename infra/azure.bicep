@@ -243,6 +243,10 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   }
 }
 
+// The web app's host name (its defaultHostName, which the web app's own settings cannot refer to): the dashboard
+// tab is served there and its SSO tokens' audience is api://<this host>/<app id>.
+var webAppHostName = toLower('${resourceBaseName}.azurewebsites.net')
+
 // Every environment variable src/config.ts reads in production (test/infra/template.test.ts checks it).
 var requiredAppSettings = [
   {
@@ -276,6 +280,10 @@ var requiredAppSettings = [
   {
     name: 'WEBSITES_PORT'
     value: appPort
+  }
+  {
+    name: 'BOT_DOMAIN'
+    value: webAppHostName
   }
   {
     name: 'ALLOWED_TENANT_IDS'

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { appSettings, onlyResource, parseBicep, property } from './bicep-text';
 
 /**
  * What Teams single sign-on for the dashboard tab needs from provisioning (Microsoft Learn, "Register your tab app
@@ -53,6 +54,16 @@ describe('the dashboard tab\'s single sign-on registration (aad.manifest.json, t
   it('issues v2 tokens and asks for no Microsoft Graph permission (nothing for an administrator to consent to)', () => {
     assert.equal(entra.api.requestedAccessTokenVersion, 2);
     assert.deepEqual(entra.requiredResourceAccess, []);
+  });
+
+  it('tells the bot its own host name (BOT_DOMAIN), the domain of the tab and of the token audience', () => {
+    const template = parseBicep(read('infra/azure.bicep'));
+    const webApp = onlyResource(template, 'Microsoft.Web/sites');
+    assert.equal(property(webApp.body, 'name'), 'resourceBaseName');
+    assert.equal(appSettings(template, webApp).get('BOT_DOMAIN'), 'webAppHostName');
+    // The same host as the output BOT_DOMAIN (the web app's default host name), which fills the manifests.
+    assert.equal(template.vars.get('webAppHostName'), "toLower('${resourceBaseName}.azurewebsites.net')");
+    assert.equal(template.outputs.get('BOT_DOMAIN')?.value, 'webApp.properties.defaultHostName');
   });
 
   it('is created before the Azure resources and updated after them, when BOT_DOMAIN is known', () => {
