@@ -68,10 +68,13 @@ describe('the dashboard tab in Chromium (browser test)', function () {
     await harness.click('megan', 'accessRequest.approve', { reference: references.access, comment: '' });
     await submitReport(harness, 'alex');
     references.ainm = 'AINM-2026-00001';
-    await harness.click('adele', 'customerPost.log', {
-      formId: 'e2e-post', platform: 'facebook', platformOther: '', link: 'https://www.facebook.com/wheatleyhomes/posts/pfbid0e2e',
-      postedOn: '2026-11-25', postedTime: '09:20', kind: 'complaint', summary: 'Asks why her repair has waited three weeks.', handle: '',
-    });
+    // Eleven posts on the desk: two pages of ten.
+    for (let post = 1; post <= 11; post++) {
+      await harness.click('adele', 'customerPost.log', {
+        formId: `e2e-post-${post}`, platform: 'facebook', platformOther: '', link: `https://www.facebook.com/wheatleyhomes/posts/pfbid0e2e${post}`,
+        postedOn: '2026-11-25', postedTime: '09:20', kind: 'complaint', summary: `Asks why repair ${post} has waited three weeks.`, handle: '',
+      });
+    }
     references.desk = 'CP-2026-00001';
     await harness.click('adele', 'takedown.issue', validTakedown());
     await harness.idle();
@@ -105,8 +108,28 @@ describe('the dashboard tab in Chromium (browser test)', function () {
     assert.match(csv, /Alex Wilber/);
     assert.match(csv.split('\n')[0]!, /Reference/);
 
+    // The desk, ten rows a page: Next and Previous walk the pages with the server's continuation tokens.
     await page.getByLabel('Register', { exact: true }).selectOption({ label: 'Comms desk' });
     await rows.filter({ hasText: references.desk! }).waitFor();
+    await page.getByLabel('Rows per page').selectOption('10');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.getByText('Comms desk, page 1').waitFor();
+    await waitForRows(page, 10);
+    const firstPage = await rows.allInnerTexts();
+    assert.equal(await page.getByRole('button', { name: 'Previous' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Comms desk, page 2').waitFor();
+    await waitForRows(page, 1);
+    assert.ok(!firstPage.includes((await rows.allInnerTexts())[0]!), 'page 2 shows another post');
+    assert.equal(await page.getByRole('button', { name: 'Next' }).isDisabled(), true);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Comms desk, page 1').waitFor();
+    assert.deepEqual(await rows.allInnerTexts(), firstPage);
+    // Search narrows the register on the server.
+    await page.getByLabel('Search').fill('CP-2026-00007');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await waitForRows(page, 1);
+    assert.match(await rows.innerText(), /CP-2026-00007/);
     await shot(page, 'adele-desk');
     assert.equal(await page.getByText(references.ainm!).count(), 0);
     await audit(page, 'adele');
@@ -212,6 +235,13 @@ describe('the dashboard tab in Chromium (browser test)', function () {
     const nav = page.getByRole('navigation', { name: 'Dashboard views' });
     await nav.waitFor();
     assert.deepEqual(await nav.getByRole('link').allInnerTexts(), views);
+  }
+
+  /** Until the register shows exactly `count` rows (no waitForFunction: it evaluates a string, which the CSP forbids). */
+  async function waitForRows(page: Page, count: number): Promise<void> {
+    const rows = page.locator('#register-table tbody tr');
+    await rows.nth(count - 1).waitFor();
+    await rows.nth(count).waitFor({ state: 'detached' });
   }
 
   async function registerChoices(page: Page): Promise<string[]> {

@@ -1,8 +1,6 @@
 import type { DashboardApi, RegisterName, RegisterPage, RegisterQuery, ViewName } from './api';
 import { byId, el, table } from './dom';
 
-const PAGE_SIZE = 25;
-
 export const REGISTER_LABELS: Readonly<Record<RegisterName, string>> = {
   access: 'Access register',
   desk: 'Comms desk',
@@ -46,7 +44,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     status: byId<HTMLSelectElement>('register-status').value,
     sort: sort.value,
     dir: byId<HTMLSelectElement>('register-dir').value === 'desc' ? 'desc' : 'asc',
-    pageSize: PAGE_SIZE,
+    pageSize: Number(byId<HTMLSelectElement>('register-page-size').value) || 25,
   });
   const name = () => select.value as RegisterName;
 
@@ -76,7 +74,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
       if (column.key === 'reference') return caseLink(row.reference, row.deepLink, deps.openLink);
       const cells = row.cells;
       const value = Array.isArray(cells) ? cells[linkColumn ? index : index - 1] : (cells as Record<string, unknown>)[column.key];
-      return value === null || value === undefined ? '' : String(value);
+      return value === null || value === undefined ? '' : readable(String(value));
     }));
     const caption = `${label}, page ${page + 1}${result.rows.length === 0 ? ': nothing matches' : ''}`;
     const shown = table(caption, columns.map((column) => column.label), rows);
@@ -177,4 +175,13 @@ function saveFile(blob: Blob, filename: string): void {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/London' });
+
+/** A moment the server gives as an ISO time, shown in London time as people read it; anything else as it is. */
+function readable(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(value)) return value;
+  const moment = new Date(value);
+  return Number.isNaN(moment.getTime()) ? value : LONDON_TIME.format(moment);
 }
