@@ -69,10 +69,10 @@ export function defaultDashboardDirectory(from = __dirname): string {
   return path.resolve(from, '..', '..', 'web', 'dashboard');
 }
 
-/** Registers the page's three routes; files are read when asked for, so a rebuild shows without a restart. */
+/** Registers the page's three routes (GET and HEAD); files are read when asked for, so a rebuild shows without a restart. */
 export function registerDashboardPage(server: restify.Server, directory = defaultDashboardDirectory()): void {
   for (const [route, asset] of Object.entries(ASSETS)) {
-    server.get(route, (req, res, next) => {
+    const answer: restify.RequestHandler = (req, res, next) => {
       const file = path.join(directory, asset.file);
       const headers = dashboardPageHeaders();
       if (!existsSync(file)) {
@@ -88,8 +88,10 @@ export function registerDashboardPage(server: restify.Server, directory = defaul
         return next(false);
       }
       res.writeHead(200, { ...headers, 'Content-Type': asset.type, 'Content-Length': String(body.length), ETag: etag });
-      res.end(body);
+      res.end(req.method === 'HEAD' ? undefined : body);
       return next(false);
-    });
+    };
+    server.get(route, answer);
+    server.head(route, answer);
   }
 }

@@ -78,6 +78,13 @@ describe('the dashboard page\'s security headers (GET /dashboard over HTTP)', fu
     assert.doesNotMatch(html, /https?:\/\//, 'nothing loaded from elsewhere');
   });
 
+  it('answers HEAD with the same headers and no body', async () => {
+    const response = await fetch(`${base}/dashboard`, { method: 'HEAD' });
+    assert.equal(response.status, 200);
+    assert.ok(directives(response.headers.get('content-security-policy')).get('frame-ancestors'));
+    assert.equal((await response.arrayBuffer()).byteLength, 0);
+  });
+
   it('answers a repeat with 304 when the file has not changed', async () => {
     const first = await fetch(`${base}/dashboard/app.js`);
     const etag = first.headers.get('etag');
