@@ -7,6 +7,7 @@ import { AzuriteProcess, startAzurite } from '../../src/store/azurite-process';
 import { azuriteConnectionString, ensureTables, openTables } from '../../src/store/tables';
 import { buildDashboard } from '../../scripts/build-web';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/playground-session';
+import { deepLink } from '../../src/http/dashboard-api';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, submitReport, submitRequest, validTakedown } from '../bot/conversation-helpers';
 
@@ -23,6 +24,27 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const ARTEFACTS = path.join(ROOT, 'test-results', 'dashboard');
 const AXE = path.join(path.dirname(require.resolve('axe-core/package.json')), 'axe.min.js');
 const WAIT_MS = 15_000;
+const TEAMS = 'https://teams.microsoft.com';
+const TEAMS_BOT_ID = '00000000-0000-0000-0000-00000000b0b0';
+
+/** The Teams stand-in's page: frames the tab and answers teams-js's requests (postMessage), as Teams' web client does. */
+const TEAMS_HOST_PAGE = `<!doctype html><html lang="en"><head><title>Teams (stand-in)</title></head><body>
+<iframe id="tab" title="Dashboard" src="https://desk.example.test/dashboard" width="1260" height="880"></iframe>
+<script>
+  window.openedLinks = [];
+  const tab = document.getElementById('tab');
+  const context = __CONTEXT__;
+  window.addEventListener('message', (event) => {
+    const request = event.data;
+    if (event.source !== tab.contentWindow || !request || typeof request.func !== 'string') return;
+    const answer = (args) => tab.contentWindow.postMessage({ id: request.id, uuidAsString: request.uuidAsString, args }, event.origin);
+    if (request.func === 'initialize') answer(['content', 'web', '2.58.0', '2.58.0']);
+    if (request.func === 'getContext') answer([context]);
+    if (request.func === 'authentication.getAuthToken') answer([true, 'sso-token-adele']);
+    if (request.func === 'executeDeepLink') { window.openedLinks.push(request.args[0]); answer([true]); }
+  });
+  window.changeTheme = (theme) => tab.contentWindow.postMessage({ func: 'themeChange', args: [theme] }, 'https://desk.example.test');
+</script></body></html>`;
 
 interface AxeResult { readonly violations: readonly { readonly id: string; readonly impact: string | null; readonly help: string; readonly nodes: readonly { readonly target: readonly unknown[] }[] }[] }
 
@@ -201,6 +223,70 @@ describe('the dashboard tab in Chromium (browser test)', function () {
     assert.deepEqual(await page.evaluate('window.cspViolations'), []);
     await done(page);
   });
+
+  it('in a Teams frame: Teams\' theme and its changes, the SSO token on every call, a reference opened through Teams', async () => {
+    const page = await newPage({ width: 1280, height: 900 });
+    const asked: string[] = [];
+    await standInForTeams(page, asked);
+    await page.goto(`${TEAMS}/l/entity/dashboard`);
+    const tab = page.frameLocator('#tab');
+    await tab.getByRole('navigation', { name: 'Dashboard views' }).waitFor();
+    // Signed in by Teams: no local banner, the person from the token.
+    assert.equal(await tab.getByText('Local — you are choosing who you are').isVisible(), false);
+    await tab.locator('#who').getByText(PEOPLE.adele.name).waitFor();
+    const frame = page.frame({ url: /desk\.example\.test/ })!;
+    assert.equal(await frame.evaluate('document.documentElement.dataset.theme'), 'dark', 'the theme from the Teams context');
+    await page.evaluate('changeTheme("contrast")');
+    await tab.locator('html[data-theme="contrast"]').waitFor({ state: 'attached' });
+    await tab.getByRole('link', { name: 'Registers' }).click();
+    const link = tab.getByRole('link', { name: references.access! });
+    await link.click();
+    assert.deepEqual(await page.evaluate('openedLinks'), [deepLink(TEAMS_BOT_ID, references.access!)], 'opened by Teams (executeDeepLink), not in the tab');
+    assert.ok(asked.length >= 3 && asked.every((call) => call === 'Bearer sso-token-adele'), `every API call carried the SSO token: ${asked.join(', ')}`);
+    await shot(page, 'adele-in-teams-contrast');
+    await done(page);
+  });
+
+  it('may be framed by Teams and Microsoft 365 only: another site\'s frame is refused by the browser', async () => {
+    const page = await newPage({ width: 800, height: 600 });
+    await standInForTeams(page, []);
+    const refused = page.waitForEvent('console', (message) => /frame-ancestors/.test(message.text()));
+    await page.goto('https://elsewhere.example.test/');
+    await refused;
+    assert.equal(await page.frameLocator('#tab').locator('#main').count(), 0, 'the dashboard did not load in the frame');
+    await done(page);
+  });
+
+  /**
+   * A stand-in for Teams in the browser: https://teams.microsoft.com (and, for the refusal, another site) answered by
+   * a page that frames the dashboard at https://desk.example.test and answers teams-js's messages as Teams does
+   * (initialize, getContext with the dark theme, getAuthToken, executeDeepLink; changeTheme() sends a theme change).
+   * Requests to desk.example.test go to the local bot; the API's must carry the SSO token, which stands for Adele
+   * (the local bot has no app id, so it is told who that is).
+   */
+  async function standInForTeams(page: Page, authorizations: string[]): Promise<void> {
+    const host = TEAMS_HOST_PAGE.replace('__CONTEXT__', JSON.stringify({
+      locale: 'en-gb', theme: 'dark', entityId: 'dashboard', frameContext: 'content', hostClientType: 'web',
+      userObjectId: PEOPLE.adele.id, tid: '11111111-2222-3333-4444-555555555555', appSessionId: 'e2e', sessionId: 'e2e',
+    }));
+    await page.route(/^https:\/\/(teams\.microsoft\.com|elsewhere\.example\.test)\//, (route) => route.fulfill({ contentType: 'text/html', body: host }));
+    await page.route(/^https:\/\/res\.cdn\.office\.net\//, (route) => route.abort());
+    await page.route(/^https:\/\/desk\.example\.test\//, async (route) => {
+      const url = new URL(route.request().url());
+      const headers = { ...route.request().headers() };
+      if (url.pathname.startsWith('/api/')) {
+        authorizations.push(headers.authorization ?? '(none)');
+        if (headers.authorization !== 'Bearer sso-token-adele') return route.fulfill({ status: 401, json: { error: 'no token' } });
+        headers['x-dashboard-user'] = PEOPLE.adele.id;
+      }
+      const response = await route.fetch({ url: `${base}${url.pathname}${url.search}`, headers });
+      if (!/^\/api\/dashboard\/registers\/[a-zA-Z]+$/.test(url.pathname)) return route.fulfill({ response });
+      // The local bot has no app id and so no Teams deep links: give the rows the links it makes in Teams.
+      const page = await response.json() as { rows: { reference: string; deepLink: string }[] };
+      for (const row of page.rows) row.deepLink = deepLink(TEAMS_BOT_ID, row.reference);
+      return route.fulfill({ response, json: page });
+    });
+  }
 
   /** A page as `person`, chosen in the local banner as a person would. */
   async function openAs(person: PersonKey): Promise<Page> {
