@@ -83,7 +83,7 @@ const BASE = '/api/dashboard';
 export function createApi(identity: Identity): DashboardApi {
   const call = async (path: string, accept: string): Promise<Response> => {
     const headers: Record<string, string> = { Accept: accept };
-    if (identity.kind === 'teams') headers.Authorization = `Bearer ${await identity.token()}`;
+    if (identity.kind === 'teams') headers.Authorization = `Bearer ${await signIn(identity)}`;
     else headers['X-Dashboard-User'] = identity.personId;
     let response: Response;
     try {
@@ -117,6 +117,15 @@ export async function localPeople(): Promise<LocalPerson[] | undefined> {
     return (await response.json()) as LocalPerson[];
   } catch {
     return undefined;
+  }
+}
+
+/** Teams' SSO token; when Teams cannot give one (the app registration is missing, or consent), a sentence. */
+async function signIn(identity: Extract<Identity, { kind: 'teams' }>): Promise<string> {
+  try {
+    return await identity.token();
+  } catch {
+    throw new ApiProblem(401, 'Teams could not sign you in to the dashboard. Close the tab and open it again; if it keeps happening, ask IT.');
   }
 }
 
