@@ -17,8 +17,10 @@ import { createRegisters } from './registers';
 import { createCaseSummariser } from './summary';
 
 export interface DashboardOptions {
-  /** The host the tab is served from (BOT_DOMAIN): SSO tokens' audience is `api://<domain>/<app id>`. */
+  /** The host the tab is served from (BOT_DOMAIN): SSO tokens' audience is `api://<domain>/<client id>`. */
   readonly domain?: string;
+  /** The tab's Entra app registration (DASHBOARD_CLIENT_ID); the bot's app id when absent. */
+  readonly clientId?: string;
   /** Token signing keys; Entra ID's by default (tests sign their own). */
   readonly keys?: JWTVerifyGetKey;
 }
@@ -51,7 +53,7 @@ export function createDashboardApiDeps(parts: DashboardParts) {
       return {
         identity: createDashboardIdentity({
           appId: parts.bot.appId, tenantId: parts.bot.tenantId, allowedTenantIds: parts.allowedTenantIds, directory, logger,
-          ...(parts.domain ? { domain: parts.domain } : {}), ...(parts.keys ? { keys: parts.keys } : {}),
+          ...(parts.domain ? { domain: parts.domain } : {}), ...(parts.clientId ? { clientId: parts.clientId } : {}), ...(parts.keys ? { keys: parts.keys } : {}),
         }),
         numbers: createNumbers({ store, inbox, definitions: parts.definitions, teamQueues, workingTime }),
         registers: createRegisters({ services, inbox, directory, workingTime }),

@@ -9,8 +9,10 @@ export const ENTRA_KEYS_URL = 'https://login.microsoftonline.com/common/discover
 export interface DashboardIdentityOptions {
   /** The bot's Microsoft app id; empty: local mode (loopback only, the person chosen from the directory). */
   readonly appId: string;
-  /** The host the tab is served from (BOT_DOMAIN): the token's audience is `api://<domain>/<app id>`. */
+  /** The host the tab is served from (BOT_DOMAIN): a v1 token's audience is `api://<domain>/<client id>`. */
   readonly domain?: string;
+  /** The tab's own Entra app registration (a v2 token's audience); the bot's app id when absent. */
+  readonly clientId?: string;
   /** Tenants whose people may use the tab (ALLOWED_TENANT_IDS); the bot's own tenant when empty. */
   readonly allowedTenantIds: readonly string[];
   readonly tenantId?: string;
@@ -39,8 +41,8 @@ const MAX_TOKEN_CHARS = 8192;
 
 /**
  * The dashboard's identity check (issue 14). In Teams: the tab's SSO token (teams-js `getAuthToken`), its
- * signature checked against Entra ID's keys with `jose`, its audience the app's (`api://<domain>/<app id>` for v1
- * tokens, the client id for v2), its issuer that of its own tenant (v1 or v2 form), unexpired, its tenant allowed;
+ * signature checked against Entra ID's keys with `jose`, its audience the tab's app registration (`api://<domain>/<client
+ * id>` for v1 tokens, the client id for v2), its issuer that of its own tenant (v1 or v2 form), unexpired, its tenant allowed;
  * the person is found by object id (`oid`) in the directory. Locally (no app id) and only from loopback: the
  * person chosen on the page (`X-Dashboard-User`), like the playground. Every refusal is the same 401; the reason
  * is logged, never the token.
@@ -49,7 +51,8 @@ export function createDashboardIdentity(options: DashboardIdentityOptions) {
   const local = !options.appId;
   const keys = options.keys ?? createRemoteJWKSet(new URL(ENTRA_KEYS_URL));
   const tenants = options.allowedTenantIds.length > 0 ? options.allowedTenantIds : [options.tenantId ?? ''].filter(Boolean);
-  const audiences = [options.appId, ...(options.domain ? [`api://${options.domain}/${options.appId}`] : [])].filter(Boolean);
+  const clientId = options.clientId || options.appId;
+  const audiences = [clientId, ...(options.domain ? [`api://${options.domain}/${clientId}`] : [])].filter(Boolean);
 
   function refuse(reason: string): Identified {
     options.logger.warn({ reason }, 'dashboard identity refused');

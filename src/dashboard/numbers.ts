@@ -4,7 +4,7 @@ import type { Actor } from '../domain/people';
 import type { WorkingTime } from '../domain/working-time';
 import type { Inbox } from '../store/inbox';
 import type { CounterRow, StatisticsStore } from '../store/statistics';
-import { CaseSummary, DUE_PREFIX, KIND_PREFIX, lastWeeks, OPEN_PREFIX, SERVICE_LEVELS, WEEK_PREFIX } from './statistics';
+import { CaseSummary, DUE_DAY_PREFIX, DUE_HOUR_PREFIX, KIND_PREFIX, lastWeeks, OPEN_PREFIX, SERVICE_LEVELS, WEEK_PREFIX } from './statistics';
 
 /** What the overview shows: open cases per workflow and state, and the person's deadlines and actions. */
 export interface Overview {
@@ -52,10 +52,13 @@ export function createNumbers(deps: NumbersDeps) {
 
   return {
     async overview(actor: Actor, now: Date): Promise<Overview> {
-      const endOfToday = deps.workingTime.londonMidnight(nextDay(deps.workingTime.londonDate(now))).toISOString();
-      const [open, due, own, waiting] = await Promise.all([
+      const today = deps.workingTime.londonDate(now);
+      const startOfToday = deps.workingTime.londonMidnight(today).toISOString();
+      const endOfToday = deps.workingTime.londonMidnight(nextDay(today)).toISOString();
+      const [open, pastDays, todayHours, own, waiting] = await Promise.all([
         deps.store.counters(OPEN_PREFIX, bound(OPEN_PREFIX)),
-        deps.store.counters(DUE_PREFIX, `${DUE_PREFIX}${endOfToday}`),
+        deps.store.counters(DUE_DAY_PREFIX, `${DUE_DAY_PREFIX}${today}`),
+        deps.store.counters(`${DUE_HOUR_PREFIX}${startOfToday.slice(0, 13)}`, `${DUE_HOUR_PREFIX}${endOfToday.slice(0, 13)}`),
         ownOpenCases(actor),
         waitingFor(actor, deps.inbox, deps.teamQueues),
       ]);
@@ -70,11 +73,12 @@ export function createNumbers(deps: NumbersDeps) {
         add(prefix!, state!, row.amounts.count ?? 0);
       }
       for (const summary of own) add(summary.prefix, summary.state, 1);
-      const dues = [
-        ...due.filter(seenBy(actor)).filter(nonZero).map((row) => row.key.split('|')[1]!),
-        ...own.flatMap((summary) => (summary.dueAt && summary.dueAt < endOfToday ? [summary.dueAt] : [])),
-      ];
+      // Team deadlines are counted by hour: one in the current hour counts as due today until the hour is over.
       const nowIso = now.toISOString();
+      const hour = nowIso.slice(0, 13);
+      const count = (rows: readonly CounterRow[]) => rows.filter(seenBy(actor)).reduce((sum, row) => sum + (row.amounts.count ?? 0), 0);
+      const teamHours = todayHours.filter(seenBy(actor));
+      const ownDue = own.flatMap((summary) => (summary.dueAt && summary.dueAt < endOfToday ? [summary.dueAt] : []));
       return {
         workflows: deps.definitions.flatMap((definition) => {
           const states = counts.get(definition.rules.prefix);
@@ -82,8 +86,8 @@ export function createNumbers(deps: NumbersDeps) {
           const list = [...states].filter(([, count]) => count > 0).map(([state, count]) => ({ state, label: definition.rules.stateLabel(state).label, count }));
           return list.length ? [{ workflow: definition.rules.prefix, label: WORKFLOW_LABELS[definition.rules.prefix] ?? definition.rules.name, total: list.reduce((sum, item) => sum + item.count, 0), states: list }] : [];
         }),
-        dueToday: dues.filter((dueAt) => dueAt >= nowIso).length,
-        overdue: dues.filter((dueAt) => dueAt < nowIso).length,
+        dueToday: count(teamHours.filter((row) => row.key.split('|')[1]! >= hour)) + ownDue.filter((dueAt) => dueAt >= nowIso).length,
+        overdue: count(pastDays) + count(teamHours.filter((row) => row.key.split('|')[1]! < hour)) + ownDue.filter((dueAt) => dueAt < nowIso).length,
         myActions: waiting.length,
       };
     },

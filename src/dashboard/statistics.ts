@@ -35,8 +35,9 @@ export interface CaseSummary {
    * kept per audience, so a page adds up only the audiences a person belongs to. Empty: only the people in it.
    */
   readonly audience: string;
-  /** The earliest deadline on its inbox lines while open: "due today" and "overdue". */
+  /** The earliest deadline on its inbox lines while open ("due today", "overdue"), and its London date. */
   readonly dueAt?: string;
+  readonly dueDay?: string;
   readonly clocks: readonly ClockOutcome[];
 }
 
@@ -50,7 +51,9 @@ export interface Contribution {
 /** Row-key prefixes of the counter rows. */
 export const OPEN_PREFIX = 'n|';
 export const WEEK_PREFIX = 'w|';
-export const DUE_PREFIX = 'd|';
+/** Deadlines of open cases by London day (days before today: overdue) and by UTC hour (today's: due or overdue). */
+export const DUE_DAY_PREFIX = 'dd|';
+export const DUE_HOUR_PREFIX = 'dh|';
 export const KIND_PREFIX = 't|';
 
 /** What a case adds to the counters: its open state, its settled clocks, its deadline. */
@@ -59,7 +62,11 @@ export function contributions(summary: CaseSummary): Contribution[] {
   // Every case, open or closed, under its audience: which kinds of case a team sees at all (its overview and charts).
   const out: Contribution[] = [{ key: `${KIND_PREFIX}${summary.prefix}|${audience}`, amounts: { count: 1 }, audience }];
   if (summary.open && audience) out.push({ key: `${OPEN_PREFIX}${audience}|${summary.prefix}|${summary.state}`, amounts: { count: 1 }, audience });
-  if (summary.open && audience && summary.dueAt) out.push({ key: `${DUE_PREFIX}${summary.dueAt}|${summary.reference}`, amounts: { count: 1 }, audience });
+  if (summary.open && audience && summary.dueAt && summary.dueDay) {
+    // Counted, not listed: a backlog of overdue cases costs a row a day, not a row a case.
+    out.push({ key: `${DUE_DAY_PREFIX}${summary.dueDay}|${audience}`, amounts: { count: 1 }, audience });
+    out.push({ key: `${DUE_HOUR_PREFIX}${summary.dueAt.slice(0, 13)}|${audience}`, amounts: { count: 1 }, audience });
+  }
   if (audience) {
     for (const clock of summary.clocks) {
       out.push({ key: `${WEEK_PREFIX}${clock.week}|${clock.series}|${audience}`, amounts: clock.met ? { met: 1 } : { missed: 1 }, audience });

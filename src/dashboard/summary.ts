@@ -31,7 +31,7 @@ export function createCaseSummariser(definitions: readonly AnyWorkflowDefinition
       const dues = open ? definition.presenter.inboxEntries(snapshot as never, now).flatMap((entry) => (entry.dueAt ? [entry.dueAt] : [])).sort() : [];
       return {
         reference, prefix, version, state, open, audience: audienceOf(definition, snapshot),
-        ...(dues[0] ? { dueAt: dues[0] } : {}),
+        ...(dues[0] ? { dueAt: dues[0], dueDay: workingTime.londonDate(new Date(dues[0])) } : {}),
         clocks: clocksOf(prefix, snapshot, now, workingTime),
       };
     },

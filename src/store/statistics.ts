@@ -1,5 +1,5 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
-import { CaseSummary, Contribution, delta, DUE_PREFIX } from '../dashboard/statistics';
+import { CaseSummary, Contribution, delta } from '../dashboard/statistics';
 import { statusOf } from './tables';
 
 /**
@@ -7,7 +7,8 @@ import { statusOf } from './tables';
  * - `c|<reference>`: each case's summary (state, audience, deadline, settled clocks) with the case version it was
  *   made from: a replay of an older or the same version changes nothing, so the engine's at-least-once effects
  *   never count twice;
- * - counter rows (`n|...` open cases, `w|...` clocks per week, `d|...` deadlines of open cases), which are the
+ * - counter rows (`n|` open cases, `w|` clocks per week, `dd|`/`dh|` deadlines of open cases by day and hour, `t|`
+ *   every case by kind and audience), which are the
  *   sums of the summaries' contributions (src/dashboard/statistics.ts).
  * A summary and the counters it moves are written in one entity-group transaction with If-Match on every row read,
  * so they never disagree; a lost race (another case moved the same counter) reads again and retries.
@@ -117,17 +118,10 @@ export function createStatisticsStore(table: TableClient) {
      * in the new set are deleted afterwards, so the counters are never briefly empty.
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
-      const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
-      for (const summary of summaries) {
-        for (const change of delta(undefined, summary)) {
-          const entry = counters.get(change.key) ?? { audience: change.audience, amounts: {} };
-          for (const [name, amount] of Object.entries(change.amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
-          counters.set(change.key, entry);
-        }
-      }
+      const counters = countersOf(summaries);
       const entities = [
         ...summaries.map(toEntity),
-        ...[...counters].map(([key, { audience, amounts }]) => ({ partitionKey: PARTITION, rowKey: key, audience, ...amounts })),
+        ...counters.map(({ key, audience, amounts }) => ({ partitionKey: PARTITION, rowKey: key, audience, ...amounts })),
       ];
       const keep = new Set(entities.map((entity) => entity.rowKey));
       for (let start = 0; start < entities.length; start += BATCH) {
@@ -140,24 +134,44 @@ export function createStatisticsStore(table: TableClient) {
       for (let start = 0; start < stale.length; start += BATCH) {
         await table.submitTransaction(stale.slice(start, start + BATCH).map((rowKey): TransactionAction => ['delete', { partitionKey: PARTITION, rowKey }]));
       }
-      return { summaries: summaries.length, counters: counters.size };
+      return { summaries: summaries.length, counters: counters.length };
     },
 
-    /** Writes rows as they are, in transactions of 100 (the benchmark seeds 100,000 cases' statistics this way). */
-    async seed(rows: readonly ({ key: string } & Record<string, string | number | boolean>)[]): Promise<void> {
-      for (let start = 0; start < rows.length; start += BATCH) {
-        await table.submitTransaction(rows.slice(start, start + BATCH).map(({ key, ...columns }): TransactionAction => ['upsert', { partitionKey: PARTITION, rowKey: key, ...columns }, 'Replace']));
-      }
+    /**
+     * Writes these summaries and their counters into an empty table, `parallel` transactions of 100 at a time: the
+     * benchmark seeds 100,000 cases' statistics this way. Not for a table in use (creates fail on existing rows).
+     */
+    async seed(summaries: readonly CaseSummary[], parallel = 8): Promise<{ summaries: number; counters: number }> {
+      const counters = countersOf(summaries);
+      const entities = [
+        ...summaries.map(toEntity),
+        ...counters.map(({ key, audience, amounts }) => ({ partitionKey: PARTITION, rowKey: key, audience, ...amounts })),
+      ];
+      let next = 0;
+      const take = () => (next += BATCH) - BATCH;
+      await Promise.all(Array.from({ length: parallel }, async () => {
+        for (let start = take(); start < entities.length; start = take()) {
+          await table.submitTransaction(entities.slice(start, start + BATCH).map((entity): TransactionAction => ['create', entity]));
+        }
+      }));
+      return { summaries: summaries.length, counters: counters.length };
     },
   };
 }
 
 export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
-/** A summary as the benchmark seeds it: its row key and columns. */
-export function summaryRow(summary: CaseSummary): { key: string } & Record<string, string | number | boolean> {
-  const { partitionKey: _p, rowKey, ...columns } = toEntity(summary);
-  return { key: rowKey, ...columns };
+/** The counters a set of summaries adds up to. */
+function countersOf(summaries: readonly CaseSummary[]): CounterRow[] {
+  const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
+  for (const summary of summaries) {
+    for (const change of delta(undefined, summary)) {
+      const entry = counters.get(change.key) ?? { audience: change.audience, amounts: {} };
+      for (const [name, amount] of Object.entries(change.amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
+      counters.set(change.key, entry);
+    }
+  }
+  return [...counters].map(([key, { audience, amounts }]) => ({ key, audience, amounts }));
 }
 
 function counterAction(change: Contribution, current: { amounts: Record<string, number>; etag: string } | undefined): TransactionAction {
@@ -165,9 +179,7 @@ function counterAction(change: Contribution, current: { amounts: Record<string, 
   for (const [name, amount] of Object.entries(change.amounts)) amounts[name] = (amounts[name] ?? 0) + amount;
   const entity = { partitionKey: PARTITION, rowKey: change.key, audience: change.audience, ...amounts };
   if (!current) return ['create', entity];
-  // A transaction deletes without If-Match: only a case's own deadline line (no other case moves it, and the summary's
-  // If-Match guards this case) is deleted at zero; shared counters stay, at zero, and readers skip them.
-  if (change.key.startsWith(DUE_PREFIX) && Object.values(amounts).every((amount) => amount === 0)) return ['delete', entity];
+  // A counter back at zero stays (a transaction deletes without If-Match, which could drop another case's count); readers skip it.
   return ['update', entity, 'Replace', { etag: current.etag }];
 }
 
@@ -187,6 +199,7 @@ type SummaryEntity = {
   open: boolean;
   audience: string;
   dueAt?: string;
+  dueDay?: string;
   clocks: string;
 };
 
@@ -194,13 +207,13 @@ function toEntity(summary: CaseSummary): SummaryEntity {
   return {
     partitionKey: PARTITION, rowKey: `${SUMMARY_PREFIX}${summary.reference}`, reference: summary.reference, prefix: summary.prefix,
     version: summary.version, state: summary.state, open: summary.open, audience: summary.audience,
-    ...(summary.dueAt ? { dueAt: summary.dueAt } : {}), clocks: JSON.stringify(summary.clocks),
+    ...(summary.dueAt ? { dueAt: summary.dueAt } : {}), ...(summary.dueDay ? { dueDay: summary.dueDay } : {}), clocks: JSON.stringify(summary.clocks),
   };
 }
 
 function fromEntity(row: SummaryEntity): CaseSummary {
   return {
     reference: row.reference, prefix: row.prefix, version: row.version, state: row.state, open: row.open, audience: row.audience,
-    ...(row.dueAt ? { dueAt: row.dueAt } : {}), clocks: JSON.parse(row.clocks) as CaseSummary['clocks'],
+    ...(row.dueAt ? { dueAt: row.dueAt } : {}), ...(row.dueDay ? { dueDay: row.dueDay } : {}), clocks: JSON.parse(row.clocks) as CaseSummary['clocks'],
   };
 }

@@ -3,10 +3,13 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, JWTPayload, SignJWT } fr
 import { BotHarness, PEOPLE, TENANT } from '../support/bot-harness';
 import { api } from './dashboard-client';
 
+/** The dashboard's own app registration (DASHBOARD_CLIENT_ID), not the bot's managed identity. */
 const APP_ID = '0c4d1f5e-7b1a-4f7e-9c55-5b0c1d2e3f40';
+const BOT_APP_ID = '5a6b7c8d-1111-4222-8333-944455566677';
 const DOMAIN = 'desk.wheatley-example.net';
 const OTHER_TENANT = '99999999-8888-7777-6666-555555555555';
 const NOW_S = () => Math.floor(Date.now() / 1000);
+type SigningKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
 /**
  * The dashboard's identity check in Teams mode (an app id is configured): tokens signed with a local key, checked
@@ -15,8 +18,8 @@ const NOW_S = () => Math.floor(Date.now() / 1000);
 describe('dashboard API identity: Teams SSO tokens (bot over HTTP, Azurite)', function () {
   this.timeout(60_000);
   let bot: BotHarness;
-  let sign: (claims: JWTPayload, options?: { expiresIn?: number; key?: CryptoKey }) => Promise<string>;
-  let strangerKey: CryptoKey;
+  let sign: (claims: JWTPayload, options?: { expiresIn?: number; key?: SigningKey }) => Promise<string>;
+  let strangerKey: SigningKey;
 
   before(async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
@@ -27,8 +30,8 @@ describe('dashboard API identity: Teams SSO tokens (bot over HTTP, Azurite)', fu
       .setIssuedAt(NOW_S() - 60).setNotBefore(NOW_S() - 60).setExpirationTime(NOW_S() + (options.expiresIn ?? 3600))
       .sign(options.key ?? privateKey);
     bot = await new BotHarness({
-      bot: { appId: APP_ID, appPassword: 'unused', tenantId: TENANT }, allowedTenantIds: [TENANT],
-      dashboard: { domain: DOMAIN, keys: createLocalJWKSet({ keys: [jwk] }) },
+      bot: { appId: BOT_APP_ID, appPassword: 'unused', tenantId: TENANT }, allowedTenantIds: [TENANT],
+      dashboard: { domain: DOMAIN, clientId: APP_ID, keys: createLocalJWKSet({ keys: [jwk] }) },
     }).start();
   });
   after(async () => bot.stop());
@@ -51,6 +54,7 @@ describe('dashboard API identity: Teams SSO tokens (bot over HTTP, Azurite)', fu
   const refused: [string, () => Promise<Record<string, string>>][] = [
     ['no token at all', async () => ({})],
     ['a token for another app (wrong audience)', async () => bearer(await sign(v1({ aud: 'api://elsewhere.example.com/other-app' })))],
+    ['a token for the bot\'s own app id, not the dashboard\'s', async () => bearer(await sign(v1({ aud: BOT_APP_ID })))],
     ['a token from a tenant not allowed', async () => bearer(await sign(v1({ tid: OTHER_TENANT, iss: `https://sts.windows.net/${OTHER_TENANT}/` })))],
     ['a token whose issuer is another tenant\'s', async () => bearer(await sign(v1({ iss: `https://sts.windows.net/${OTHER_TENANT}/` })))],
     ['an expired token', async () => bearer(await sign(v1(), { expiresIn: -600 }))],

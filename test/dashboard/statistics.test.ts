@@ -62,6 +62,19 @@ describe('dashboard statistics kept by the case engine (bot over HTTP, Azurite)'
     assert.equal((await as(bot, 'alex', '/service-levels')).status, 403, 'staff have no charts');
   });
 
+  it('counts the takedown notice as due today on the day of its deadline, and overdue once it has passed', async () => {
+    const hour = 3_600_000;
+    bot.advanceClock(23 * hour);
+    const thursdayMorning = (await as(bot, 'adele', '/overview')).body as OverviewBody;
+    assert.deepEqual([thursdayMorning.dueToday, thursdayMorning.overdue], [1, 0], 'due Thursday 10:00; it is 09:00');
+    const alexMorning = (await as(bot, 'alex', '/overview')).body as OverviewBody;
+    assert.deepEqual([alexMorning.dueToday, alexMorning.overdue], [1, 0], 'his own notice, from his own cases');
+    bot.advanceClock(2 * hour);
+    const thursdayLate = (await as(bot, 'adele', '/overview')).body as OverviewBody;
+    assert.deepEqual([thursdayLate.dueToday, thursdayLate.overdue], [0, 1]);
+    bot.advanceClock(-25 * hour);
+  });
+
   it('does not count a replayed step twice (same or older version)', async () => {
     const store = createStatisticsStore(bot.tables.statistics);
     const before = await store.everything();
