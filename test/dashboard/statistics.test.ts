@@ -96,6 +96,6 @@ describe('dashboard statistics kept by the case engine (bot over HTTP, Azurite)'
 
 /** Shared counters that fell back to zero stay as rows (a transaction cannot delete them safely); a rebuild has none. */
 function withoutZeros(rows: Map<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
-  const kept = [...rows].filter(([key, columns]) => key.startsWith('c|') || ['count', 'met', 'missed'].some((name) => typeof columns[name] === 'number' && columns[name] !== 0));
+  const kept = [...rows].filter(([key, columns]) => key.startsWith('summary ') || ['count', 'met', 'missed'].some((name) => typeof columns[name] === 'number' && columns[name] !== 0));
   return Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
