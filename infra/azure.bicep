@@ -65,6 +65,11 @@ param tablePrefix string = ''
 @description('Comma-separated Microsoft Entra tenant ids whose Teams activities the bot accepts. Empty: the tenant of this subscription.')
 param allowedTenantIds string = ''
 
+@description('The client id of the dashboard tab\'s Microsoft Entra app registration (AAD_APP_CLIENT_ID, made by aadApp/create from aad.manifest.json): the audience of the tab\'s Teams SSO tokens. The bot\'s managed identity cannot be it: it exposes no API.')
+@minLength(36)
+@maxLength(36)
+param dashboardClientId string
+
 @allowed([
   'fatal'
   'error'
@@ -284,6 +289,10 @@ var requiredAppSettings = [
   {
     name: 'BOT_DOMAIN'
     value: webAppHostName
+  }
+  {
+    name: 'DASHBOARD_CLIENT_ID'
+    value: dashboardClientId
   }
   {
     name: 'ALLOWED_TENANT_IDS'

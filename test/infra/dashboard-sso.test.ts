@@ -66,6 +66,14 @@ describe('the dashboard tab\'s single sign-on registration (aad.manifest.json, t
     assert.equal(template.outputs.get('BOT_DOMAIN')?.value, 'webApp.properties.defaultHostName');
   });
 
+  it('tells the bot the client id of the dashboard\'s app registration, the audience its tokens must have', () => {
+    const template = parseBicep(read('infra/azure.bicep'));
+    assert.equal(appSettings(template, onlyResource(template, 'Microsoft.Web/sites')).get('DASHBOARD_CLIENT_ID'), 'dashboardClientId');
+    assert.equal(template.params.get('dashboardClientId')?.defaultValue, undefined, 'required: without it no token is accepted');
+    const parameters = JSON.parse(read('infra/azure.parameters.json')) as { parameters: Record<string, { value: unknown }> };
+    assert.equal(parameters.parameters.dashboardClientId?.value, '${{AAD_APP_CLIENT_ID}}', 'written by aadApp/create, which runs before arm/deploy');
+  });
+
   it('is created before the Azure resources and updated after them, when BOT_DOMAIN is known', () => {
     const provision = read('teamsapp.yml').split(/^publish:/m)[0]!.split(/^provision:/m)[1]!;
     const steps = [...provision.matchAll(/^\s*-\s+uses:\s*(\S+)/gm)].map((match) => match[1]!);
