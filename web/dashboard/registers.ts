@@ -39,7 +39,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   let page = 0;
   let loaded = false;
 
-  const query = (): Omit<RegisterQuery, 'continuation'> => ({
+  const formQuery = (): Omit<RegisterQuery, 'continuation'> => ({
     q: byId<HTMLInputElement>('register-q').value.trim(),
     status: byId<HTMLSelectElement>('register-status').value,
     sort: sort.value,
@@ -47,12 +47,14 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     pageSize: Number(byId<HTMLSelectElement>('register-page-size').value) || 25,
   });
   const name = () => select.value as RegisterName;
+  /** The query of the pages shown: Next, Previous and the CSV keep to it until Show is pressed again (a token belongs to one query). */
+  let shownQuery = formQuery();
 
   const load = async (index: number) => {
     deps.busy(`Loading the ${REGISTER_LABELS[name()].toLowerCase()}…`);
     try {
       const token = tokens[index];
-      const result = await deps.api.register(name(), { ...query(), ...(token ? { continuation: token } : {}) });
+      const result = await deps.api.register(name(), { ...shownQuery, ...(token ? { continuation: token } : {}) });
       page = index;
       tokens = tokens.slice(0, index + 1);
       if (result.continuation) tokens.push(result.continuation);
@@ -85,10 +87,14 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     next.disabled = tokens[page + 1] === undefined;
   };
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  const firstPage = () => {
+    shownQuery = formQuery();
     tokens = [undefined];
     void load(0);
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    firstPage();
   });
   select.addEventListener('change', () => {
     sort.replaceChildren();
@@ -96,15 +102,14 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     const status = byId<HTMLSelectElement>('register-status');
     status.replaceChildren(el('option', { attrs: { value: '' } }, 'Any'));
     delete status.dataset.register;
-    tokens = [undefined];
-    void load(0);
+    firstPage();
   });
   previous.addEventListener('click', () => void load(Math.max(0, page - 1)));
   next.addEventListener('click', () => void load(page + 1));
   byId('register-csv').addEventListener('click', async () => {
     deps.busy('Preparing the CSV file…');
     try {
-      const { q, status, sort: sortBy, dir } = query();
+      const { q, status, sort: sortBy, dir } = shownQuery;
       const file = await deps.api.registerCsv(name(), { q, status, sort: sortBy, dir });
       saveFile(file.blob, file.filename);
       deps.done(`Downloaded ${file.filename}.`);
