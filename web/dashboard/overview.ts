@@ -13,7 +13,7 @@ export function renderOverview(overview: Overview): void {
   const workflows = overview.workflows.map((workflow) => el('div', { className: 'card' },
     el('h3', {}, workflow.label),
     table(
-      `Open ${workflow.label.toLowerCase()}: ${workflow.total}`,
+      `${workflow.total} open, by state`,
       ['State', 'Open'],
       workflow.states.map((state) => [state.label, state.count]),
       [1],
