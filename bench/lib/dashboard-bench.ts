@@ -81,18 +81,18 @@ export async function dashboardBench(connectionString: string, cases: number, re
       const { roundTrips } = metrics.report();
       return { ...stats(times), roundTrips: roundTrips / requests };
     };
-    let rowsRead = 0;
     const floor = await timed(async () => store.counters('n|', 'n}'));
-    const countRows = async (from: string, to: string) => (await store.counters(from, to)).length;
     const overview = await timed(() => get('/overview', 'bench-comms'));
-    rowsRead = await countRows('n|', 'n}') + await countRows('d|', `d|${new Date(now.getTime() + 86_400_000).toISOString()}`);
-    const overviewRows = rowsRead;
     const serviceLevels = await timed(() => get('/service-levels', 'bench-incident'));
-    const weeks = lastWeeks(now.toISOString().slice(0, 10), 12);
-    rowsRead = await countRows(`w|${weeks[0]}`, `w|${weeks[11]}}`) + await countRows('t|', 't}');
+    // The rows each API reads: the same key ranges as src/dashboard/numbers.ts (the London day taken as the UTC one).
+    const countRows = async (from: string, to: string) => (await store.counters(from, to)).length;
+    const today = now.toISOString().slice(0, 10);
+    const weeks = lastWeeks(today, 12);
+    const overviewRows = await countRows('n|', 'n}') + await countRows('dd|', `dd|${today}`) + await countRows(`dh|${today}`, `dh|${today}T24`);
+    const serviceLevelRows = await countRows(`w|${weeks[0]}`, `w|${weeks[11]}}`) + await countRows('t|', 't}');
     return {
       cases, seedMillis, counterRows: seeded.counters, requests, floor,
-      overview: { ...overview, rowsRead: overviewRows }, serviceLevels: { ...serviceLevels, rowsRead },
+      overview: { ...overview, rowsRead: overviewRows }, serviceLevels: { ...serviceLevels, rowsRead: serviceLevelRows },
     };
   } finally {
     await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
@@ -116,7 +116,9 @@ function generate(count: number, now: Date): CaseSummary[] {
     const clocks: ClockOutcome[] = level && (!open || i % 3 === 0) ? [{ series: level.id, week: weeks[i % weeks.length]!, met: i % 7 !== 0 }] : [];
     const reference = `${kind.prefix}-2026-${String(i + 1).padStart(6, '0')}`;
     const dueAt = open ? new Date(now.getTime() + ((i % 21) - 10) * 86_400_000).toISOString() : undefined;
-    summaries.push({ reference, prefix: kind.prefix, version: 1, state: states[i % states.length]!, open, audience: kind.audience, ...(dueAt ? { dueAt } : {}), clocks });
+    summaries.push({
+      reference, prefix: kind.prefix, version: 1, state: states[i % states.length]!, open, audience: kind.audience, ...(dueAt ? { dueAt, dueDay: dueAt.slice(0, 10) } : {}), clocks,
+    });
   }
   return summaries;
 }

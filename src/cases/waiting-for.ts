@@ -20,11 +20,13 @@ export interface TeamQueue {
  * The bot's "my actions" and the dashboard's count both read it, so they never disagree.
  */
 export async function waitingFor(actor: Actor, inbox: Inbox, teamQueues: readonly TeamQueue[]): Promise<CaseListEntry[]> {
-  const own: CaseListEntry[] = (await inbox.list(actor.id, { awaitingOnly: true })).map((entry) => ({ ...entry, mark: 'Your turn' }));
+  // The queries are independent: asked at once, the list costs the slowest of them, not their sum.
+  const [mine, ...queues] = await Promise.all([inbox.list(actor.id, { awaitingOnly: true }), ...teamQueues.map((queue) => queue.waiting(actor))]);
+  const own: CaseListEntry[] = (mine ?? []).map((entry) => ({ ...entry, mark: 'Your turn' }));
   const seen = new Set(own.map((entry) => entry.reference));
   const team: CaseListEntry[] = [];
-  for (const queue of teamQueues) {
-    for (const entry of (await queue.waiting(actor)) ?? []) {
+  for (const [index, queue] of teamQueues.entries()) {
+    for (const entry of queues[index] ?? []) {
       // A case already on the person's own lines (their approval, read through a team queue too) shows once.
       if (seen.has(entry.reference)) continue;
       seen.add(entry.reference);

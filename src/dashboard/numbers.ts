@@ -110,6 +110,12 @@ export function createNumbers(deps: NumbersDeps) {
       };
     },
 
+    /** Whether the person has any service level to see (the `serviceLevels` view): one query, not the charts. */
+    async hasServiceLevels(actor: Actor): Promise<boolean> {
+      const visible = await this.visibleKinds(actor);
+      return SERVICE_LEVELS.some((level) => visible.has(level.prefix));
+    },
+
     /** The kinds of case some team role of the person sees whole: from the audiences cases were counted under. */
     async visibleKinds(actor: Actor): Promise<Set<string>> {
       const rows = (await deps.store.counters(KIND_PREFIX, bound(KIND_PREFIX))).filter(seenBy(actor)).filter(nonZero);

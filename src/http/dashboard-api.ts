@@ -45,7 +45,7 @@ export function registerDashboardApi(server: restify.Server, deps: DashboardApiD
 
   route('/api/dashboard/me', async (actor, _req, res, local) => {
     const views = ['overview'];
-    if ((await deps.numbers.serviceLevels(actor, deps.now())) !== undefined) views.push('serviceLevels');
+    if (await deps.numbers.hasServiceLevels(actor)) views.push('serviceLevels');
     views.push(...await registerViews(deps.registers, actor));
     res.send(200, { name: actor.name, roles: [...actor.roles], local, views });
   });
