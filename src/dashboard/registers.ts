@@ -3,6 +3,7 @@ import type { Directory } from '../directory/directory';
 import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { WorkingTime } from '../domain/working-time';
+import type { CaseStore } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
 import { registerRow as ainmRegisterRow } from '../workflows/abuse-report/register';
 import type { AbuseReport } from '../workflows/abuse-report/model';
@@ -31,6 +32,8 @@ export interface Register {
 }
 
 export interface RegisterDeps {
+  /** Read for the access register: only active requests are queried, not every request. */
+  readonly cases: CaseStore;
   readonly services: readonly CaseService<unknown, { readonly type: string }>[];
   readonly inbox: Inbox;
   readonly directory: Directory;
@@ -58,8 +61,9 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
       refusal: 'The access register is kept by the Communications Team.',
       allowed: exportAllowed('AR', 'accessRegister'),
       async rows() {
-        const owner = service('AR') as CaseService<AccessRequest> | undefined;
-        return owner ? (await activeAccess(owner)).map((request) => ({ reference: request.reference, cells: accessRegisterRow(request), status: request.details.kind })) : [];
+        // The bot's register (activeAccess), given only the active requests: the state is a column the query filters on.
+        const active = { async *snapshots() { for await (const stored of deps.cases.snapshotsIn<AccessRequest>('AR', ['active'])) yield stored.snapshot; } };
+        return (await activeAccess(active)).map((request) => ({ reference: request.reference, cells: accessRegisterRow(request), status: request.details.kind }));
       },
     },
     desk: {

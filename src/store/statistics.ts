@@ -86,7 +86,8 @@ export function createStatisticsStore(table: TableClient) {
       actions.push(marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow]);
       try {
         const response = await table.submitTransaction(actions);
-        markerEtag = response.getResponseForEntity(markerKey)?.etag;
+        // The sub-responses name their rows URL-encoded (`a%7C...`), so getResponseForEntity(markerKey) finds nothing.
+        markerEtag = response.subResponses.find((sub) => decodeURIComponent(sub.rowKey ?? '') === markerKey)?.etag;
         break;
       } catch (error) {
         if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;

@@ -39,6 +39,7 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     assert.equal(await store.record(verified), 'unchanged');
     assert.equal(await store.record(issued), 'unchanged');
     assert.deepEqual(await counts(), after);
+    await assert.rejects(table.getEntity('counters', `a|${issued.reference}`), (error: { statusCode?: number }) => error.statusCode === 404, 'no marker left behind');
   });
 
   it('finishes a change whose counters never moved (the transaction failed), once', async () => {
