@@ -20,6 +20,7 @@ import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } fr
 import { profileMarkdown, summariseProfile } from './lib/profile';
 import { baselineStepFor, kb, latencySvg, latencyTable, LevelResult, stepStats, TARGET_LABELS, TargetName } from './lib/report';
 import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
+import { DashboardResult, dashboardBench } from './lib/dashboard-bench';
 import { linearRegression, mb, ms } from './lib/stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -42,6 +43,9 @@ interface Options {
   readonly timersFuture: number;
   readonly outDir: string;
   readonly waitTimeoutMs: number;
+  /** Cases whose statistics the dashboard APIs are measured with (0: not measured), and requests of each. */
+  readonly dashboardCases: number;
+  readonly dashboardRequests: number;
 }
 
 function parseOptions(args: string[]): Options {
@@ -56,12 +60,12 @@ function parseOptions(args: string[]): Options {
     else flags.set(name, true);
   }
   const known = ['users', 'samples', 'iterations', 'quick', 'profile', 'workflows', 'no-baselines', 'calibration', 'leak-turns', 'leak-every',
-    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help'];
+    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help', 'dashboard-cases', 'dashboard-requests', 'no-dashboard'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
-  [--timers 10000] [--no-scheduler] [--out bench]`);
+  [--timers 10000] [--no-scheduler] [--dashboard-cases 100000] [--dashboard-requests 300] [--no-dashboard] [--out bench]`);
     process.exit(0);
   }
   const quick = flags.has('quick');
@@ -91,6 +95,8 @@ function parseOptions(args: string[]): Options {
     timersFuture: flags.has('no-scheduler') ? 0 : timers,
     outDir: path.resolve(ROOT, String(flags.get('out') ?? (quick ? 'test-results/bench-quick' : 'bench'))),
     waitTimeoutMs: 10_000,
+    dashboardCases: flags.has('no-dashboard') ? 0 : number('dashboard-cases', quick ? 10_000 : 100_000),
+    dashboardRequests: Math.max(10, number('dashboard-requests', quick ? 50 : 300)),
   };
 }
 
@@ -335,6 +341,10 @@ class Bench {
     return schedulerBench(this.connectionString, this.options.timersDue, this.options.timersFuture);
   }
 
+  async dashboardCheck(): Promise<DashboardResult> {
+    return dashboardBench(this.connectionString, this.options.dashboardCases, this.options.dashboardRequests);
+  }
+
   botOutput(): string[] {
     return this.bot?.output ?? [];
   }
@@ -415,6 +425,7 @@ async function main(): Promise<void> {
   let calibration: CalibrationResult | undefined;
   let leak: LeakResult | undefined;
   let scheduler: SchedulerResult | undefined;
+  let dashboard: DashboardResult | undefined;
   let profileFile: string | undefined;
   try {
     log(`calibrating: ${options.calibration} runs of each workflow, one user, one step at a time`);
@@ -439,6 +450,11 @@ async function main(): Promise<void> {
       scheduler = await bench.schedulerCheck();
       log(`scheduler: fired ${scheduler.first.report.fired} in ${(scheduler.first.millis / 1000).toFixed(1)} s with ${scheduler.first.roundTrips} table round trips`);
     }
+    if (options.dashboardCases > 0) {
+      log(`dashboard: ${options.dashboardCases} cases' statistics, ${options.dashboardRequests} requests of each API`);
+      dashboard = await bench.dashboardCheck();
+      log(`dashboard: overview p99 ${ms(dashboard.overview.p99)} ms, service levels p99 ${ms(dashboard.serviceLevels.p99)} ms; one table query p99 ${ms(dashboard.floor.p99)} ms`);
+    }
   } finally {
     profileFile = await bench.stop();
   }
@@ -453,7 +469,7 @@ async function main(): Promise<void> {
     console.log(`\n${text}\n`);
   }
   const report = renderResults({
-    options, command, startedAt, loadAtStart, loadAtEnd, levels, calibration, leak, scheduler, botOutput: bench.botOutput(),
+    options, command, startedAt, loadAtStart, loadAtEnd, levels, calibration, leak, scheduler, dashboard, botOutput: bench.botOutput(),
     botPeakRss: bench.botPeakRss(), startRss: bench.startRss, profile: profile ? profileMarkdown(profile) : undefined,
   });
   writeFileSync(path.join(options.outDir, resultsName), report);
@@ -476,6 +492,7 @@ interface RenderInput {
   readonly calibration?: CalibrationResult;
   readonly leak?: LeakResult;
   readonly scheduler?: SchedulerResult;
+  readonly dashboard?: DashboardResult;
   readonly botOutput: string[];
   readonly botPeakRss: number;
   readonly startRss: ReadonlyMap<string, number>;
@@ -483,7 +500,7 @@ interface RenderInput {
 }
 
 function renderResults(input: RenderInput): string {
-  const { options, levels, calibration, leak, scheduler } = input;
+  const { options, levels, calibration, leak, scheduler, dashboard } = input;
   const info = machine();
   const out: string[] = [
     '# Benchmark results',
@@ -534,6 +551,10 @@ function renderResults(input: RenderInput): string {
   }
   if (scheduler) {
     rows.push(`| scheduler reads only due rows | ${scheduler.first.report.fired} of ${scheduler.due} due fired, ${scheduler.futureStillPending} of ${scheduler.future} future untouched; queries named only the partitions ${summariseDays(scheduler.first.partitionsQueried)}, ${scheduler.first.scans} scans | ${scheduler.first.scans === 0 && scheduler.futureStillPending === scheduler.future && scheduler.first.report.fired === scheduler.due ? 'yes' : 'no'} |`);
+  }
+  if (dashboard) {
+    const worst = Math.max(dashboard.overview.p99, dashboard.serviceLevels.p99);
+    rows.push(`| dashboard APIs read a few dozen rows, not every case | ${dashboard.cases} cases: overview ${dashboard.overview.rowsRead} counter rows, service levels ${dashboard.serviceLevels.rowsRead}; p99 ${ms(dashboard.overview.p99)} / ${ms(dashboard.serviceLevels.p99)} ms = ${(worst / dashboard.floor.p99).toFixed(1)}× one table query (${ms(dashboard.floor.p99)} ms) | ${dashboard.overview.rowsRead + dashboard.serviceLevels.rowsRead <= 200 ? 'yes' : 'no'} |`);
   }
   out.push(...rows, '');
 
@@ -602,10 +623,24 @@ function renderResults(input: RenderInput): string {
       ` Firing costs two conditional writes a timer (claim with If-Match, then complete): ${(scheduler.first.millis / Math.max(1, scheduler.first.report.fired)).toFixed(2)} ms a timer, one after another.`, '');
   }
 
+  if (dashboard) out.push(...dashboardSection(dashboard));
   if (input.profile) out.push('## CPU profile', '', input.profile, '');
   const warnings = input.botOutput.filter((line) => !line.includes('benchmark mode'));
   out.push('## Bot log', '', warnings.length === 0 ? 'The bot logged no warnings or errors (LOG_LEVEL=warn).' : `The bot logged ${warnings.length} warning or error lines (last 200 kept); the first: \`${warnings[0]!.slice(0, 300).replace(/`/g, '\'')}\``, '');
   return `${out.join('\n')}\n`;
+}
+
+function dashboardSection(dashboard: DashboardResult): string[] {
+  const line = (name: string, stats: DashboardResult['floor'], extra: string) => `| ${name} | ${ms(stats.p50)} | ${ms(stats.p95)} | ${ms(stats.p99)} | ${ms(stats.max)} | ${(stats.p99 / dashboard.floor.p99).toFixed(1)}× | ${extra} |`;
+  return ['## Dashboard', '',
+    `The dashboard's JSON API (real runtime and server in the driver process, local mode on loopback) with ${dashboard.cases} cases' statistics in its table` +
+    ` (a summary a case and ${dashboard.counterRows} counter rows, seeded as \`npm run statistics:rebuild\` writes them, in ${(dashboard.seedMillis / 1000).toFixed(1)} s);` +
+    ` ${dashboard.requests} requests of each, one after another, after 10 warm-up requests. The floor is one range query of the open-case counters, from this process.`, '',
+    '| request | p50 ms | p95 ms | p99 ms | max ms | p99 vs floor | table round trips / rows read |', '|---|---:|---:|---:|---:|---:|---|',
+    line('floor: one table query', dashboard.floor, '1 query'),
+    line('GET /api/dashboard/overview (Comms)', dashboard.overview, `${dashboard.overview.roundTrips.toFixed(1)} round trips (counters, the person's inbox, team queues); ${dashboard.overview.rowsRead} counter rows`),
+    line('GET /api/dashboard/service-levels (Incident team)', dashboard.serviceLevels, `${dashboard.serviceLevels.roundTrips.toFixed(1)} round trips; ${dashboard.serviceLevels.rowsRead} counter rows`),
+    ''];
 }
 
 function summariseDays(days: readonly string[]): string {

@@ -65,6 +65,11 @@ param tablePrefix string = ''
 @description('Comma-separated Microsoft Entra tenant ids whose Teams activities the bot accepts. Empty: the tenant of this subscription.')
 param allowedTenantIds string = ''
 
+@description('The client id of the dashboard tab\'s Microsoft Entra app registration (AAD_APP_CLIENT_ID, made by aadApp/create from aad.manifest.json): the audience of the tab\'s Teams SSO tokens. The bot\'s managed identity cannot be it: it exposes no API.')
+@minLength(36)
+@maxLength(36)
+param dashboardClientId string
+
 @allowed([
   'fatal'
   'error'
@@ -145,6 +150,7 @@ var tableNames = [
   'directory'
   'counters'
   'idempotency'
+  'statistics'
 ]
 var storageAccountName = 'st${uniqueString(resourceGroup().id, resourceBaseName)}'
 // No trailing slash: the bot's AZURE_TABLES_ACCOUNT_URL is the bare account endpoint.
@@ -242,6 +248,10 @@ resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   }
 }
 
+// The web app's host name (its defaultHostName, which the web app's own settings cannot refer to): the dashboard
+// tab is served there and its SSO tokens' audience is api://<this host>/<app id>.
+var webAppHostName = toLower('${resourceBaseName}.azurewebsites.net')
+
 // Every environment variable src/config.ts reads in production (test/infra/template.test.ts checks it).
 var requiredAppSettings = [
   {
@@ -275,6 +285,14 @@ var requiredAppSettings = [
   {
     name: 'WEBSITES_PORT'
     value: appPort
+  }
+  {
+    name: 'BOT_DOMAIN'
+    value: webAppHostName
+  }
+  {
+    name: 'DASHBOARD_CLIENT_ID'
+    value: dashboardClientId
   }
   {
     name: 'ALLOWED_TENANT_IDS'

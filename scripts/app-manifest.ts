@@ -27,6 +27,7 @@ export const FAKE_DEFAULTS: Readonly<Record<string, string>> = {
   TEAMS_APP_ID: '00000000-0000-0000-0000-000000000001',
   BOT_ID: '00000000-0000-0000-0000-000000000002',
   BOT_DOMAIN: 'social-media-desk.invalid',
+  AAD_APP_CLIENT_ID: '00000000-0000-0000-0000-000000000003',
 };
 const ENVS_WITH_DEFAULTS = new Set(['local', 'dev']);
 

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     startPlayground(root, bot.url, PLAYGROUND_PORT + 1, '.m365agentsplayground.manager.yml'),
   ];
   console.log(`\n  Bot:        ${bot.url}`);
+  console.log(`  Dashboard:  ${bot.url.replace(/\/api\/messages$/, '/dashboard')} (local: choose who you are at the top)`);
   console.log(playgrounds.length > 0
     ? `  Playground: open http://127.0.0.1:${PLAYGROUND_PORT} to chat as Alex Wilber (staff),\n`
       + `              and http://127.0.0.1:${PLAYGROUND_PORT + 1} as Megan Bowen, his line manager (local only)\n`

@@ -1,8 +1,11 @@
 import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-/** What the bot needs at run time, relative to the project root; `npm ci --omit=dev` in the staged folder adds node_modules. */
-export const STAGED_PATHS = ['package.json', 'package-lock.json', 'dist/src', 'dist/scripts', 'cards', '.webappignore'] as const;
+/**
+ * What the bot needs at run time, relative to the project root (dist/web: the dashboard tab's built page);
+ * `npm ci --omit=dev` in the staged folder adds node_modules.
+ */
+export const STAGED_PATHS = ['package.json', 'package-lock.json', 'dist/src', 'dist/scripts', 'dist/web', 'cards', '.webappignore'] as const;
 
 /** Where `teamsapp deploy` stages the web app (teamsapp.yml, deploy). Git-ignored. */
 export const DEFAULT_STAGE_DIR = '.deploy/webapp';

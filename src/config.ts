@@ -39,6 +39,13 @@ export interface AppConfig {
   readonly tablePrefix: string;
   /** Empty means any tenant (local mode only). */
   readonly allowedTenantIds: readonly string[];
+  /** The host the bot and its dashboard tab are served from (BOT_DOMAIN): the tab's SSO audience is `api://<domain>/<client id>`. */
+  readonly botDomain?: string;
+  /**
+   * The dashboard tab's own Entra app registration (DASHBOARD_CLIENT_ID, Teams Toolkit's AAD_APP_CLIENT_ID): its SSO
+   * tokens are for it. The bot's managed identity cannot expose an API; without it the bot's app id is tried.
+   */
+  readonly dashboardClientId?: string;
   readonly closureDays: readonly string[];
   /** Where the policy card's "Read the full policy" opens: the Social Media Policy on the intranet (POLICY_URL). */
   readonly policyUrl: string;
@@ -98,6 +105,7 @@ export function readConfig(env: Env): AppConfig {
     tables: readTablesConnection(env),
     tablePrefix: readMatching(env, 'TABLE_PREFIX', TABLE_PREFIX, 'letters and digits, starting with a letter, at most 31', ''),
     allowedTenantIds: readList(env, 'ALLOWED_TENANT_IDS'),
+    ...readBotDomain(env),
     closureDays: readList(env, 'CLOSURE_DAYS').map((day) => {
       if (!ISO_DATE.test(day)) throw new ConfigError('CLOSURE_DAYS', `"${day}" is not a date like 2026-12-24`);
       return day;
@@ -111,6 +119,21 @@ export function readConfig(env: Env): AppConfig {
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...readBench(env, bot),
   };
+}
+
+/** A host name, as Teams Toolkit writes BOT_DOMAIN (no scheme, no path). */
+function readBotDomain(env: Env): { botDomain?: string; dashboardClientId?: string } {
+  const clientId = env.DASHBOARD_CLIENT_ID?.trim();
+  if (clientId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId)) {
+    throw new ConfigError('DASHBOARD_CLIENT_ID', 'must be the dashboard app registration\'s client id (a GUID)');
+  }
+  const client = clientId ? { dashboardClientId: clientId.toLowerCase() } : {};
+  const domain = env.BOT_DOMAIN?.trim();
+  if (!domain) return client;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(domain) || domain.length > 253) {
+    throw new ConfigError('BOT_DOMAIN', `"${domain.slice(0, 60)}" is not a host name like desk.azurewebsites.net`);
+  }
+  return { botDomain: domain.toLowerCase(), ...client };
 }
 
 /** An urgent report escalates after at most a day: the policy's 1 working day is the ceiling for any report. */

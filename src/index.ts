@@ -37,6 +37,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     ...(config.channelAuth ? { channelAuth: config.channelAuth } : {}),
     ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
     abuseReport: config.abuseReport,
+    dashboard: { ...(config.botDomain ? { domain: config.botDomain } : {}), ...(config.dashboardClientId ? { clientId: config.dashboardClientId } : {}) },
     retention: { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths },
     logger, now: () => new Date(),
   });

@@ -44,6 +44,8 @@ import { SYSTEM } from './domain/people';
 import { prefixOf } from './domain/references';
 import type { WorkflowModule, WorkflowTools } from './cases/definition';
 import { workflowRoutes } from './bot/workflow-routes';
+import { createDashboardApiDeps, DashboardOptions } from './dashboard/composition';
+import { rebuildStatistics } from './dashboard/recorder';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
 const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
@@ -76,6 +78,8 @@ export interface RuntimeOptions {
   readonly workflows?: readonly WorkflowModule[];
   /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
   readonly retention?: RetentionPeriods;
+  /** The dashboard tab's identity check: the tab's domain (BOT_DOMAIN) and, in tests, the token signing keys. */
+  readonly dashboard?: DashboardOptions;
 }
 
 /**
@@ -93,6 +97,8 @@ export interface Runtime {
   readonly adapter: TeamsAdapter;
   /** Fires reminders, escalations and expiry; `startBot` ticks it every minute. */
   readonly scheduler: Scheduler;
+  /** The dashboard's statistics, rebuilt from the cases (`npm run statistics:rebuild`). */
+  readonly statistics: { rebuild(now: Date): Promise<{ summaries: number; counters: number }> };
 }
 
 /** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
@@ -122,7 +128,9 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   // A case's `act` effects reach another case through its workflow's service, known once the services exist.
   const serviceFor = new Map<string, CaseService<unknown, { readonly type: string }>>();
+  const dashboard = createDashboardApiDeps({ tables, definitions, workingTime, directory, inbox, logger, now, bot: options.bot, allowedTenantIds: options.allowedTenantIds, ...options.dashboard });
   const relay = createEffectRelay({
+    statistics: dashboard.recorder,
     cases, inbox, timers, directory, notifier, logger, now,
     actOn: async (reference, command, at) => serviceFor.get(prefixOf(reference) ?? '')?.act(reference, command, SYSTEM, at),
     // Beside the scheduler's day partitions in `timers`, never read by it.
@@ -162,7 +170,10 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     logger.error({ activityType: context.activity.type, failure: { message: String(error.message).slice(0, 200) } }, 'unhandled turn error');
     await context.sendActivity('Sorry, something went wrong on our side. Please try again in a minute.').catch(() => undefined);
   };
-  const server = createServer({ adapter, app, logger, ready: () => tablesReachable(tables), ...(options.metrics ? { metrics: options.metrics } : {}) });
+  const server = createServer({
+    adapter, app, logger, ready: () => tablesReachable(tables), ...(options.metrics ? { metrics: options.metrics } : {}),
+    dashboardApi: dashboard.api(services, definitions.flatMap((definition) => (definition.teamQueue ? [definition.teamQueue] : []))),
+  });
   const owner = `instance-${randomUUID().slice(0, 8)}`;
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
@@ -171,7 +182,8 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     // Beside the scheduler's day partitions in `timers`, never read by it.
     daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
   });
-  return { server, relay, directory, adapter, scheduler };
+  const statistics = { rebuild: (at: Date) => rebuildStatistics(cases, dashboard.summariser, dashboard.store, definitions.map((definition) => definition.rules.prefix), at) };
+  return { server, relay, directory, adapter, scheduler, statistics };
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { processActivity } from './bot/process-activity';
+import { registerDashboardPage } from './http/dashboard-page';
+import { DashboardApiDeps, registerDashboardApi } from './http/dashboard-api';
 import { readJsonBody } from './http/json-body';
 import { headerRefusal, HttpRefusal } from './http/request-guard';
 import type { Logger } from './logger';
@@ -17,6 +19,10 @@ export interface ServerDeps {
   readonly metrics?: TableMetrics;
   /** Time limits for slow clients; the defaults suit Teams, tests shorten them. */
   readonly timeouts?: Partial<ServerTimeouts>;
+  /** The dashboard tab's JSON API (/api/dashboard/...): its identity check, numbers and registers. */
+  readonly dashboardApi?: DashboardApiDeps;
+  /** Where the dashboard tab's built page is (dist/web/dashboard by default). */
+  readonly dashboardDirectory?: string;
 }
 
 /** How long a client may take to send its request: a slow or stalled client must not hold a connection. */
@@ -90,6 +96,8 @@ export function createServer(deps: ServerDeps): restify.Server {
     const ready = await deps.ready().catch(() => false);
     res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'storage unreachable' });
   });
+  registerDashboardPage(server, deps.dashboardDirectory);
+  if (deps.dashboardApi) registerDashboardApi(server, deps.dashboardApi);
   if (deps.metrics) debugMetricsRoutes(server, deps.metrics);
   return server;
 }

@@ -1,47 +1,18 @@
 import type { CardRenderer } from '../cards/render';
-import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
-import type { Inbox, InboxEntry } from '../store/inbox';
-import { CaseListEntry, caseListCard, StateLabel } from '../cards/case-list';
+import type { Inbox } from '../store/inbox';
+import { TeamQueue, waitingFor } from '../cases/waiting-for';
+import { caseListCard, StateLabel } from '../cards/case-list';
 import { ActionHandler, replyWithAnswer, WorkflowRoutes } from './turn';
 
-/**
- * A team's queue as a workflow service answers it for one person: undefined (or nothing) when their roles
- * do not make it theirs. The services keep the rules (a Comms member never signs off a request they made or
- * approved), so this list only gathers.
- */
-export interface TeamQueue {
-  /** Shown beside each line: "Your turn: Communications Team". */
-  readonly team: string;
-  readonly waiting: (actor: Actor) => Promise<readonly InboxEntry[] | undefined>;
-}
+/** Moved to the case engine, where the dashboard's count reads it too. */
+export { TeamQueue, waitingFor };
 
 export interface MyActionsDeps {
   readonly inbox: Inbox;
   readonly renderer: CardRenderer;
   readonly workflows: readonly WorkflowRoutes[];
   readonly teamQueues: readonly TeamQueue[];
-}
-
-/**
- * Everything waiting for this person across workflows: their own lines marked "awaiting me" (approvals,
- * acknowledgements, takedown replies, edits asked of them) and the team queues their roles make theirs.
- * Soonest due first: by deadline where a case has one, else by when it last changed (the longest waiting).
- */
-export async function waitingFor(actor: Actor, inbox: Inbox, teamQueues: readonly TeamQueue[]): Promise<CaseListEntry[]> {
-  const own: CaseListEntry[] = (await inbox.list(actor.id, { awaitingOnly: true })).map((entry) => ({ ...entry, mark: 'Your turn' }));
-  const seen = new Set(own.map((entry) => entry.reference));
-  const team: CaseListEntry[] = [];
-  for (const queue of teamQueues) {
-    for (const entry of (await queue.waiting(actor)) ?? []) {
-      // A case already on the person's own lines (their approval, read through a team queue too) shows once.
-      if (seen.has(entry.reference)) continue;
-      seen.add(entry.reference);
-      team.push({ ...entry, mark: `Your turn: ${queue.team}` });
-    }
-  }
-  const due = (entry: InboxEntry) => entry.dueAt ?? entry.updatedAt;
-  return [...own, ...team].sort((a, b) => due(a).localeCompare(due(b)) || a.reference.localeCompare(b.reference));
 }
 
 /** "my actions" (and "approvals", which became part of it): the needs-my-action list, rebuilt for whoever asks. */

@@ -39,6 +39,11 @@ export interface EffectRelayOptions {
   readonly recoveryGraceMs?: number;
   /** How long an outbox lease runs unrenewed; {@link OUTBOX_LEASE_MS} by default (tests shorten it). */
   readonly leaseMs?: number;
+  /**
+   * The dashboard's statistics (issue 14), told of the case as each transition left it, with its version, when its
+   * inbox lines are written (every transition has that effect, carried out at least once): idempotent by version.
+   */
+  readonly statistics?: { record(reference: string, snapshot: unknown, version: number, now: Date): Promise<void> };
 }
 
 /**
@@ -155,6 +160,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
         await options.inbox.write(entries);
         // Someone who no longer has a part (a replaced approver) loses the line: the case is no longer theirs to see.
         await options.inbox.remove(effect.formerParticipants.map(({ userId, role }) => ({ userId, role, reference })));
+        await options.statistics?.record(reference, snapshot, drain.version, now);
         return;
       }
       case 'timer': {

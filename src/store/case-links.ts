@@ -4,18 +4,18 @@ import { statusOf } from './tables';
 
 /** A row in another table that names a case by its reference: an inbox line, a timer, a form claim. */
 export interface CaseLink {
-  readonly table: 'inbox' | 'timers' | 'idempotency';
+  readonly table: 'inbox' | 'timers' | 'idempotency' | 'statistics';
   readonly partitionKey: string;
   readonly rowKey: string;
   readonly reference: string;
 }
 
-const LINKED_TABLES = ['inbox', 'timers', 'idempotency'] as const;
+const LINKED_TABLES = ['inbox', 'timers', 'idempotency', 'statistics'] as const;
 
 /**
  * The rows outside the `cases` table that exist because of a case (DESIGN.md "Storage"): everyone's inbox
  * lines for it, its timers (fired or not) and the form claims that made it. Each is keyed by a person or a
- * day, not by the case, so finding them is one scan a table per run, filtered by the reference prefix: for the
+ * day, not by the case (the dashboard's case summary in `statistics` is keyed by it, but shares one partition), so finding them is one scan a table per run, filtered by the reference prefix: for the
  * retention run, which deletes them with their case; never for a turn.
  */
 export function createCaseLinks(tables: Pick<Tables, (typeof LINKED_TABLES)[number]>) {

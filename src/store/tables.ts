@@ -7,7 +7,7 @@ export type TablesEndpoint =
   | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string };
 
 /** The tables of DESIGN.md, "Storage". */
-export const TABLE_NAMES = ['cases', 'inbox', 'timers', 'conversations', 'directory', 'counters', 'idempotency'] as const;
+export const TABLE_NAMES = ['cases', 'inbox', 'timers', 'conversations', 'directory', 'counters', 'idempotency', 'statistics'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Readonly<Record<TableName, TableClient>>;
 

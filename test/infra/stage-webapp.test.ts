@@ -23,6 +23,8 @@ describe('scripts/stage-webapp.ts (what `atk deploy` zips for App Service)', () 
       'dist/src/index.js': '',
       'dist/src/store/tables.js': '',
       'dist/scripts/seed-directory.js': '',
+      'dist/web/dashboard/app.js': '',
+      'dist/web/dashboard/index.html': '',
       'dist/test/leftover.test.js': '',
       'cards/welcome.json': '{}',
       '.webappignore': '*.map\n',
@@ -42,12 +44,12 @@ describe('scripts/stage-webapp.ts (what `atk deploy` zips for App Service)', () 
 
   afterEach(() => rmSync(project, { recursive: true, force: true }));
 
-  it('copies only the run-time files: package files, the built bot and scripts, the card templates', () => {
+  it('copies only the run-time files: package files, the built bot, scripts and dashboard page, the card templates', () => {
     const copied = stageWebApp(project);
-    assert.deepEqual(copied, ['package.json', 'package-lock.json', 'dist/src', 'dist/scripts', 'cards', '.webappignore']);
+    assert.deepEqual(copied, ['package.json', 'package-lock.json', 'dist/src', 'dist/scripts', 'dist/web', 'cards', '.webappignore']);
     assert.deepEqual(filesUnder(path.join(project, DEFAULT_STAGE_DIR)), [
       '.webappignore', 'cards/welcome.json', 'dist/scripts/seed-directory.js', 'dist/src/index.js', 'dist/src/store/tables.js',
-      'package-lock.json', 'package.json',
+      'dist/web/dashboard/app.js', 'dist/web/dashboard/index.html', 'package-lock.json', 'package.json',
     ]);
   });
 

@@ -89,7 +89,11 @@ const SAMPLE = {
   principalId: '33333333-3333-4333-8333-333333333333',
   tenantId: '22222222-2222-4222-8222-222222222222',
   placeholder: 'x1y2z3',
+  /** What aadApp/create writes into AAD_APP_CLIENT_ID before arm/deploy: the dashboard's app registration. */
+  dashboardClientId: '44444444-4444-4444-8444-444444444444',
 };
+/** Placeholders whose value must look like the real one (src/config.ts checks it), by name. */
+const PLACEHOLDER_SAMPLES: Readonly<Record<string, string>> = { AAD_APP_CLIENT_ID: SAMPLE.dashboardClientId };
 type Value = string | number | boolean;
 
 function evaluate(expression: string, overrides: Readonly<Record<string, Value>>): Value {
@@ -136,7 +140,7 @@ function evaluate(expression: string, overrides: Readonly<Record<string, Value>>
     const param = template.params.get(expr);
     if (param) {
       const given = parameterValues[expr]?.value;
-      if (given !== undefined) return typeof given === 'string' ? given.replace(/\$\{\{\w+\}\}/g, SAMPLE.placeholder) : given as Value;
+      if (given !== undefined) return typeof given === 'string' ? given.replace(/\$\{\{(\w+)\}\}/g, (_whole, name: string) => PLACEHOLDER_SAMPLES[name] ?? SAMPLE.placeholder) : given as Value;
       if (param.defaultValue === undefined) throw new Error(`parameter ${expr} has no value`);
       return evaluate(param.defaultValue, overrides);
     }
@@ -230,6 +234,8 @@ describe('infra/azure.bicep: the production environment', () => {
       kind: 'accountUrl', accountUrl: 'https://stabcdefghijklm.table.core.windows.net', managedIdentityClientId: SAMPLE.clientId,
     });
     assert.deepEqual(config.allowedTenantIds, [SAMPLE.tenantId], 'by default only the subscription\'s tenant is allowed');
+    assert.equal(config.dashboardClientId, SAMPLE.dashboardClientId, 'the dashboard\'s SSO audience is its own app registration');
+    assert.equal(config.botDomain, `smdesk${SAMPLE.placeholder}.azurewebsites.net`);
     assert.equal(config.logLevel, 'info');
     assert.equal(config.ainmRetentionYears, 3);
     assert.equal(config.tablePrefix, '');
@@ -488,7 +494,9 @@ describe('infra/azure.parameters.json', () => {
     // excepted) and then refuses a parameters file that still has one; it generates RESOURCE_SUFFIX when empty.
     const filledWhenEmpty = new Set(['APP_NAME_SUFFIX', 'RESOURCE_SUFFIX']);
     const values = new Map([...read('env/.env.dev').matchAll(/^([A-Za-z_]\w*)=(.*)$/gm)].map((match) => [match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')]));
-    const unfilled = [...placeholders(read(PARAMETERS))].filter((name) => !filledWhenEmpty.has(name) && !values.get(name));
+    // ...or written into the environment file by a provision step that runs before arm/deploy (aadApp/create's client id).
+    const writtenBefore = writtenBeforeArmDeploy();
+    const unfilled = [...placeholders(read(PARAMETERS))].filter((name) => !filledWhenEmpty.has(name) && !values.get(name) && !writtenBefore.has(name));
     assert.deepEqual(unfilled, [], `${PARAMETERS}: \${{${unfilled.join('}}, ${{')}}} would be empty in env/.env.dev; give the value in the parameters file`);
   });
 
@@ -557,6 +565,17 @@ function ymlValue(step: YmlStep, key: string): string | undefined {
 
 function placeholders(text: string): Set<string> {
   return new Set([...text.matchAll(/\$\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]!));
+}
+
+/** Variables the provision steps before arm/deploy write into the environment file (`writeToEnvironmentFile`). */
+function writtenBeforeArmDeploy(): Set<string> {
+  const names = new Set<string>();
+  for (const step of ymlSteps('teamsapp.yml').filter((candidate) => candidate.stage === 'provision')) {
+    if (step.uses === 'arm/deploy') break;
+    const block = step.text.match(/writeToEnvironmentFile:\s*\n((?:\s{6,}\w+:\s*\w+\s*\n?)+)/)?.[1] ?? '';
+    for (const match of block.matchAll(/:\s*(\w+)/g)) names.add(match[1]!);
+  }
+  return names;
 }
 
 function envFileKeys(file: string): Set<string> {

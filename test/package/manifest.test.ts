@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { substitutePlaceholders, validateManifest } from '../../scripts/app-manifest';
 import { COMMAND_HELP } from '../../src/bot/welcome';
 import { howTheBotTakes } from '../support/how-the-bot-takes';
-import { committedManifest, FILLED, ManifestJson } from './fixtures';
+import { committedManifest, FILLED, ManifestJson, PROJECT_ROOT } from './fixtures';
 
 /** The commands the issue asks for; the personal list also offers "export" (the Incident team, 1:1 only). */
 const REQUIRED_COMMANDS = ['help', 'my actions', 'request access', 'report abuse', 'raise a concern', 'my cases', 'issue takedown', 'desk', 'takedowns', 'incidents'];
@@ -36,7 +36,7 @@ describe('Teams app manifest', () => {
   });
 
   it('keeps the Teams Toolkit placeholders and names each one left without a value', () => {
-    assert.deepEqual(substitutePlaceholders(committedManifest(), {}).missing, ['APP_NAME_SUFFIX', 'BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+    assert.deepEqual(substitutePlaceholders(committedManifest(), {}).missing, ['AAD_APP_CLIENT_ID', 'APP_NAME_SUFFIX', 'BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
     assert.deepEqual(substitutePlaceholders(committedManifest(), { ...FILLED, BOT_ID: undefined as unknown as string }).missing, ['BOT_ID']);
   });
 
@@ -44,7 +44,21 @@ describe('Teams app manifest', () => {
     const manifest = committedManifest();
     assert.deepEqual(manifest.bots.map((bot) => [bot.botId, bot.scopes, bot.supportsFiles]), [['${{BOT_ID}}', ['personal', 'team'], true]]);
     assert.deepEqual(manifest.validDomains, ['${{BOT_DOMAIN}}']);
-    assert.equal(manifest.webApplicationInfo, undefined);
+  });
+
+  it('has the dashboard as a personal tab beside the bot\'s chat, served by the bot on its own domain', () => {
+    const tabs = committedManifest().staticTabs as { entityId: string; name?: string; contentUrl?: string; scopes: string[] }[];
+    // With any static tab, Teams shows the bot's chat only if the 'conversations' tab is listed too.
+    assert.deepEqual(tabs.map((tab) => [tab.entityId, tab.scopes]), [['conversations', ['personal']], ['dashboard', ['personal']]]);
+    assert.equal(tabs[1]!.name, 'Dashboard');
+    assert.equal(tabs[1]!.contentUrl, 'https://${{BOT_DOMAIN}}/dashboard');
+  });
+
+  it('names the Entra app whose SSO token the tab asks for, with the application ID URI on the bot\'s domain', () => {
+    // Teams SSO: webApplicationInfo.resource must be the app's identifierUri api://<domain>/<client id> (aad.manifest.json).
+    assert.deepEqual(committedManifest().webApplicationInfo, { id: '${{AAD_APP_CLIENT_ID}}', resource: 'api://${{BOT_DOMAIN}}/${{AAD_APP_CLIENT_ID}}' });
+    const aad = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'aad.manifest.json'), 'utf8')) as { identifierUris: string[] };
+    assert.deepEqual(aad.identifierUris, ['api://${{BOT_DOMAIN}}/${{AAD_APP_CLIENT_ID}}']);
   });
 
   it('reports a manifestVersion of the wrong type at its path', async () => {

@@ -12,7 +12,7 @@ import { copyOfProject, PROJECT_ROOT, unzip } from './fixtures';
 
 const REAL = {
   TEAMS_APP_ID: '3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b', BOT_ID: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
-  BOT_DOMAIN: 'smdesk-test.azurewebsites.net', APP_NAME_SUFFIX: '',
+  BOT_DOMAIN: 'smdesk-test.azurewebsites.net', APP_NAME_SUFFIX: '', AAD_APP_CLIENT_ID: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
 };
 
 describe('npm run package (scripts/package-app.ts)', () => {
@@ -37,6 +37,8 @@ describe('npm run package (scripts/package-app.ts)', () => {
     for (const [name, data] of entries) assert.ok(!data.toString('latin1').includes('${{'), `${name} still holds a placeholder`);
     const manifest = JSON.parse(entries.get('manifest.json')!.toString('utf8'));
     assert.deepEqual([manifest.id, manifest.bots[0].botId, manifest.validDomains, manifest.name.short], [REAL.TEAMS_APP_ID, REAL.BOT_ID, [REAL.BOT_DOMAIN], 'Social Media Desk']);
+    assert.deepEqual(manifest.webApplicationInfo, { id: REAL.AAD_APP_CLIENT_ID, resource: `api://${REAL.BOT_DOMAIN}/${REAL.AAD_APP_CLIENT_ID}` });
+    assert.equal(manifest.staticTabs[1].contentUrl, `https://${REAL.BOT_DOMAIN}/dashboard`);
     assert.deepEqual(entries.get('color.png'), renderIcon('color'));
     assert.deepEqual(entries.get('outline.png'), renderIcon('outline'));
     assert.deepEqual(outcome.warnings, []);
@@ -52,7 +54,7 @@ describe('npm run package (scripts/package-app.ts)', () => {
 
   it('takes values from env/.env.<env>, with the process environment winning', async () => {
     writeEnvFile('test', ['# provisioned', `TEAMS_APP_ID=${REAL.TEAMS_APP_ID}`, `BOT_ID="${REAL.BOT_ID}"`, 'BOT_DOMAIN=from-file.example.com', 'APP_NAME_SUFFIX=" (test)"']);
-    const outcome = await packageApp({ root: project.root, env: 'test', processEnv: { BOT_DOMAIN: 'from-environment.example.com' } });
+    const outcome = await packageApp({ root: project.root, env: 'test', processEnv: { BOT_DOMAIN: 'from-environment.example.com', AAD_APP_CLIENT_ID: REAL.AAD_APP_CLIENT_ID } });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     const manifest = outcome.manifest as { id: string; bots: { botId: string }[]; validDomains: string[]; name: { short: string } };
     assert.deepEqual([manifest.id, manifest.bots[0]!.botId, manifest.validDomains, manifest.name.short], [REAL.TEAMS_APP_ID, REAL.BOT_ID, ['from-environment.example.com'], 'Social Media Desk (test)']);
@@ -63,7 +65,7 @@ describe('npm run package (scripts/package-app.ts)', () => {
     const outcome = await packageApp({ root: project.root, env: 'dev', processEnv: {} });
     assert.ok(outcome.ok, JSON.stringify(outcome));
     assert.equal(outcome.warnings.length, 1);
-    assert.match(outcome.warnings[0]!, /^TEAMS_APP_ID, BOT_ID, BOT_DOMAIN not set for "dev": using fake stand-ins/);
+    assert.match(outcome.warnings[0]!, /^TEAMS_APP_ID, BOT_ID, BOT_DOMAIN, AAD_APP_CLIENT_ID not set for "dev": using fake stand-ins/);
     assert.equal((outcome.manifest as { id: string }).id, FAKE_DEFAULTS.TEAMS_APP_ID);
   });
 
@@ -110,7 +112,7 @@ describe('npm run package (scripts/package-app.ts)', () => {
     sinon.stub(console, 'warn');
     assert.equal(await main(['--env', 'staging'], project.root, REAL), 0);
     assert.equal(await main(['--env', 'prod'], project.root, {}), 1);
-    assert.match(String(errors.lastCall.args[0]), /App package for "prod" not built: 4 problem\(s\):\n {2}- \$\{\{APP_NAME_SUFFIX\}\} has no value/);
+    assert.match(String(errors.lastCall.args[0]), /App package for "prod" not built: 5 problem\(s\):\n {2}- \$\{\{AAD_APP_CLIENT_ID\}\} has no value[\s\S]*\$\{\{APP_NAME_SUFFIX\}\} has no value/);
     assert.equal(await main(['--bogus'], project.root, REAL), 2);
     assert.match(String(errors.lastCall.args[0]), /Unknown option '--bogus'[\s\S]*usage: npm run package/);
   });

@@ -6,6 +6,7 @@ import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/bot/rate-limit';
 import { buildRuntime, Runtime } from '../../src/runtime';
+import type { DashboardOptions } from '../../src/dashboard/composition';
 import type { Tables } from '../../src/store/tables';
 import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';
 import type { WorkflowModule } from '../../src/cases/definition';
@@ -51,6 +52,8 @@ export interface BotHarnessOptions {
   readonly abuseReport?: AbuseReportSettings;
   /** The workflows to run, instead of those `src/workflows/index.ts` lists (a test's own workflow beside them). */
   readonly workflows?: readonly WorkflowModule[];
+  /** The dashboard tab's identity check: its domain and the keys its tokens are signed with (a local key set in tests). */
+  readonly dashboard?: DashboardOptions;
 }
 
 /**
@@ -89,6 +92,7 @@ export class BotHarness {
       ...(this.options.connectorTimeoutMs ? { connectorTimeoutMs: this.options.connectorTimeoutMs } : {}),
       ...(this.options.abuseReport ? { abuseReport: this.options.abuseReport } : {}),
       ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
+      ...(this.options.dashboard ? { dashboard: this.options.dashboard } : {}),
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });
@@ -124,6 +128,11 @@ export class BotHarness {
     });
     const text = await response.text();
     return { status: response.status, body: text ? safeJson(text) : undefined };
+  }
+
+  /** The bot's address (http://127.0.0.1:<port>), for requests with headers of their own. */
+  get url(): string {
+    return this.baseUrl;
   }
 
   async get(path: string): Promise<HttpAnswer> {
