@@ -37,13 +37,15 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     ...(config.channelAuth ? { channelAuth: config.channelAuth } : {}),
     ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
     abuseReport: config.abuseReport,
+    ...(config.graph ? { graph: config.graph } : {}),
+    ...(config.directorySync ? { directorySync: config.directorySync } : {}),
     retention: { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths },
     logger, now: () => new Date(),
   });
   await new Promise<void>((resolve) => runtime.server.listen(config.port, config.host, resolve));
   const url = `http://${config.host}:${runtime.server.address().port}/api/messages`;
   // The line names any token-check override (openIdMetadataUrl, tokenIssuer): tokens are then trusted from there.
-  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), ...config.channelAuth },
+  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), directorySync: config.directorySync ? 'entra' : 'off', ...config.channelAuth },
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
   const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
   recovery.unref();

@@ -13,6 +13,13 @@ import { understand } from './understanding/understand';
 import { CardRenderer, loadCardTemplates } from './cards/render';
 import { BotIdentity, ChannelAuthentication, DEFAULT_POLICY_URL } from './config';
 import { createDailyRetention } from './data-protection/daily-retention';
+import { createDailyDirectorySync } from './directory/daily-directory-sync';
+import type { DirectorySyncSettings } from './directory/entra-settings';
+import { NewStarterEnrolment, NO_ENROLMENT } from './directory/new-starters';
+import { RunDirectorySync, syncOff, wireDirectorySync } from './directory/sync-wiring';
+import type { GraphSettings } from './graph/settings';
+import type { GraphTokenProvider } from './graph/token';
+import { accessRequestRerouting } from './workflows/access-request/approver-rerouting';
 import { DEFAULT_RETENTION, RetentionPeriods } from './data-protection/retention';
 import { runRetention } from './data-protection/retention-run';
 import { createCaseLinks } from './store/case-links';
@@ -74,6 +81,14 @@ export interface RuntimeOptions {
   readonly workflows?: readonly WorkflowModule[];
   /** Retention periods of the daily purge (AINM_RETENTION_YEARS, ..._RETENTION_MONTHS); the documented defaults otherwise. */
   readonly retention?: RetentionPeriods;
+  /** Microsoft Graph (GRAPH_AUTH); without it nothing that needs Graph runs. */
+  readonly graph?: GraphSettings;
+  /** Instead of an Entra credential for Graph: tests give a local stand-in's token. */
+  readonly graphToken?: GraphTokenProvider;
+  /** The daily directory sync from Entra ID (DIRECTORY_SYNC=entra); off without it. */
+  readonly directorySync?: DirectorySyncSettings;
+  /** Gives joiners from the directory sync the current policy campaign; nothing is sent without it. */
+  readonly newStarters?: NewStarterEnrolment;
 }
 
 /**
@@ -91,6 +106,8 @@ export interface Runtime {
   readonly adapter: TeamsAdapter;
   /** Fires reminders, escalations and expiry; `startBot` ticks it every minute. */
   readonly scheduler: Scheduler;
+  /** One directory sync from Entra ID now (`npm run directory:sync`; the scheduler runs it daily); says so when it is off. */
+  readonly syncDirectory: RunDirectorySync;
 }
 
 /** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
@@ -160,12 +177,21 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const owner = `instance-${randomUUID().slice(0, 8)}`;
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
+  const accessRequests = serviceFor.get('AR');
+  const syncDirectory = wireDirectorySync({
+    ...(options.graph ? { graph: options.graph } : {}), ...(options.directorySync ? { settings: options.directorySync } : {}),
+    ...(options.graphToken ? { token: options.graphToken } : {}),
+    directory, inbox, services: serviceFor, notifier, renderer, logger, enrolment: options.newStarters ?? NO_ENROLMENT,
+    rerouting: accessRequests ? accessRequestRerouting(accessRequests as never, inbox) : { waitingOn: async () => [], passTo: async () => false },
+  });
+  // Beside the scheduler's day partitions in `timers`, never read by it.
+  const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) });
+  const directorySync = createDailyDirectorySync({ leases: createLeaseStore(tables.timers, 'directory-sync'), owner, logger, ...(syncDirectory ? { sync: syncDirectory } : {}) });
   const scheduler = createScheduler({
     timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers())),
-    // Beside the scheduler's day partitions in `timers`, never read by it.
-    daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
+    daily: async (at) => [await retention(at), await directorySync(at)],
   });
-  return { server, relay, directory, adapter, scheduler };
+  return { server, relay, directory, adapter, scheduler, syncDirectory: syncDirectory ?? syncOff };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { BotIdentity, ChannelAuthentication } from '../../src/config';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/bot/rate-limit';
-import { buildRuntime, Runtime } from '../../src/runtime';
+import { buildRuntime, Runtime, RuntimeOptions } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
 import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';
 import type { WorkflowModule } from '../../src/cases/definition';
@@ -51,6 +51,8 @@ export interface BotHarnessOptions {
   readonly abuseReport?: AbuseReportSettings;
   /** The workflows to run, instead of those `src/workflows/index.ts` lists (a test's own workflow beside them). */
   readonly workflows?: readonly WorkflowModule[];
+  /** The directory sync from Entra ID: a Graph stand-in's address and token, the settings, the campaign enrolment. */
+  readonly directorySync?: Pick<RuntimeOptions, 'graph' | 'graphToken' | 'directorySync' | 'newStarters'>;
 }
 
 /**
@@ -89,6 +91,7 @@ export class BotHarness {
       ...(this.options.connectorTimeoutMs ? { connectorTimeoutMs: this.options.connectorTimeoutMs } : {}),
       ...(this.options.abuseReport ? { abuseReport: this.options.abuseReport } : {}),
       ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
+      ...this.options.directorySync,
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });
