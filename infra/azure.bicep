@@ -126,6 +126,37 @@ param operatorPrincipalId string = ''
 @description('What operatorPrincipalId is.')
 param operatorPrincipalType string = 'User'
 
+@description('Set to true once an administrator has granted the managed identity the Microsoft Graph application permissions listed in graphApplicationPermissions (admin consent: infra/README.md, "Microsoft Graph permissions"). Sets GRAPH_AUTH=managedIdentity.')
+param graphPermissionsGranted bool = false
+
+@allowed([
+  'off'
+  'entra'
+])
+@description('entra: sync the staff directory (people, managers, leavers, roles from groups) from Entra ID once a day through Microsoft Graph (README, "Directory from Entra ID"); needs the Graph permissions.')
+param directorySync string = 'off'
+
+@description('Optional, with directorySync entra: only this department (the Entra user property). Empty: everyone, or directoryGroupId.')
+param directoryDepartment string = ''
+
+@description('Optional, with directorySync entra: only the members of this Entra group (object id). Empty: everyone, or directoryDepartment.')
+param directoryGroupId string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) whose members are the Communications Team. Empty: the directory keeps whoever has the role.')
+param directoryGroupComms string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the Incident team (Health and Safety).')
+param directoryGroupIncident string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the desk\'s administrators.')
+param directoryGroupAdmin string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the safeguarding leads.')
+param directoryGroupSafeguarding string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of IT security.')
+param directoryGroupItSecurity string = ''
+
 @minValue(30)
 @maxValue(730)
 @description('Days the Log Analytics workspace keeps logs.')
@@ -353,6 +384,57 @@ var ainmWebhookSetting = empty(ainmWebhookUrl) ? [] : [
   }
 ]
 
+// Microsoft Graph application permissions (app roles of Microsoft Graph, appId 00000003-0000-0000-c000-000000000000)
+// the managed identity needs, each granted once by an administrator (admin consent): infra/README.md says how.
+// User.Read.All: people, managers, disabled accounts (directory sync); GroupMember.Read.All: the role and filter
+// groups' members (directory sync); TeamsAppInstallation.ReadWriteForUser.All: installing the app for a person
+// a policy campaign cannot reach yet (campaigns).
+var graphApplicationPermissions = [
+  'User.Read.All'
+  'GroupMember.Read.All'
+  'TeamsAppInstallation.ReadWriteForUser.All'
+]
+var graphSetting = (graphPermissionsGranted || directorySync == 'entra') ? [
+  {
+    name: 'GRAPH_AUTH'
+    value: 'managedIdentity'
+  }
+] : []
+var directorySyncSettings = directorySync == 'entra' ? [
+  {
+    name: 'DIRECTORY_SYNC'
+    value: directorySync
+  }
+  {
+    name: 'DIRECTORY_DEPARTMENT'
+    value: directoryDepartment
+  }
+  {
+    name: 'DIRECTORY_GROUP_ID'
+    value: directoryGroupId
+  }
+  {
+    name: 'DIRECTORY_GROUP_COMMS'
+    value: directoryGroupComms
+  }
+  {
+    name: 'DIRECTORY_GROUP_INCIDENT'
+    value: directoryGroupIncident
+  }
+  {
+    name: 'DIRECTORY_GROUP_ADMIN'
+    value: directoryGroupAdmin
+  }
+  {
+    name: 'DIRECTORY_GROUP_SAFEGUARDING'
+    value: directoryGroupSafeguarding
+  }
+  {
+    name: 'DIRECTORY_GROUP_IT_SECURITY'
+    value: directoryGroupItSecurity
+  }
+] : []
+
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: resourceBaseName
   location: location
@@ -379,7 +461,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
-      appSettings: concat(requiredAppSettings, tablePrefixSetting, closureDaysSetting, ainmWebhookSetting)
+      appSettings: concat(requiredAppSettings, tablePrefixSetting, closureDaysSetting, ainmWebhookSetting, graphSetting, directorySyncSettings)
     }
   }
   dependsOn: [
@@ -723,3 +805,6 @@ output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output AZURE_TABLES_ACCOUNT_URL string = tableEndpoint
 output STORAGE_ACCOUNT_RESOURCE_ID string = storage.id
+// For the admin consent step (infra/README.md): the identity's service principal and the Graph permissions it needs.
+output BOT_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output GRAPH_APPLICATION_PERMISSIONS string = join(graphApplicationPermissions, ',')

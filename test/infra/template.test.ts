@@ -33,6 +33,11 @@ const NOT_IN_PRODUCTION: Readonly<Record<string, string>> = {
   BOT_TOKEN_ISSUER: 'unset in the public Azure cloud, where botbuilder\'s defaults are right; only for a sovereign cloud or tests',
   BENCH_METRICS: 'set only by `npm run bench`, to count table calls',
   BENCH_CONNECTOR_PACING: 'set only by `npm run bench`; config refuses it with an app id',
+  GRAPH_TENANT_ID: 'Graph is reached with the managed identity (GRAPH_AUTH=managedIdentity): no app registration, no tenant to name',
+  GRAPH_CLIENT_ID: 'Graph is reached with the managed identity, whose client id is AZURE_CLIENT_ID',
+  GRAPH_CLIENT_SECRET: 'Graph is reached with the managed identity: there is no secret',
+  GRAPH_CLIENT_CERTIFICATE_PATH: 'Graph is reached with the managed identity: there is no certificate',
+  GRAPH_BASE_URL: 'unset in the public Azure cloud (https://graph.microsoft.com/v1.0); only for a national cloud or tests',
 };
 /** Read by src/config.ts, optional in production: the template sets them only when their parameter is given. */
 const OPTIONAL_IN_PRODUCTION = ['TABLE_PREFIX', 'CLOSURE_DAYS', 'AINM_WEBHOOK_URL'];
