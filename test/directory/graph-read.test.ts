@@ -115,6 +115,21 @@ describe('directory sync from Entra ID: reading Microsoft Graph (a Graph stand-i
     });
   }
 
+  it('never follows a next page on another host, so the token goes only to Graph', async () => {
+    const elsewhere = await new GraphStandIn().start();
+    try {
+      await startBot({}, Object.values(PEOPLE));
+      graph.nextLinkOrigin = new URL(elsewhere.url).origin;
+      const report = await bot.runtime.syncDirectory(new Date());
+
+      assert.equal(report.outcome, 'failed');
+      assert.equal(elsewhere.requests.length, 0, 'nothing was sent to the other host');
+      assert.equal(await directory().lastSync(), undefined);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('clips a huge name, skips records without a usable id, and leaves someone whose record has no name as they were', async () => {
     await startBot({}, [PEOPLE.megan, PEOPLE.isaiah]);
     graph.users = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BotHarness, cardText, PEOPLE } from '../support/bot-harness';
 import { GRAPH_TOKEN, GraphStandIn, StandInUser } from '../support/graph-stand-in';
-import { ask, cardsMatching, listItems, newCardsFor, NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
+import { ask, cardsMatching, errorNextTo, listItems, NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
 import type { NewStarterEnrolment } from '../../src/directory/new-starters';
 import { createTableDirectory } from '../../src/store/directory-table';
 
@@ -53,6 +53,8 @@ describe('directory sync from Entra ID: what changes in the desk (real bot over 
     enrolment = new RecordedEnrolment();
     bot = await new BotHarness({ now: () => NOW, directorySync: withGraph() }).start();
     for (const person of ['alex', 'megan', 'adele', 'patti', 'isaiah'] as const) await bot.install(person);
+    // A first install is a new starter of its own (the campaigns' side): only the sync's calls count here.
+    enrolment.calls.length = 0;
     await sync();
   });
   afterEach(async () => {
@@ -106,6 +108,14 @@ describe('directory sync from Entra ID: what changes in the desk (real bot over 
     assert.equal(adeleList.length, 1);
     assert.deepEqual(listItems(adeleList[0]).map((item) => item.reference), [REF], 'Comms alone never learn of an AINM record');
     assert.equal(cardsMatching(bot, 'alex', /People who left/).length, 0);
+  });
+
+  it('lets nobody choose a leaver as approver', async () => {
+    setUser(PEOPLE.megan.id, { accountEnabled: false });
+    await sync();
+    const form = await submitRequest(bot, 'alex', { approver: PEOPLE.megan.id });
+    assert.match(errorNextTo(form, 'approver') ?? '', /couldn't find that person in the staff directory/);
+    assert.match(cardText(await ask(bot, 'alex', 'my requests')), /You have not asked for access yet/);
   });
 
   it('treats an account removed from Entra ID as a leaver too, and a leaver whose account comes back as a joiner', async () => {

@@ -27,6 +27,8 @@ export class GraphStandIn {
   throttleNext?: string;
   /** Requests with `$skiptoken=<n>` get this answer instead, every time: a page that cannot be read. */
   brokenPage?: { readonly skip: number; readonly status: number; readonly body: string };
+  /** The first page's nextLink points to this origin instead of the stand-in's own (a token must never go there). */
+  nextLinkOrigin?: string;
   readonly requests: { readonly path: string; readonly status: number; readonly at: number }[] = [];
   private server?: http.Server;
   url = '';
@@ -88,7 +90,7 @@ export class GraphStandIn {
 
   private page(url: URL, items: unknown[], skip: number): Record<string, unknown> {
     const next = skip + this.pageSize;
-    const nextUrl = new URL(`${this.url}${url.pathname.replace(/^\/v1\.0/, '')}${url.search}`);
+    const nextUrl = new URL(`${this.nextLinkOrigin ? `${this.nextLinkOrigin}/v1.0` : this.url}${url.pathname.replace(/^\/v1\.0/, '')}${url.search}`);
     nextUrl.searchParams.set('$skiptoken', String(next));
     return { value: items.slice(skip, next), ...(next < items.length ? { '@odata.nextLink': nextUrl.toString() } : {}) };
   }
