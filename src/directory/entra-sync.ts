@@ -57,7 +57,7 @@ export function planDirectorySync(current: readonly DirectoryPerson[], entra: En
   const before = new Map(current.map((person) => [person.id, person]));
   const seen = new Set([...entra.people.map((person) => person.id), ...entra.unreadable]);
   const leftAt = options.now.toISOString();
-  const result = { write: [] as DirectoryPerson[], joiners: [] as DirectoryPerson[], leavers: [] as SyncPlan['leavers'][number][], managerChanges: [] as ManagerChange[], roleChanges: [] as RoleChange[], unchanged: 0 };
+  const result: PlanInProgress = { write: [], joiners: [], leavers: [], managerChanges: [], roleChanges: [], unchanged: 0 };
 
   for (const person of entra.people) {
     const old = before.get(person.id);
@@ -92,7 +92,17 @@ function leaver(person: DirectoryPerson, old: DirectoryPerson | undefined, now: 
   return { ...person, leftAt: old?.leftAt ?? now };
 }
 
-function record(result: { -readonly [K in keyof SyncPlan]: SyncPlan[K] extends readonly (infer T)[] ? T[] : SyncPlan[K] }, old: DirectoryPerson | undefined, next: DirectoryPerson, leaveReason?: LeaveReason): void {
+/** The plan while it is worked out: the same fields, open to adding. */
+interface PlanInProgress {
+  write: DirectoryPerson[];
+  joiners: DirectoryPerson[];
+  leavers: SyncPlan['leavers'][number][];
+  managerChanges: ManagerChange[];
+  roleChanges: RoleChange[];
+  unchanged: number;
+}
+
+function record(result: PlanInProgress, old: DirectoryPerson | undefined, next: DirectoryPerson, leaveReason?: LeaveReason): void {
   if (old && samePerson(old, next)) {
     result.unchanged++;
     return;

@@ -163,21 +163,21 @@ describe('directory sync from Entra ID: reading Microsoft Graph (a Graph stand-i
   });
 
   it('refuses a sync that would mark more than a fifth of the people as leavers, unless told to accept them', async () => {
-    const many = Array.from({ length: 40 }, (_, index): StandInUser => ({ id: `aad-p${index}`, displayName: `Person ${index}`, accountEnabled: true }));
+    const many = Array.from({ length: 150 }, (_, index): StandInUser => ({ id: `aad-p${index}`, displayName: `Person ${index}`, accountEnabled: true }));
     await startBot({});
     graph.pageSize = 100;
     graph.users = many;
     assert.equal((await bot.runtime.syncDirectory(new Date())).outcome, 'synced');
-    graph.users = many.slice(0, 28);
+    graph.users = many.slice(0, 110);
 
     const refused = await bot.runtime.syncDirectory(new Date());
     assert.equal(refused.outcome, 'refused');
-    assert.match(refused.message, /would mark 12 of 40 people as leavers.*--accept-leavers/);
-    assert.equal((await directory().everyone()).length, 40);
+    assert.match(refused.message, /would mark 40 of 150 people as leavers.*--accept-leavers/);
+    assert.equal((await directory().everyone()).length, 150, 'stored in transactions of 100, all of them');
 
     const accepted = await bot.runtime.syncDirectory(new Date(), { acceptLeavers: true });
     assert.equal(accepted.outcome, 'synced', accepted.message);
-    assert.equal((await directory().everyone()).length, 28);
-    assert.equal((await directory().allRecords()).length, 40, 'leavers are marked, not deleted');
+    assert.equal((await directory().everyone()).length, 110);
+    assert.equal((await directory().allRecords()).length, 150, 'leavers are marked, not deleted');
   });
 });
