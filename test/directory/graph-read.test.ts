@@ -4,6 +4,7 @@ import { GRAPH_TOKEN, GraphStandIn, StandInUser } from '../support/graph-stand-i
 import type { DirectorySyncSettings } from '../../src/directory/entra-settings';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createTableDirectory } from '../../src/store/directory-table';
+import { collectSubjectAccess } from '../../src/data-protection/subject-access';
 
 const COMMS_GROUP = '0f6d1c2a-3b4c-4d5e-8f90-a1b2c3d4e5f6';
 const HOUSING_GROUP = '1a2b3c4d-5e6f-4a1b-9c2d-3e4f5a6b7c8d';
@@ -64,6 +65,8 @@ describe('directory sync from Entra ID: reading Microsoft Graph (a Graph stand-i
     assert.match(report.message, /First sync: nobody was treated as a new starter/);
     const stored = await bot.tables.directory.getEntity('person', 'aad-alex');
     assert.equal(stored.mail, undefined, 'no e-mail address is stored');
+    const access = await collectSubjectAccess(bot.tables, 'aad-alex', new Date());
+    assert.equal(access.directory?.department, 'Housing', 'what is stored is in their subject access export');
   });
 
   it('gives team roles from the Entra groups configured, and leaves roles without a group as the directory had them', async () => {
