@@ -29,7 +29,7 @@ export interface ChannelAuthentication {
 export type TablesConnection =
   | { readonly kind: 'connectionString'; readonly connectionString: string }
   | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string }
-  | { readonly kind: 'embedded'; readonly port: number; readonly dataDir: string };
+  | { readonly kind: 'embedded'; readonly port: number; readonly dataDir: string; readonly queuePort: number };
 
 export interface AppConfig {
   readonly host: string;
@@ -63,6 +63,8 @@ export interface AppConfig {
   readonly graph?: GraphSettings;
   /** The daily directory sync from Entra ID (DIRECTORY_SYNC=entra, needs `graph`); absent means off. */
   readonly directorySync?: DirectorySyncSettings;
+  /** Policy campaigns: sends a second across every instance (CAMPAIGN_SENDS_PER_SECOND), and installing the app for people without it. */
+  readonly campaign: CampaignConfig;
   /** BENCH_METRICS=1 (`npm run bench`): count table calls and answer GET /debug/metrics to loopback callers. */
   readonly benchMetrics?: boolean;
   /**
@@ -117,8 +119,25 @@ export function readConfig(env: Env): AppConfig {
     takedownRetentionMonths: readInteger(env, 'TAKEDOWN_RETENTION_MONTHS', 24, 1, 120),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...readGraphAndDirectory(env, bot),
+    campaign: readCampaign(env),
     ...readBench(env, bot),
   };
+}
+
+export interface CampaignConfig {
+  readonly sendsPerSecond: number;
+  /**
+   * The app's id in the organisation's app catalog (CAMPAIGN_INSTALL_TEAMS_APP_ID): with Graph configured, the app is
+   * installed for recipients without it (`POST /users/{id}/teamwork/installedApps`) and their card sent again.
+   */
+  readonly installTeamsAppId?: string;
+}
+
+/** Teams allows about 50 sends a second per bot per tenant: the default keeps a little under it, and more is refused. */
+function readCampaign(env: Env): CampaignConfig {
+  const installTeamsAppId = readMatching(env, 'CAMPAIGN_INSTALL_TEAMS_APP_ID', /^[0-9a-fA-F-]{36}$/, 'a GUID: the app\'s id in your app catalog', '');
+  if (installTeamsAppId && !env.GRAPH_AUTH?.trim()) throw new ConfigError('CAMPAIGN_INSTALL_TEAMS_APP_ID', 'needs Microsoft Graph (GRAPH_AUTH) to install the app');
+  return { sendsPerSecond: readInteger(env, 'CAMPAIGN_SENDS_PER_SECOND', 48, 1, 50), ...(installTeamsAppId ? { installTeamsAppId } : {}) };
 }
 
 const GRAPH_AUTH_KINDS = ['managedIdentity', 'clientSecret', 'clientCertificate'] as const;
@@ -276,6 +295,7 @@ function readTablesConnection(env: Env): TablesConnection {
   return {
     kind: 'embedded',
     port: readPort(env, 'AZURITE_TABLE_PORT', 10002),
+    queuePort: readPort(env, 'AZURITE_QUEUE_PORT', 10001),
     dataDir: env.AZURITE_DATA_DIR?.trim() || '.data/azurite',
   };
 }
