@@ -66,7 +66,7 @@ export function createDirectorySync(deps: DirectorySyncDeps) {
     try {
       entra = await deps.read();
     } catch (error) {
-      return { outcome: 'failed', message: `Microsoft Graph could not be read (${describe(error)}): nothing was changed.` };
+      return { outcome: 'failed', message: `Microsoft Graph could not be read (${describe(error)}): nothing was changed.${hintFor(error)}` };
     }
     const current = await deps.directory.allRecords();
     const firstSync = !(await deps.directory.lastSync());
@@ -150,6 +150,14 @@ function person(entry: DirectoryPerson): Person {
 
 function pick<K extends string>(counts: Record<string, number>, keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map((key) => [key, counts[key] ?? 0])) as Record<K, number>;
+}
+
+/** What to check when the cause is likely the set-up rather than a passing fault. */
+function hintFor(error: unknown): string {
+  const { name, status } = error as { name?: string; status?: number };
+  if (status === 401 || status === 403) return ' Check that the Graph application permissions were granted (admin consent: README, "Directory from Entra ID").';
+  if (name && /Authentication|CredentialUnavailable/.test(name)) return ' Check the GRAPH_AUTH settings: no token for Microsoft Graph could be had.';
+  return '';
 }
 
 function describe(error: unknown): string {

@@ -155,6 +155,18 @@ describe('directory sync from Entra ID: reading Microsoft Graph (a Graph stand-i
     assert.match(report.message, /4 account\(s\) Graph gave no usable record for were left as they were/);
   });
 
+  it('says what to check when Graph refuses the token, and changes nothing', async () => {
+    bot = await new BotHarness({
+      people: Object.values(PEOPLE),
+      directorySync: { graph: { baseUrl: graph.url, credential: { kind: 'managedIdentity' } }, graphToken: async () => 'not-consented', directorySync: { roleGroups: {} } },
+    }).start();
+    const report = await bot.runtime.syncDirectory(new Date());
+
+    assert.equal(report.outcome, 'failed');
+    assert.match(report.message, /HTTP 401 InvalidAuthenticationToken\): nothing was changed\. Check that the Graph application permissions were granted/);
+    assert.equal((await directory().everyone()).length, Object.values(PEOPLE).length);
+  });
+
   it('says clearly that the sync is off, and changes nothing, when no Graph is configured', async () => {
     await startBot(undefined, Object.values(PEOPLE));
     const report = await bot.runtime.syncDirectory(new Date());
