@@ -115,6 +115,8 @@ async function moveForManagerChanges(deps: DirectorySyncDeps, plan: SyncPlan, af
 async function leaversWithCases(deps: DirectorySyncDeps, plan: SyncPlan, after: Map<string, DirectoryPerson>, now: Date): Promise<LeaverCases[]> {
   const result: LeaverCases[] = [];
   for (const { person: leaver, reason } of plan.leavers) {
+    // Read before anything moves: a moved request leaves the leaver's lines as soon as its effects run.
+    const openCases = await deps.openCasesOf(leaver.id);
     const moved: LeaverCases['moved'][number][] = [];
     const stuck: string[] = [];
     for (const waiting of await deps.rerouting.waitingOn(leaver.id)) {
@@ -124,7 +126,7 @@ async function leaversWithCases(deps: DirectorySyncDeps, plan: SyncPlan, after: 
       if (passed && target) moved.push({ reference: waiting.reference, to: person(target) });
       else stuck.push(waiting.reference);
     }
-    result.push({ person: leaver, reason, openCases: await deps.openCasesOf(leaver.id), moved, stuck });
+    result.push({ person: leaver, reason, openCases, moved, stuck });
   }
   return result;
 }
