@@ -18,6 +18,8 @@ export interface WorkQueue {
   remove(message: QueueMessage): Promise<void>;
   /** Puts it back, visible again in `seconds` (a 429's Retry-After, a backoff): same message, a new receipt. */
   putBack(message: QueueMessage, seconds: number): Promise<void>;
+  /** Keeps it hidden `seconds` longer while it is worked on (a long enrolment): the message with its new receipt. */
+  extend(message: QueueMessage, seconds: number): Promise<QueueMessage>;
   /** About how many messages wait (visible or not): for progress lines and the benchmark. */
   approximateCount(): Promise<number>;
 }
@@ -79,6 +81,10 @@ function workQueue(client: QueueClient): WorkQueue {
       } catch (error) {
         if (statusOf(error) !== 404) throw error;
       }
+    },
+    async extend(message, seconds) {
+      const answer = await client.updateMessage(message.id, message.receipt, undefined, Math.max(1, Math.ceil(seconds)));
+      return { ...message, receipt: answer.popReceipt ?? message.receipt };
     },
     async approximateCount() {
       return (await client.getProperties()).approximateMessagesCount ?? 0;

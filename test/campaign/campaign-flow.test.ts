@@ -102,7 +102,7 @@ describe('policy acknowledgement campaigns', function () {
     const forged = await bot.click('alex', 'campaign.start', { ...FORM, formId: 'f0000000-0000-4000-8000-000000000001' });
     assert.match(cardText(forged.card), /Only the Communications Team or an administrator/);
     await startCampaign(bot);
-    assert.match(await progress(bot, 'AC-2026-00001', 'megan'), /you don't run campaigns/);
+    assert.match(await progress(bot, 'AC-2026-00001', 'megan'), /Only the Communications Team or an administrator sees a campaign's progress/);
   });
 
   it('on 429 puts the message back for Retry-After, and no one gets two cards', async () => {
@@ -140,8 +140,9 @@ describe('policy acknowledgement campaigns', function () {
     assert.ok(crashed);
     // Still `sending`, unless her message already came back during that drain (its visibility here is 1 s).
     assert.ok(['sending', 'failed'].includes((await recipients.get('AC-2026-00001', PEOPLE.megan.id))?.state ?? ''));
-    // Its message comes back after the visibility timeout; the row's send window has passed: not sent again.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Its message comes back after the visibility timeout (1 s); once the row's send window (2 s) has passed, it is
+    // taken as interrupted: not sent again.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
     await bot.runtime.campaigns!.drain();
     const megan = await recipients.get('AC-2026-00001', PEOPLE.megan.id);
     assert.equal(megan?.state, 'failed');

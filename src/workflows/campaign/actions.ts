@@ -8,6 +8,7 @@ import { cleanFreeText } from '../../domain/free-text';
 import { formatLondonDateTime } from '../../domain/london-time';
 import type { Rejection } from '../../domain/outcome';
 import type { Actor } from '../../domain/people';
+import { logRefusal } from '../../logger';
 import { parseReference } from '../../domain/references';
 import type { RecipientStore, StoredRecipient } from '../../store/campaign-recipients';
 import { CampaignFormInput, FORM_FIELDS, validateCampaignForm } from './form';
@@ -110,7 +111,10 @@ export function campaignActions(service: Service, tools: WorkflowTools, ports: (
     'campaign.progress': async (action) => {
       const reference = parseReference(action.data.reference);
       const campaign = reference ? await service.loadFor(reference, action.actor, action.verb) : undefined;
-      return campaign ? progressCard(campaign, action.actor, action.now) : messageCard(renderer, { title: 'Not available', message: 'I can\'t find that campaign, or you don\'t run campaigns.', style: 'warning' });
+      if (!campaign) return messageCard(renderer, { title: 'Not available', message: 'I can\'t find that campaign.', style: 'warning' });
+      if (mayRunCampaigns(action.actor)) return progressCard(campaign, action.actor, action.now);
+      logRefusal(logger, { reference: campaign.reference, verb: action.verb, actorId: action.actor.id, code: 'forbidden' });
+      return messageCard(renderer, { title: 'Communications Team only', message: 'Only the Communications Team or an administrator sees a campaign\'s progress. Type "my policy" for your own card.', style: 'warning' });
     },
     'campaign.acknowledge': async (action) => {
       const own = await ownCard(action);

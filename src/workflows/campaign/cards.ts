@@ -19,6 +19,7 @@ export const ACKNOWLEDGEMENT_CARD = card([
   facts,
   run('${summary}'),
   text('${consent}', { isSubtle: true, size: 'Small' }),
+  text('${reference}', { isSubtle: true, size: 'Small', spacing: 'None' }),
   { type: 'Container', $when: '${acknowledged != \'\'}', style: 'good', items: [run('${acknowledged}')] },
 ], [
   { type: 'Action.OpenUrl', title: 'Read the policy', url: '${link}' },

@@ -93,6 +93,8 @@ export interface CampaignFanOut {
 
 /** How often an instance says it is sending, and how long a heartbeat counts. */
 const HEARTBEAT_MS = 2000;
+/** How long an enrolment may take before another instance takes it over (it is safe to repeat). */
+const ENROLMENT_SECONDS = 300;
 const HEARTBEAT_FRESH_MS = 6000;
 
 /**
@@ -273,9 +275,12 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
 
   async function dispatch(message: QueueMessage, decoded: CampaignMessage): Promise<void> {
     switch (decoded.k) {
-      case 'enrol':
+      case 'enrol': {
+        // Thousands of rows and messages take longer than a send: hidden meanwhile, so no other instance starts it too.
+        const held = await queue.extend(message, ENROLMENT_SECONDS);
         await enrol(decoded.c);
-        return queue.remove(message);
+        return queue.remove(held);
+      }
       case 'card': return sendCard(message, decoded.c, decoded.p);
       case 'remind': return sendReminder(message, decoded.c, decoded.p, decoded.r);
       case 'manager': return tellManager(message, decoded.c, decoded.m);

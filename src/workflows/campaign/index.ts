@@ -1,11 +1,10 @@
-import { messageCard } from '../../cards/message-card';
 import type { CaseRules, WorkflowModule, WorkflowTools } from '../../cases/definition';
 import { campaignActions, CampaignPorts } from './actions';
 import { CAMPAIGN_TEMPLATES } from './cards';
 import { campaignEffects, campaignParticipants } from './effects';
 import { campaignExport } from './export';
-import { Campaign, CampaignCommand, CampaignEvent, canSeeCampaign, decide, evolve } from './model';
-import { campaignView } from './view';
+import { Campaign, CampaignCommand, CampaignEvent, canSeeCampaign, decide, evolve, mayRunCampaigns } from './model';
+import { acknowledgementView, campaignView } from './view';
 export type { CampaignPorts } from './actions';
 export { createNewStarterEnrolment, type NewStarterEnrolment } from './enrolment';
 
@@ -25,7 +24,7 @@ const rules: CaseRules = {
   stateLabel: (state) => STATE_LABELS[state] ?? { label: state, color: 'default' },
 };
 
-const NOT_FOUND = 'I can\'t find that campaign, or you don\'t run campaigns.';
+const NOT_FOUND = 'I can\'t find that campaign.';
 
 /**
  * Policy acknowledgement campaigns (DESIGN.md 7, issue 15): the Communications Team or an administrator sends a
@@ -57,17 +56,20 @@ export function campaignModule(ports?: CampaignPorts): WorkflowModule<Campaign, 
         notFound: () => NOT_FOUND,
         workflow: { decide, evolve, effects: campaignEffects, stateOf: (campaign) => campaign.state, participants: campaignParticipants, canSee: canSeeCampaign },
         presenter: {
-          card: (campaign, viewer, now, headline) => (canSeeCampaign(campaign, viewer)
+          card: (campaign, viewer, now, headline) => (mayRunCampaigns(viewer)
             ? renderer.render('campaign', campaignView(campaign, viewer, now, undefined, undefined, headline ?? ''))
-            : messageCard(renderer, { title: 'Not available', message: NOT_FOUND })),
+            : renderer.render('campaign-acknowledgement', acknowledgementView(campaign, { notice: headline ?? '' }))),
           inboxEntries: (campaign) => campaignParticipants(campaign).map(({ userId, role }) => ({
             userId, role, reference: campaign.reference, state: campaign.state, summary: `Policy campaign: version ${campaign.details.policyVersion}`,
             nextStep: campaign.state === 'open' ? 'Acknowledgements coming in' : 'Closed', awaitingMe: false,
           })),
           undeliverable: () => undefined,
         },
-        // The progress is counted when the card is shown (its automatic refresh runs `campaign.progress`).
-        caseCard: (campaign, viewer, now, step) => renderer.render('campaign', campaignView(campaign, viewer, now, undefined, undefined, step?.notice ?? step?.headline ?? '')),
+        // For those who run campaigns the progress is counted when the card is shown (its automatic refresh runs
+        // `campaign.progress`); anyone else sees the policy card itself.
+        caseCard: (campaign, viewer, now, step) => (mayRunCampaigns(viewer)
+          ? renderer.render('campaign', campaignView(campaign, viewer, now, undefined, undefined, step?.notice ?? step?.headline ?? ''))
+          : renderer.render('campaign-acknowledgement', acknowledgementView(campaign, { notice: step?.notice ?? step?.headline ?? '', noticeStyle: step?.noticeStyle ?? 'good' }))),
         // The campaign's timers are the fan-out's (fan-out.ts `timerHandlers`): they queue sends, they change no case.
         timers: {},
         decisions: {

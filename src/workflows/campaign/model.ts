@@ -76,9 +76,12 @@ export function mayRunCampaigns(actor: Actor): boolean {
   return hasRole(actor, 'comms') || hasRole(actor, 'admin');
 }
 
-/** The campaign card (progress, every name) is for those who run campaigns; recipients see their own card only. */
-export function canSeeCampaign(_campaign: Campaign, viewer: Actor): boolean {
-  return mayRunCampaigns(viewer);
+/**
+ * A campaign is an announcement to all staff: anyone may open it (recipients see the policy card). Its progress and
+ * the names of who has not acknowledged are for those who run campaigns (actions.ts `campaign.progress`).
+ */
+export function canSeeCampaign(_campaign: Campaign, _viewer: Actor): boolean {
+  return true;
 }
 
 export function decide(campaign: Campaign | undefined, command: CampaignCommand, { actor, now }: CommandContext): Decision<CampaignEvent> {
