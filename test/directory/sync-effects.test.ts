@@ -108,6 +108,9 @@ describe('directory sync from Entra ID: what changes in the desk (real bot over 
     assert.equal(adeleList.length, 1);
     assert.deepEqual(listItems(adeleList[0]).map((item) => item.reference), [REF], 'Comms alone never learn of an AINM record');
     assert.equal(cardsMatching(bot, 'alex', /People who left/).length, 0);
+    const syncLine = bot.logLines.find((line) => line.includes('directory synced from Entra ID') && line.includes('"leavers":1'));
+    assert.ok(syncLine, 'one log line with the counts');
+    assert.ok(!bot.logLines.some((line) => /Megan Bowen|Alex Wilber/.test(line)), 'and no names in any log line');
   });
 
   it('lets nobody choose a leaver as approver', async () => {
