@@ -21,6 +21,8 @@ export interface RateGateOptions {
   readonly sleep?: (millis: number) => Promise<void>;
 }
 
+const CATCH_UP = 4;
+
 export function createRateGate(options: RateGateOptions): RateGate {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis)));
@@ -34,8 +36,9 @@ export function createRateGate(options: RateGateOptions): RateGate {
     for (;;) {
       const at = now();
       if (at >= next) {
-        // A gate idle for a while does not bank sends for a burst: at most one interval's worth is caught up.
-        next = Math.max(next, at - interval()) + interval();
+        // Timers fire late on a busy machine: up to CATCH_UP intervals missed are made up, so the average holds; a
+        // gate idle for longer does not bank more than that for a burst (the tenant's budget is a second's worth).
+        next = Math.max(next, at - CATCH_UP * interval()) + interval();
         return;
       }
       await sleep(next - at);
