@@ -65,6 +65,11 @@ param tablePrefix string = ''
 @description('Comma-separated Microsoft Entra tenant ids whose Teams activities the bot accepts. Empty: the tenant of this subscription.')
 param allowedTenantIds string = ''
 
+@minValue(1)
+@maxValue(50)
+@description('Policy campaign cards a second, shared by every instance: Teams allows about 50 a second per bot per tenant (CAMPAIGN_SENDS_PER_SECOND).')
+param campaignSendsPerSecond int = 48
+
 @allowed([
   'fatal'
   'error'
@@ -167,6 +172,8 @@ param alertEmail string = ''
 
 // "Storage Table Data Contributor": read, write and delete tables and entities (data plane, Entra auth).
 var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// "Storage Queue Data Contributor": the policy campaigns' queue (<prefix>campaigns), created by the bot at start-up.
+var queueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // The tables of src/store/tables.ts TABLE_NAMES (the bot also creates any that are missing at start-up).
 var tableNames = [
   'cases'
@@ -222,6 +229,17 @@ resource identityTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The bot's identity may use the campaign queue: every instance reads it (src/store/campaign-queue.ts).
+resource identityQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, queueDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -314,6 +332,10 @@ var requiredAppSettings = [
   {
     name: 'LOG_LEVEL'
     value: logLevel
+  }
+  {
+    name: 'CAMPAIGN_SENDS_PER_SECOND'
+    value: string(campaignSendsPerSecond)
   }
   {
     name: 'POLICY_URL'
