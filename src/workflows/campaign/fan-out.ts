@@ -93,8 +93,10 @@ export interface CampaignFanOut {
 
 /** How often an instance says it is sending, and how long a heartbeat counts. */
 const HEARTBEAT_MS = 2000;
-/** How long an enrolment may take before another instance takes it over (it is safe to repeat). */
-const ENROLMENT_SECONDS = 300;
+/** How long a page of enrolment may take before another instance takes it over (it is safe to repeat). */
+const ENROLMENT_SECONDS = 120;
+/** People enrolled a page: rows in five transactions, and as many messages. */
+const ENROLMENT_PAGE = 500;
 const HEARTBEAT_FRESH_MS = 6000;
 
 /**
@@ -147,14 +149,24 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
     return added;
   }
 
-  /** Rows missed by an enrolment that stopped half-way (rows written, messages not) are queued again: a row's state keeps it to one card. */
-  async function enrol(reference: string): Promise<void> {
+  /**
+   * One page of the audience (by id, after `after`): rows, then their messages, then the next page's message. A page
+   * repeated after a crash finds its rows there: those still `queued` get their message again (a row's state keeps
+   * it to one card, whatever number of messages).
+   */
+  async function enrolPage(reference: string, after: string | undefined): Promise<void> {
     const campaign = await campaignOf(reference);
     if (!campaign || campaign.state !== 'open') return;
-    const added = await enrolPeople(campaign, await audienceOf(campaign));
-    const waiting = (await recipients.list(reference)).filter((row) => row.state === 'queued' && !added.includes(row.personId));
-    await queue.add(waiting.map((row) => encodeMessage({ k: 'card', c: reference, p: row.personId })));
-    logger.info({ reference, enrolled: added.length, requeued: waiting.length }, 'campaign enrolled');
+    const page = (await audienceOf(campaign)).filter((person) => after === undefined || person.id > after)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, ENROLMENT_PAGE);
+    if (page.length === 0) {
+      logger.info({ reference }, 'campaign enrolled');
+      return;
+    }
+    const added = new Set(await enrolPeople(campaign, page));
+    const again = await Promise.all(page.filter((person) => !added.has(person.id)).map((person) => recipients.get(reference, person.id)));
+    await queue.add(again.filter((row) => row?.state === 'queued').map((row) => encodeMessage({ k: 'card', c: reference, p: row!.personId })));
+    await queue.add([encodeMessage({ k: 'enrol', c: reference, a: page.at(-1)!.id })]);
   }
 
   async function record(row: StoredRecipient, patch: RecipientPatch): Promise<StoredRecipient | 'conflict'> {
@@ -276,9 +288,9 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
   async function dispatch(message: QueueMessage, decoded: CampaignMessage): Promise<void> {
     switch (decoded.k) {
       case 'enrol': {
-        // Thousands of rows and messages take longer than a send: hidden meanwhile, so no other instance starts it too.
+        // A page of rows and messages takes longer than a send: hidden meanwhile, so no other instance does it too.
         const held = await queue.extend(message, ENROLMENT_SECONDS);
-        await enrol(decoded.c);
+        await enrolPage(decoded.c, decoded.a);
         return queue.remove(held);
       }
       case 'card': return sendCard(message, decoded.c, decoded.p);

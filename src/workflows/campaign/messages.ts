@@ -3,8 +3,11 @@
  * anyone with access to the storage account, and is kept until it is handled).
  */
 export type CampaignMessage =
-  /** Enrol the campaign's audience: rows first, then a `card` message each (safe to repeat). */
-  | { readonly k: 'enrol'; readonly c: string }
+  /**
+   * Enrol the campaign's audience, one page at a time (people by id, after `a`): rows first, then a `card` message
+   * each, then the next page's message. Each page is small enough to finish within its visibility, and safe to repeat.
+   */
+  | { readonly k: 'enrol'; readonly c: string; readonly a?: string }
   /** The campaign card to one person. */
   | { readonly k: 'card'; readonly c: string; readonly p: string }
   /** Reminder round `r` to one person (1: the reminder; 2: the final one). */
@@ -29,7 +32,7 @@ export function decodeMessage(body: string): CampaignMessage | undefined {
   const c = text('c');
   if (!c) return undefined;
   switch (value.k) {
-    case 'enrol': return { k: 'enrol', c };
+    case 'enrol': { const a = text('a'); return a ? { k: 'enrol', c, a } : { k: 'enrol', c }; }
     case 'card': { const p = text('p'); return p ? { k: 'card', c, p } : undefined; }
     case 'remind': { const p = text('p'); return p && (value.r === 1 || value.r === 2) ? { k: 'remind', c, p, r: value.r } : undefined; }
     case 'manager': { const m = text('m'); return m ? { k: 'manager', c, m } : undefined; }
