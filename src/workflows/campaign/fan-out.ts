@@ -94,7 +94,7 @@ export interface CampaignFanOut {
 /** How often an instance says it is sending, and how long a heartbeat counts. */
 const HEARTBEAT_MS = 2000;
 /** How long a page of enrolment may take before another instance takes it over (it is safe to repeat). */
-const ENROLMENT_SECONDS = 120;
+const ENROLMENT_SECONDS = 60;
 /** People enrolled a page: rows in five transactions, and as many messages. */
 const ENROLMENT_PAGE = 500;
 const HEARTBEAT_FRESH_MS = 6000;
@@ -150,7 +150,7 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
   }
 
   /**
-   * One page of the audience (by id, after `after`): rows, then their messages, then the next page's message. A page
+   * One page of the audience (by id, after `after`): the next page's message, then rows, then their messages. A page
    * repeated after a crash finds its rows there: those still `queued` get their message again (a row's state keeps
    * it to one card, whatever number of messages).
    */
@@ -163,10 +163,11 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
       logger.info({ reference }, 'campaign enrolled');
       return;
     }
+    // The next page first: another instance enrols it while this one does this page, so sending never waits on enrolment.
+    await queue.add([encodeMessage({ k: 'enrol', c: reference, a: page.at(-1)!.id })]);
     const added = new Set(await enrolPeople(campaign, page));
     const again = await Promise.all(page.filter((person) => !added.has(person.id)).map((person) => recipients.get(reference, person.id)));
     await queue.add(again.filter((row) => row?.state === 'queued').map((row) => encodeMessage({ k: 'card', c: reference, p: row!.personId })));
-    await queue.add([encodeMessage({ k: 'enrol', c: reference, a: page.at(-1)!.id })]);
   }
 
   async function record(row: StoredRecipient, patch: RecipientPatch): Promise<StoredRecipient | 'conflict'> {
