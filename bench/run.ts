@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTableDirectory } from '../src/store/directory-table';
 import { freePort, startAzurite, AzuriteProcess } from '../src/store/azurite-process';
+import { runCampaignBench } from './campaign';
 import type { TableMetricsReport } from '../src/store/table-metrics';
 import { azuriteConnectionString, ensureTables, openTables } from '../src/store/tables';
 import { BenchConnector } from './lib/connector';
@@ -410,6 +411,8 @@ const callsText = (calls: Record<string, Record<string, number>>) => Object.entr
   .join('; ');
 
 async function main(): Promise<void> {
+  // A policy campaign through two instances, one killed half-way (bench/campaign.ts): a scenario of its own.
+  if (process.argv.includes('--campaign')) return runCampaignBench(process.argv.slice(2).filter((arg) => arg !== '--campaign'));
   const options = parseOptions(process.argv.slice(2));
   const command = `npm run bench${options.args.length > 0 ? ` -- ${options.args.join(' ')}` : ''}`;
   const loadAtStart = loadAverage();

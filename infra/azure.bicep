@@ -69,6 +69,10 @@ param allowedTenantIds string = ''
 @minLength(36)
 @maxLength(36)
 param dashboardClientId string
+@minValue(1)
+@maxValue(50)
+@description('Policy campaign cards a second, shared by every instance: Teams allows about 50 a second per bot per tenant (CAMPAIGN_SENDS_PER_SECOND).')
+param campaignSendsPerSecond int = 48
 
 @allowed([
   'fatal'
@@ -131,6 +135,37 @@ param operatorPrincipalId string = ''
 @description('What operatorPrincipalId is.')
 param operatorPrincipalType string = 'User'
 
+@description('Set to true once an administrator has granted the managed identity the Microsoft Graph application permissions listed in graphApplicationPermissions (admin consent: infra/README.md, "Microsoft Graph permissions"). Sets GRAPH_AUTH=managedIdentity.')
+param graphPermissionsGranted bool = false
+
+@allowed([
+  'off'
+  'entra'
+])
+@description('entra: sync the staff directory (people, managers, leavers, roles from groups) from Entra ID once a day through Microsoft Graph (README, "Directory from Entra ID"); needs the Graph permissions.')
+param directorySync string = 'off'
+
+@description('Optional, with directorySync entra: only this department (the Entra user property). Empty: everyone, or directoryGroupId.')
+param directoryDepartment string = ''
+
+@description('Optional, with directorySync entra: only the members of this Entra group (object id). Empty: everyone, or directoryDepartment.')
+param directoryGroupId string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) whose members are the Communications Team. Empty: the directory keeps whoever has the role.')
+param directoryGroupComms string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the Incident team (Health and Safety).')
+param directoryGroupIncident string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the desk\'s administrators.')
+param directoryGroupAdmin string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of the safeguarding leads.')
+param directoryGroupSafeguarding string = ''
+
+@description('Optional, with directorySync entra: the Entra group (object id) of IT security.')
+param directoryGroupItSecurity string = ''
+
 @minValue(30)
 @maxValue(730)
 @description('Days the Log Analytics workspace keeps logs.')
@@ -141,6 +176,8 @@ param alertEmail string = ''
 
 // "Storage Table Data Contributor": read, write and delete tables and entities (data plane, Entra auth).
 var tableDataContributorRoleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+// "Storage Queue Data Contributor": the policy campaigns' queue (<prefix>campaigns), created by the bot at start-up.
+var queueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // The tables of src/store/tables.ts TABLE_NAMES (the bot also creates any that are missing at start-up).
 var tableNames = [
   'cases'
@@ -197,6 +234,17 @@ resource identityTableAccess 'Microsoft.Authorization/roleAssignments@2022-04-01
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributorRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The bot's identity may use the campaign queue: every instance reads it (src/store/campaign-queue.ts).
+resource identityQueueAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, identity.id, queueDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -303,6 +351,10 @@ var requiredAppSettings = [
     value: logLevel
   }
   {
+    name: 'CAMPAIGN_SENDS_PER_SECOND'
+    value: string(campaignSendsPerSecond)
+  }
+  {
     name: 'POLICY_URL'
     value: policyUrl
   }
@@ -371,6 +423,57 @@ var ainmWebhookSetting = empty(ainmWebhookUrl) ? [] : [
   }
 ]
 
+// Microsoft Graph application permissions (app roles of Microsoft Graph, appId 00000003-0000-0000-c000-000000000000)
+// the managed identity needs, each granted once by an administrator (admin consent): infra/README.md says how.
+// User.Read.All: people, managers, disabled accounts (directory sync); GroupMember.Read.All: the role and filter
+// groups' members (directory sync); TeamsAppInstallation.ReadWriteForUser.All: installing the app for a person
+// a policy campaign cannot reach yet (campaigns).
+var graphApplicationPermissions = [
+  'User.Read.All'
+  'GroupMember.Read.All'
+  'TeamsAppInstallation.ReadWriteForUser.All'
+]
+var graphSetting = (graphPermissionsGranted || directorySync == 'entra') ? [
+  {
+    name: 'GRAPH_AUTH'
+    value: 'managedIdentity'
+  }
+] : []
+var directorySyncSettings = directorySync == 'entra' ? [
+  {
+    name: 'DIRECTORY_SYNC'
+    value: directorySync
+  }
+  {
+    name: 'DIRECTORY_DEPARTMENT'
+    value: directoryDepartment
+  }
+  {
+    name: 'DIRECTORY_GROUP_ID'
+    value: directoryGroupId
+  }
+  {
+    name: 'DIRECTORY_GROUP_COMMS'
+    value: directoryGroupComms
+  }
+  {
+    name: 'DIRECTORY_GROUP_INCIDENT'
+    value: directoryGroupIncident
+  }
+  {
+    name: 'DIRECTORY_GROUP_ADMIN'
+    value: directoryGroupAdmin
+  }
+  {
+    name: 'DIRECTORY_GROUP_SAFEGUARDING'
+    value: directoryGroupSafeguarding
+  }
+  {
+    name: 'DIRECTORY_GROUP_IT_SECURITY'
+    value: directoryGroupItSecurity
+  }
+] : []
+
 resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: resourceBaseName
   location: location
@@ -397,7 +500,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
       http20Enabled: true
-      appSettings: concat(requiredAppSettings, tablePrefixSetting, closureDaysSetting, ainmWebhookSetting)
+      appSettings: concat(requiredAppSettings, tablePrefixSetting, closureDaysSetting, ainmWebhookSetting, graphSetting, directorySyncSettings)
     }
   }
   dependsOn: [
@@ -741,3 +844,6 @@ output BOT_ENDPOINT string = 'https://${webApp.properties.defaultHostName}'
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output AZURE_TABLES_ACCOUNT_URL string = tableEndpoint
 output STORAGE_ACCOUNT_RESOURCE_ID string = storage.id
+// For the admin consent step (infra/README.md): the identity's service principal and the Graph permissions it needs.
+output BOT_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output GRAPH_APPLICATION_PERMISSIONS string = join(graphApplicationPermissions, ',')

@@ -1,4 +1,7 @@
 import { AbuseReportSettings, DEFAULT_EAP_URL, DEFAULT_HOLMES_URL, DEFAULT_URGENT_ESCALATION_MINUTES } from './workflows/abuse-report/settings';
+import { DirectorySyncSettings, ENTRA_ID } from './directory/entra-settings';
+import type { TeamRole } from './domain/people';
+import { DEFAULT_GRAPH_BASE_URL, GraphCredentialSettings, GraphSettings } from './graph/settings';
 
 /**
  * The environment, read and validated once at start-up into one typed object.
@@ -26,7 +29,7 @@ export interface ChannelAuthentication {
 export type TablesConnection =
   | { readonly kind: 'connectionString'; readonly connectionString: string }
   | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string }
-  | { readonly kind: 'embedded'; readonly port: number; readonly dataDir: string };
+  | { readonly kind: 'embedded'; readonly port: number; readonly dataDir: string; readonly queuePort: number };
 
 export interface AppConfig {
   readonly host: string;
@@ -63,6 +66,12 @@ export interface AppConfig {
   /** Months after a takedown notice closed (verified, withdrawn) before it is deleted with its audit events (default 24). */
   readonly takedownRetentionMonths: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Microsoft Graph (GRAPH_AUTH, ...): absent means not configured, and nothing that needs it runs. */
+  readonly graph?: GraphSettings;
+  /** The daily directory sync from Entra ID (DIRECTORY_SYNC=entra, needs `graph`); absent means off. */
+  readonly directorySync?: DirectorySyncSettings;
+  /** Policy campaigns: sends a second across every instance (CAMPAIGN_SENDS_PER_SECOND), and installing the app for people without it. */
+  readonly campaign: CampaignConfig;
   /** BENCH_METRICS=1 (`npm run bench`): count table calls and answer GET /debug/metrics to loopback callers. */
   readonly benchMetrics?: boolean;
   /**
@@ -117,6 +126,8 @@ export function readConfig(env: Env): AppConfig {
     accessRequestRetentionMonths: readInteger(env, 'ACCESS_REQUEST_RETENTION_MONTHS', 24, 1, 120),
     takedownRetentionMonths: readInteger(env, 'TAKEDOWN_RETENTION_MONTHS', 24, 1, 120),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    ...readGraphAndDirectory(env, bot),
+    campaign: readCampaign(env),
     ...readBench(env, bot),
   };
 }
@@ -134,6 +145,87 @@ function readBotDomain(env: Env): { botDomain?: string; dashboardClientId?: stri
     throw new ConfigError('BOT_DOMAIN', `"${domain.slice(0, 60)}" is not a host name like desk.azurewebsites.net`);
   }
   return { botDomain: domain.toLowerCase(), ...client };
+}
+
+export interface CampaignConfig {
+  readonly sendsPerSecond: number;
+  /**
+   * The app's id in the organisation's app catalog (CAMPAIGN_INSTALL_TEAMS_APP_ID): with Graph configured, the app is
+   * installed for recipients without it (`POST /users/{id}/teamwork/installedApps`) and their card sent again.
+   */
+  readonly installTeamsAppId?: string;
+}
+
+/** Teams allows about 50 sends a second per bot per tenant: the default keeps a little under it, and more is refused. */
+function readCampaign(env: Env): CampaignConfig {
+  const installTeamsAppId = readMatching(env, 'CAMPAIGN_INSTALL_TEAMS_APP_ID', /^[0-9a-fA-F-]{36}$/, 'a GUID: the app\'s id in your app catalog', '');
+  if (installTeamsAppId && !env.GRAPH_AUTH?.trim()) throw new ConfigError('CAMPAIGN_INSTALL_TEAMS_APP_ID', 'needs Microsoft Graph (GRAPH_AUTH) to install the app');
+  return { sendsPerSecond: readInteger(env, 'CAMPAIGN_SENDS_PER_SECOND', 48, 1, 50), ...(installTeamsAppId ? { installTeamsAppId } : {}) };
+}
+
+const GRAPH_AUTH_KINDS = ['managedIdentity', 'clientSecret', 'clientCertificate'] as const;
+const DIRECTORY_VARIABLES = [
+  'DIRECTORY_DEPARTMENT', 'DIRECTORY_GROUP_ID', 'DIRECTORY_GROUP_COMMS', 'DIRECTORY_GROUP_INCIDENT', 'DIRECTORY_GROUP_ADMIN',
+  'DIRECTORY_GROUP_SAFEGUARDING', 'DIRECTORY_GROUP_IT_SECURITY',
+];
+
+/** Graph and the directory sync: both off unless set; a directory setting without DIRECTORY_SYNC=entra is a mistake said at once. */
+function readGraphAndDirectory(env: Env, bot: BotIdentity): Pick<AppConfig, 'graph' | 'directorySync'> {
+  const graph = readGraph(env, bot);
+  const sync = readEnum(env, 'DIRECTORY_SYNC', ['off', 'entra'] as const, 'off');
+  if (sync === 'off') {
+    const stray = DIRECTORY_VARIABLES.find((variable) => env[variable]?.trim());
+    if (stray) throw new ConfigError(stray, 'has no effect without DIRECTORY_SYNC=entra');
+    return graph ? { graph } : {};
+  }
+  if (!graph) throw new ConfigError('DIRECTORY_SYNC', 'entra needs Microsoft Graph: set GRAPH_AUTH (managedIdentity, clientSecret or clientCertificate)');
+  const department = readMatching(env, 'DIRECTORY_DEPARTMENT', /^[^'\n]{1,100}$/, 'a department name of at most 100 characters, without quotes', '');
+  const groupId = readGroupId(env, 'DIRECTORY_GROUP_ID');
+  if (department && groupId) throw new ConfigError('DIRECTORY_GROUP_ID', 'set either it or DIRECTORY_DEPARTMENT, not both');
+  // The Entra group whose members hold each team role (issue 15); a role without one keeps what the directory says.
+  const roleGroups: Partial<Record<TeamRole, string>> = {
+    comms: readGroupId(env, 'DIRECTORY_GROUP_COMMS'), incident: readGroupId(env, 'DIRECTORY_GROUP_INCIDENT'),
+    admin: readGroupId(env, 'DIRECTORY_GROUP_ADMIN'), safeguarding: readGroupId(env, 'DIRECTORY_GROUP_SAFEGUARDING'),
+    itSecurity: readGroupId(env, 'DIRECTORY_GROUP_IT_SECURITY'),
+  };
+  const filter = department ? { department } : groupId ? { groupId } : undefined;
+  return {
+    graph,
+    directorySync: { ...(filter ? { filter } : {}), roleGroups: Object.fromEntries(Object.entries(roleGroups).filter(([, id]) => id)) },
+  };
+}
+
+function readGroupId(env: Env, variable: string): string {
+  return readMatching(env, variable, ENTRA_ID, 'an Entra group object id (a GUID)', '');
+}
+
+function readGraph(env: Env, bot: BotIdentity): GraphSettings | undefined {
+  const auth = env.GRAPH_AUTH?.trim() ? readEnum(env, 'GRAPH_AUTH', GRAPH_AUTH_KINDS, 'managedIdentity') : undefined;
+  if (!auth) {
+    const stray = ['GRAPH_CLIENT_SECRET', 'GRAPH_CLIENT_CERTIFICATE_PATH', 'GRAPH_BASE_URL'].find((variable) => env[variable]?.trim());
+    if (stray) throw new ConfigError(stray, 'has no effect without GRAPH_AUTH');
+    return undefined;
+  }
+  return { baseUrl: readTrustedUrl(env, 'GRAPH_BASE_URL')?.replace(/\/$/, '') ?? DEFAULT_GRAPH_BASE_URL, credential: readGraphCredential(env, auth, bot) };
+}
+
+function readGraphCredential(env: Env, auth: (typeof GRAPH_AUTH_KINDS)[number], bot: BotIdentity): GraphCredentialSettings {
+  if (auth === 'managedIdentity') {
+    const clientId = env.AZURE_CLIENT_ID?.trim();
+    return { kind: 'managedIdentity', ...(clientId ? { clientId } : {}) };
+  }
+  const tenantId = env.GRAPH_TENANT_ID?.trim() || bot.tenantId;
+  const clientId = env.GRAPH_CLIENT_ID?.trim() || bot.appId;
+  if (!tenantId) throw new ConfigError('GRAPH_TENANT_ID', `is required for GRAPH_AUTH=${auth} (or MICROSOFT_APP_TENANT_ID)`);
+  if (!clientId) throw new ConfigError('GRAPH_CLIENT_ID', `is required for GRAPH_AUTH=${auth} (or MICROSOFT_APP_ID)`);
+  if (auth === 'clientSecret') {
+    const secret = env.GRAPH_CLIENT_SECRET ?? '';
+    if (!secret.trim()) throw new ConfigError('GRAPH_CLIENT_SECRET', 'is required for GRAPH_AUTH=clientSecret');
+    return { kind: 'clientSecret', tenantId, clientId, secret };
+  }
+  const certificatePath = env.GRAPH_CLIENT_CERTIFICATE_PATH?.trim() ?? '';
+  if (!certificatePath) throw new ConfigError('GRAPH_CLIENT_CERTIFICATE_PATH', 'is required for GRAPH_AUTH=clientCertificate (a PEM file with the private key and certificate)');
+  return { kind: 'clientCertificate', tenantId, clientId, certificatePath };
 }
 
 /** An urgent report escalates after at most a day: the policy's 1 working day is the ceiling for any report. */
@@ -226,6 +318,7 @@ function readTablesConnection(env: Env): TablesConnection {
   return {
     kind: 'embedded',
     port: readPort(env, 'AZURITE_TABLE_PORT', 10002),
+    queuePort: readPort(env, 'AZURITE_QUEUE_PORT', 10001),
     dataDir: env.AZURITE_DATA_DIR?.trim() || '.data/azurite',
   };
 }

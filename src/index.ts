@@ -5,6 +5,7 @@ import { runEvery } from './scheduler/scheduler';
 import { startAzurite } from './store/azurite-process';
 import { createConversationRateLimiter } from './bot/rate-limit';
 import { createTableMetrics } from './store/table-metrics';
+import { openCampaignStorage } from './workflows/campaign/storage';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 
 /** How often effects left in an outbox (after an outage) are retried. */
@@ -22,15 +23,20 @@ export interface RunningBot {
  */
 export async function startBot(config: AppConfig, logger: Logger): Promise<RunningBot> {
   const azurite = config.tables.kind === 'embedded'
-    ? await startAzurite({ port: config.tables.port, dataDir: config.tables.dataDir })
+    ? await startAzurite({ port: config.tables.port, dataDir: config.tables.dataDir, queuePort: config.tables.queuePort })
     : undefined;
   const endpoint: TablesEndpoint = config.tables.kind === 'embedded'
-    ? { kind: 'connectionString', connectionString: azuriteConnectionString(azurite!.port) }
+    ? { kind: 'connectionString', connectionString: azuriteConnectionString(azurite!.port, '127.0.0.1', azurite!.queuePort) }
     : config.tables;
   const metrics = config.benchMetrics ? createTableMetrics() : undefined;
   const tables = openTables(endpoint, config.tablePrefix, metrics?.hook);
   await ensureTables(tables);
+  const campaigns = await openCampaignStorage({
+    endpoint, prefix: config.tablePrefix, settings: { sendsPerSecond: config.campaign.sendsPerSecond }, logger,
+    ...(config.graph ? { graph: config.graph } : {}), ...(config.campaign.installTeamsAppId ? { installTeamsAppId: config.campaign.installTeamsAppId } : {}),
+  });
   const runtime = buildRuntime({
+    campaigns,
     tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays, policyUrl: config.policyUrl,
     ...(metrics ? { metrics } : {}),
     ...(config.connectorPacing === 'off' ? { rateLimiter: createConversationRateLimiter({ limits: [] }) } : {}),
@@ -38,24 +44,29 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     ...(config.ainmWebhookUrl ? { ainmWebhookUrl: config.ainmWebhookUrl } : {}),
     abuseReport: config.abuseReport,
     dashboard: { ...(config.botDomain ? { domain: config.botDomain } : {}), ...(config.dashboardClientId ? { clientId: config.dashboardClientId } : {}) },
+    ...(config.graph ? { graph: config.graph } : {}),
+    ...(config.directorySync ? { directorySync: config.directorySync } : {}),
     retention: { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths },
     logger, now: () => new Date(),
   });
   await new Promise<void>((resolve) => runtime.server.listen(config.port, config.host, resolve));
   const url = `http://${config.host}:${runtime.server.address().port}/api/messages`;
   // The line names any token-check override (openIdMetadataUrl, tokenIssuer): tokens are then trusted from there.
-  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), ...config.channelAuth },
+  logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), directorySync: config.directorySync ? 'entra' : 'off', ...config.channelAuth },
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
   const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
   recovery.unref();
   void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
   const stopScheduler = runEvery(runtime.scheduler, SCHEDULER_INTERVAL_MS, logger);
+  // Every instance sends from the shared queue, each at its share of CAMPAIGN_SENDS_PER_SECOND.
+  runtime.campaigns?.start();
   if (metrics) logger.warn({ connectorPacing: config.connectorPacing ?? 'teams' }, 'benchmark mode: table calls counted, GET /debug/metrics on loopback');
   return {
     url,
     async stop() {
       clearInterval(recovery);
       await stopScheduler();
+      await runtime.campaigns?.stop();
       await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
       await runtime.relay.idle();
       await azurite?.stop();

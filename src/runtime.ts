@@ -14,6 +14,13 @@ import { understand } from './understanding/understand';
 import { CardRenderer, loadCardTemplates } from './cards/render';
 import { BotIdentity, ChannelAuthentication, DEFAULT_POLICY_URL } from './config';
 import { createDailyRetention } from './data-protection/daily-retention';
+import { createDailyDirectorySync } from './directory/daily-directory-sync';
+import type { DirectorySyncSettings } from './directory/entra-settings';
+import { NewStarterEnrolment, NO_ENROLMENT } from './directory/new-starters';
+import { RunDirectorySync, syncOff, wireDirectorySync } from './directory/sync-wiring';
+import type { GraphSettings } from './graph/settings';
+import type { GraphTokenProvider } from './graph/token';
+import { accessRequestRerouting } from './workflows/access-request/approver-rerouting';
 import { DEFAULT_RETENTION, RetentionPeriods } from './data-protection/retention';
 import { runRetention } from './data-protection/retention-run';
 import { createCaseLinks } from './store/case-links';
@@ -46,6 +53,14 @@ import type { WorkflowModule, WorkflowTools } from './cases/definition';
 import { workflowRoutes } from './bot/workflow-routes';
 import { createDashboardApiDeps, DashboardOptions } from './dashboard/composition';
 import { rebuildStatistics } from './dashboard/recorder';
+import { createCampaignSender } from './bot/campaign-sender';
+import { CampaignFanOut, createCampaignFanOut } from './workflows/campaign/fan-out';
+import type { CampaignStorage } from './workflows/campaign/storage';
+import { CampaignPorts, createNewStarterEnrolment } from './workflows/campaign';
+import type { Campaign } from './workflows/campaign/model';
+import { policyQuestions } from './workflows/campaign/question';
+import { campaignCards } from './workflows/campaign/view';
+import type { Concern, ConcernCommand } from './workflows/concern/model';
 
 /** The event activities botbuilder makes up for turns the bot starts itself. */
 const PROACTIVE_EVENTS: readonly string[] = [ActivityEventNames.ContinueConversation, ActivityEventNames.CreateConversation];
@@ -80,6 +95,16 @@ export interface RuntimeOptions {
   readonly retention?: RetentionPeriods;
   /** The dashboard tab's identity check: the tab's domain (BOT_DOMAIN) and, in tests, the token signing keys. */
   readonly dashboard?: DashboardOptions;
+  /** Microsoft Graph (GRAPH_AUTH); without it nothing that needs Graph runs. */
+  readonly graph?: GraphSettings;
+  /** Instead of an Entra credential for Graph: tests give a local stand-in's token. */
+  readonly graphToken?: GraphTokenProvider;
+  /** The daily directory sync from Entra ID (DIRECTORY_SYNC=entra); off without it. */
+  readonly directorySync?: DirectorySyncSettings;
+  /** Gives joiners from the directory sync the current policy campaign; the campaigns' own (with `campaigns`) otherwise. */
+  readonly newStarters?: NewStarterEnrolment;
+  /** The campaign fan-out's queue and recipients table (src/store/campaign-*.ts); without them campaigns cannot start. */
+  readonly campaigns?: CampaignStorage;
 }
 
 /**
@@ -99,13 +124,27 @@ export interface Runtime {
   readonly scheduler: Scheduler;
   /** The dashboard's statistics, rebuilt from the cases (`npm run statistics:rebuild`). */
   readonly statistics: { rebuild(now: Date): Promise<{ summaries: number; counters: number }> };
+  /** Sends policy campaigns from the shared queue (`startBot` starts it); undefined without campaign storage. */
+  readonly campaigns?: CampaignFanOut;
+  /** Gives joiners and first installs the current campaign. */
+  readonly newStarters?: NewStarterEnrolment;
+  /** One directory sync from Entra ID now (`npm run directory:sync`; the scheduler runs it daily); says so when it is off. */
+  readonly syncDirectory: RunDirectorySync;
 }
 
 /** The composition root: storage -> directory -> notifier -> workflows -> bot -> HTTP. Plain wiring, no container. */
 export function buildRuntime(options: RuntimeOptions): Runtime {
   const { tables, logger, now } = options;
   const abuseReportSettings = options.abuseReport ?? DEFAULT_ABUSE_REPORT_SETTINGS;
-  const modules = options.workflows ?? workflowModules({ abuseReport: abuseReportSettings });
+  // The campaign workflow reaches the fan-out and the concern workflow, both built below: bound late, like `serviceFor`.
+  let fanOut: CampaignFanOut | undefined;
+  const serviceFor = new Map<string, CaseService<unknown, { readonly type: string }>>();
+  const campaignPorts: CampaignPorts | undefined = options.campaigns && {
+    recipients: options.campaigns.recipients,
+    enqueueEnrolment: async (reference) => fanOut?.enqueueEnrolment(reference),
+    raiseQuestion: policyQuestions(() => serviceFor.get('SC') as CaseService<Concern, ConcernCommand> | undefined),
+  };
+  const modules = options.workflows ?? workflowModules({ abuseReport: abuseReportSettings, ...(campaignPorts ? { campaign: campaignPorts } : {}) });
   const renderer = options.renderer ?? loadCardTemplates(undefined, Object.assign({}, ...modules.map((module) => module.cardTemplates ?? {})));
   const workingTime = createWorkingTime({ closureDays: options.closureDays });
   const directory = createTableDirectory(tables.directory);
@@ -126,8 +165,6 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const notifier = createNotifier({
     adapter, botAppId: options.bot.appId, conversations, logger, ...(options.rateLimiter ? { limiter: options.rateLimiter } : {}),
   });
-  // A case's `act` effects reach another case through its workflow's service, known once the services exist.
-  const serviceFor = new Map<string, CaseService<unknown, { readonly type: string }>>();
   const dashboard = createDashboardApiDeps({ tables, definitions, workingTime, directory, inbox, logger, now, bot: options.bot, allowedTenantIds: options.allowedTenantIds, ...options.dashboard });
   const relay = createEffectRelay({
     statistics: dashboard.recorder,
@@ -143,6 +180,32 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const idempotency = createIdempotencyStore(tables.idempotency);
   const services = definitions.map((definition) => createCaseService({ cases, counter, idempotency, relay, workingTime, logger }, definition));
   for (const service of services) serviceFor.set(service.definition.rules.prefix, service);
+  const campaignService = serviceFor.get('AC') as CaseService<Campaign, { readonly type: string }> | undefined;
+  const owner = `instance-${randomUUID().slice(0, 8)}`;
+  if (options.campaigns && campaignService) {
+    fanOut = createCampaignFanOut({
+      queue: options.campaigns.queue, recipients: options.campaigns.recipients, directory, logger, now, owner, cards: campaignCards(renderer),
+      // An adapter of its own that only sends, and never retries: the fan-out decides what a 429 or a failure means.
+      sender: createCampaignSender({
+        adapter: new TimedTeamsAdapter({
+          MicrosoftAppId: options.bot.appId, MicrosoftAppPassword: options.bot.appPassword,
+          MicrosoftAppType: options.bot.appId ? options.bot.appType : 'MultiTenant', MicrosoftAppTenantId: options.bot.tenantId,
+        }, connectorTimeoutMs, false),
+        botAppId: options.bot.appId, conversations, logger,
+      }),
+      campaigns: { load: (reference) => campaignService.load(reference) },
+      ...(options.campaigns.installer ? { installer: options.campaigns.installer } : {}),
+      ...(options.campaigns.settings ? { settings: options.campaigns.settings } : {}),
+    });
+  }
+  const newStarters = options.newStarters ?? (fanOut && options.campaigns && campaignService ? createNewStarterEnrolment({
+    directory, recipients: options.campaigns.recipients, fanOut: () => fanOut!, logger,
+    campaigns: async () => {
+      const all: Campaign[] = [];
+      for await (const campaign of campaignService.snapshots()) all.push(campaign);
+      return all.sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }));
+    },
+  }) : undefined);
   const routesOfWorkflows = services.map((service) => workflowRoutes(service, renderer, logger));
   const myCases = myCasesRoutes(inbox, renderer, routesOfWorkflows);
   // The team queues, as each service answers them for a person (their roles, and who may not sign off what).
@@ -161,6 +224,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
       ...routesOfWorkflows, myActions, myCases, adminRoutes({ tables, renderer, logger }),
       outOfOfficeRoutes({ renderer, directory, delegations, workingTime, notifier, logger }),
     ], freeText,
+    ...(newStarters ? { onInstall: (userId: string) => newStarters.enrol([userId]) } : {}),
   });
   adapter.onTurnError = async (context, error) => {
     // A proactive send (continueConversation / createConversation) runs through this adapter too: its error
@@ -174,16 +238,27 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     adapter, app, logger, ready: () => tablesReachable(tables), ...(options.metrics ? { metrics: options.metrics } : {}),
     dashboardApi: dashboard.api(services, definitions.flatMap((definition) => (definition.teamQueue ? [definition.teamQueue] : []))),
   });
-  const owner = `instance-${randomUUID().slice(0, 8)}`;
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
-  const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers())),
-    // Beside the scheduler's day partitions in `timers`, never read by it.
-    daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
+  const accessRequests = serviceFor.get('AR');
+  const syncDirectory = wireDirectorySync({
+    ...(options.graph ? { graph: options.graph } : {}), ...(options.directorySync ? { settings: options.directorySync } : {}),
+    ...(options.graphToken ? { token: options.graphToken } : {}),
+    directory, inbox, services: serviceFor, notifier, renderer, logger, enrolment: newStarters ?? NO_ENROLMENT,
+    rerouting: accessRequests ? accessRequestRerouting(accessRequests as never, inbox) : { waitingOn: async () => [], passTo: async () => false },
   });
   const statistics = { rebuild: (at: Date) => rebuildStatistics(cases, dashboard.summariser, dashboard.store, definitions.map((definition) => definition.rules.prefix), at) };
-  return { server, relay, directory, adapter, scheduler, statistics };
+  // Beside the scheduler's day partitions in `timers`, never read by it.
+  const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) });
+  const directorySync = createDailyDirectorySync({ leases: createLeaseStore(tables.timers, 'directory-sync'), owner, logger, ...(syncDirectory ? { sync: syncDirectory } : {}) });
+  const scheduler = createScheduler({
+    timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}),
+    daily: async (at) => [await retention(at), await directorySync(at)],
+  });
+  return {
+    server, relay, directory, adapter, scheduler, statistics, syncDirectory: syncDirectory ?? syncOff,
+    ...(fanOut ? { campaigns: fanOut } : {}), ...(newStarters ? { newStarters } : {}),
+  };
 }
 
 /**
@@ -207,14 +282,18 @@ function channelAuthSettings(channelAuth: ChannelAuthentication | undefined): Co
 
 /** A TeamsAdapter whose Bot Connector requests each give up after `timeoutMs` (see {@link CONNECTOR_TIMEOUT_MS}). */
 class TimedTeamsAdapter extends TeamsAdapter {
-  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, timeoutMs: number) {
+  /** `retries` false: each request is one HTTP attempt (campaign sends: a 429 goes back to the queue, not into a wait here). */
+  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, timeoutMs: number, retries = true) {
     super(settings);
     const authentication = this.botFrameworkAuthentication;
     const createConnectorFactory = authentication.createConnectorFactory.bind(authentication);
     authentication.createConnectorFactory = (identity) => {
       const factory = createConnectorFactory(identity);
       const create = factory.create.bind(factory);
-      factory.create = async (serviceUrl, audience) => withRequestTimeout(await create(serviceUrl, audience), timeoutMs);
+      factory.create = async (serviceUrl, audience) => {
+        const client = withRequestTimeout(await create(serviceUrl, audience), timeoutMs);
+        return retries ? client : withoutRetries(client);
+      };
       return factory;
     };
   }
@@ -232,6 +311,15 @@ function withRequestTimeout(client: ConnectorClient, timeoutMs: number): Connect
     { ...operationArguments, options: { ...operationArguments.options, timeout: operationArguments.options?.timeout ?? timeoutMs } },
     operationSpec, callback,
   );
+  return client;
+}
+
+/**
+ * The connector client's pipeline retries 429 (after Retry-After), 5xx and resets by itself (core-rest-pipeline's
+ * `defaultRetryPolicy`): taken out, a request is one attempt and its answer comes back as it is.
+ */
+function withoutRetries(client: ConnectorClient): ConnectorClient {
+  (client as unknown as { client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } } }).client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
   return client;
 }
 

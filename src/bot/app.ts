@@ -23,6 +23,8 @@ export interface BotAppDeps {
   readonly routes: readonly WorkflowRoutes[];
   /** Answers a message no command matched (understood.ts); without it, the full help list. */
   readonly freeText?: FreeTextRoute;
+  /** Someone installed the app in their 1:1 chat: new starters get the current policy campaign. */
+  readonly onInstall?: (userId: string) => Promise<void>;
 }
 
 const APOLOGY = 'Sorry, something went wrong on our side and nothing was changed. Please try again in a minute.';
@@ -80,6 +82,11 @@ export function createBotApp(deps: BotAppDeps): Application<TurnState> {
     if (context.activity.action !== 'add' && context.activity.action !== 'add-upgrade') return;
     await rememberConversation(context);
     await replyWithCard(context, welcomeCard(deps.renderer, await resolveActor(context, deps.directory)));
+    const userId = actorIdOf(context);
+    // After the welcome, and never failing it: the campaign card follows through the queue.
+    if (userId && isPersonalChat(context) && deps.onInstall) {
+      await deps.onInstall(userId).catch((error: unknown) => log.warn({ failure: String(error instanceof Error ? error.message : error).slice(0, 200) }, 'new starter enrolment failed'));
+    }
   }));
 
   // Teams sends both installationUpdate and conversationUpdate on install: only the first says hello.

@@ -53,6 +53,10 @@ export interface DirectoryExport {
   readonly manager: string | null;
   /** How many people the directory says they manage (the people are not named). */
   readonly managesCount: number;
+  /** Their department, from Entra ID (the directory sync). */
+  readonly department?: string;
+  /** When the directory sync found they had left. */
+  readonly leftAt?: string;
 }
 
 export interface CaseExport {
@@ -244,6 +248,8 @@ async function directoryExport(personData: PersonData, subjectId: string): Promi
     roles: entry.roles,
     manager: entry.managerId ? 'your line manager (a colleague; their id is withheld)' : null,
     managesCount: await personData.countPeopleManagedBy(subjectId),
+    ...(entry.department ? { department: entry.department } : {}),
+    ...(entry.leftAt ? { leftAt: entry.leftAt } : {}),
   };
 }
 

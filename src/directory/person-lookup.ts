@@ -15,11 +15,16 @@ export const PERSON_NOT_FOUND = 'I couldn\'t find that person in the staff direc
 export async function findChosenPerson(directory: Directory, picked: unknown, listed: unknown): Promise<DirectoryPerson | undefined> {
   const pickedValue = clean(picked);
   if (pickedValue) {
-    const person = await directory.find(pickedValue) ?? uniqueByName(await directory.everyone(), pickedValue);
+    const person = current(await directory.find(pickedValue)) ?? uniqueByName(await directory.everyone(), pickedValue);
     if (person) return person;
   }
   const listedValue = clean(listed);
-  return listedValue ? directory.find(listedValue) : undefined;
+  return listedValue ? current(await directory.find(listedValue)) : undefined;
+}
+
+/** Someone who has left (the directory sync marked them) cannot be chosen: they would never answer. */
+function current(person: DirectoryPerson | undefined): DirectoryPerson | undefined {
+  return person?.leftAt ? undefined : person;
 }
 
 function uniqueByName(people: readonly DirectoryPerson[], name: string): DirectoryPerson | undefined {

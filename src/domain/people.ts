@@ -19,6 +19,12 @@ export interface Actor extends Person {
 /** The scheduler and timers act as the system. */
 export const SYSTEM: Actor = { id: 'system', name: 'Social Media Desk', roles: [] };
 
+/**
+ * The directory sync from Entra ID, when it moves a waiting approval to someone else (a new line manager, or the
+ * manager of an approver who left): the audit trail names it, not a person.
+ */
+export const DIRECTORY_SYNC: Actor = { id: 'system:directory-sync', name: 'Directory sync', roles: [] };
+
 export function hasRole(actor: Actor, role: TeamRole): boolean {
   return actor.roles.includes(role);
 }

@@ -3,9 +3,11 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-/** A running Azurite table service (the `azurite` npm package) on loopback. */
+/** A running Azurite table service (the `azurite` npm package) on loopback, and its queue service when asked for. */
 export interface AzuriteProcess {
   readonly port: number;
+  /** The queue service's port (campaign fan-out), when one was started. */
+  readonly queuePort?: number;
   stop(): Promise<void>;
 }
 
@@ -14,19 +16,33 @@ export interface AzuriteOptions {
   readonly port: number;
   /** Keep data in this folder; without it, data lives in memory and is gone on stop. */
   readonly dataDir?: string;
+  /** Also start Azurite's queue service (a second process of the same package) on this port; 0 picks a free one. */
+  readonly queuePort?: number;
 }
 
 /**
- * Starts Azurite's table service as a child process (never through npx: killing npx leaves its child
+ * Starts Azurite's table service (and its queue service, with `queuePort`) as child processes (never through npx: killing npx leaves its child
  * listening). Telemetry off, loopback only. Resolves once the port accepts connections.
  */
 export async function startAzurite(options: AzuriteOptions): Promise<AzuriteProcess> {
   const port = options.port === 0 ? await freePort() : options.port;
-  const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/table/main.js');
-  const args = [main, '--tableHost', '127.0.0.1', '--tablePort', String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck'];
-  if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
-    args.push('--location', options.dataDir);
+  const table = await startService('table', port, options.dataDir);
+  if (options.queuePort === undefined) return { port, stop: () => stopChild(table) };
+  const queuePort = options.queuePort === 0 ? await freePort() : options.queuePort;
+  const queue = await startService('queue', queuePort, options.dataDir).catch(async (error: unknown) => {
+    await stopChild(table);
+    throw error;
+  });
+  return { port, queuePort, stop: async () => { await Promise.all([stopChild(queue), stopChild(table)]); } };
+}
+
+/** One of Azurite's services (`table` or `queue`: each has its own main.js and flags), on loopback. */
+async function startService(service: 'table' | 'queue', port: number, dataDir: string | undefined): Promise<ChildProcess> {
+  const main = path.join(path.dirname(require.resolve('azurite/package.json')), `dist/src/${service}/main.js`);
+  const args = [main, `--${service}Host`, '127.0.0.1', `--${service}Port`, String(port), '--disableTelemetry', '--silent', '--skipApiVersionCheck'];
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    args.push('--location', dataDir);
   } else {
     args.push('--inMemoryPersistence');
   }
@@ -34,7 +50,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteProc
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
   await waitForPort(port, child, () => stderr);
-  return { port, stop: () => stopChild(child) };
+  return child;
 }
 
 export async function freePort(): Promise<number> {

@@ -8,6 +8,10 @@ export interface DirectoryEntry {
   readonly roles: readonly string[];
   /** Empty when the directory gives them no manager. */
   readonly managerId: string;
+  /** From Entra ID (the directory sync), when it gives one. */
+  readonly department?: string;
+  /** When the directory sync found they had left. */
+  readonly leftAt?: string;
 }
 
 /** A form token they claimed and the case it made (empty while the submit was under way). */
@@ -37,7 +41,10 @@ export function createPersonData(tables: Pick<Tables, 'directory' | 'conversatio
   return {
     async directoryEntryOf(personId: string): Promise<DirectoryEntry | undefined> {
       const row = await rowOf(directory, PERSON_PARTITION, personId);
-      return row && { name: String(row.name ?? ''), roles: String(row.roles ?? '').split(',').filter(Boolean), managerId: String(row.managerId ?? '') };
+      return row && {
+        name: String(row.name ?? ''), roles: String(row.roles ?? '').split(',').filter(Boolean), managerId: String(row.managerId ?? ''),
+        ...(row.department ? { department: String(row.department) } : {}), ...(row.leftAt ? { leftAt: String(row.leftAt) } : {}),
+      };
     },
     /** How many entries name them as manager. */
     async countPeopleManagedBy(personId: string): Promise<number> {

@@ -14,9 +14,13 @@ export type Tables = Readonly<Record<TableName, TableClient>>;
 const AZURITE_ACCOUNT = 'devstoreaccount1';
 const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-/** The well-known development-storage connection string for an Azurite table service on a loopback port. */
-export function azuriteConnectionString(port: number, host = '127.0.0.1'): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};`;
+/**
+ * The well-known development-storage connection string for an Azurite table service on a loopback port, naming
+ * its queue service too when it runs (campaign fan-out, src/store/campaign-queue.ts).
+ */
+export function azuriteConnectionString(port: number, host = '127.0.0.1', queuePort?: number): string {
+  const queue = queuePort ? `QueueEndpoint=http://${host}:${queuePort}/${AZURITE_ACCOUNT};` : '';
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=http://${host}:${port}/${AZURITE_ACCOUNT};${queue}`;
 }
 
 /**
@@ -24,17 +28,19 @@ export function azuriteConnectionString(port: number, host = '127.0.0.1'): strin
  * `instrument` (the benchmark's call counter, BENCH_METRICS) is told of every call; without it the clients are untouched.
  */
 export function openTables(endpoint: TablesEndpoint, prefix = '', instrument?: TableCallHook): Tables {
-  const open = (name: TableName): TableClient => {
-    const tableName = `${prefix}${name}`;
-    if (endpoint.kind === 'connectionString') {
-      return TableClient.fromConnectionString(endpoint.connectionString, tableName, {
-        allowInsecureConnection: endpoint.connectionString.includes('http://'),
-      });
-    }
-    return new TableClient(endpoint.accountUrl, tableName, credentialFor(endpoint));
-  };
+  const open = (name: TableName): TableClient => openTableClient(endpoint, `${prefix}${name}`);
   const client = (name: TableName) => (instrument ? instrumentTable(open(name), name, instrument) : open(name));
   return Object.fromEntries(TABLE_NAMES.map((name) => [name, client(name)])) as Record<TableName, TableClient>;
+}
+
+/** A client for one table of the account (a table outside TABLE_NAMES: the campaigns' recipients). */
+export function openTableClient(endpoint: TablesEndpoint, tableName: string): TableClient {
+  if (endpoint.kind === 'connectionString') {
+    return TableClient.fromConnectionString(endpoint.connectionString, tableName, {
+      allowInsecureConnection: endpoint.connectionString.includes('http://'),
+    });
+  }
+  return new TableClient(endpoint.accountUrl, tableName, credentialFor(endpoint));
 }
 
 /** The TableClient methods the store uses, each counted once a call by {@link instrumentTable}. */

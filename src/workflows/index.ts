@@ -6,14 +6,15 @@ import { takedown } from './takedown';
 import { customerPost } from './customer-post';
 import { infoRequest } from './info-request';
 import { concern } from './concern';
+import { campaignModule, CampaignPorts } from './campaign';
 
 /**
  * Every workflow the bot runs, with the settings the environment gives some of them (src/config.ts): adding
  * one is a folder exporting its module, and a line here.
  */
-export function workflowModules(settings: { readonly abuseReport?: AbuseReportSettings } = {}): readonly WorkflowModule[] {
+export function workflowModules(settings: { readonly abuseReport?: AbuseReportSettings; readonly campaign?: CampaignPorts } = {}): readonly WorkflowModule[] {
   // Reporting abuse first: its help lines lead the list, safety before everything else.
-  return [abuseReportModule(settings.abuseReport), accessRequest, takedown, customerPost, infoRequest, concern];
+  return [abuseReportModule(settings.abuseReport), accessRequest, takedown, customerPost, infoRequest, concern, campaignModule(settings.campaign)];
 }
 
 /** Every workflow with its default settings: for tests that only ask which verbs and commands exist. */

@@ -26,6 +26,8 @@ const parameterValues = (JSON.parse(read(PARAMETERS)) as { parameters: Record<st
 const NOT_IN_PRODUCTION: Readonly<Record<string, string>> = {
   AZURITE_TABLE_PORT: 'the embedded emulator, local only',
   AZURITE_DATA_DIR: 'the embedded emulator, local only',
+  AZURITE_QUEUE_PORT: 'the embedded emulator, local only',
+  CAMPAIGN_INSTALL_TEAMS_APP_ID: 'the app\'s id in the organisation\'s catalog exists only once the app is published, and installing needs Graph admin consent: set by hand afterwards (README, Configuration)',
   AZURE_TABLES_CONNECTION_STRING: 'production reads the tables with the managed identity (AZURE_TABLES_ACCOUNT_URL), never with an account key',
   MICROSOFT_APP_PASSWORD: 'the bot authenticates with its managed identity (UserAssignedMSI): there is no password',
   MicrosoftAppId: 'legacy spelling of MICROSOFT_APP_ID, which the template sets',
@@ -33,6 +35,11 @@ const NOT_IN_PRODUCTION: Readonly<Record<string, string>> = {
   BOT_TOKEN_ISSUER: 'unset in the public Azure cloud, where botbuilder\'s defaults are right; only for a sovereign cloud or tests',
   BENCH_METRICS: 'set only by `npm run bench`, to count table calls',
   BENCH_CONNECTOR_PACING: 'set only by `npm run bench`; config refuses it with an app id',
+  GRAPH_TENANT_ID: 'Graph is reached with the managed identity (GRAPH_AUTH=managedIdentity): no app registration, no tenant to name',
+  GRAPH_CLIENT_ID: 'Graph is reached with the managed identity, whose client id is AZURE_CLIENT_ID',
+  GRAPH_CLIENT_SECRET: 'Graph is reached with the managed identity: there is no secret',
+  GRAPH_CLIENT_CERTIFICATE_PATH: 'Graph is reached with the managed identity: there is no certificate',
+  GRAPH_BASE_URL: 'unset in the public Azure cloud (https://graph.microsoft.com/v1.0); only for a national cloud or tests',
 };
 /** Read by src/config.ts, optional in production: the template sets them only when their parameter is given. */
 const OPTIONAL_IN_PRODUCTION = ['TABLE_PREFIX', 'CLOSURE_DAYS', 'AINM_WEBHOOK_URL'];
@@ -300,21 +307,24 @@ describe('infra/azure.bicep: the production environment', () => {
     assert.equal(property(storage.body, 'supportsHttpsTrafficOnly'), 'true');
   });
 
-  it('lets the managed identity use the tables: Storage Table Data Contributor on the storage account', () => {
+  it('lets the managed identity use the tables and the campaign queue: Storage Table and Queue Data Contributor on the storage account', () => {
     const roleId = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3';
+    const queueRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88';
     const assignments = resourcesOfType(template, 'Microsoft.Authorization/roleAssignments');
+    const roleOf = (assignment: (typeof assignments)[number]) => {
+      const roleDefinition = property(assignment.body, 'roleDefinitionId') ?? '';
+      const variable = roleDefinition.match(/'Microsoft\.Authorization\/roleDefinitions',\s*(\w+)\)/)?.[1];
+      return variable ? literal(template.vars.get(variable)) : roleDefinition;
+    };
     const forIdentity = assignments.filter((assignment) => property(assignment.body, 'principalId') === `${identity.symbol}.properties.principalId`);
-    assert.equal(forIdentity.length, 1, 'one role assignment for the managed identity');
-    const assignment = forIdentity[0]!;
-    const roleDefinition = property(assignment.body, 'roleDefinitionId') ?? '';
-    const roleVariable = roleDefinition.match(/'Microsoft\.Authorization\/roleDefinitions',\s*(\w+)\)/)?.[1];
-    const resolved = roleVariable ? literal(template.vars.get(roleVariable)) : roleDefinition;
-    assert.equal(resolved, roleId);
+    assert.deepEqual(forIdentity.map(roleOf).sort(), [roleId, queueRoleId].sort(), 'the table role and the queue role for the managed identity');
+    for (const assignment of forIdentity) assert.equal(property(assignment.body, 'scope'), storage.symbol, 'scoped to the storage account');
+    const assignment = forIdentity.find((candidate) => roleOf(candidate) === roleId)!;
     assert.equal(property(assignment.body, 'scope'), storage.symbol, 'scoped to the storage account, not the resource group');
     assert.equal(literal(property(assignment.body, 'principalType')), 'ServicePrincipal');
     assert.match(property(assignment.body, 'name') ?? '', /^guid\(/, 'a deterministic name, so provisioning again is idempotent');
-    // Every role assignment in the template is the table role: nothing broader (Owner, account keys, ...).
-    for (const other of assignments) assert.match(property(other.body, 'roleDefinitionId') ?? '', new RegExp(roleVariable ?? roleId));
+    // Every role assignment in the template is the table or the queue role: nothing broader (Owner, account keys, ...).
+    for (const other of assignments) assert.ok([roleId, queueRoleId].includes(roleOf(other) ?? ''), `${property(other.body, 'roleDefinitionId')}`);
   });
 
   it('runs the web app on Linux Node 22 LTS with Always On, HTTPS only, no FTP, TLS 1.2, the built entry point and /healthz', () => {

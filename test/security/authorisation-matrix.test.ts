@@ -58,7 +58,8 @@ type CaseKind =
   | 'ainmReported' | 'ainmInvestigating'
   | 'tdIssued' | 'tdConfirmed' | 'tdDisputed' | 'tdOverdue'
   | 'scRaised' | 'irAsked'
-  | 'cpComplaint' | 'cpEnquiry' | 'cpOffensive' | 'cpResolved';
+  | 'cpComplaint' | 'cpEnquiry' | 'cpOffensive' | 'cpResolved'
+  | 'acOpen';
 
 interface Row {
   /** A card verb (Action.Execute) or a typed command. */
@@ -75,7 +76,7 @@ interface Row {
   /** What `sees` means when there is no case card: the form, list or notice expected. */
   readonly shows?: (card: CardJson) => boolean;
   /** What `acts` changes when there is no case to change (opening a case, erasing a person). */
-  readonly opens?: 'requester' | 'reporter' | 'issuer' | 'raiser' | 'asker' | 'loggedBy' | 'erased';
+  readonly opens?: 'requester' | 'reporter' | 'issuer' | 'raiser' | 'asker' | 'loggedBy' | 'erased' | 'startedBy';
   /** Done as the person just before the press (e.g. attaching files in the chat). */
   readonly before?: (person: DirectoryPerson, tenantId: string) => Promise<void>;
 }
@@ -99,6 +100,10 @@ const postForm = (kind = 'complaint') => ({
 });
 const questionForm = () => ({
   formId: randomUUID(), about: shared.tdIssued, link: POST_LINK, question: 'Did you speak to this tenant yesterday about the repair?', colleague: PEOPLE.megan.id, due: 'days1',
+});
+const campaignForm = () => ({
+  formId: randomUUID(), policyVersion: '2026.2', title: 'Social Media Policy, December 2026', link: 'https://holmes.wheatley-group.com/policies/social-media',
+  summary: 'Monitoring of business accounts now covers Viva Engage.', dueWorkingDays: '10', audience: 'everyone', department: '',
 });
 const takedownForm = () => ({
   formId: randomUUID(), recipient: PEOPLE.alex.id, recipientSearch: '', link: 'https://www.facebook.com/alex.wilber/posts/pfbid02xyz',
@@ -232,6 +237,25 @@ const ROWS: readonly Row[] = [
   // Typed commands                                             R M O C I A S
   { command: 'request access', who: 'sssssss', shows: withInput('businessCase') },
   { command: 'my requests', who: 'sssssss', shows: titled(/My access requests/) },
+  // Policy campaigns: the Communications Team and administrators run them; every recipient acknowledges their own
+  // card (a row of their own, not a step of the campaign case: "sees" here) or asks a question (a staff concern).
+  { verb: 'menu.startCampaign', who: 'rrrsrsr', shows: withInput('policyVersion') },
+  { verb: 'campaign.start', data: campaignForm, who: 'rrrarar', opens: 'startedBy' },
+  { verb: 'campaign.progress', on: 'acOpen', who: 'rrrsrsr' },
+  { verb: 'campaign.refresh', on: 'acOpen', who: 'sssssss' },
+  { verb: 'campaign.close', on: 'acOpen', who: 'rrrarar' },
+  { verb: 'case.show', on: 'acOpen', who: 'sssssss' },
+  { verb: 'campaign.acknowledge', on: 'acOpen', who: 'sssssss', shows: titled(/acknowledgement is recorded|already acknowledged/) },
+  { verb: 'campaign.question', on: 'acOpen', who: 'sssssss', shows: withInput('question') },
+  { verb: 'campaign.askQuestion', on: 'acOpen', data: () => ({ formId: randomUUID(), question: 'Does monitoring cover my own Instagram account?' }), who: 'aaaaaaa', opens: 'raiser' },
+  { verb: 'menu.campaigns', who: 'rrrsrsr', shows: titled(/Policy campaigns/) },
+  { verb: 'menu.teamPolicy', who: 'sssssss', shows: titled(/Your team and the Social Media Policy/) },
+  { verb: 'menu.myPolicy', who: 'sssssss', shows: titled(/Social Media Policy|Nothing to acknowledge/) },
+  { command: 'start campaign', who: 'rrrsrsr', shows: withInput('policyVersion') },
+  { command: 'campaigns', who: 'rrrsrsr', shows: titled(/Policy campaigns/) },
+  { command: 'team policy', who: 'sssssss', shows: titled(/Your team and the Social Media Policy/) },
+  { command: 'my policy', who: 'sssssss', shows: titled(/Social Media Policy|Nothing to acknowledge/) },
+  { command: 'campaign ac-2026-00001 csv', who: 'rrrsrsr', shows: (card) => card.contentType === 'application/vnd.microsoft.teams.card.file.consent' },
   { command: 'access register', who: 'rrrsrrr', shows: titled(/Access register/) },
   { command: 'access register csv', who: 'rrrsrrr', shows: (card) => card.contentType === 'application/vnd.microsoft.teams.card.file.consent' },
   { command: 'approvals', who: 'sssssss', shows: titled(/Waiting for you/) },
@@ -393,6 +417,12 @@ const MAKE: Record<Exclude<CaseKind, 'tdOverdue'>, () => Promise<string>> = {
   cpEnquiry: async () => newCase(await press(PEOPLE.adele, 'customerPost.log', postForm('problem_or_enquiry')), 'CP'),
   cpOffensive: async () => newCase(await press(PEOPLE.adele, 'customerPost.log', postForm('offensive')), 'CP'),
   cpResolved: async () => step(await MAKE.cpEnquiry(), PEOPLE.adele, 'customerPost.resolve', { outcome: 'Sorted with the repairs team.' }),
+  // Its cards sent, so everyone in the directory has a row of their own to acknowledge.
+  acOpen: async () => {
+    const reference = newCase(await press(PEOPLE.adele, 'campaign.start', campaignForm()), 'AC');
+    await bot.runtime.campaigns!.drain();
+    return reference;
+  },
 };
 
 const EXPECTED_STATE: Record<CaseKind, string> = {
@@ -401,6 +431,7 @@ const EXPECTED_STATE: Record<CaseKind, string> = {
   tdIssued: 'issued', tdConfirmed: 'removal_confirmed', tdDisputed: 'disputed', tdOverdue: 'overdue',
   scRaised: 'raised', irAsked: 'asked',
   cpComplaint: 'open', cpEnquiry: 'open', cpOffensive: 'open', cpResolved: 'resolved',
+  acOpen: 'open',
 };
 
 function newCase(card: CardJson, prefix: string): string {

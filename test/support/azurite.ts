@@ -9,8 +9,9 @@ let azurite: AzuriteProcess | undefined;
  * afterwards. Each test file opens its own tables under a fresh prefix, so files never see each other's rows.
  */
 export async function mochaGlobalSetup(): Promise<void> {
-  azurite = await startAzurite({ port: 0 });
+  azurite = await startAzurite({ port: 0, queuePort: 0 });
   process.env.TEST_AZURITE_PORT = String(azurite.port);
+  process.env.TEST_AZURITE_QUEUE_PORT = String(azurite.queuePort);
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
@@ -20,7 +21,8 @@ export async function mochaGlobalTeardown(): Promise<void> {
 export function testConnectionString(): string {
   const port = Number(process.env.TEST_AZURITE_PORT);
   if (!port) throw new Error('Azurite is not running: run the tests through mocha (see .mocharc.json)');
-  return azuriteConnectionString(port);
+  // The queue service too: campaigns fan out through it (test/campaign).
+  return azuriteConnectionString(port, '127.0.0.1', Number(process.env.TEST_AZURITE_QUEUE_PORT) || undefined);
 }
 
 /** Fresh, empty tables for one test file or test. */

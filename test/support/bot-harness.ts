@@ -5,12 +5,14 @@ import type { BotIdentity, ChannelAuthentication } from '../../src/config';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createLogger } from '../../src/logger';
 import { createConversationRateLimiter } from '../../src/bot/rate-limit';
-import { buildRuntime, Runtime } from '../../src/runtime';
 import type { DashboardOptions } from '../../src/dashboard/composition';
+import { buildRuntime, Runtime, RuntimeOptions } from '../../src/runtime';
 import type { Tables } from '../../src/store/tables';
 import type { AbuseReportSettings } from '../../src/workflows/abuse-report/settings';
 import type { WorkflowModule } from '../../src/cases/definition';
-import { freshTables } from './azurite';
+import { freshTables, testConnectionString } from './azurite';
+import { CampaignStorage, openCampaignStorage } from '../../src/workflows/campaign/storage';
+import type { FanOutSettings } from '../../src/workflows/campaign/fan-out';
 import { ConnectorStandIn } from './connector';
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -54,6 +56,10 @@ export interface BotHarnessOptions {
   readonly workflows?: readonly WorkflowModule[];
   /** The dashboard tab's identity check: its domain and the keys its tokens are signed with (a local key set in tests). */
   readonly dashboard?: DashboardOptions;
+  /** The directory sync from Entra ID: a Graph stand-in's address and token, the settings, the campaign enrolment. */
+  readonly directorySync?: Pick<RuntimeOptions, 'graph' | 'graphToken' | 'directorySync' | 'newStarters'>;
+  /** Policy campaigns' fan-out settings (the queue and recipients table are always there, beside fresh tables). */
+  readonly campaign?: Partial<FanOutSettings>;
 }
 
 /**
@@ -67,6 +73,8 @@ export class BotHarness {
   tables!: Tables;
   /** The prefix of this harness's tables, for tools run beside the bot (TABLE_PREFIX). */
   tablePrefix = '';
+  /** The campaigns' queue and recipients table (test/campaign). */
+  campaignStorage?: CampaignStorage;
   private baseUrl = '';
   private activityCounter = 0;
   private clockOffsetMs = 0;
@@ -80,7 +88,14 @@ export class BotHarness {
     this.tablePrefix = fresh.prefix;
     const logs = this.logLines;
     const sink = new Writable({ write(chunk, _encoding, done) { logs.push(String(chunk)); done(); } });
+    // Campaigns fan out through the test Azurite's queue service, under this harness's own prefix.
+    const campaigns = this.options.tables ? undefined : await openCampaignStorage({
+      endpoint: { kind: 'connectionString', connectionString: testConnectionString() }, prefix: this.tablePrefix, logger: createLogger('silent'),
+      settings: { idleMillis: 50, ...this.options.campaign },
+    });
+    this.campaignStorage = campaigns;
     this.runtime = buildRuntime({
+      ...(campaigns ? { campaigns } : {}),
       tables: this.tables,
       bot: { appId: '', appPassword: '', appType: 'SingleTenant', tenantId: '', ...this.options.bot },
       ...(this.options.channelAuth ? { channelAuth: this.options.channelAuth } : {}),
@@ -93,6 +108,7 @@ export class BotHarness {
       ...(this.options.abuseReport ? { abuseReport: this.options.abuseReport } : {}),
       ...(this.options.workflows ? { workflows: this.options.workflows } : {}),
       ...(this.options.dashboard ? { dashboard: this.options.dashboard } : {}),
+      ...this.options.directorySync,
       logger: createLogger('debug', sink),
       now: () => new Date((this.options.now?.() ?? new Date()).getTime() + this.clockOffsetMs),
     });

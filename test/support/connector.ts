@@ -31,6 +31,12 @@ export class ConnectorStandIn {
   private counter = 0;
   /** Faults by conversation id, consumed one per call; `'*'` matches every conversation. */
   readonly faults = new Map<string, ConnectorFault[]>();
+  /**
+   * Throttles like Teams' per-bot, per-tenant limit: more than `perSecond` requests in a second (a bucket of that
+   * many, refilled at that rate) get 429 with `Retry-After`. Off unless set.
+   */
+  throttle?: { readonly perSecond: number; readonly retryAfterSeconds: number };
+  private bucket = { tokens: 0, at: 0 };
 
   get url(): string {
     const address = this.server?.address() as AddressInfo | undefined;
@@ -74,7 +80,7 @@ export class ConnectorStandIn {
     const match = /^\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(path);
     if (!match) return this.answer(res, 404, { error: { code: 'NotFound', message: path } });
     const conversationId = match[1] ?? `created-${(body.members as { id: string }[] | undefined)?.[0]?.id ?? 'unknown'}`;
-    const fault = this.takeFault(conversationId);
+    const fault = this.takeFault(conversationId) ?? this.throttled();
     this.calls.push({ method: req.method ?? '', path, conversationId, ...(match[2] ? { activityId: match[2] } : {}), body, status: fault?.status ?? 200, at: Date.now() });
     if (fault?.dropAfterMs !== undefined) {
       const timer = setTimeout(() => req.socket.destroy(), fault.dropAfterMs);
@@ -96,6 +102,18 @@ export class ConnectorStandIn {
     this.calls.push({ method: 'GET', path: `/v3/conversations/${conversationId}/members/${userId}`, conversationId, body: {}, status: fault?.status ?? 200, at: Date.now() });
     if (fault) return this.answer(res, fault.status, { error: { code: fault.code ?? 'MemberNotFoundInConversation', message: 'stand-in fault' } });
     this.answer(res, 200, { id: `29:${userId}`, aadObjectId: userId, name: '' });
+  }
+
+  private throttled(): ConnectorFault | undefined {
+    if (!this.throttle) return undefined;
+    const now = performance.now();
+    const { perSecond, retryAfterSeconds } = this.throttle;
+    this.bucket = { tokens: Math.min(perSecond, (this.bucket.at ? this.bucket.tokens : perSecond) + ((now - (this.bucket.at || now)) / 1000) * perSecond), at: now };
+    if (this.bucket.tokens >= 1) {
+      this.bucket.tokens -= 1;
+      return undefined;
+    }
+    return { status: 429, code: 'Throttled', retryAfterSeconds };
   }
 
   private takeFault(conversationId: string): ConnectorFault | undefined {

@@ -17,7 +17,14 @@ describe('configuration', () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 3978);
     assert.equal(config.bot.appId, '');
-    assert.deepEqual(config.tables, { kind: 'embedded', port: 10002, dataDir: '.data/azurite' });
+    assert.deepEqual(config.tables, { kind: 'embedded', port: 10002, queuePort: 10001, dataDir: '.data/azurite' });
+  });
+
+  it('paces campaigns a little under Teams\' 50 sends a second, and refuses more or an app install without Graph', () => {
+    assert.deepEqual(readConfig({}).campaign, { sendsPerSecond: 48 });
+    assert.equal(readConfig({ CAMPAIGN_SENDS_PER_SECOND: '20' }).campaign.sendsPerSecond, 20);
+    assert.throws(() => readConfig({ CAMPAIGN_SENDS_PER_SECOND: '60' }), /CAMPAIGN_SENDS_PER_SECOND/);
+    assert.throws(() => readConfig({ CAMPAIGN_INSTALL_TEAMS_APP_ID: '11111111-2222-3333-4444-555555555555' }), /CAMPAIGN_INSTALL_TEAMS_APP_ID: needs Microsoft Graph/);
   });
 
   it('uses a configured connection string and starts no emulator', () => {

@@ -1,5 +1,6 @@
 import { addDays } from '../../domain/calendar-date';
 import type { Effect } from '../../domain/effects';
+import { DIRECTORY_SYNC } from '../../domain/people';
 import { formatDeadline, formatLocalDate } from '../../domain/london-time';
 import type { LocalDate, WorkingTime } from '../../domain/working-time';
 import { AccessRequest, AccessRequestEvent, ESCALATE_AFTER_DAYS, REMIND_APPROVER_AFTER_DAYS } from './model';
@@ -21,14 +22,16 @@ export const ACCESS_TIMERS = {
 export function accessRequestEffects(workingTime: WorkingTime) {
   return (events: readonly AccessRequestEvent[], before: AccessRequest | undefined, after: AccessRequest): Effect[] => [
     ...events.flatMap((event) => effectsOf(event, after, workingTime)),
-    ...formerApproverNotice(before, after),
+    ...formerApproverNotice(before, after, events.some((event) => event.by.id === DIRECTORY_SYNC.id)),
   ];
 }
 
 /** A replaced approver is told the request no longer waits for them, so nobody decides on a stale card. */
-function formerApproverNotice(before: AccessRequest | undefined, after: AccessRequest): Effect[] {
+function formerApproverNotice(before: AccessRequest | undefined, after: AccessRequest, bySync: boolean): Effect[] {
   if (!before || before.approver.id === after.approver.id) return [];
-  return [notify({ person: before.approver }, `${after.requester.name} chose another approver for ${after.reference}: nothing is needed from you.`)];
+  return [notify({ person: before.approver }, bySync
+    ? `${after.reference} now waits for ${after.approver.name}, after a change in the staff directory: nothing is needed from you.`
+    : `${after.requester.name} chose another approver for ${after.reference}: nothing is needed from you.`)];
 }
 
 function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTime: WorkingTime): Effect[] {
@@ -43,6 +46,7 @@ function effectsOf(event: AccessRequestEvent, request: AccessRequest, workingTim
       const verb = event.type === 'Resubmitted' ? 'updated their request for' : 'asks for';
       // Passed on by the approver (not chosen by the requester): the requester is told who decides now.
       const passedOn = event.type === 'ApproverChanged' && event.by.id !== request.requester.id;
+      if (passedOn && event.by.id === DIRECTORY_SYNC.id) return [...directoryMoveNotices(request, what, decideBy), ...approverTimers(event.at, workingTime)];
       return [
         notify(approver, passedOn
           ? `${event.by.name} passed ${request.requester.name}'s request for ${what} to you. Please decide by ${formatDeadline(decideBy)}.`
@@ -106,6 +110,14 @@ function endsWhen(endDate: LocalDate, at: Date, workingTime: WorkingTime): strin
   let left = 0;
   for (let day = today; day <= endDate; day = addDays(day, 1)) if (workingTime.isWorkingDay(day)) left++;
   return `Your access ends on ${formatLocalDate(endDate)}, in ${left} working day${left === 1 ? '' : 's'}.`;
+}
+
+/** Issue 15: the directory sync moved the request (a new line manager, or the approver left): both sides are told why. */
+function directoryMoveNotices(request: AccessRequest, what: string, decideBy: Date): Effect[] {
+  return [
+    notify({ person: request.approver }, `${request.requester.name}'s request for ${what} now waits for you: the staff directory changed who approves it. Please decide by ${formatDeadline(decideBy)}.`),
+    notify({ person: request.requester }, `Your request now waits for ${request.approver.name}: the staff directory changed who approves it.`),
+  ];
 }
 
 /** Issue 13: naming someone outside the management chain tells the line manager, who sees why on the card. */

@@ -2,7 +2,7 @@ import type { Platform } from '../../domain/platforms';
 import { keepLatestSteps, tooLong, withinSnapshotLimit } from '../../domain/bounds';
 import type { CommandContext } from '../../domain/decider';
 import { accept, assertNever, Decision, reject, Rejection } from '../../domain/outcome';
-import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
+import { Actor, DIRECTORY_SYNC, hasRole, Person, samePerson, SYSTEM } from '../../domain/people';
 import { formatLondonDateTime } from '../../domain/london-time';
 import type { LocalDate } from '../../domain/working-time';
 
@@ -224,6 +224,7 @@ function decideChangeApprover(
   command: Extract<AccessRequestCommand, { type: 'changeApprover' }>,
   { actor, now }: CommandContext,
 ): Decision<AccessRequestEvent> {
+  if (actor.id === DIRECTORY_SYNC.id) return decideSyncedApprover(request, command, now);
   const byRequester = samePerson(request.requester, actor);
   const byApprover = samePerson(request.approver, actor);
   if (!byRequester && !byApprover) {
@@ -241,6 +242,19 @@ function decideChangeApprover(
     type: 'ApproverChanged', at: now.toISOString(), by: person(actor), approver: command.approver,
     ...(command.approverStanding ? { approverStanding: command.approverStanding } : {}),
     ...(command.actingFor ? { actingFor: command.actingFor } : {}),
+  });
+}
+
+/**
+ * Issue 15: the directory sync moves a waiting approval when the requester's line manager changed or the approver
+ * left. A request no longer waiting (decided meanwhile) is left alone, so a sync run again changes nothing twice.
+ */
+function decideSyncedApprover(request: AccessRequest, command: Extract<AccessRequestCommand, { type: 'changeApprover' }>, now: Date): Decision<AccessRequestEvent> {
+  if (request.state !== 'submitted' || samePerson(command.approver, request.approver)) return accept();
+  if (samePerson(command.approver, request.requester)) return reject('invalid', `${request.requester.name} can't approve their own request.`);
+  return accept({
+    type: 'ApproverChanged', at: now.toISOString(), by: person(DIRECTORY_SYNC), approver: command.approver,
+    ...(command.approverStanding ? { approverStanding: command.approverStanding } : {}),
   });
 }
 

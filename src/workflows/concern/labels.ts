@@ -15,6 +15,7 @@ export const ABOUT_LABELS: Readonly<Record<ConcernAbout, string>> = {
   colleague: 'A colleague',
   customer: 'A customer or member of the public',
   group_page: 'The Group\'s own page',
+  policy: 'A question about the Social Media Policy',
 };
 
 /** Reasons in general terms: the member of staff who raised the concern is told the one chosen. */

@@ -14,7 +14,8 @@ import { Actor, hasRole, Person, samePerson, SYSTEM } from '../../domain/people'
  * concern is about is named to nobody but the Communications Team and the member of staff who named them.
  * Pure: no I/O, no clock.
  */
-export const ABOUT = ['colleague', 'customer', 'group_page'] as const;
+/** `policy`: a question about the Social Media Policy itself, from a policy campaign's "I have a question" (src/workflows/campaign). */
+export const ABOUT = ['colleague', 'customer', 'group_page', 'policy'] as const;
 export type ConcernAbout = (typeof ABOUT)[number];
 
 /** Why nothing needs doing, in words the raiser may be told (the Communications Team's own reason stays with them). */

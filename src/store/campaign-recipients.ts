@@ -1,0 +1,162 @@
+import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { openTableClient, statusOf, TablesEndpoint } from './tables';
+
+/** Where one person is in one campaign (DESIGN.md, 7): `sending` is written before the send call, the outcome after. */
+export const RECIPIENT_STATES = ['queued', 'sending', 'sent', 'notInstalled', 'failed', 'acknowledged'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+
+/** One row of the `campaignrecipients` table: PartitionKey = campaign reference, RowKey = the person's Entra object id. */
+export interface RecipientRow {
+  readonly reference: string;
+  readonly personId: string;
+  readonly state: RecipientState;
+  /** Their line manager when they were enrolled: told at the final reminder; sees the team's status. */
+  readonly managerId?: string;
+  readonly enrolledAt: string;
+  /** While `sending`: the attempt's own id, and when an instance that died mid-send is taken to have died. */
+  readonly attemptId?: string;
+  readonly sendingUntil?: string;
+  readonly attempts?: number;
+  readonly sentAt?: string;
+  /** Where their card is, to update it in place when they acknowledge. */
+  readonly conversationId?: string;
+  readonly activityId?: string;
+  readonly acknowledgedAt?: string;
+  /** The policy version they acknowledged (the consent to monitoring the policy asks for). */
+  readonly acknowledgedVersion?: string;
+  /** Why it is not sent (a code, never a message text): `interrupted`, `blocked`, `HTTP 500`... */
+  readonly detail?: string;
+  /** The reminder rounds done for them (1: the reminder, 2: the final one, which also tells their manager). */
+  readonly remindedRound?: number;
+  /** The app was installed for them through Microsoft Graph once already. */
+  readonly installRequested?: boolean;
+}
+
+export interface StoredRecipient extends RecipientRow {
+  readonly etag: string;
+}
+
+export type RecipientPatch = Partial<Omit<RecipientRow, 'reference' | 'personId'>>;
+
+/** What the campaign fan-out keeps in tables: a row a recipient, and a heartbeat a sending instance. */
+export interface RecipientStore {
+  ensure(): Promise<void>;
+  /** Adds people to a campaign as `queued`; those already in it are left as they are. Returns who was added. */
+  enrol(reference: string, people: readonly { readonly personId: string; readonly managerId?: string }[], at: string): Promise<string[]>;
+  get(reference: string, personId: string): Promise<StoredRecipient | undefined>;
+  /** Changes a row only if it is still as read (If-Match): 'conflict' when someone else changed it first. */
+  update(row: StoredRecipient, patch: RecipientPatch): Promise<StoredRecipient | 'conflict'>;
+  list(reference: string): Promise<StoredRecipient[]>;
+  /** Every campaign this person is in (newest reference last): for "my campaigns" and erasure. */
+  campaignsOf(personId: string, references: readonly string[]): Promise<StoredRecipient[]>;
+  /** This instance is sending; how many instances sent within `freshMs` (itself included). */
+  heartbeat(owner: string, now: Date, freshMs: number): Promise<number>;
+  /** Removes this instance's heartbeat when it stops, so the others take its share at once. */
+  leave(owner: string): Promise<void>;
+}
+
+const SENDERS = '~senders';
+const BATCH = 100;
+
+export function campaignRecipientsTableName(prefix: string): string {
+  return `${prefix}campaignrecipients`;
+}
+
+/** The recipients table beside the others (same account, same prefix): not in TABLE_NAMES, campaigns bring their own. */
+export function openRecipientStore(endpoint: TablesEndpoint, prefix: string): RecipientStore {
+  return createRecipientStore(openTableClient(endpoint, campaignRecipientsTableName(prefix)));
+}
+
+export function createRecipientStore(table: TableClient): RecipientStore {
+  const toRow = (entity: Record<string, unknown> & { etag: string }): StoredRecipient => {
+    const { partitionKey, rowKey, etag, timestamp: _t, 'odata.etag': _o, ...rest } = entity as Record<string, unknown> & { etag: string };
+    return { ...(rest as Omit<RecipientRow, 'reference' | 'personId'>), reference: String(partitionKey), personId: String(rowKey), etag } as StoredRecipient;
+  };
+
+  async function createOne(entity: Record<string, unknown>): Promise<boolean> {
+    try {
+      await table.createEntity(entity as { partitionKey: string; rowKey: string });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async ensure() {
+      await table.createTable();
+    },
+
+    async enrol(reference, people, at) {
+      const added: string[] = [];
+      const entities = people.map((person) => ({
+        partitionKey: reference, rowKey: person.personId, state: 'queued', enrolledAt: at, ...(person.managerId ? { managerId: person.managerId } : {}),
+      }));
+      for (let start = 0; start < entities.length; start += BATCH) {
+        const batch = entities.slice(start, start + BATCH);
+        try {
+          // One transaction a hundred: all created, or (someone already in it: a repeated enrolment) none, then one by one.
+          await table.submitTransaction(batch.map((entity): TransactionAction => ['create', entity]));
+          added.push(...batch.map((entity) => entity.rowKey));
+        } catch (error) {
+          if (statusOf(error) !== 409) throw error;
+          for (const entity of batch) if (await createOne(entity)) added.push(entity.rowKey);
+        }
+      }
+      return added;
+    },
+
+    async get(reference, personId) {
+      try {
+        return toRow(await table.getEntity(reference, personId) as Record<string, unknown> & { etag: string });
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+
+    async update(row, patch) {
+      const next = Object.fromEntries(Object.entries({ ...rowFields(row), ...patch }).filter(([, value]) => value !== undefined));
+      try {
+        const answer = await table.updateEntity({ partitionKey: row.reference, rowKey: row.personId, ...next }, 'Replace', { etag: row.etag });
+        return { ...next, reference: row.reference, personId: row.personId, etag: answer.etag ?? '' } as StoredRecipient;
+      } catch (error) {
+        if (statusOf(error) === 412 || statusOf(error) === 404) return 'conflict';
+        throw error;
+      }
+    },
+
+    async list(reference) {
+      const rows: StoredRecipient[] = [];
+      for await (const entity of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+        rows.push(toRow(entity as Record<string, unknown> & { etag: string }));
+      }
+      return rows;
+    },
+
+    async campaignsOf(personId, references) {
+      const rows = await Promise.all(references.map((reference) => this.get(reference, personId)));
+      return rows.filter((row): row is StoredRecipient => row !== undefined);
+    },
+
+    async heartbeat(owner, now, freshMs) {
+      await table.upsertEntity({ partitionKey: SENDERS, rowKey: owner, seenAt: now.toISOString() }, 'Replace');
+      const since = new Date(now.getTime() - freshMs).toISOString();
+      let count = 0;
+      for await (const _row of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${SENDERS} and seenAt ge ${since}` } })) count++;
+      return Math.max(1, count);
+    },
+
+    async leave(owner) {
+      await table.deleteEntity(SENDERS, owner).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      });
+    },
+  };
+}
+
+function rowFields(row: StoredRecipient): Record<string, unknown> {
+  const { reference: _r, personId: _p, etag: _e, ...fields } = row;
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}

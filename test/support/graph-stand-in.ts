@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A user as Graph holds it; `managerId` becomes `manager: { id }` when the request expands it. */
+export interface StandInUser {
+  readonly id?: unknown;
+  readonly displayName?: unknown;
+  readonly department?: unknown;
+  readonly accountEnabled?: unknown;
+  readonly mail?: string;
+  readonly managerId?: string;
+}
+
+export const GRAPH_TOKEN = 'stand-in-token';
+
+/**
+ * A local stand-in for Microsoft Graph over real HTTP on loopback: `/users` (with `$select`, `$expand=manager`,
+ * `$filter=department eq '...'`) and `/groups/{id}/transitiveMembers/microsoft.graph.user`, `pageSize` items a page
+ * with `@odata.nextLink`; `/users/{id}`. It refuses any other bearer token than {@link GRAPH_TOKEN}, can answer
+ * one request with 429 and Retry-After, and can fail a page. It records every request path.
+ */
+export class GraphStandIn {
+  users: StandInUser[] = [];
+  groups = new Map<string, string[]>();
+  pageSize = 2;
+  /** The next request whose path starts with this is answered 429 with `Retry-After: 1` (once). */
+  throttleNext?: string;
+  /** Requests with `$skiptoken=<n>` get this answer instead, every time: a page that cannot be read. */
+  brokenPage?: { readonly skip: number; readonly status: number; readonly body: string };
+  /** The first page's nextLink points to this origin instead of the stand-in's own (a token must never go there). */
+  nextLinkOrigin?: string;
+  readonly requests: { readonly path: string; readonly status: number; readonly at: number }[] = [];
+  private server?: http.Server;
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => this.answer(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1.0`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Paths of the requests made so far (without the query), e.g. `/v1.0/users`. */
+  paths(): string[] {
+    return this.requests.map((request) => request.path);
+  }
+
+  private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://stand-in');
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      this.requests.push({ path: url.pathname, status, at: Date.now() });
+      response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      response.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (request.headers.authorization !== `Bearer ${GRAPH_TOKEN}`) return send(401, { error: { code: 'InvalidAuthenticationToken' } });
+    if (this.throttleNext && url.pathname.startsWith(this.throttleNext)) {
+      this.throttleNext = undefined;
+      return send(429, { error: { code: 'TooManyRequests' } }, { 'Retry-After': '1' });
+    }
+    const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
+    if (this.brokenPage && skip === this.brokenPage.skip && skip > 0) return send(this.brokenPage.status, this.brokenPage.body);
+    const members = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(url.pathname);
+    if (members) return send(200, this.page(url, (this.groups.get(members[1]!) ?? []).map((id) => ({ id })), skip));
+    if (url.pathname === '/v1.0/users') return send(200, this.page(url, this.filtered(url).map((user) => this.shape(user, url)), skip));
+    const one = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
+    const user = one ? this.users.find((candidate) => candidate.id === one[1]) : undefined;
+    if (user) return send(200, this.shape(user, url));
+    return send(404, { error: { code: 'Request_ResourceNotFound' } });
+  }
+
+  private filtered(url: URL): StandInUser[] {
+    const filter = url.searchParams.get('$filter');
+    if (!filter) return this.users;
+    const department = /^department eq '((?:[^']|'')*)'$/.exec(filter)?.[1]?.replace(/''/g, '\'');
+    return this.users.filter((user) => user.department === department);
+  }
+
+  /** Only the selected fields, and the manager's id when expanded, as Graph answers. */
+  private shape(user: StandInUser, url: URL): Record<string, unknown> {
+    const selected = (url.searchParams.get('$select') ?? '').split(',');
+    const shaped: Record<string, unknown> = {};
+    for (const field of selected) if (field in user) shaped[field] = (user as unknown as Record<string, unknown>)[field];
+    if ((url.searchParams.get('$expand') ?? '').startsWith('manager')) shaped.manager = user.managerId ? { '@odata.type': '#microsoft.graph.user', id: user.managerId } : null;
+    return shaped;
+  }
+
+  private page(url: URL, items: unknown[], skip: number): Record<string, unknown> {
+    const next = skip + this.pageSize;
+    const nextUrl = new URL(`${this.nextLinkOrigin ? `${this.nextLinkOrigin}/v1.0` : this.url}${url.pathname.replace(/^\/v1\.0/, '')}${url.search}`);
+    nextUrl.searchParams.set('$skiptoken', String(next));
+    return { value: items.slice(skip, next), ...(next < items.length ? { '@odata.nextLink': nextUrl.toString() } : {}) };
+  }
+}
