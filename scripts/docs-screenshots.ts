@@ -124,8 +124,8 @@ async function main(): Promise<void> {
   let bot: RunningBot | undefined;
   let browser: BrowserContext | undefined;
   try {
-    azurite = await startAzurite({ port: 0 });
-    const connectionString = azuriteConnectionString(azurite.port);
+    azurite = await startAzurite({ port: 0, queuePort: 0 });
+    const connectionString = azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort);
     await seedExampleDirectory(ROOT, connectionString, 'docs');
     const config = readConfig({ HOST: '127.0.0.1', PORT: '0', AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: 'docs', LOG_LEVEL: 'warn' });
     bot = await startBot(config, createLogger('warn', createWriteStream(path.join(scratch, 'bot.log'))));

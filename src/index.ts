@@ -36,7 +36,7 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
     ...(config.graph ? { graph: config.graph } : {}), ...(config.campaign.installTeamsAppId ? { installTeamsAppId: config.campaign.installTeamsAppId } : {}),
   });
   const runtime = buildRuntime({
-    campaigns,
+    ...(campaigns ? { campaigns } : {}),
     tables, bot: config.bot, allowedTenantIds: config.allowedTenantIds, closureDays: config.closureDays, policyUrl: config.policyUrl,
     ...(metrics ? { metrics } : {}),
     ...(config.connectorPacing === 'off' ? { rateLimiter: createConversationRateLimiter({ limits: [] }) } : {}),

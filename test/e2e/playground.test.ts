@@ -83,8 +83,8 @@ describe('the Agents Playground in Chromium (browser test)', function () {
     mkdirSync(ARTEFACTS, { recursive: true });
     scratch = mkdtempSync(path.join(os.tmpdir(), 'smd-e2e-'));
 
-    azurite = await startAzurite({ port: 0 });
-    const connectionString = azuriteConnectionString(azurite.port);
+    azurite = await startAzurite({ port: 0, queuePort: 0 });
+    const connectionString = azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort);
     await seedExampleDirectory(connectionString, 'e2e');
     // Only what the test sets: no app id (anonymous local mode, loopback), nothing taken from the environment.
     const config = readConfig({ HOST: '127.0.0.1', PORT: '0', AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: 'e2e', LOG_LEVEL: 'debug' });

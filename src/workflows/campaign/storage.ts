@@ -28,8 +28,20 @@ export interface CampaignStorageOptions {
   readonly logger: Logger;
 }
 
+/** An account's connection string reaches its queues; one naming only a TableEndpoint (an emulator's) does not. */
+function namesQueueService(endpoint: TablesEndpoint): boolean {
+  if (endpoint.kind !== 'connectionString') return true;
+  const cs = endpoint.connectionString;
+  return /(^|;)\s*QueueEndpoint=/i.test(cs) || !/(^|;)\s*TableEndpoint=/i.test(cs) || /(^|;)\s*EndpointSuffix=/i.test(cs);
+}
+
 /** Opens (and creates, if missing) the campaign queue and recipients table beside the other tables. */
-export async function openCampaignStorage(options: CampaignStorageOptions): Promise<CampaignStorage> {
+export async function openCampaignStorage(options: CampaignStorageOptions): Promise<CampaignStorage | undefined> {
+  if (!namesQueueService(options.endpoint)) {
+    // A connection string for an emulator's table service only: the bot runs without campaigns (starting one fails the turn, with this warning logged at start).
+    options.logger.warn('policy campaigns are off: the storage connection string names no queue service (add QueueEndpoint=...)');
+    return undefined;
+  }
   const queue = openWorkQueue(options.endpoint, campaignQueueName(options.prefix));
   const recipients = openRecipientStore(options.endpoint, options.prefix);
   await Promise.all([queue.ensure(), recipients.ensure()]);
