@@ -18,7 +18,7 @@ import { BenchUser, benchDirectory, Driver, isCardAction, STEP_LABELS, StepFailu
 import { closeConnections, getJson, request } from './lib/http';
 import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } from './lib/processes';
 import { profileMarkdown, summariseProfile } from './lib/profile';
-import { baselineStepFor, kb, latencySvg, latencyTable, LevelResult, stepStats, TARGET_LABELS, TargetName } from './lib/report';
+import { baselineStepFor, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
 import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
 import { linearRegression, mb, ms } from './lib/stats';
 
@@ -42,6 +42,9 @@ interface Options {
   readonly timersFuture: number;
   readonly outDir: string;
   readonly waitTimeoutMs: number;
+  /** How many times the `repeatAt`-user level runs (baselines and bot each time), to show the noise of the machine. */
+  readonly repeat: number;
+  readonly repeatAt: number;
 }
 
 function parseOptions(args: string[]): Options {
@@ -56,12 +59,12 @@ function parseOptions(args: string[]): Options {
     else flags.set(name, true);
   }
   const known = ['users', 'samples', 'iterations', 'quick', 'profile', 'workflows', 'no-baselines', 'calibration', 'leak-turns', 'leak-every',
-    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help'];
+    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'repeat', 'repeat-at', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
-  [--timers 10000] [--no-scheduler] [--out bench]`);
+  [--timers 10000] [--no-scheduler] [--out bench] [--repeat 3] [--repeat-at 8]`);
     process.exit(0);
   }
   const quick = flags.has('quick');
@@ -91,6 +94,8 @@ function parseOptions(args: string[]): Options {
     timersFuture: flags.has('no-scheduler') ? 0 : timers,
     outDir: path.resolve(ROOT, String(flags.get('out') ?? (quick ? 'test-results/bench-quick' : 'bench'))),
     waitTimeoutMs: 10_000,
+    repeat: Math.max(1, number('repeat', quick ? 1 : 3)),
+    repeatAt: number('repeat-at', 8),
   };
 }
 
@@ -256,11 +261,17 @@ class Bench {
   }
 
   /** Runs `users` concurrent users against a target until each has done its share; collects every turn. */
-  async level(target: TargetName, users: number, options: { turnsCap?: number; onTurn?: (turns: number) => void } = {}): Promise<LevelResult> {
+  async level(target: TargetName, users: number, options: { turnsCap?: number; onTurn?: (turns: number) => void; run?: number } = {}): Promise<LevelResult> {
     const { process: child, driver } = this.targets.get(target)!;
     const samples = new Map<StepName, TurnSample[]>();
     let turns = 0;
-    const failures: string[] = [];
+    const run = options.run ?? 0;
+    const failures: FailedRun[] = [];
+    const failed = (workflow: string) => (error: unknown) => {
+      const failure: FailedRun = { users, run, target, workflow, step: error instanceof StepFailure ? error.step : '(unknown)', error: describe(error) };
+      failures.push(failure);
+      console.error(`[bench] workflow run failed: ${failedRunText(failure)}`);
+    };
     this.sink = (sample) => {
       const list = samples.get(sample.step);
       if (list) list.push(sample);
@@ -276,13 +287,13 @@ class Bench {
     await Promise.all(this.users.slice(0, users).map(async (user) => {
       for (let i = 0; options.turnsCap !== undefined ? turns < options.turnsCap : i < iterations; i++) {
         if (target !== 'bot') {
-          await driver.baselineTurns(user, i).catch((error: unknown) => failures.push(describe(error)));
+          await driver.baselineTurns(user, i).catch(failed('baseline'));
           continue;
         }
         // Each user starts at a different workflow, so the steps mix at every moment.
         for (let w = 0; w < this.options.workflows.length; w++) {
           const workflow = this.options.workflows[(w + user.index) % this.options.workflows.length]!;
-          await driver.workflow(workflow, user).catch((error: unknown) => failures.push(describe(error)));
+          await driver.workflow(workflow, user).catch(failed(workflow));
         }
       }
     }));
@@ -297,7 +308,7 @@ class Bench {
     let roundTrips: number | undefined;
     if (target === 'bot') roundTrips = (await this.quietMetrics()).roundTrips;
     this.sink = () => undefined;
-    return { target, users, samples, wallMillis, turns, peakRss, ...(roundTrips !== undefined ? { roundTrips } : {}), failures: failures.length, failureExamples: failures.slice(0, 3), cpu };
+    return { target, users, samples, wallMillis, turns, peakRss, ...(roundTrips !== undefined ? { roundTrips } : {}), failures: failures.length, failedRuns: failures, run, cpu };
   }
 
   /** 10,000 turns (by default) of the workflow mix, the bot's memory sampled (after a full GC) every 1,000. */
@@ -385,7 +396,7 @@ function mode(values: readonly number[]): number {
 }
 
 function describe(error: unknown): string {
-  return error instanceof StepFailure ? error.message : `${(error as Error).name}: ${String((error as Error).message).slice(0, 300)}`;
+  return error instanceof StepFailure ? error.detail : `${(error as Error).name}: ${String((error as Error).message).slice(0, 300)}`;
 }
 
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -421,12 +432,15 @@ async function main(): Promise<void> {
     calibration = await bench.calibrate();
     for (const users of options.users) {
       const targets: TargetName[] = options.baselines ? ['echo', 'table-turn', 'bot'] : ['bot'];
-      for (const target of targets) {
-        const level = await bench.level(target, users);
-        levels.push(level);
-        const worst = stepStats(level).reduce((a, b) => (b.response.p99 > a.response.p99 ? b : a));
-        log(`${TARGET_LABELS[target]}, ${users} users: ${level.turns} turns in ${(level.wallMillis / 1000).toFixed(1)} s; slowest p99 ${ms(worst.response.p99)} ms (${worst.step}); ${level.failures} failures`);
-        for (const example of level.failureExamples) log(`  failure: ${example}`);
+      // The repeated level runs the baselines and the bot again each time, so each run's ratios are of one moment.
+      for (let run = 0; run < (users === options.repeatAt ? options.repeat : 1); run++) {
+        for (const target of targets) {
+          const level = await bench.level(target, users, { run });
+          levels.push(level);
+          const worst = stepStats(level).reduce((a, b) => (b.response.p99 > a.response.p99 ? b : a));
+          log(`${TARGET_LABELS[target]}, ${users} users${run > 0 ? ` (repeat ${run + 1})` : ''}: ${level.turns} turns in ${(level.wallMillis / 1000).toFixed(1)} s; slowest p99 ${ms(worst.response.p99)} ms (${worst.step}); ${level.failures} failures`);
+          for (const failure of level.failedRuns) log(`  failed: ${failedRunText(failure)}`);
+        }
       }
     }
     if (options.leakTurns > 0) {
@@ -457,11 +471,12 @@ async function main(): Promise<void> {
     botPeakRss: bench.botPeakRss(), startRss: bench.startRss, profile: profile ? profileMarkdown(profile) : undefined,
   });
   writeFileSync(path.join(options.outDir, resultsName), report);
-  if (!options.profile) writeFileSync(path.join(options.outDir, 'latency.svg'), latencySvg(levels, 'p99 turn latency vs concurrent users — the bot against the baselines'));
+  if (!options.profile) writeFileSync(path.join(options.outDir, 'latency.svg'), latencySvg(levels.filter((level) => level.run === 0), 'p99 turn latency vs concurrent users — the bot against the baselines'));
   log(`wrote ${path.relative(ROOT, path.join(options.outDir, resultsName))}${options.profile ? '' : ' and latency.svg'}`);
-  const failures = levels.reduce((sum, level) => sum + level.failures, 0) + (leak?.level.failures ?? 0);
-  if (failures > 0) {
-    console.error(`${failures} workflow runs failed: see the results`);
+  const failedRuns = [...levels.flatMap((level) => level.failedRuns), ...(leak?.level.failedRuns ?? [])];
+  if (failedRuns.length > 0) {
+    console.error(`${failedRuns.length} workflow runs failed:`);
+    for (const failure of failedRuns) console.error(`  ${failedRunText(failure)}`);
     process.exitCode = 1;
   }
 }
@@ -506,42 +521,67 @@ function renderResults(input: RenderInput): string {
     '',
   ];
 
-  out.push('## Targets', '');
-  const at8 = levels.filter((level) => level.users === 8);
-  const floor8 = at8.find((level) => level.target === 'table-turn');
-  const bot8 = at8.find((level) => level.target === 'bot');
-  const floorInvoke = floor8 ? stepStats(floor8).find((stats) => stats.step === 'base.invoke') : undefined;
-  const cardActions8 = bot8 ? stepStats(bot8).filter((stats) => isCardAction(stats.step)) : [];
-  const worst8 = cardActions8.reduce<ReturnType<typeof stepStats>[number] | undefined>((a, b) => (!a || b.response.p99 > a.response.p99 ? b : a), undefined);
+  out.push('## Targets', '',
+    `Ratios to baseline (b) at the same concurrency, in the same run. The ${options.repeatAt}-user level ran ${options.repeat} times` +
+    ' (the baselines and the bot each time): where it did, a ratio is the median of the runs with the smallest and largest in brackets.', '');
+  const runsAt = (users: number) => [...new Set(levels.filter((level) => level.users === users).map((level) => level.run))].sort((a, b) => a - b);
+  const worstOf = (users: number, which: 'p99' | 'lastCallP99') => {
+    const perRun = runsAt(users).map((run) => stepRatios(levels, users, run)).filter((ratios): ratios is NonNullable<typeof ratios> => ratios !== undefined);
+    const worst = perRun.map((ratios) => [...ratios].filter(([step]) => isCardAction(step)).reduce<[StepName, number] | undefined>(
+      (a, [step, value]) => (!a || value[which] > a[1] ? [step, value[which]] : a), undefined));
+    return { value: spread(worst.map((entry) => entry?.[1] ?? Number.NaN)), steps: [...new Set(worst.flatMap((entry) => (entry ? [entry[0]] : [])))] };
+  };
   const cardMax = Math.max(0, ...levels.filter((level) => level.target === 'bot').flatMap((level) => stepStats(level).map((stats) => stats.cardBytesMax)));
   const transitions = calibration?.steps.filter((step) => isCardAction(step.step)) ?? [];
-  const maxTurnTrips = Math.max(0, ...transitions.map((step) => step.turnRoundTrips));
+  const maxTotalTrips = Math.max(0, ...transitions.map((step) => step.totalRoundTrips));
   const rows: string[] = ['| target | measured | met? |', '|---|---|---|'];
-  if (worst8 && floorInvoke) {
-    const factor = worst8.response.p99 / floorInvoke.response.p99;
-    rows.push(`| card-action p99 at 8 users within 1.5× of baseline (b) | slowest card action ${worst8.step}: ${ms(worst8.response.p99)} ms vs (b) ${ms(floorInvoke.response.p99)} ms = ${factor.toFixed(2)}×; ${cardActions8.filter((stats) => stats.response.p99 <= 1.5 * floorInvoke.response.p99).length} of ${cardActions8.length} card actions within 1.5× | ${factor <= 1.5 ? 'yes' : 'no'} |`);
-  } else {
-    rows.push('| card-action p99 at 8 users within 1.5× of baseline (b) | not measured (needs --users with 8, and the baselines) | – |');
+  const userLevels = [...new Set(levels.map((level) => level.users))].sort((a, b) => a - b);
+  if (options.baselines && userLevels.includes(8)) {
+    const last = worstOf(8, 'lastCallP99');
+    rows.push(`| last-call p99 of card actions at 8 users within 2× (b) | slowest to its last connector call: ${last.steps.join(', ')} at ${spreadText(last.value)} | ${last.value.median <= 2 ? 'yes' : 'no'} |`);
+  }
+  for (const users of userLevels.filter((n) => n === 8 || n === 32)) {
+    if (!options.baselines) break;
+    const response = worstOf(users, 'p99');
+    rows.push(`| card-action p99 at ${users} users within 1.3× (b) | slowest card action ${response.steps.join(', ')}: ${spreadText(response.value)} | ${response.value.median <= 1.3 ? 'yes' : 'no'} |`);
   }
   if (transitions.length > 0) {
-    rows.push(`| at most 3 table round trips per transition | on the turn (before the answer): ${transitions.map((step) => `${step.step} ${step.turnRoundTrips}`).join(', ')}; in all, with the background effects: ${transitions.map((step) => `${step.step} ${step.totalRoundTrips}`).join(', ')} | ${maxTurnTrips <= 3 ? 'yes' : 'no'} (on the turn) |`);
+    rows.push(`| at most 6 table round trips per transition, in all | in all (the turn and its background effects): ${transitions.map((step) => `${step.step} ${step.totalRoundTrips}`).join(', ')}; on the turn: ${transitions.map((step) => `${step.step} ${step.turnRoundTrips}`).join(', ')} | ${maxTotalTrips <= 6 ? 'yes' : `no (${transitions.filter((step) => step.totalRoundTrips > 6).length} of ${transitions.length} over)`} |`);
+  }
+  if (options.baselines) {
+    for (const users of userLevels) {
+      const ratio = spread(runsAt(users).map((run) => rssRatio(levels, users, run)));
+      const bot = levels.filter((level) => level.users === users && level.target === 'bot').map((level) => mb(level.peakRss)).join(', ');
+      const base = levels.filter((level) => level.users === users && level.target === 'table-turn').map((level) => mb(level.peakRss)).join(', ');
+      rows.push(`| peak RSS within 1.5× (b), ${users} user${users === 1 ? '' : 's'} | the bot ${bot} MB, (b) ${base} MB: ${spreadText(ratio)} | ${ratio.median <= 1.5 ? 'yes' : 'no'} |`);
+    }
   }
   rows.push(`| no step's card over 28 KB | largest card ${kb(cardMax)} KB | ${cardMax <= 28 * 1024 ? 'yes' : 'no'} |`);
   if (leak) {
     const end = leak.series.at(-1)!;
     const growing = leak.heapFit.slope > 0.25 && leak.heapFit.r2 > 0.5;
-    rows.push(`| RSS under 200 MB after 10,000 turns, no growth trend | ${leak.level.turns} turns: RSS ${mb(end.rss)} MB at the end (peak ${mb(leak.peak)} MB); slope after each full GC: heap ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}), RSS ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns | ${end.rss < 200 * 1024 * 1024 && !growing ? 'yes' : 'no'} |`);
+    rows.push(`| no growth trend over ${leak.level.turns} turns | RSS ${mb(end.rss)} MB at the end (peak ${mb(leak.peak)} MB); slope after each full GC: heap ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}), RSS ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns | ${!growing ? 'yes' : 'no'} |`);
   }
   if (scheduler) {
     rows.push(`| scheduler reads only due rows | ${scheduler.first.report.fired} of ${scheduler.due} due fired, ${scheduler.futureStillPending} of ${scheduler.future} future untouched; queries named only the partitions ${summariseDays(scheduler.first.partitionsQueried)}, ${scheduler.first.scans} scans | ${scheduler.first.scans === 0 && scheduler.futureStillPending === scheduler.future && scheduler.first.report.fired === scheduler.due ? 'yes' : 'no'} |`);
   }
+  const failedRuns = [...levels.flatMap((level) => level.failedRuns), ...(leak?.level.failedRuns ?? [])];
+  rows.push(`| every workflow run completes | ${failedRuns.length === 0 ? 'no run failed' : `${failedRuns.length} failed: see "Failed workflow runs"`} | ${failedRuns.length === 0 ? 'yes' : 'no'} |`);
   out.push(...rows, '');
+  if (failedRuns.length > 0) {
+    out.push('## Failed workflow runs', '', '| level | target | workflow | step | error |', '|---|---|---|---|---|',
+      ...failedRuns.map((failure) => `| ${failure.users} users${failure.run > 0 ? ` (repeat ${failure.run + 1})` : ''} | ${TARGET_LABELS[failure.target]} | ${failure.workflow} | ${failure.step} | ${failure.error.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\n/g, ' ')} |`), '');
+  }
 
   for (const users of options.users) {
     out.push(`## ${users} concurrent user${users === 1 ? '' : 's'}`, '',
       ...latencyTable(levels, users), '');
-    for (const level of levels.filter((candidate) => candidate.users === users && candidate.failureExamples.length > 0)) {
-      out.push(`Failures (${TARGET_LABELS[level.target]}): ${level.failureExamples.map((text) => `\`${text.replace(/`/g, '\'')}\``).join('; ')}`, '');
+    const repeats = new Set(levels.filter((level) => level.users === users).map((level) => level.run)).size;
+    if (repeats > 1) {
+      out.push(`This level ran ${repeats} times; the table above is the first run. Each step's ratios to baseline (b) over the ${repeats} runs, each against its own run's (b): median (smallest–largest).`, '',
+        '| step | p50 ÷ (b) | p99 ÷ (b) | last-call p99 ÷ (b) |', '|---|---:|---:|---:|',
+        ...repeatedRatios(levels, users).map((row) => `| ${STEP_LABELS[row.step]} | ${spreadText(row.p50)} | ${spreadText(row.p99)} | ${spreadText(row.lastCallP99)} |`),
+        `| peak RSS of the bot ÷ (b) | | ${spreadText(spread([...Array(repeats).keys()].map((run) => rssRatio(levels, users, run))))} | |`, '');
     }
   }
   out.push('![p99 latency against concurrent users](latency.svg)', '');
