@@ -19,6 +19,7 @@ import { closeConnections, getJson, request } from './lib/http';
 import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } from './lib/processes';
 import { profileMarkdown, summariseProfile } from './lib/profile';
 import { baselineStepFor, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
+import { SCHEDULER_CONCURRENCY } from '../src/scheduler/scheduler';
 import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
 import { linearRegression, mb, ms } from './lib/stats';
 
@@ -45,6 +46,8 @@ interface Options {
   /** How many times the `repeatAt`-user level runs (baselines and bot each time), to show the noise of the machine. */
   readonly repeat: number;
   readonly repeatAt: number;
+  /** Extra node options for the bot's process (measuring a V8 setting), e.g. `--max-semi-space-size=2`. */
+  readonly botArgs: string[];
 }
 
 function parseOptions(args: string[]): Options {
@@ -59,12 +62,12 @@ function parseOptions(args: string[]): Options {
     else flags.set(name, true);
   }
   const known = ['users', 'samples', 'iterations', 'quick', 'profile', 'workflows', 'no-baselines', 'calibration', 'leak-turns', 'leak-every',
-    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'repeat', 'repeat-at', 'help'];
+    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'repeat', 'repeat-at', 'bot-args', 'help'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
-  [--timers 10000] [--no-scheduler] [--out bench] [--repeat 3] [--repeat-at 8]`);
+  [--timers 10000] [--no-scheduler] [--out bench] [--repeat 3] [--repeat-at 8] [--bot-args=--max-semi-space-size=2,...]`);
     process.exit(0);
   }
   const quick = flags.has('quick');
@@ -96,6 +99,7 @@ function parseOptions(args: string[]): Options {
     waitTimeoutMs: 10_000,
     repeat: Math.max(1, number('repeat', quick ? 1 : 3)),
     repeatAt: number('repeat-at', 8),
+    botArgs: typeof flags.get('bot-args') === 'string' ? String(flags.get('bot-args')).split(',').filter(Boolean) : [],
   };
 }
 
@@ -157,7 +161,7 @@ class Bench {
     if (this.options.profile) mkdirSync(this.profileDir, { recursive: true });
     this.bot = await startNode('bot', botEntry, {
       port: botPort,
-      nodeArgs: ['--disable-warning=DEP0111', '--expose-gc', ...(this.options.profile ? ['--cpu-prof', '--cpu-prof-dir', this.profileDir] : [])],
+      nodeArgs: ['--disable-warning=DEP0111', '--expose-gc', ...this.options.botArgs, ...(this.options.profile ? ['--cpu-prof', '--cpu-prof-dir', this.profileDir] : [])],
       env: {
         AZURE_TABLES_CONNECTION_STRING: this.connectionString, TABLE_PREFIX: prefix, HOST: '127.0.0.1', PORT: String(botPort),
         BENCH_METRICS: '1', BENCH_CONNECTOR_PACING: 'off', LOG_LEVEL: 'warn',
@@ -342,8 +346,10 @@ class Bench {
     return { level, series, rssFit: fit((point) => point.rss), heapFit: fit((point) => point.heapUsed), peak: memoryOf(this.bot!.child.pid)?.peak ?? Number.NaN };
   }
 
-  async schedulerCheck(): Promise<SchedulerResult> {
-    return schedulerBench(this.connectionString, this.options.timersDue, this.options.timersFuture);
+  /** The scheduler, and the one-timer-at-a-time way it fired before (for the ratio), each on its own fresh table. */
+  async schedulerCheck(): Promise<SchedulerResult & { oneByOne: SchedulerResult }> {
+    const oneByOne = await schedulerBench(this.connectionString, this.options.timersDue, this.options.timersFuture, 'one-by-one');
+    return { ...await schedulerBench(this.connectionString, this.options.timersDue, this.options.timersFuture), oneByOne };
   }
 
   botOutput(): string[] {
@@ -425,7 +431,7 @@ async function main(): Promise<void> {
   const levels: LevelResult[] = [];
   let calibration: CalibrationResult | undefined;
   let leak: LeakResult | undefined;
-  let scheduler: SchedulerResult | undefined;
+  let scheduler: (SchedulerResult & { oneByOne: SchedulerResult }) | undefined;
   let profileFile: string | undefined;
   try {
     log(`calibrating: ${options.calibration} runs of each workflow, one user, one step at a time`);
@@ -451,7 +457,7 @@ async function main(): Promise<void> {
     if (options.timersDue > 0) {
       log(`scheduler: ${options.timersDue} due timers, ${options.timersFuture} future ones`);
       scheduler = await bench.schedulerCheck();
-      log(`scheduler: fired ${scheduler.first.report.fired} in ${(scheduler.first.millis / 1000).toFixed(1)} s with ${scheduler.first.roundTrips} table round trips`);
+      log(`scheduler: fired ${scheduler.first.report.fired} in ${(scheduler.first.millis / 1000).toFixed(1)} s with ${scheduler.first.roundTrips} table round trips; one by one (as before): ${(scheduler.oneByOne.first.millis / 1000).toFixed(1)} s, ${scheduler.oneByOne.first.roundTrips} round trips`);
     }
   } finally {
     profileFile = await bench.stop();
@@ -490,7 +496,7 @@ interface RenderInput {
   readonly levels: LevelResult[];
   readonly calibration?: CalibrationResult;
   readonly leak?: LeakResult;
-  readonly scheduler?: SchedulerResult;
+  readonly scheduler?: SchedulerResult & { oneByOne: SchedulerResult };
   readonly botOutput: string[];
   readonly botPeakRss: number;
   readonly startRss: ReadonlyMap<string, number>;
@@ -563,6 +569,9 @@ function renderResults(input: RenderInput): string {
     rows.push(`| no growth trend over ${leak.level.turns} turns | RSS ${mb(end.rss)} MB at the end (peak ${mb(leak.peak)} MB); slope after each full GC: heap ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}), RSS ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns | ${!growing ? 'yes' : 'no'} |`);
   }
   if (scheduler) {
+    const rate = (result: SchedulerResult) => result.first.report.fired / (result.first.millis / 1000);
+    const speedup = rate(scheduler) / rate(scheduler.oneByOne);
+    rows.push(`| scheduler at least 5× the one-timer-at-a-time rate | ${scheduler.first.report.fired} timers in ${(scheduler.first.millis / 1000).toFixed(1)} s (${rate(scheduler).toFixed(0)} a second, ${scheduler.first.roundTrips} round trips) against ${(scheduler.oneByOne.first.millis / 1000).toFixed(1)} s one by one (${rate(scheduler.oneByOne).toFixed(0)} a second, ${scheduler.oneByOne.first.roundTrips} round trips): ${speedup.toFixed(1)}× | ${speedup >= 5 ? 'yes' : 'no'} |`);
     rows.push(`| scheduler reads only due rows | ${scheduler.first.report.fired} of ${scheduler.due} due fired, ${scheduler.futureStillPending} of ${scheduler.future} future untouched; queries named only the partitions ${summariseDays(scheduler.first.partitionsQueried)}, ${scheduler.first.scans} scans | ${scheduler.first.scans === 0 && scheduler.futureStillPending === scheduler.future && scheduler.first.report.fired === scheduler.due ? 'yes' : 'no'} |`);
   }
   const failedRuns = [...levels.flatMap((level) => level.failedRuns), ...(leak?.level.failedRuns ?? [])];
@@ -639,7 +648,9 @@ function renderResults(input: RenderInput): string {
       `| first (all due) | ${(scheduler.first.millis / 1000).toFixed(2)} | ${scheduler.first.report.fired} | ${scheduler.first.roundTrips} | ${callRows(scheduler.first)} | ${summariseDays(scheduler.first.partitionsQueried)} |`,
       `| next (nothing due) | ${(scheduler.idle.millis / 1000).toFixed(3)} | ${scheduler.idle.report.fired} | ${scheduler.idle.roundTrips} | ${callRows(scheduler.idle)} | ${summariseDays(scheduler.idle.partitionsQueried)} |`, '',
       `Every query names one day partition (${scheduler.first.scans} scans); the ${scheduler.futureDays.length} future days are never queried and their ${scheduler.future} timers are still pending (${scheduler.futureStillPending}).` +
-      ` Firing costs two conditional writes a timer (claim with If-Match, then complete): ${(scheduler.first.millis / Math.max(1, scheduler.first.report.fired)).toFixed(2)} ms a timer, one after another.`, '');
+      ` Timers are claimed and completed a hundred at a time (one transaction of a day partition each, every row If-Match on the ETag it was read with), their handlers run ${SCHEDULER_CONCURRENCY} at a time:` +
+      ` ${(scheduler.first.millis / Math.max(1, scheduler.first.report.fired)).toFixed(2)} ms a timer. The same ${scheduler.oneByOne.due} timers fired the way it was done before (claim, fire, complete, one timer after another, two round trips each) on a table of their own in the same run:` +
+      ` ${(scheduler.oneByOne.first.millis / 1000).toFixed(2)} s, ${scheduler.oneByOne.first.roundTrips} round trips, ${(scheduler.oneByOne.first.millis / Math.max(1, scheduler.oneByOne.first.report.fired)).toFixed(2)} ms a timer.`, '');
   }
 
   if (input.profile) out.push('## CPU profile', '', input.profile, '');

@@ -7,8 +7,6 @@ import { createConversationRateLimiter } from './bot/rate-limit';
 import { createTableMetrics } from './store/table-metrics';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 
-/** How often effects left in an outbox (after an outage) are retried. */
-const RECOVERY_INTERVAL_MS = 60_000;
 /** How often due timers are fired. Reminders are in working days, so a minute is plenty. */
 const SCHEDULER_INTERVAL_MS = 60_000;
 
@@ -45,15 +43,14 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   // The line names any token-check override (openIdMetadataUrl, tokenIssuer): tokens are then trusted from there.
   logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), ...config.channelAuth },
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
-  const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
-  recovery.unref();
-  void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
+  // Effects left in an outbox are retried by their retry timers (the scheduler below). Outboxes stored before
+  // there were retry timers are given one, once, at start-up: the only scan of the cases for effects.
+  void runtime.relay.armUntimedEffects().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox retry timers not armed'));
   const stopScheduler = runEvery(runtime.scheduler, SCHEDULER_INTERVAL_MS, logger);
   if (metrics) logger.warn({ connectorPacing: config.connectorPacing ?? 'teams' }, 'benchmark mode: table calls counted, GET /debug/metrics on loopback');
   return {
     url,
     async stop() {
-      clearInterval(recovery);
       await stopScheduler();
       await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
       await runtime.relay.idle();

@@ -122,8 +122,6 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const relay = createEffectRelay({
     cases, inbox, timers, directory, notifier, logger, now,
     actOn: async (reference, command, at) => serviceFor.get(prefixOf(reference) ?? '')?.act(reference, command, SYSTEM, at),
-    // Beside the scheduler's day partitions in `timers`, never read by it.
-    leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
     presenters: Object.fromEntries(definitions.map((definition) => [definition.rules.prefix, definition.presenter])),
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
@@ -161,7 +159,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
   const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers())),
+    timers, logger, now, owner, handlers: Object.assign({}, relay.timerHandlers(), ...services.map((service) => service.timerHandlers())),
     // Beside the scheduler's day partitions in `timers`, never read by it.
     daily: createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) }),
   });
