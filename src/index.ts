@@ -8,8 +8,6 @@ import { createTableMetrics } from './store/table-metrics';
 import { openCampaignStorage } from './workflows/campaign/storage';
 import { azuriteConnectionString, ensureTables, openTables, TablesEndpoint } from './store/tables';
 
-/** How often effects left in an outbox (after an outage) are retried. */
-const RECOVERY_INTERVAL_MS = 60_000;
 /** How often due timers are fired. Reminders are in working days, so a minute is plenty. */
 const SCHEDULER_INTERVAL_MS = 60_000;
 
@@ -54,9 +52,9 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   // The line names any token-check override (openIdMetadataUrl, tokenIssuer): tokens are then trusted from there.
   logger.info({ url, storage: config.tables.kind, authenticated: Boolean(config.bot.appId), directorySync: config.directorySync ? 'entra' : 'off', ...config.channelAuth },
     config.bot.appId ? 'bot listening' : 'bot listening without authentication (local mode: loopback only)');
-  const recovery = setInterval(() => void runtime.relay.recoverAll().catch(() => undefined), RECOVERY_INTERVAL_MS);
-  recovery.unref();
-  void runtime.relay.recoverAll().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox recovery failed'));
+  // Effects left in an outbox are retried by their retry timers (the scheduler below). Outboxes stored before
+  // there were retry timers are given one, once, at start-up: the only scan of the cases for effects.
+  void runtime.relay.armUntimedEffects().catch((error: unknown) => logger.warn({ failure: String(error).slice(0, 200) }, 'outbox retry timers not armed'));
   const stopScheduler = runEvery(runtime.scheduler, SCHEDULER_INTERVAL_MS, logger);
   // Every instance sends from the shared queue, each at its share of CAMPAIGN_SENDS_PER_SECOND.
   runtime.campaigns?.start();
@@ -64,7 +62,6 @@ export async function startBot(config: AppConfig, logger: Logger): Promise<Runni
   return {
     url,
     async stop() {
-      clearInterval(recovery);
       await stopScheduler();
       await runtime.campaigns?.stop();
       await new Promise<void>((resolve) => runtime.server.close(() => resolve()));

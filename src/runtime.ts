@@ -170,8 +170,6 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
     statistics: dashboard.recorder,
     cases, inbox, timers, directory, notifier, logger, now,
     actOn: async (reference, command, at) => serviceFor.get(prefixOf(reference) ?? '')?.act(reference, command, SYSTEM, at),
-    // Beside the scheduler's day partitions in `timers`, never read by it.
-    leases: createLeaseStore(tables.timers, 'outbox-recovery'),
     ...(options.recoveryGraceMs !== undefined ? { recoveryGraceMs: options.recoveryGraceMs } : {}),
     presenters: Object.fromEntries(definitions.map((definition) => [definition.rules.prefix, definition.presenter])),
     ...(options.ainmWebhookUrl ? { webhook: { url: options.ainmWebhookUrl } } : {}),
@@ -252,7 +250,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) });
   const directorySync = createDailyDirectorySync({ leases: createLeaseStore(tables.timers, 'directory-sync'), owner, logger, ...(syncDirectory ? { sync: syncDirectory } : {}) });
   const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: Object.assign({}, ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}),
+    timers, logger, now, owner, handlers: Object.assign({}, relay.timerHandlers(), ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}),
     daily: async (at) => [await retention(at), await directorySync(at)],
   });
   return {

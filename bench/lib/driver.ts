@@ -87,7 +87,20 @@ export interface DriverOptions {
   readonly around?: { before(step: StepName): Promise<void>; after(step: StepName): Promise<void> };
 }
 
-export class StepFailure extends Error {}
+/** A step that did not do what a person would expect: which step, and what went wrong. */
+export class StepFailure extends Error {
+  constructor(readonly step: StepName, readonly detail: string) {
+    super(`${step}: ${detail}`);
+    this.name = 'StepFailure';
+  }
+}
+
+/** Any error of a step (a refused request, a card that never came, a dropped connection) as a {@link StepFailure}. */
+function asStepFailure(step: StepName, error: unknown): StepFailure {
+  if (error instanceof StepFailure) return error;
+  const { name, message } = error as { name?: string; message?: string };
+  return new StepFailure(step, `${name ?? 'Error'}: ${String(message ?? error).slice(0, 300)}`);
+}
 
 const BUSINESS_CASE = 'I answer tenants who message the housing team on Facebook and LinkedIn.';
 const ABUSE_DESCRIPTION = 'A man keeps commenting under my posts on the housing page that he knows where I park every morning.';
@@ -126,17 +139,21 @@ export class Driver {
 
   /** A typed message; the step's calls are the replies to it. Returns the id of the (last) reply. */
   async message(step: StepName, person: DirectoryPerson, text: string): Promise<string> {
+    return this.messageStep(step, person, text).catch((error: unknown) => { throw asStepFailure(step, error); });
+  }
+
+  private async messageStep(step: StepName, person: DirectoryPerson, text: string): Promise<string> {
     const activity = this.activity(person, { type: 'message', text });
     await this.options.around?.before(step);
     const started = performance.now();
     const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
     const response = performance.now() - started;
-    if (answer.status !== 200) throw new StepFailure(`${step}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+    if (answer.status !== 200) throw new StepFailure(step, `HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
     const calls = await this.callsOf(step, `reply:${String(activity.id)}`, started);
     this.record(step, started, response, calls, 0);
     await this.options.around?.after(step);
     const reply = calls.at(-1);
-    if (!reply) throw new StepFailure(`${step}: no reply`);
+    if (!reply) throw new StepFailure(step, 'no reply');
     return reply.activityId;
   }
 
@@ -145,6 +162,12 @@ export class Driver {
    * card and the step's connector calls (the cards it sent or updated).
    */
   async click(
+    step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, expect: RegExp,
+  ): Promise<{ reference: string; calls: ConnectorCall[] }> {
+    return this.clickStep(step, person, verb, data, replyToId, expect).catch((error: unknown) => { throw asStepFailure(step, error); });
+  }
+
+  private async clickStep(
     step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, expect: RegExp,
   ): Promise<{ reference: string; calls: ConnectorCall[] }> {
     const activity = this.activity(person, {
@@ -156,12 +179,12 @@ export class Driver {
     const response = performance.now() - started;
     const body = safeJson(answer.text) as { type?: string; value?: unknown } | undefined;
     if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.card.adaptive' || !body.value) {
-      throw new StepFailure(`${step}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+      throw new StepFailure(step, `HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
     }
     const cardJson = JSON.stringify(body.value);
-    if (!expect.test(cardJson)) throw new StepFailure(`${step}: the card shown does not say ${expect}: ${cardJson.slice(0, 300)}`);
+    if (!expect.test(cardJson)) throw new StepFailure(step, `the card shown does not say ${expect}: ${cardJson.slice(0, 300)}`);
     const reference = /\b[A-Z]{2,5}-\d{4}-\d{5,}\b/.exec(cardJson)?.[0];
-    if (!reference) throw new StepFailure(`${step}: no reference on the card`);
+    if (!reference) throw new StepFailure(step, 'no reference on the card');
     const calls = await this.callsOf(step, `ref:${reference}`, started);
     this.record(step, started, response, calls, Buffer.byteLength(cardJson));
     await this.options.around?.after(step);
@@ -270,7 +293,7 @@ export class Driver {
     const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
     const response = performance.now() - started;
     const body = safeJson(answer.text) as { type?: string; value?: unknown } | undefined;
-    if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.card.adaptive') throw new StepFailure(`base.invoke: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+    if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.card.adaptive') throw new StepFailure('base.invoke', `HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
     this.record('base.invoke', started, response, [], Buffer.byteLength(JSON.stringify(body.value)));
   }
 }
@@ -282,7 +305,7 @@ export function conversationOf(person: DirectoryPerson): string {
 /** The id of the new message the step sent into this person's chat (the card they click next). */
 function messageTo(calls: readonly ConnectorCall[], person: DirectoryPerson, step: StepName): string {
   const call = calls.filter((candidate) => candidate.method === 'POST' && candidate.conversationId === conversationOf(person)).at(-1);
-  if (!call) throw new StepFailure(`${step}: ${person.id} got no card (${calls.length} calls arrived)`);
+  if (!call) throw new StepFailure(step, `${person.id} got no card (${calls.length} calls arrived)`);
   return call.activityId;
 }
 

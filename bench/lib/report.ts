@@ -17,9 +17,27 @@ export interface LevelResult {
   /** Table round trips counted in the bot during the level (bot only), and per turn. */
   readonly roundTrips?: number;
   readonly failures: number;
-  readonly failureExamples: string[];
+  /** Every failed workflow run (or baseline turn) of the level: which, at which step, and why. */
+  readonly failedRuns: FailedRun[];
+  /** Which repetition of this level this is (0 for the first; the 8-user level runs three times by default). */
+  readonly run: number;
   /** CPU time used during the level, ms: the target's process, Azurite, the driver (with its connector stand-in). */
   readonly cpu: { readonly target: number; readonly azurite: number; readonly driver: number };
+}
+
+/** One workflow run that failed: the level, the workflow, the step it failed at and the error. */
+export interface FailedRun {
+  readonly users: number;
+  readonly run: number;
+  readonly target: TargetName;
+  /** The workflow (`ar`, `ainm`, `td`, `cp`), or `baseline`. */
+  readonly workflow: string;
+  readonly step: string;
+  readonly error: string;
+}
+
+export function failedRunText(failure: FailedRun): string {
+  return `${failure.users} users${failure.run > 0 ? ` (repeat ${failure.run + 1})` : ''}, ${TARGET_LABELS[failure.target]}, workflow ${failure.workflow}, step ${failure.step}: ${failure.error}`;
 }
 
 export interface StepStats {
@@ -60,8 +78,8 @@ export function kb(bytes: number): string {
 }
 
 /** The per-level latency table: every bot step, then the baselines, with ratios to baseline (b). */
-export function latencyTable(levels: readonly LevelResult[], users: number): string[] {
-  const atLevel = levels.filter((level) => level.users === users);
+export function latencyTable(levels: readonly LevelResult[], users: number, run = 0): string[] {
+  const atLevel = levels.filter((level) => level.users === users && level.run === run);
   const floor = atLevel.find((level) => level.target === 'table-turn');
   const floorStats = floor ? new Map(stepStats(floor).map((stats) => [stats.step, stats])) : undefined;
   const lines = [
@@ -148,4 +166,59 @@ export function latencySvg(levels: readonly LevelResult[], title: string): strin
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Smallest, middle and largest of a few values (the repeats of a level). */
+export interface Spread {
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+  readonly values: number[];
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return { min: Number.NaN, median: Number.NaN, max: Number.NaN, values: [] };
+  const middle = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { min: sorted[0]!, median: middle, max: sorted.at(-1)!, values: [...values] };
+}
+
+export const spreadText = (value: Spread) => (value.values.length > 1
+  ? `${value.median.toFixed(2)}× (${value.min.toFixed(2)}–${value.max.toFixed(2)})`
+  : Number.isFinite(value.median) ? `${value.median.toFixed(2)}×` : '–');
+
+/** A bot step's ratios to baseline (b) in one run of a level; undefined without the baseline. */
+export function stepRatios(levels: readonly LevelResult[], users: number, run: number): Map<StepName, { p50: number; p99: number; lastCallP99: number }> | undefined {
+  const atRun = levels.filter((level) => level.users === users && level.run === run);
+  const floor = atRun.find((level) => level.target === 'table-turn');
+  const bot = atRun.find((level) => level.target === 'bot');
+  if (!floor || !bot) return undefined;
+  const floorStats = new Map(stepStats(floor).map((stats) => [stats.step, stats]));
+  const ratios = new Map<StepName, { p50: number; p99: number; lastCallP99: number }>();
+  for (const stats of stepStats(bot)) {
+    const base = floorStats.get(baselineStepFor(stats.step));
+    if (!base) continue;
+    const baseLast = isCardAction(stats.step) ? base.response.p99 : base.lastCall.p99;
+    ratios.set(stats.step, { p50: stats.response.p50 / base.response.p50, p99: stats.response.p99 / base.response.p99, lastCallP99: stats.lastCall.p99 / baseLast });
+  }
+  return ratios;
+}
+
+/** Peak RSS of the bot over that of baseline (b) in one run of a level. */
+export function rssRatio(levels: readonly LevelResult[], users: number, run: number): number {
+  const atRun = levels.filter((level) => level.users === users && level.run === run);
+  const floor = atRun.find((level) => level.target === 'table-turn');
+  const bot = atRun.find((level) => level.target === 'bot');
+  return floor && bot ? bot.peakRss / floor.peakRss : Number.NaN;
+}
+
+/** Each bot step's ratios over the repeats of a level: min / median / max, each run against its own baseline (b). */
+export function repeatedRatios(levels: readonly LevelResult[], users: number): { step: StepName; p50: Spread; p99: Spread; lastCallP99: Spread }[] {
+  const runs = [...new Set(levels.filter((level) => level.users === users).map((level) => level.run))].sort((a, b) => a - b);
+  const perRun = runs.map((run) => stepRatios(levels, users, run)).filter((ratios): ratios is NonNullable<typeof ratios> => ratios !== undefined);
+  const steps = [...new Set(perRun.flatMap((ratios) => [...ratios.keys()]))].sort((a, b) => STEP_ORDER.indexOf(a) - STEP_ORDER.indexOf(b));
+  return steps.map((step) => {
+    const pick = (which: 'p50' | 'p99' | 'lastCallP99') => spread(perRun.map((ratios) => ratios.get(step)?.[which] ?? Number.NaN));
+    return { step, p50: pick('p50'), p99: pick('p99'), lastCallP99: pick('lastCallP99') };
+  });
 }

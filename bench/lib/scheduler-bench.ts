@@ -38,7 +38,7 @@ const utcDay = (at: Date, offset: number) => new Date(at.getTime() + offset * 86
  * process: `due` timers due over the last three days and `future` timers on the next ten days, a no-op handler.
  * One tick fires them all; its table calls are counted with the production counter (openTables' instrument).
  */
-export async function schedulerBench(connectionString: string, due: number, future: number): Promise<SchedulerResult> {
+export async function schedulerBench(connectionString: string, due: number, future: number, mode: 'scheduler' | 'one-by-one' = 'scheduler'): Promise<SchedulerResult> {
   const prefix = `s${randomBytes(4).toString('hex')}`;
   const metrics = createTableMetrics();
   const counted = openTables({ kind: 'connectionString', connectionString }, prefix, metrics.hook).timers;
@@ -76,9 +76,10 @@ export async function schedulerBench(connectionString: string, due: number, futu
     return list(options as never);
   }) as TableClient['listEntities'];
   const silent = createLogger('silent', new Writable({ write(_chunk, _encoding, done) { done(); } }));
-  const scheduler = createScheduler({
-    timers: createTimerStore(counted), handlers: { 'bench.noop': async () => undefined }, now: () => new Date(), logger: silent,
-  });
+  const store = createTimerStore(counted);
+  const scheduler = mode === 'scheduler'
+    ? createScheduler({ timers: store, handlers: { 'bench.noop': async () => undefined }, now: () => new Date(), logger: silent })
+    : oneByOne(store);
   const measure = async (): Promise<TickMeasure> => {
     metrics.reset();
     filters.length = 0;
@@ -101,6 +102,35 @@ export async function schedulerBench(connectionString: string, due: number, futu
   }
   await raw.deleteTable().catch(() => undefined);
   return { due, future, dueDays, futureDays, insertMillis, first, idle, doneAfter, futureStillPending };
+}
+
+/**
+ * The scheduler as it was before issue 16, for the ratio in the same run: the same day partitions read the same
+ * way, then each timer claimed (If-Match), fired and completed one after another, two round trips a timer.
+ */
+function oneByOne(store: ReturnType<typeof createTimerStore>): { tick(): Promise<TickReport> } {
+  return {
+    async tick() {
+      const now = new Date();
+      const today = now.toISOString().slice(0, 10);
+      const report = { fired: 0, skipped: 0, failed: 0, daysRead: 0 };
+      for (let offset = -7; offset <= 0; offset++) {
+        const day = utcDay(new Date(`${today}T12:00:00.000Z`), offset);
+        report.daysRead++;
+        const { free } = await store.readDay(day, now);
+        for (const timer of free) {
+          const claimed = await store.claim(timer, 'bench-one-by-one', new Date(now.getTime() + 120_000));
+          if (!claimed) {
+            report.skipped++;
+            continue;
+          }
+          await store.complete(claimed);
+          report.fired++;
+        }
+      }
+      return report;
+    },
+  };
 }
 
 /** Entity-group transactions of 100 rows of one partition, a few at a time. */

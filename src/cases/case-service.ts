@@ -7,7 +7,7 @@ import { Logger, logRefusal } from '../logger';
 import type { CaseStore } from '../store/case-store';
 import type { ReferenceCounter } from '../store/counters';
 import type { IdempotencyStore } from '../store/idempotency';
-import type { TimerRow } from '../store/timers';
+import type { ClaimedTimer, TimerRow } from '../store/timers';
 import type { CaseAction, WorkflowDefinition, WorkflowEvent } from './definition';
 import { openCaseOnce } from './open-once';
 import type { EffectRelay } from './relay';
@@ -75,9 +75,11 @@ export function createCaseService<S, C extends { readonly type: string }, E exte
     return ours(reference) ? (await deps.cases.load<S>(reference))?.snapshot : undefined;
   }
 
-  async function act(reference: string, command: C, actor: Actor, now: Date, origin?: CardLocation, isNew = false): Promise<TransitionOutcome<S>> {
-    const outcome = ours(reference)
-      ? await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew)
+  async function act(reference: string, command: C, actor: Actor, now: Date, origin?: CardLocation, isNew = false, held?: Promise<ClaimedTimer>): Promise<TransitionOutcome<S>> {
+    // The outbox's retry timer is written while the case is read (or, for a new case, while its form token is claimed).
+    const outbox = ours(reference) ? { claim: held ?? deps.relay.hold(reference), drop: deps.relay.drop } : undefined;
+    const outcome = outbox
+      ? await runTransition(deps.cases, workflow, reference, command, { actor, now }, origin, isNew, outbox)
       : reject('not_found', definition.notFound(reference));
     if (outcome.ok) deps.relay.dispatch(reference, outcome.pending, outcome);
     else logRefusal(deps.logger, { reference, verb: `${rules.name}.${command.type}`, actorId: actor.id, code: outcome.code });
@@ -108,7 +110,9 @@ export function createCaseService<S, C extends { readonly type: string }, E exte
       if (!dryRun.ok) return { kind: 'invalid', rejection: dryRun };
       const opened = await openCaseOnce<S>(deps, {
         actor: action.actor, formToken: action.data.formId, prefix: rules.prefix, year: Number(deps.workingTime.londonDate(action.now).slice(0, 4)),
-        open: (reference, isNew) => act(reference, { ...command, reference }, action.actor, action.now, action.origin, isNew),
+        hold: (reference) => deps.relay.hold(reference),
+        drop: deps.relay.drop,
+        open: (reference, isNew, held) => act(reference, { ...command, reference }, action.actor, action.now, action.origin, isNew, held),
       });
       return opened.kind === 'created' ? { kind: 'opened', snapshot: opened.snapshot } : opened;
     },

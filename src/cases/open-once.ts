@@ -3,6 +3,7 @@ import { CasePrefix, prefixOf } from '../domain/references';
 import type { CaseStore } from '../store/case-store';
 import type { ReferenceCounter } from '../store/counters';
 import type { IdempotencyStore } from '../store/idempotency';
+import type { ClaimedTimer } from '../store/timers';
 import type { TransitionOutcome } from './transition';
 
 export type OpenCaseOutcome<S> =
@@ -26,7 +27,11 @@ export interface OpenCaseRequest<S> {
    * The opening transition, already checked by a dry run: a refusal here is a fault. `isNew`: the reference
    * was allocated for this submit just now, so the transition need not read it first.
    */
-  open(reference: string, isNew: boolean): Promise<TransitionOutcome<S>>;
+  open(reference: string, isNew: boolean, held?: Promise<ClaimedTimer>): Promise<TransitionOutcome<S>>;
+  /** Starts writing the new case's outbox retry timer (EffectRelay.hold), so it is written while the token is claimed. */
+  hold?(reference: string): Promise<ClaimedTimer>;
+  /** Deletes a retry timer written for a case this submit does not open (EffectRelay.drop). */
+  drop?(claim: ClaimedTimer): void;
 }
 
 /**
@@ -44,11 +49,17 @@ export interface OpenCaseRequest<S> {
 export async function openCaseOnce<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>): Promise<OpenCaseOutcome<S>> {
   const token = deps.idempotency.isValidToken(request.formToken) ? request.formToken : undefined;
   const reference = await deps.counter.next(request.prefix, request.year);
+  const held = request.hold?.(reference);
   if (token) {
+    // Held while the token is claimed; a repeat opens nothing under this reference, so its timer goes.
+    held?.catch(() => undefined);
     const claim = await deps.idempotency.claim(request.actor.id, token, reference);
-    if (!claim.claimed) return repeat(deps, request, claim.reference);
+    if (!claim.claimed) {
+      void held?.then((timer) => request.drop?.(timer), () => undefined);
+      return repeat(deps, request, claim.reference);
+    }
   }
-  return openAs(deps, request, reference, true);
+  return openAs(deps, request, reference, true, held);
 }
 
 /** The same form again: the case it made, or, if that case was never stored, the case opened now under its reference. */
@@ -61,8 +72,8 @@ async function repeat<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, refere
   return openAs(deps, request, reference, false);
 }
 
-async function openAs<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string, isNew: boolean): Promise<OpenCaseOutcome<S>> {
-  const outcome = await request.open(reference, isNew);
+async function openAs<S>(deps: OpenCaseDeps, request: OpenCaseRequest<S>, reference: string, isNew: boolean, held?: Promise<ClaimedTimer>): Promise<OpenCaseOutcome<S>> {
+  const outcome = await request.open(reference, isNew, held);
   if (!outcome.ok) {
     // Another delivery of the same form opened this reference first (the opening transition refuses an existing case).
     const opened = await deps.cases.load<S>(reference);

@@ -1,17 +1,17 @@
-import type { HeldLease, LeaseStore } from '../store/leases';
+import type { ClaimedTimer, TimerStore } from '../store/timers';
 
 /**
- * How long a case's outbox lease runs before it must be renewed. The holder renews it every sixth of this
- * while it works, so one step (a send with the connector client's own retries, each attempt abandoned after
- * 15 s) may take up to five sixths of it without another instance taking the case over mid-send. After a
- * crash, the case's effects wait at most this long for the lease to run out: as long as recovery's grace.
+ * How long a transition's outbox is held before the claim must be renewed. The holder renews it while less than
+ * five sixths of this is left, before each send and every sixth of it on a timer, so one step (a send with the
+ * connector client's own retries, each attempt abandoned after 15 s) may take up to five sixths of it without
+ * another instance taking the outbox over mid-send. After a crash, the effects wait at most this long.
  */
 export const OUTBOX_LEASE_MS = 3 * 60_000;
 
-/** Waits before asking again when another instance holds the case (its recovery drain, usually under a second). */
-const BUSY_WAITS_MS = [250, 500, 1000, 2000, 4000];
+/** The name of a transition's retry timer in the `timers` table. */
+export const OUTBOX_TIMER = 'outbox';
 
-/** Another instance has taken the case over (our lease ran out unrenewed): stop, and leave the rest to it. */
+/** Another instance has taken the outbox over (our claim ran out unrenewed): stop, and leave the rest to it. */
 export class OutboxLeaseLost extends Error {
   constructor(reference: string) {
     super(`${reference}: another instance took over its outbox`);
@@ -19,48 +19,40 @@ export class OutboxLeaseLost extends Error {
   }
 }
 
-/** The right to carry out one case's effects, held while they are carried out. */
+/** The right to carry out one transition's effects: the claim on its retry timer, held while they are carried out. */
 export interface OutboxLease {
-  /** Call before each send: renews the lease when due; throws {@link OutboxLeaseLost} once it is another's. */
+  /** Call before each send: renews the claim when due; throws {@link OutboxLeaseLost} once it is another's. */
   keep(): Promise<void>;
-  /** Gives the lease back, so the next transition's instance need not wait for it to run out. */
-  release(): Promise<void>;
+  /**
+   * Gives the outbox back. With nothing left to do the retry timer is deleted; with effects still to retry
+   * (`retryAt`), the claim is let go at that instant, so the scheduler of whichever instance comes first fires it.
+   */
+  release(retryAt?: Date): Promise<void>;
 }
 
 export interface OutboxLeaseOptions {
-  readonly leases: LeaseStore;
+  readonly timers: TimerStore;
   readonly owner: string;
   readonly now: () => Date;
   readonly leaseMs: number;
-  /** Wait a few seconds for another holder to finish (a turn's own effects) instead of giving up at once. */
-  readonly patient: boolean;
 }
 
 /**
- * Takes the case's outbox lease (undefined while another instance holds it). While held, a timer also renews
- * it every sixth of a lease, so a single long send cannot outlast it; `keep` renews by our clock before each
- * send and is what stops a drain whose lease was lost.
+ * Holds a claimed retry timer as the lease on its effects. A timer renews the claim every sixth of a lease, so a
+ * single long send cannot outlast it; `keep` renews by our clock before each send and is what stops a drain whose
+ * claim was lost (the timer's ETag changed: another instance's scheduler took it over after it ran out).
  */
-export async function takeOutboxLease(reference: string, options: OutboxLeaseOptions): Promise<OutboxLease | undefined> {
-  const { leases, owner, now, leaseMs } = options;
-  const until = () => new Date(now().getTime() + leaseMs);
-  let held = await leases.acquire(reference, owner, now(), until());
-  for (const wait of options.patient ? BUSY_WAITS_MS : []) {
-    if (held) break;
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    held = await leases.acquire(reference, owner, now(), until());
-  }
-  if (!held) return undefined;
-
-  let current: HeldLease | undefined = held;
-  let renewedAt = now().getTime();
+export function holdOutboxLease(claimed: ClaimedTimer, options: OutboxLeaseOptions): OutboxLease {
+  const { timers, owner, now, leaseMs } = options;
+  let current: ClaimedTimer | undefined = claimed;
+  let until = Date.parse(claimed.leaseUntil ?? claimed.dueAt);
   let renewing: Promise<void> | undefined;
   const renewIfDue = (): Promise<void> => {
-    if (!current || now().getTime() - renewedAt < leaseMs / 6) return Promise.resolve();
+    if (!current || until - now().getTime() > (leaseMs * 5) / 6) return Promise.resolve();
     renewing ??= (async () => {
-      const at = now().getTime();
-      current = current ? await leases.renew(current, new Date(at + leaseMs)) : undefined;
-      renewedAt = at;
+      const next = now().getTime() + leaseMs;
+      current = current ? await timers.claim(current, owner, new Date(next)) : undefined;
+      until = next;
     })().finally(() => { renewing = undefined; });
     return renewing;
   };
@@ -70,13 +62,16 @@ export async function takeOutboxLease(reference: string, options: OutboxLeaseOpt
   return {
     async keep() {
       await renewIfDue();
-      if (!current) throw new OutboxLeaseLost(reference);
+      if (!current) throw new OutboxLeaseLost(claimed.reference);
     },
-    async release() {
+    async release(retryAt) {
       clearInterval(heartbeat);
       await renewing?.catch(() => undefined);
-      if (current) await leases.release(current).catch(() => undefined);
+      const held = current;
       current = undefined;
+      if (!held) return;
+      if (retryAt) await timers.releaseUntil(held, retryAt);
+      else await timers.remove(held);
     },
   };
 }

@@ -7,10 +7,9 @@ import { prefixOf, CasePrefix } from '../domain/references';
 import type { Logger } from '../logger';
 import type { CardCopy, CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
-import type { LeaseStore } from '../store/leases';
-import type { TimerStore } from '../store/timers';
+import type { ClaimedTimer, TimerRow, TimerStore } from '../store/timers';
 import type { Notifier } from './delivery';
-import { OUTBOX_LEASE_MS, OutboxLease, OutboxLeaseLost, takeOutboxLease } from './outbox-lease';
+import { holdOutboxLease, OUTBOX_LEASE_MS, OUTBOX_TIMER, OutboxLease, OutboxLeaseLost } from './outbox-lease';
 import type { CasePresenter } from './presenter';
 
 export interface EffectRelayOptions {
@@ -29,11 +28,7 @@ export interface EffectRelayOptions {
   readonly actOn?: (reference: string, command: { readonly type: string }, now: Date) => Promise<{ readonly ok: boolean; readonly code?: string } | undefined>;
   /** The Group's AINM register, if configured: records are POSTed there with their reference as idempotency key. */
   readonly webhook?: { readonly url: string };
-  /**
-   * With several instances: the case's outbox lease, held by whichever instance carries out its effects (the one
-   * whose turn stored them, or a recovery), so two never send the same card. Without, this instance assumes it is alone.
-   */
-  readonly leases?: LeaseStore;
+  /** Names this instance in the claims on retry timers (a random name by default). */
   readonly instanceId?: string;
   /** How long recovery leaves a new effect to the instance whose turn made it; {@link RECOVERY_GRACE_MS} by default. */
   readonly recoveryGraceMs?: number;
@@ -67,7 +62,7 @@ const WEBHOOK_TIMEOUT_MS = 10_000;
  * case's outbox only once done, so a crash or an outage retries it instead of losing it.
  */
 export function createEffectRelay(options: EffectRelayOptions) {
-  const { cases, logger } = options;
+  const { cases, logger, timers } = options;
   const owner = options.instanceId ?? `relay-${randomUUID().slice(0, 8)}`;
   const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
   const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
@@ -75,85 +70,137 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const draining = new Map<string, Promise<void>>();
 
   /** Runs for one case strictly one after another, so two drains never send the same effect at once. */
-  function drain(reference: string, pending?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
+  function drain(reference: string, work: () => Promise<void>, afterTurn: boolean): Promise<void> {
     const previous = draining.get(reference) ?? Promise.resolve();
     // A turn's own effects wait until its answer is on its way (setImmediate), so they never hold it up; they
     // still take their place in the case's queue now, ahead of any recovery drain of the same rows.
-    const start = committed ? previous.catch(() => undefined).then(afterCurrentTurn) : previous.catch(() => undefined);
-    const work = start.then(() => drainNow(reference, pending, committed));
-    const tail = work.finally(() => {
+    const start = afterTurn ? previous.catch(() => undefined).then(afterCurrentTurn) : previous.catch(() => undefined);
+    const done = start.then(work);
+    const tail = done.finally(() => {
       if (draining.get(reference) === tail) draining.delete(reference);
     });
     draining.set(reference, tail);
-    return work;
+    return done;
   }
 
-  async function drainNow(reference: string, given?: readonly PendingEffect[], committed?: CommittedCase): Promise<void> {
-    // Whoever carries out a case's effects holds its lease, the instance whose turn stored them included: a
-    // peer's recovery never sends what this instance is still sending, however slow the connector is.
-    const lease = await holdLease(reference, given !== undefined);
-    if (!lease) {
-      logger.debug({ reference }, 'another instance is carrying out this case\'s effects; left to it');
-      return;
-    }
+  /**
+   * Carries out `rows` under the claim on their retry timer, then gives it back: deleted when all were done,
+   * let go at the next attempt's time when some failed (or when the drain itself failed), so the scheduler of
+   * any instance retries them then.
+   */
+  async function drainUnder(reference: string, claim: ClaimedTimer, rows: () => Promise<{ due: readonly PendingEffect[]; later?: Date }>, committed?: CommittedCase): Promise<void> {
+    const lease = holdOutboxLease(claim, { timers, owner, now: options.now, leaseMs });
+    let retryAt: Date | undefined;
     try {
-      const now = options.now();
-      const rows = given ?? (await cases.pendingEffects(reference)).filter((row) => isDueForRecovery(row, now, graceMs));
-      await carryOutAll(reference, rows, lease, committed);
+      const { due, later } = await rows();
+      const failed = await carryOutAll(reference, due, lease, committed);
+      retryAt = earliest(failed, later);
     } catch (error) {
-      if (!(error instanceof OutboxLeaseLost)) throw error;
-      logger.warn({ reference }, 'outbox lease lost to another instance; the rest of this case\'s effects is left to it');
+      if (error instanceof OutboxLeaseLost) {
+        logger.warn({ reference }, 'outbox lease lost to another instance; the rest of these effects is left to it');
+        return;
+      }
+      retryAt = new Date(options.now().getTime() + FIRST_RETRY_MS);
+      throw error;
     } finally {
-      await lease.release();
+      await lease.release(retryAt).catch((error: unknown) => logger.warn({ reference, failure: errorSummary(error) }, 'outbox retry timer not updated; it fires when its claim runs out'));
     }
   }
 
-  async function holdLease(reference: string, ownEffects: boolean): Promise<OutboxLease | undefined> {
-    if (!options.leases) return ALONE;
-    return takeOutboxLease(reference, { leases: options.leases, owner, now: options.now, leaseMs, patient: ownEffects });
+  /** A retry timer came due (its owner died, or effects failed): carries out the effects it recovers that are due. */
+  async function recover(claim: ClaimedTimer): Promise<void> {
+    const reference = claim.reference;
+    await drain(reference, () => drainUnder(reference, claim, async () => {
+      const now = options.now();
+      const mine = (await cases.pendingEffects(reference)).filter((row) => row.retry === claim.rowKey);
+      const due = mine.filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
+      const waits = mine.filter((row) => !due.includes(row)).map((row) => new Date(row.nextAttemptAt!));
+      return { due, ...(waits.length > 0 ? { later: earliest(waits) } : {}) };
+    }), false);
   }
 
-  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase): Promise<void> {
-    if (pending.length === 0) return;
+  /**
+   * Carries out a drain's effects at the same time (they are independent of one another: each reads the case as
+   * of its transition and writes only its own rows), so the other party's card does not wait behind inbox rows,
+   * timers and card updates. Done effects leave the outbox together, in one transaction at the end: a crash
+   * before it repeats them, and each is safe to repeat (a notification's card was recorded as soon as the
+   * connector took it, so a repeat updates it in place; inbox rows are upserts, timers are created once).
+   */
+  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase): Promise<Date | undefined> {
+    if (pending.length === 0) return undefined;
     const now = options.now();
     // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
     const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
     const presenter = options.presenters[prefixOf(reference) ?? 'AR'];
-    if (!stored || !presenter) return;
+    if (!stored || !presenter) return undefined;
     // Effects being recovered may have been sent already by an instance that died before removing them from the
     // outbox: the copies it recorded are looked up (once, only then), and updated in place instead of sent again.
     let recorded: Promise<CardCopy[]> | undefined;
     const drain: Drain = {
       reference, snapshot: stored.snapshot, version: stored.version, presenter, lease, now,
       earlierCopies: committed ? undefined : () => (recorded ??= cases.cardCopies(reference)),
+      fresh: committed !== undefined,
+      effects: new Set(pending.map((row) => row.rowKey)),
+      // Read with the snapshot by the turn, with the copies this instance has recorded since (an earlier
+      // transition's drain may have sent a card after that read); a recovery reads them.
+      cardCopies: () => (committed?.cardCopies ? Promise.resolve(withRecorded(reference, committed.cardCopies)) : cases.cardCopies(reference)),
     };
-    for (const row of [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey))) {
-      await lease.keep();
+    const done: string[] = [];
+    const retries: Date[] = [];
+    let lost: OutboxLeaseLost | undefined;
+    await Promise.all([...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey)).map(async (row) => {
       try {
+        await lease.keep();
         await carryOut({ ...drain, now: options.now() }, row);
-        await cases.completeEffect(reference, row.rowKey);
+        done.push(row.rowKey);
       } catch (error) {
-        if (error instanceof OutboxLeaseLost) throw error;
+        if (error instanceof OutboxLeaseLost) return void (lost = error);
         const attempts = row.attempts + 1;
         const log = attempts >= ATTENTION_AFTER ? logger.error.bind(logger) : logger.warn.bind(logger);
         log({ reference, effect: row.effect.kind, attempts, failure: errorSummary(error) }, 'effect failed; it stays in the outbox and is retried');
         const wait = Math.min(FIRST_RETRY_MS * 2 ** row.attempts, LONGEST_RETRY_MS);
-        await cases.recordFailedAttempt(reference, row, errorSummary(error).message, new Date(now.getTime() + wait).toISOString()).catch(() => undefined);
+        const retryAt = new Date(now.getTime() + wait);
+        retries.push(retryAt);
+        await cases.recordFailedAttempt(reference, row, errorSummary(error).message, retryAt.toISOString()).catch(() => undefined);
       }
-    }
+    }));
+    // What was done is done, whoever holds the case now: removing it spares the next holder a repeat.
+    if (done.length > 0) await cases.completeEffects(reference, done.sort());
+    if (lost) throw lost;
+    return earliest(retries);
+  }
+
+  /** Card copies this instance recorded lately, by case: bounded, and forgotten after a while. */
+  const recordedCopies = new Map<string, { copies: CardCopy[]; until: number }>();
+  function rememberCopy(reference: string, copy: CardCopy): void {
+    const at = Date.now();
+    const entry = recordedCopies.get(reference);
+    recordedCopies.delete(reference);
+    recordedCopies.set(reference, { copies: [...(entry && entry.until > at ? entry.copies : []), copy], until: at + RECORDED_COPIES_MS });
+    while (recordedCopies.size > RECORDED_COPIES_MAX) recordedCopies.delete(recordedCopies.keys().next().value as string);
+  }
+  function withRecorded(reference: string, copies: readonly CardCopy[]): CardCopy[] {
+    const entry = recordedCopies.get(reference);
+    if (!entry || entry.until <= Date.now()) return [...copies];
+    const key = (copy: CardCopy) => `${copy.conversationId}\n${copy.activityId}`;
+    const known = new Set(copies.map(key));
+    return [...copies, ...entry.copies.filter((copy) => !known.has(key(copy)))];
   }
 
   async function carryOut(drain: Drain, row: PendingEffect): Promise<void> {
     const { reference, snapshot, presenter, now } = drain;
     const { effect } = row;
     switch (effect.kind) {
-      case 'refreshCards':
-        for (const copy of await cases.cardCopies(reference)) {
-          if (copy.conversationId === effect.except?.conversationId && copy.activityId === effect.except.activityId) continue;
+      case 'refreshCards': {
+        // A card sent by this same transition (found again when its effects are recovered) is its notification's to update.
+        const copies = (await drain.cardCopies()).filter((copy) => (copy.conversationId !== effect.except?.conversationId || copy.activityId !== effect.except.activityId)
+          && !(copy.effect && drain.effects.has(copy.effect)));
+        await Promise.all(copies.map(async (copy) => {
           await drain.lease.keep();
           await options.notifier.updateCard(copy, presenter.card(snapshot, await viewer(copy.viewerId), now));
-        }
+        }));
         return;
+      }
       case 'inbox': {
         const updatedAt = now.toISOString();
         const entries = presenter.inboxEntries(snapshot, now).map((entry) => ({ ...entry, updatedAt }));
@@ -173,7 +220,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
         if (options.webhook && presenter.registerRow) await postToRegister(options.webhook.url, reference, drain.version, presenter.registerRow(snapshot));
         return;
       case 'notify':
-        if ('person' in effect.to) return notifyPerson(drain, row.rowKey, effect.to.person, effect.headline);
+        if ('person' in effect.to) return void await notifyPerson(drain, row.rowKey, effect.to.person, effect.headline);
         return notifyTeam(drain, row, effect.to, effect.headline);
       case 'act': {
         const outcome = await options.actOn?.(effect.reference, effect.command, now);
@@ -184,24 +231,28 @@ export function createEffectRelay(options: EffectRelayOptions) {
     }
   }
 
-  async function notifyPerson(drain: Drain, effectKey: string, person: Person, headline: string): Promise<void> {
+  /** Sends the case's card to one person; true when that delivery was recorded with the team effect's mark (`teamEffect`). */
+  async function notifyPerson(drain: Drain, effectKey: string, person: Person, headline: string, teamEffect?: string): Promise<boolean> {
     const { reference, snapshot, presenter, now } = drain;
     const card = presenter.card(snapshot, await viewer(person.id), now, headline);
-    if (await updatedEarlierCopy(drain, effectKey, person.id, card)) return;
+    if (await updatedEarlierCopy(drain, effectKey, person.id, card)) return false;
     await drain.lease.keep();
     const delivery = await options.notifier.sendCard(person.id, card);
     if (delivery.status === 'sent') {
       // Which effect sent it is kept with the copy: a retry of this effect then updates it instead of sending another.
-      await cases.saveCardCopy(reference, { viewerId: person.id, conversationId: delivery.conversationId, activityId: delivery.activityId, effect: effectKey });
-      return;
+      const copy = { viewerId: person.id, conversationId: delivery.conversationId, activityId: delivery.activityId, effect: effectKey };
+      await cases.recordDelivery(reference, copy, teamEffect);
+      rememberCopy(reference, copy);
+      return teamEffect !== undefined;
     }
     logger.warn({ reference, recipientId: person.id, status: delivery.status }, 'notification not delivered');
     if (delivery.status === 'failed') throw new Error(`delivery failed: ${delivery.detail}`);
     if (delivery.status !== 'gone') await cases.recordUndelivered(reference, person.id, delivery.status, now.toISOString());
     const tell = presenter.undeliverable(snapshot, person);
-    if (!tell) return;
+    if (!tell) return false;
     await drain.lease.keep();
     await options.notifier.sendCard(tell.to.id, presenter.card(snapshot, await viewer(tell.to.id), now, tell.message));
+    return false;
   }
 
   /**
@@ -220,18 +271,21 @@ export function createEffectRelay(options: EffectRelayOptions) {
 
   /** Every member is tried; those reached are marked, so a retry after one failure reaches only the rest. */
   async function notifyTeam(drain: Drain, row: PendingEffect, to: Extract<Recipient, { role: string }>, headline: string): Promise<void> {
-    const reached = await cases.deliveredTo(drain.reference, row.rowKey);
+    // A transition's own effect has reached nobody yet: only a retry or a recovery looks for whom it did reach.
+    const reached = drain.fresh && row.attempts === 0 ? new Set<string>() : await cases.deliveredTo(drain.reference, row.rowKey);
     const members = (await options.directory.membersOf(to.role)).filter((member) => !to.except?.includes(member.id) && !reached.has(member.id));
     const failures: unknown[] = [];
-    for (const member of members) {
+    let lost: OutboxLeaseLost | undefined;
+    await Promise.all(members.map(async (member) => {
       try {
-        await notifyPerson(drain, row.rowKey, member, headline);
-        await cases.markDelivered(drain.reference, row.rowKey, member.id);
+        const marked = await notifyPerson(drain, row.rowKey, member, headline, row.rowKey);
+        if (!marked) await cases.markDelivered(drain.reference, row.rowKey, member.id);
       } catch (error) {
-        if (error instanceof OutboxLeaseLost) throw error;
-        failures.push(error);
+        if (error instanceof OutboxLeaseLost) lost = error;
+        else failures.push(error);
       }
-    }
+    }));
+    if (lost) throw lost;
     if (failures.length > 0) throw failures[0];
   }
 
@@ -241,35 +295,72 @@ export function createEffectRelay(options: EffectRelayOptions) {
   }
 
   return {
+    /**
+     * The retry timer of a transition about to be stored: created claimed by this instance until the recovery
+     * grace is over, before the transition is committed (its outbox rows name it), so effects a crash leaves
+     * behind are always found again, by the scheduler, without scanning the cases.
+     */
+    async hold(reference: string): Promise<ClaimedTimer> {
+      return timers.createClaimed({ reference, timer: OUTBOX_TIMER, id: randomUUID().slice(0, 8) }, owner, new Date(options.now().getTime() + graceMs));
+    },
+    /** A retry timer whose transition was not stored (refused, or nothing changed): deleted in the background. */
+    drop(claim: ClaimedTimer): void {
+      void timers.remove(claim).catch(() => undefined);
+    },
     /** Starts carrying out a transition's effects in the background; the turn does not wait. */
-    dispatch(reference: string, pending: readonly PendingEffect[], committed?: CommittedCase): void {
-      if (pending.length === 0) return;
-      const work = drain(reference, pending, committed).catch((error: unknown) => {
-        logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox');
+    dispatch(reference: string, pending: readonly PendingEffect[], committed: CommittedCase): void {
+      const claim = committed.retryTimer;
+      if (!claim) {
+        if (pending.length > 0) logger.error({ reference }, 'effects stored without a retry timer; carried out without one');
+      }
+      const work = drain(reference, () => (claim
+        ? drainUnder(reference, claim, async () => ({ due: pending }), committed)
+        : carryOutAll(reference, pending, ALONE, committed).then(() => undefined)), true).catch((error: unknown) => {
+        logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox and their retry timer fires');
       });
       running.add(work);
       void work.finally(() => running.delete(work));
     },
-    drain,
-    /** Retries every case with effects left in its outbox (after a restart or an outage). */
-    async recoverAll(): Promise<number> {
-      const references = await cases.referencesWithPendingEffects();
-      for (const reference of references) await drain(reference);
-      return references.length;
+    /** The scheduler's handler of retry timers: recovers the effects of its transition, and keeps the timer itself. */
+    timerHandlers(): Record<string, (timer: TimerRow, now: Date, claim?: ClaimedTimer) => Promise<'kept' | void>> {
+      return {
+        [OUTBOX_TIMER]: async (_timer, _now, claim) => {
+          if (!claim) return;
+          await recover(claim);
+          return 'kept';
+        },
+      };
+    },
+    /**
+     * Outbox rows stored before retry timers existed (or by anything that stored effects without one) get a retry
+     * timer each case, due now, so the scheduler carries them out. Scans `cases`: run once at start-up, not on a
+     * schedule. Returns how many cases had such rows.
+     */
+    async armUntimedEffects(): Promise<number> {
+      let armed = 0;
+      for (const reference of await cases.referencesWithPendingEffects()) {
+        const untimed = (await cases.pendingEffects(reference)).filter((row) => !row.retry);
+        if (untimed.length === 0) continue;
+        const claim = await timers.createClaimed({ reference, timer: OUTBOX_TIMER, id: randomUUID().slice(0, 8) }, owner, options.now());
+        const released = await timers.releaseUntil(claim, options.now());
+        if (released && await cases.assignRetryTimer(reference, untimed.map((row) => row.rowKey), claim.rowKey)) armed++;
+        else await timers.remove(released ?? claim);
+      }
+      return armed;
     },
     /** Resolves once all background work has finished: for shutdown and tests. */
     async idle(): Promise<void> {
-      while (running.size > 0) await Promise.allSettled([...running]);
+      while (running.size > 0 || draining.size > 0) await Promise.allSettled([...running, ...draining.values()]);
     },
   };
 }
 
 export type EffectRelay = ReturnType<typeof createEffectRelay>;
 
-/** A failed effect once its wait is over; a new one once the instance that stored it has had its chance. */
-function isDueForRecovery(row: PendingEffect, now: Date, graceMs: number): boolean {
-  if (row.nextAttemptAt) return new Date(row.nextAttemptAt) <= now;
-  return !row.createdAt || new Date(row.createdAt).getTime() <= now.getTime() - graceMs;
+/** The earliest of some instants (and of `also`), or undefined when there are none. */
+function earliest(instants: readonly (Date | undefined)[] | Date | undefined, also?: Date): Date | undefined {
+  const all = [...(Array.isArray(instants) ? instants : [instants]), also].filter((at): at is Date => at !== undefined);
+  return all.length === 0 ? undefined : new Date(Math.min(...all.map((at) => at.getTime())));
 }
 
 /** What one drain of a case works from: the case as of its transition, and the lease it holds. */
@@ -282,7 +373,17 @@ interface Drain {
   readonly now: Date;
   /** Card copies recorded so far: only when recovering, when an effect may have been sent before a crash. */
   readonly earlierCopies: (() => Promise<CardCopy[]>) | undefined;
+  /** The drain of a turn's own new effects (not a retry or a recovery). */
+  readonly fresh: boolean;
+  /** The outbox rows this drain carries out. */
+  readonly effects: ReadonlySet<string>;
+  /** Where the case's card is shown, for refreshing it. */
+  readonly cardCopies: () => Promise<CardCopy[]>;
 }
+
+/** How long, and for how many cases, a relay remembers the card copies it recorded (see `withRecorded`). */
+const RECORDED_COPIES_MS = 10 * 60_000;
+const RECORDED_COPIES_MAX = 2000;
 
 /** A relay without leases assumes it is the only instance. */
 const ALONE: OutboxLease = { keep: () => Promise.resolve(), release: () => Promise.resolve() };
@@ -293,6 +394,10 @@ const afterCurrentTurn = () => new Promise<void>((resolve) => setImmediate(resol
 export interface CommittedCase {
   readonly snapshot: unknown;
   readonly version: number;
+  /** The card copies read with the snapshot (or the form's, for a new case). */
+  readonly cardCopies?: readonly CardCopy[];
+  /** The transition's retry timer, claimed by this instance ({@link EffectRelay.hold}): the lease its effects are carried out under. */
+  readonly retryTimer?: ClaimedTimer;
 }
 
 /**

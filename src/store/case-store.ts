@@ -23,6 +23,8 @@ export interface CaseCommit<S> {
   readonly effects: readonly Effect[];
   /** Cards that show the case (the form a new case was opened from), remembered in the same transaction. */
   readonly cardCopies?: readonly CardCopy[];
+  /** The retry timer (its RowKey in `timers`) that recovers these effects if they are not carried out. */
+  readonly retryTimer?: string;
 }
 
 export interface PendingEffect {
@@ -33,6 +35,8 @@ export interface PendingEffect {
   readonly nextAttemptAt?: string;
   /** When the transition that caused it happened (ISO): recovery leaves young effects to the instance that stored them. */
   readonly createdAt?: string;
+  /** The retry timer that recovers it (RowKey in `timers`); none on rows stored before retry timers. */
+  readonly retry?: string;
 }
 
 /** Where a copy of a case card was sent, so a later transition can update it in place. */
@@ -90,6 +94,23 @@ export function createCaseStore(cases: TableClient) {
       }
     },
 
+    /**
+     * The snapshot and the card copies of a case in one query (one round trip): what a transition decides on, and
+     * where its effects update the case's cards. Undefined when the case does not exist.
+     */
+    async loadWithCardCopies<S>(reference: string): Promise<(StoredCase<S> & { cardCopies: CardCopy[] }) | undefined> {
+      let stored: StoredCase<S> | undefined;
+      const copies: CardCopy[] = [];
+      const query = cases.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${reference} and (RowKey eq ${SNAPSHOT} or (RowKey ge 'card-' and RowKey lt 'card.'))` },
+      });
+      for await (const row of query) {
+        if (row.rowKey === SNAPSHOT) stored = { snapshot: JSON.parse(String(row.body)) as S, version: Number(row.version), etag: String(row.etag) };
+        else copies.push(cardCopyOf(row as unknown as CardCopy));
+      }
+      return stored ? { ...stored, cardCopies: copies } : undefined;
+    },
+
     async commit<S>(commit: CaseCommit<S>): Promise<{ version: number; effectRows: PendingEffect[] }> {
       const previous = commit.expected?.version ?? 0;
       const version = previous + commit.events.length;
@@ -105,11 +126,12 @@ export function createCaseStore(cases: TableClient) {
         type: event.type, at: event.at, actorId: event.by.id, body: JSON.stringify(event),
       }]));
       const createdAt = commit.events.at(-1)?.at;
+      const retry = commit.retryTimer ? { retry: commit.retryTimer } : {};
       const effectRows = commit.effects.map((effect, i) => ({
-        rowKey: `out-${pad(version, 6)}-${pad(i, 3)}`, effect, attempts: 0, ...(createdAt ? { createdAt } : {}),
+        rowKey: `out-${pad(version, 6)}-${pad(i, 3)}`, effect, attempts: 0, ...(createdAt ? { createdAt } : {}), ...retry,
       }));
       effectRows.forEach((row) => actions.push(['create', {
-        partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect), ...(createdAt ? { createdAt } : {}),
+        partitionKey: commit.reference, rowKey: row.rowKey, kind: row.effect.kind, attempts: 0, body: JSON.stringify(row.effect), ...(createdAt ? { createdAt } : {}), ...retry,
       }]));
       for (const copy of commit.cardCopies ?? []) actions.push(['upsert', cardCopyEntity(commit.reference, copy), 'Replace']);
       assertBatchWithinLimits(actions);
@@ -124,7 +146,7 @@ export function createCaseStore(cases: TableClient) {
 
     async pendingEffects(reference: string): Promise<PendingEffect[]> {
       const rows: PendingEffect[] = [];
-      const query = cases.listEntities<{ body: string; attempts: number; nextAttemptAt?: string; createdAt?: string }>({
+      const query = cases.listEntities<{ body: string; attempts: number; nextAttemptAt?: string; createdAt?: string; retry?: string }>({
         queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'out-' and RowKey lt 'out.'` },
       });
       for await (const row of query) {
@@ -132,9 +154,31 @@ export function createCaseStore(cases: TableClient) {
           rowKey: String(row.rowKey), effect: JSON.parse(row.body) as Effect, attempts: row.attempts ?? 0,
           ...(row.nextAttemptAt ? { nextAttemptAt: row.nextAttemptAt } : {}),
           ...(row.createdAt ? { createdAt: row.createdAt } : {}),
+          ...(row.retry ? { retry: row.retry } : {}),
         });
       }
       return rows;
+    },
+
+    /**
+     * Gives outbox rows stored without a retry timer (before there were any) to `retryTimer`, all or none: each
+     * row only if it is unchanged since it was read, so of two instances doing this at once one wins.
+     * False when another got there first.
+     */
+    async assignRetryTimer(reference: string, rowKeys: readonly string[], retryTimer: string): Promise<boolean> {
+      const rows = new Map<string, string>();
+      const query = cases.listEntities<{ retry?: string }>({ queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'out-' and RowKey lt 'out.'`, select: ['RowKey', 'retry'] } });
+      for await (const row of query) if (!row.retry && rowKeys.includes(String(row.rowKey))) rows.set(String(row.rowKey), row.etag);
+      if (rows.size === 0) return false;
+      try {
+        for (const batch of chunks([...rows], TABLE_LIMITS.maxBatchOperations)) {
+          await cases.submitTransaction(batch.map(([rowKey, etag]): TransactionAction => ['update', { partitionKey: reference, rowKey, retry: retryTimer }, 'Merge', { etag }]));
+        }
+        return true;
+      } catch (error) {
+        if (isLostRace(error) || isGone(error)) return false;
+        throw error;
+      }
     },
 
     /** References with effects still to carry out: read after a restart. Filters on RowKey, so it scans. */
@@ -143,6 +187,33 @@ export function createCaseStore(cases: TableClient) {
       const query = cases.listEntities({ queryOptions: { filter: odata`RowKey ge 'out-' and RowKey lt 'out.'`, select: ['PartitionKey'] } });
       for await (const row of query) references.add(row.partitionKey as string);
       return [...references];
+    },
+
+    /**
+     * Removes done effects from the outbox: one transaction for up to 100 rows (a row already gone, removed by
+     * another drain, sends the batch's rows one by one instead).
+     */
+    async completeEffects(reference: string, rowKeys: readonly string[]): Promise<void> {
+      if (rowKeys.length === 1) return this.completeEffect(reference, rowKeys[0]!);
+      for (let i = 0; i < rowKeys.length; i += TABLE_LIMITS.maxBatchOperations) {
+        const batch = rowKeys.slice(i, i + TABLE_LIMITS.maxBatchOperations);
+        await cases.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey: reference, rowKey }])).catch(async (error: unknown) => {
+          if (!isGone(error)) throw error;
+          for (const rowKey of batch) await this.completeEffect(reference, rowKey);
+        });
+      }
+    },
+
+    /**
+     * Records a card that reached a person, as soon as the connector took it: its copy (so a retry of the effect
+     * updates it in place, and later transitions update it) and, for a team notification, the mark that this
+     * member was reached (so a retry after another member's failure skips them), in one transaction.
+     */
+    async recordDelivery(reference: string, copy: CardCopy, teamEffect?: string): Promise<void> {
+      const entity = cardCopyEntity(reference, copy);
+      assertEntityWithinLimits(entity);
+      if (!teamEffect) return void await cases.upsertEntity(entity, 'Replace');
+      await cases.submitTransaction([['upsert', entity, 'Replace'], ['upsert', deliveredMark(reference, teamEffect, copy.viewerId), 'Replace']]);
     },
 
     async completeEffect(reference: string, rowKey: string): Promise<void> {
@@ -167,8 +238,7 @@ export function createCaseStore(cases: TableClient) {
     },
 
     async markDelivered(reference: string, effectRowKey: string, personId: string): Promise<void> {
-      const key = createHash('sha256').update(personId).digest('hex').slice(0, 24);
-      await cases.upsertEntity({ partitionKey: reference, rowKey: `sent-${effectRowKey}-${key}`, personId }, 'Replace');
+      await cases.upsertEntity(deliveredMark(reference, effectRowKey, personId), 'Replace');
     },
 
     /**
@@ -200,9 +270,7 @@ export function createCaseStore(cases: TableClient) {
       const query = cases.listEntities<CardCopy>({
         queryOptions: { filter: odata`PartitionKey eq ${reference} and RowKey ge 'card-' and RowKey lt 'card.'` },
       });
-      for await (const row of query) {
-        copies.push({ viewerId: row.viewerId, conversationId: row.conversationId, activityId: row.activityId, ...(row.effect ? { effect: row.effect } : {}) });
-      }
+      for await (const row of query) copies.push(cardCopyOf(row));
       return copies;
     },
 
@@ -440,6 +508,21 @@ function cardCopyEntity(reference: string, copy: CardCopy) {
     partitionKey: reference, rowKey: `card-${cardKey(copy)}`, viewerId: copy.viewerId, conversationId: copy.conversationId, activityId: copy.activityId,
     ...(copy.effect ? { effect: copy.effect } : {}),
   };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function cardCopyOf(row: CardCopy): CardCopy {
+  return { viewerId: row.viewerId, conversationId: row.conversationId, activityId: row.activityId, ...(row.effect ? { effect: row.effect } : {}) };
+}
+
+function deliveredMark(reference: string, effectRowKey: string, personId: string) {
+  const key = createHash('sha256').update(personId).digest('hex').slice(0, 24);
+  return { partitionKey: reference, rowKey: `sent-${effectRowKey}-${key}`, personId };
 }
 
 function cardKey(copy: CardCopy): string {

@@ -13,26 +13,85 @@ export interface ConversationReferenceFields {
   readonly user?: { readonly id: string; readonly name?: string; readonly aadObjectId?: string };
 }
 
+/** How many people's references one instance keeps in memory, and for how long (see {@link createConversationStore}). */
+export const CONVERSATION_CACHE = { maxEntries: 5000, ttlMs: 5 * 60_000 } as const;
+
+export interface ConversationCacheOptions {
+  readonly maxEntries?: number;
+  readonly ttlMs?: number;
+  /** The clock of the expiry; `Date.now` by default. */
+  readonly nowMs?: () => number;
+}
+
 /**
  * Conversation references for proactive messages (`conversations` table), captured on install and on
  * every message. PartitionKey = the person's Entra ID object id, RowKey = `personal`.
+ *
+ * Each send needs the recipient's reference, and the same few people (managers, team members) are sent to
+ * again and again, so references read or saved here are kept in memory: at most `maxEntries` (the least
+ * recently used go first) and each for `ttlMs` at most. A save replaces the cached copy at once; another
+ * instance's save, or an erasure (which deletes the row), reaches this instance when the entry expires.
+ * A person who is not known (404) is not cached, so a first install is seen at the next send.
  */
-export function createConversationStore<R extends ConversationReferenceFields>(table: TableClient): ConversationStore<R> {
+export function createConversationStore<R extends ConversationReferenceFields>(table: TableClient, cacheOptions: ConversationCacheOptions = {}): ConversationStore<R> {
   const PERSONAL = 'personal';
   const ANY_PARTITION = 'service';
+  const cache = boundedCache<R>(cacheOptions);
+  const cached = async (partitionKey: string, rowKey: string): Promise<R | undefined> => {
+    const key = `${partitionKey}\n${rowKey}`;
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const read = await readReference<R>(table, partitionKey, rowKey);
+    if (read) cache.set(key, read);
+    return read;
+  };
   return {
     async savePersonal(userId: string, reference: ConversationReferenceFields): Promise<void> {
       const body = JSON.stringify(minimalReference(reference));
+      // What a read from the table would give (JSON drops the fields that are undefined).
+      const minimal = JSON.parse(body) as R;
+      // Forgotten first: if a write fails, the next read goes to the table rather than trusting the old copy.
+      cache.delete(`${userId}\n${PERSONAL}`);
+      cache.delete(`${ANY_PARTITION}\nlatest`);
       await table.upsertEntity({ partitionKey: userId, rowKey: PERSONAL, body }, 'Replace');
+      cache.set(`${userId}\n${PERSONAL}`, minimal);
       // One reference kept per tenant and service URL, to open 1:1 chats with people who never wrote to the bot.
       await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: 'latest', body }, 'Replace');
+      cache.set(`${ANY_PARTITION}\nlatest`, minimal);
     },
     async personal(userId: string): Promise<R | undefined> {
-      return readReference<R>(table, userId, PERSONAL);
+      return cached(userId, PERSONAL);
     },
     /** Any known reference: gives the service URL and tenant needed to start a new 1:1 chat. */
     async anyReference(): Promise<R | undefined> {
-      return readReference<R>(table, ANY_PARTITION, 'latest');
+      return cached(ANY_PARTITION, 'latest');
+    },
+  };
+}
+
+/** A map that keeps at most `maxEntries` values (least recently used out first), each for at most `ttlMs`. */
+function boundedCache<V>(options: ConversationCacheOptions) {
+  const maxEntries = options.maxEntries ?? CONVERSATION_CACHE.maxEntries;
+  const ttlMs = options.ttlMs ?? CONVERSATION_CACHE.ttlMs;
+  const nowMs = options.nowMs ?? Date.now;
+  const entries = new Map<string, { value: V; until: number }>();
+  return {
+    get(key: string): V | undefined {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      entries.delete(key);
+      if (entry.until <= nowMs()) return undefined;
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set(key: string, value: V): void {
+      if (maxEntries <= 0 || ttlMs <= 0) return;
+      entries.delete(key);
+      entries.set(key, { value, until: nowMs() + ttlMs });
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+    delete(key: string): void {
+      entries.delete(key);
     },
   };
 }

@@ -1,6 +1,6 @@
-import { odata, TableClient } from '@azure/data-tables';
+import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import type { TeamRole } from '../domain/people';
-import { assertEntityWithinLimits } from './entity-limits';
+import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
 
 /** One line of someone's inbox: a case they have a part in, and whether it waits for them. */
 /** The inbox partition of a team's queue (`team:comms`): one a team, shared by every workflow that gives it work. */
@@ -29,12 +29,25 @@ export interface InboxEntry {
  */
 export function createInbox(table: TableClient) {
   return {
+    /**
+     * Upserts the lines, one round trip per person (partition): a person's lines go in one transaction, and
+     * the people are written at the same time.
+     */
     async write(entries: readonly InboxEntry[]): Promise<void> {
+      const byPartition = new Map<string, { partitionKey: string; rowKey: string }[]>();
       for (const entry of entries) {
         const entity = { partitionKey: entry.userId, rowKey: `${entry.role}|${entry.reference}`, ...entry };
         assertEntityWithinLimits(entity);
-        await table.upsertEntity(entity, 'Replace');
+        // The same line twice in one transaction is refused: the last one wins, as one after the other would.
+        const rows = (byPartition.get(entity.partitionKey) ?? []).filter((row) => row.rowKey !== entity.rowKey);
+        byPartition.set(entity.partitionKey, [...rows, entity]);
       }
+      await Promise.all([...byPartition.values()].map(async (rows) => {
+        if (rows.length === 1) return void await table.upsertEntity(rows[0]!, 'Replace');
+        for (let i = 0; i < rows.length; i += TABLE_LIMITS.maxBatchOperations) {
+          await table.submitTransaction(rows.slice(i, i + TABLE_LIMITS.maxBatchOperations).map((row): TransactionAction => ['upsert', row, 'Replace']));
+        }
+      }));
     },
     /** Removes the lines of people who no longer have that part in a case (a replaced approver): they no longer see it. */
     async remove(lines: readonly { readonly userId: string; readonly role: string; readonly reference: string }[]): Promise<void> {

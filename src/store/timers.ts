@@ -1,5 +1,5 @@
-import { odata, TableClient } from '@azure/data-tables';
-import { assertEntityWithinLimits } from './entity-limits';
+import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
 import { statusOf } from './tables';
 
 /** A reminder, escalation or expiry due at an instant for a case. */
@@ -16,6 +16,8 @@ export interface ClaimedTimer extends TimerRow {
   readonly partitionKey: string;
   readonly rowKey: string;
   readonly etag: string;
+  /** Until when the claim runs, as last written (ISO). */
+  readonly leaseUntil?: string;
 }
 
 interface TimerEntity extends TimerRow {
@@ -84,10 +86,106 @@ export function createTimerStore(table: TableClient) {
           { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: owner, leaseUntil: leaseUntil.toISOString() },
           'Merge', { etag: timer.etag },
         );
-        return { ...timer, etag: response.etag ?? timer.etag };
+        return { ...timer, etag: response.etag ?? timer.etag, leaseUntil: leaseUntil.toISOString() };
       } catch (error) {
         if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
         throw error;
+      }
+    },
+
+    /**
+     * Creates a timer that is already claimed by `owner` until `until` (its due instant): the retry timer of a
+     * transition's outbox, written before the transition is stored. While its owner carries out the effects it
+     * renews the claim ({@link claim}); if the owner dies, the claim runs out and any instance's scheduler fires
+     * it. `id` keeps the timers of one case's transitions apart.
+     */
+    async createClaimed(timer: { reference: string; timer: string; id: string }, owner: string, until: Date): Promise<ClaimedTimer> {
+      const dueAt = until.toISOString();
+      const entity: TimerEntity & { partitionKey: string; rowKey: string } = {
+        partitionKey: dueAt.slice(0, 10), rowKey: `${dueAt}|${timer.reference}|${timer.timer}|${timer.id}`,
+        reference: timer.reference, timer: timer.timer, dueAt, status: 'claimed', leaseOwner: owner, leaseUntil: dueAt,
+      };
+      const written = await table.createEntity(entity);
+      return { partitionKey: entity.partitionKey, rowKey: entity.rowKey, etag: written.etag ?? '', reference: timer.reference, timer: timer.timer, dueAt, leaseUntil: dueAt };
+    },
+
+    /**
+     * Lets a claimed timer go at `at`: the claim then runs out and the scheduler fires the timer (by any instance).
+     * Undefined when it is no longer ours (another instance took it over).
+     */
+    async releaseUntil(timer: ClaimedTimer, at: Date): Promise<ClaimedTimer | undefined> {
+      // Due by then at the latest (the scheduler reads only due rows), in its day partition all the same; a claim
+      // runs up to and including its instant, so it ends just before `at`, and the timer is free from `at` on.
+      const dueAt = at.toISOString() < timer.dueAt ? at.toISOString() : timer.dueAt;
+      const leaseUntil = new Date(at.getTime() - 1).toISOString();
+      try {
+        const response = await table.updateEntity(
+          { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: '', leaseUntil, dueAt }, 'Merge', { etag: timer.etag },
+        );
+        return { ...timer, etag: response.etag ?? timer.etag, leaseUntil, dueAt };
+      } catch (error) {
+        if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
+
+    /** Deletes a timer whose work is done, if it is still ours (unchanged since `timer.etag`). */
+    async remove(timer: ClaimedTimer): Promise<void> {
+      await table.deleteEntity(timer.partitionKey, timer.rowKey, { etag: timer.etag }).catch((error: unknown) => {
+        if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
+      });
+    },
+
+    /**
+     * Claims timers of one day partition together: one transaction of up to 100, each row If-Match on the ETag it
+     * was read with, so the batch succeeds only if no other instance claimed any of them meanwhile. If one did,
+     * the batch's timers are claimed one by one instead, and only those still free are returned.
+     */
+    async claimAll(free: readonly ClaimedTimer[], owner: string, leaseUntil: Date): Promise<ClaimedTimer[]> {
+      const until = leaseUntil.toISOString();
+      const claimed: ClaimedTimer[] = [];
+      for (const batch of inPartitionBatches(free)) {
+        if (batch.length > 1) {
+          try {
+            const response = await table.submitTransaction(batch.map((timer): TransactionAction => ['update',
+              { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: owner, leaseUntil: until }, 'Merge', { etag: timer.etag }]));
+            // The sub-responses come in the order of the operations (the service does not name their rows).
+            const etags = response.subResponses.map((sub) => sub.etag);
+            if (etags.length === batch.length && etags.every(Boolean)) {
+              batch.forEach((timer, i) => claimed.push({ ...timer, etag: etags[i]!, leaseUntil: until }));
+              continue;
+            }
+            // Claimed, but without the new ETags: read back, since completing a timer is If-Match on its claim's.
+            for (const timer of batch) {
+              const row = await table.getEntity<TimerEntity>(timer.partitionKey, timer.rowKey);
+              if (row.leaseOwner === owner && row.leaseUntil === until) claimed.push({ ...timer, etag: row.etag, leaseUntil: until });
+            }
+            continue;
+          } catch (error) {
+            if (statusOf(error) !== 412 && statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+          }
+        }
+        for (const timer of batch) {
+          const one = await this.claim(timer, owner, leaseUntil);
+          if (one) claimed.push(one);
+        }
+      }
+      return claimed;
+    },
+
+    /** Completes fired timers together (one transaction per 100 of a day), falling back to one by one if any was taken over. */
+    async completeAll(fired: readonly ClaimedTimer[]): Promise<void> {
+      for (const batch of inPartitionBatches(fired)) {
+        if (batch.length > 1) {
+          try {
+            await table.submitTransaction(batch.map((timer): TransactionAction => ['update',
+              { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'done' }, 'Merge', { etag: timer.etag }]));
+            continue;
+          } catch (error) {
+            if (statusOf(error) !== 412 && statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+          }
+        }
+        for (const timer of batch) await this.complete(timer);
       }
     },
 
@@ -125,3 +223,18 @@ export function createTimerStore(table: TableClient) {
 }
 
 export type TimerStore = ReturnType<typeof createTimerStore>;
+
+/** Timers grouped by day partition, in transactions of at most 100 (the table service's limit). */
+function inPartitionBatches(timers: readonly ClaimedTimer[]): ClaimedTimer[][] {
+  const byDay = new Map<string, ClaimedTimer[]>();
+  for (const timer of timers) {
+    const day = byDay.get(timer.partitionKey);
+    if (day) day.push(timer);
+    else byDay.set(timer.partitionKey, [timer]);
+  }
+  const batches: ClaimedTimer[][] = [];
+  for (const day of byDay.values()) {
+    for (let i = 0; i < day.length; i += TABLE_LIMITS.maxBatchOperations) batches.push(day.slice(i, i + TABLE_LIMITS.maxBatchOperations));
+  }
+  return batches;
+}

@@ -203,7 +203,7 @@ describe('abuse reports are confidential', () => {
       await bot.click('megan', 'abuseReport.addNote', { reference: REF, note: 'The commenter uses the name Dave Smith.' });
       await bot.idle();
       bot.advanceClock(60_000);
-      await bot.runtime.relay.recoverAll();
+      await bot.runtime.scheduler.tick();
       await bot.click('isaiah', 'abuseReport.startInvestigation', { reference: REF, note: 'Asked Facebook for the account details.' });
       await bot.click('isaiah', 'abuseReport.close', { reference: REF, outcome: 'police_referral', note: 'Police Scotland crime number 0423.' });
       await bot.idle();

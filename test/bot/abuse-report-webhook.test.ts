@@ -93,26 +93,27 @@ describe('AINM records sent to the Group\'s register (webhook)', () => {
     assert.equal(receiver.received.length, 1, 'the record is POSTed at once');
     assert.equal(cardsMatching(bot, 'megan', /has reported/).length, 1, 'the manager is alerted although the register is down');
 
-    assert.equal(await bot.runtime.relay.recoverAll(), 1, 'the record is still waiting to be sent');
+    assert.equal((await bot.runtime.scheduler.tick()).fired, 0, 'the record waits in the outbox; its retry timer is not due yet');
+    assert.equal((await pendingWebhookRows(bot)).length, 1, 'the record is still waiting to be sent');
     assert.equal(receiver.received.length, 1, 'not retried at once');
     bot.advanceClock(29_000);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.received.length, 1, 'not retried before 30 s');
     bot.advanceClock(1_000);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.received.length, 2, 'retried after 30 s');
 
     bot.advanceClock(59_000);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.received.length, 2, 'the second wait is twice as long');
     bot.advanceClock(1_000);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.received.length, 3, 'retried after 60 s more');
     assert.equal(receiver.accepted.length, 1);
 
-    assert.equal(await bot.runtime.relay.recoverAll(), 0, 'nothing is left to send');
+    assert.equal((await bot.runtime.scheduler.tick()).fired, 0, 'nothing is left to send');
     bot.advanceClock(120 * MINUTE);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.received.length, 3, 'a delivered record is not sent again');
     assert.equal(cardsMatching(bot, 'megan', /has reported/).length, 1, 'retrying the register does not alert the manager again');
 
@@ -170,7 +171,7 @@ describe('AINM records sent to the Group\'s register (webhook)', () => {
 
     for (let round = 1; round <= 4; round++) {
       bot.advanceClock(60 * MINUTE);
-      assert.equal(await bot.runtime.relay.recoverAll(), 1, `round ${round}: the record is still in the outbox`);
+      assert.equal((await bot.runtime.scheduler.tick()).fired, 1, `round ${round}: the record is still in the outbox`);
       assert.deepEqual(await pendingWebhookRows(bot), [{ attempts: round + 1 }], `round ${round}: one webhook effect, its failures counted`);
     }
     assert.equal(receiver.received.length, 5, 'each round tried once');
@@ -178,14 +179,14 @@ describe('AINM records sent to the Group\'s register (webhook)', () => {
 
     receiver.down = false;
     bot.advanceClock(60 * MINUTE);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.accepted.length, 1, 'delivered once the register is back');
     assert.equal(receiver.accepted[0]!.body.reference, REF);
     assert.equal(receiver.accepted[0]!.headers['idempotency-key'], REF);
     assert.deepEqual(await pendingWebhookRows(bot), [], 'the outbox is empty');
-    assert.equal(await bot.runtime.relay.recoverAll(), 0);
+    assert.equal((await bot.runtime.scheduler.tick()).fired, 0);
     bot.advanceClock(60 * MINUTE);
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(receiver.accepted.length, 1, 'and delivered only once');
   });
 
@@ -196,7 +197,7 @@ describe('AINM records sent to the Group\'s register (webhook)', () => {
     await bot.click('isaiah', 'abuseReport.startInvestigation', { reference: REF });
     await bot.idle();
     bot.advanceClock(60 * MINUTE);
-    assert.equal(await bot.runtime.relay.recoverAll(), 0, 'no effect is left over');
+    assert.equal((await bot.runtime.scheduler.tick()).fired, 0, 'no effect is left over');
     assert.equal(receiver.received.length, 0);
     assert.equal(cardsMatching(bot, 'alex', /has acknowledged your report/).length, 1, 'the workflow itself ran');
   });

@@ -98,7 +98,7 @@ describe('proactive notifications over HTTP', () => {
       const refused = throttled.length - (bot.connector.faults.get(bot.personalConversation('megan'))?.length ?? 0);
       bot.connector.faults.delete(bot.personalConversation('megan')); // the throttle ends
       bot.advanceClock(60_000); // past the retry wait
-      await bot.runtime.relay.recoverAll(); // what start-up does with whatever is left in the outboxes
+      await bot.runtime.scheduler.tick(); // the retry timer of the outbox fires
       await bot.idle();
 
       const attempts = cardsMatching(bot, 'megan', /Alex Wilber asks for/).length;
@@ -118,7 +118,7 @@ describe('proactive notifications over HTTP', () => {
       await bot.idle();
       bot.connector.faults.delete(bot.personalConversation('patti'));
       bot.advanceClock(60_000);
-      await bot.runtime.relay.recoverAll();
+      await bot.runtime.scheduler.tick();
       await bot.idle();
       assert.equal(cardsMatching(bot, 'adele', /needs your sign-off/).length, 1, 'adele is asked once');
     });

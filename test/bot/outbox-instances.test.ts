@@ -10,17 +10,18 @@ import { createNotifier, Notifier } from '../../src/bot/notifier';
 import { createConversationRateLimiter } from '../../src/bot/rate-limit';
 import { CaseStore, createCaseStore } from '../../src/store/case-store';
 import { createInbox } from '../../src/store/inbox';
-import { createLeaseStore } from '../../src/store/leases';
+import { createScheduler } from '../../src/scheduler/scheduler';
 import { createTimerStore } from '../../src/store/timers';
 import { accessRequestPresenter } from '../../src/workflows/access-request/presenter';
 import { BotHarness, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, validForm } from './conversation-helpers';
 
 /**
- * Two instances on one storage account, each with its own effect relay (the real relay, notifier and stores, on
- * Azurite, sending through the Bot Connector stand-in), and one clock the test moves: the outbox lease keeps a
- * peer's recovery away from a case whose effects are still being sent, however long that takes, and a card
- * whose send was cut short by a crash reaches its person at most twice (once when the copy was recorded).
+ * Two instances on one storage account, each with its own effect relay and scheduler (the real relay, scheduler,
+ * notifier and stores, on Azurite, sending through the Bot Connector stand-in), and one clock the test moves: the
+ * claim on a transition's retry timer keeps a peer's scheduler away from effects that are still being sent, however
+ * long that takes, and a card whose send was cut short by a crash reaches its person at most twice (once when the
+ * copy was recorded).
  */
 const AR1 = 'AR-2026-00001';
 const ASKS = /Alex Wilber asks for view access/;
@@ -48,6 +49,8 @@ describe('outbox delivery with two instances (Azurite)', () => {
   interface Instance {
     readonly relay: EffectRelay;
     readonly cases: CaseStore;
+    /** One tick of this instance's scheduler: the retry timers it fired (recovered outboxes). */
+    recover(): Promise<number>;
   }
 
   /** One instance's relay on the bot's tables; `send` wraps its notifier's sends (a slow or dying connector). */
@@ -64,14 +67,16 @@ describe('outbox delivery with two instances (Azurite)', () => {
       updateCard: async (copy, card) => (await send(copy.viewerId, () => real.updateCard(copy, card))) as Awaited<ReturnType<Notifier['updateCard']>>,
     };
     const cases = createCaseStore(tables.cases);
+    const timers = createTimerStore(tables.timers);
     const relay = createEffectRelay({
-      cases, inbox: createInbox(tables.inbox), timers: createTimerStore(tables.timers), directory: bot.runtime.directory, notifier, logger,
-      now: () => clock, leases: createLeaseStore(tables.timers, 'outbox-recovery'), instanceId: name,
-      // The peer's recovery would take any effect older than a second: only the lease keeps it away.
+      cases, inbox: createInbox(tables.inbox), timers, directory: bot.runtime.directory, notifier, logger,
+      now: () => clock, instanceId: name,
+      // A retry timer is claimed for a second only: after that, only the renewed claim keeps the peer away.
       recoveryGraceMs: SECOND, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       presenters: { AR: accessRequestPresenter(loadCardTemplates(), createWorkingTime()) },
     });
-    return { relay, cases };
+    const scheduler = createScheduler({ timers, handlers: relay.timerHandlers(), now: () => clock, logger, owner: `${name}-scheduler` });
+    return { relay, cases, recover: async () => (await scheduler.tick()).fired };
   }
 
   /** The turns of the bot under test hand their effects to `relay` (the instance that took the request). */
@@ -89,10 +94,10 @@ describe('outbox delivery with two instances (Azurite)', () => {
     const peer = instance('peer');
     const recovered: number[] = [];
     const slow = instance('slow', {
-      // The connector takes its time over the manager's card: recovery's grace is long past when it answers.
+      // The connector takes its time over the manager's card: the retry timer's first claim is long past when it answers.
       send: async (_person, go) => {
         tick(2 * MINUTE);
-        recovered.push(await peer.relay.recoverAll());
+        recovered.push(await peer.recover());
         return go();
       },
     });
@@ -100,23 +105,32 @@ describe('outbox delivery with two instances (Azurite)', () => {
     await bot.click('alex', 'accessRequest.submit', validForm());
     await slow.relay.idle();
     await peer.relay.idle();
-    assert.deepEqual(recovered, [1], 'the peer saw the waiting effects while the card was on its way');
+    assert.deepEqual(recovered, [0], 'the peer\'s scheduler found the retry timer still claimed: the sender renewed it before the send');
     assert.equal(delivered('megan', ASKS), 1, 'the manager got the request once');
-    assert.equal(await peer.relay.recoverAll(), 0, 'nothing is left');
+    tick(10 * MINUTE);
+    assert.equal(await peer.recover(), 0, 'nothing is left: the sender deleted its retry timer');
     assert.equal(delivered('megan', ASKS), 1);
   });
 
   it('sends one card when a drain outlasts its lease: the sender renews it, so the peer never takes the case', async () => {
-    const leaseMs = 30 * SECOND;
+    const leaseMs = 600;
     const peer = instance('peer', { leaseMs });
     let recoveries = 0;
-    // Every connector call takes 20 s by the clock (two thirds of a lease); the approval's drain makes three.
+    let calls = 0;
+    let connector = Promise.resolve();
+    // A connector that answers one call at a time, each taking two thirds of a lease by the clock; meanwhile the
+    // sender's heartbeat (every sixth of a lease, in real time) renews its claim, and the peer's scheduler looks.
     const slow = instance('slow', {
       leaseMs,
-      send: async (_person, go) => {
-        tick(20 * SECOND);
-        recoveries += await peer.relay.recoverAll();
-        return go();
+      send: (_person, go) => {
+        const turn = connector.then(async () => {
+          calls++;
+          tick((2 * leaseMs) / 3);
+          await new Promise((resolve) => setTimeout(resolve, leaseMs / 2));
+          recoveries += await peer.recover();
+        });
+        connector = turn;
+        return turn.then(go);
       },
     });
     turnsUse(slow.relay);
@@ -124,28 +138,30 @@ describe('outbox delivery with two instances (Azurite)', () => {
     await slow.relay.idle();
     const callsBefore = bot.connector.calls.length;
     const started = clock.getTime();
+    calls = 0;
     await bot.click('megan', 'accessRequest.approve', { reference: AR1, comment: '' });
     await slow.relay.idle();
     await peer.relay.idle();
-    assert.ok(clock.getTime() - started > leaseMs, 'the drain took longer than one lease');
-    assert.ok(recoveries >= 3, 'the peer looked for leftover effects during every send');
+    assert.ok(calls >= 2 && clock.getTime() - started > leaseMs, `the drain took longer than one lease (${calls} calls)`);
+    assert.equal(recoveries, 0, 'the peer never took the outbox over');
     assert.equal(delivered('alex', APPROVED), 1, 'the requester was told once');
     const updates = bot.connector.calls.slice(callsBefore).filter((call) => call.method === 'PUT');
     assert.equal(new Set(updates.map((call) => call.activityId)).size, updates.length, 'each earlier copy was updated once');
-    assert.equal(await peer.relay.recoverAll(), 0, 'nothing is left');
+    tick(10 * MINUTE);
+    assert.equal(await peer.recover(), 0, 'nothing is left');
   });
 
   it('stops a drain whose lease another instance took over mid-send, and leaves the rest to it', async () => {
     const leaseMs = 30 * SECOND;
     const peer = instance('peer', { leaseMs });
     let stalls = 1;
-    // One connector call outlasts the whole lease (the heartbeat never ran): the peer takes the case meanwhile.
+    // One connector call outlasts the whole lease (the heartbeat never ran): the peer takes the outbox meanwhile.
     const stalled = instance('stalled', {
       leaseMs,
       send: async (_person, go) => {
         if (stalls-- > 0) {
           tick(2 * MINUTE);
-          await peer.relay.recoverAll();
+          await peer.recover();
         }
         return go();
       },
@@ -156,23 +172,30 @@ describe('outbox delivery with two instances (Azurite)', () => {
     await bot.click('megan', 'accessRequest.approve', { reference: AR1, comment: '' });
     await stalled.relay.idle();
     await peer.relay.idle();
-    assert.equal(delivered('alex', APPROVED), 1, 'the requester was told once, by the peer');
-    assert.equal(await peer.relay.recoverAll(), 0, 'nothing is left');
+    assert.equal(delivered('alex', APPROVED), 1, 'the requester was told once');
+    tick(10 * MINUTE);
+    assert.equal(await peer.recover(), 0, 'nothing is left');
   });
 
-  it('waits for a peer that holds the case for a moment, then sends its own effects at once', async () => {
+  it('sends a transition\'s effects at once while a peer is still to retry an earlier transition of the same case', async () => {
+    const megansChat = bot.personalConversation('megan');
+    bot.connector.faults.set(megansChat, Array.from({ length: 4 }, () => ({ status: 503, retryAfterSeconds: 0 })));
     await bot.click('alex', 'accessRequest.submit', validForm());
     await bot.idle();
+    assert.equal(delivered('megan', ASKS), 0, 'the manager\'s card failed; its retry timer waits 30 s');
     const own = instance('own');
     turnsUse(own.relay);
-    // The peer's recovery holds the case (it is retrying an older effect) when the approval is stored.
-    const leases = createLeaseStore(bot.tables.timers, 'outbox-recovery');
-    const peersLease = await leases.acquire(AR1, 'peer', clock, new Date(clock.getTime() + MINUTE));
-    assert.ok(peersLease);
-    setTimeout(() => void leases.release(peersLease), 300);
     await bot.click('megan', 'accessRequest.approve', { reference: AR1, comment: '' });
     await own.relay.idle();
-    assert.equal(delivered('alex', APPROVED), 1, 'told without waiting for recovery\'s grace');
+    assert.equal(delivered('alex', APPROVED), 1, 'the approval\'s own effects did not wait for the earlier transition\'s retry');
+    const toMegan = () => bot.connector.delivered.filter((call) => call.conversationId === megansChat && call.method === 'POST').length;
+    const welcomeOnly = toMegan();
+    const peer = instance('peer');
+    tick(MINUTE);
+    assert.equal(await peer.recover(), 1, 'the earlier transition\'s retry timer fired on the peer');
+    assert.equal(toMegan(), welcomeOnly + 1, 'and the manager got that card once');
+    tick(10 * MINUTE);
+    assert.equal(await peer.recover(), 0, 'nothing is left');
   });
 
   describe('an instance that dies while it sends', () => {
@@ -182,21 +205,21 @@ describe('outbox delivery with two instances (Azurite)', () => {
     it('updates the earlier copy in place when the dying instance had recorded it, so the manager sees one card', async () => {
       const dying = instance('dying');
       // Killed after the connector took the card and its copy was recorded, before the outbox row was removed.
-      sinon.stub(dying.cases, 'completeEffect').callsFake(async (reference, rowKey) => {
-        if (rowKey === NOTIFY_APPROVER) return forever();
-        return createCaseStore(bot.tables.cases).completeEffect(reference, rowKey);
+      sinon.stub(dying.cases, 'completeEffects').callsFake(async (reference, rowKeys) => {
+        if (rowKeys.includes(NOTIFY_APPROVER)) return forever();
+        return createCaseStore(bot.tables.cases).completeEffects(reference, rowKeys);
       });
       turnsUse(dying.relay);
       await bot.click('alex', 'accessRequest.submit', validForm());
       await until(() => delivered('megan', ASKS) === 1);
       const peer = instance('peer');
-      tick(4 * MINUTE); // the dead instance's lease has run out
-      assert.equal(await peer.relay.recoverAll(), 1);
+      tick(4 * MINUTE); // the dead instance's claim on the retry timer has run out
+      assert.equal(await peer.recover(), 1);
       assert.equal(delivered('megan', ASKS), 1, 'no second card');
       const updated = bot.connector.delivered.filter((call) => call.conversationId === bot.personalConversation('megan') && call.method === 'PUT');
       const [copy] = (await peer.cases.cardCopies(AR1)).filter((card) => card.viewerId === PEOPLE.megan.id);
       assert.deepEqual(updated.map((call) => call.activityId), [copy?.activityId], 'the card that reached her was updated in place instead');
-      assert.equal(await peer.relay.recoverAll(), 0, 'nothing is left');
+      assert.equal(await peer.recover(), 0, 'nothing is left');
     });
 
     it('repeats a card at most once when it died before the connector\'s answer gave it the card\'s id', async () => {
@@ -206,9 +229,9 @@ describe('outbox delivery with two instances (Azurite)', () => {
       await until(() => delivered('megan', ASKS) === 1);
       const peer = instance('peer');
       tick(4 * MINUTE);
-      assert.equal(await peer.relay.recoverAll(), 1);
+      assert.equal(await peer.recover(), 1);
       assert.equal(delivered('megan', ASKS), 2, 'the one documented repeat: nothing recorded which activity the first send made');
-      assert.equal(await peer.relay.recoverAll(), 0);
+      assert.equal(await peer.recover(), 0);
       assert.equal(delivered('megan', ASKS), 2, 'and no more');
     });
   });

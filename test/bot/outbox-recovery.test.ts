@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { RECOVERY_GRACE_MS } from '../../src/cases/relay';
 import { BotHarness, cardText, PEOPLE } from '../support/bot-harness';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -28,14 +29,14 @@ describe('effects after a transition (outbox)', () => {
     await submit();
     await bot.idle();
     assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore, 'nothing reached the manager while the connector was down');
-    await bot.runtime.relay.recoverAll();
+    await bot.runtime.scheduler.tick();
     assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore, 'a failed send waits before it is tried again');
     bot.advanceClock(60_000); // past the retry wait
-    const pending = await bot.runtime.relay.recoverAll();
-    assert.equal(pending, 1, 'one case still had effects to carry out');
+    const pending = (await bot.runtime.scheduler.tick()).fired;
+    assert.equal(pending, 1, 'the retry timer of the transition fired');
     assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request exactly once');
     assert.match(cardText(bot.lastCardFor('megan')), /Alex Wilber asks for view access to Facebook/);
-    assert.equal(await bot.runtime.relay.recoverAll(), 0, 'nothing is left to retry');
+    assert.equal((await bot.runtime.scheduler.tick()).fired, 0, 'nothing is left to retry');
   });
 
   it('writes the approver reminder and escalation timers for the scheduler', async () => {
@@ -74,11 +75,32 @@ describe('effects after a transition (outbox)', () => {
       const held: Parameters<typeof dispatch>[] = [];
       bot.runtime.relay.dispatch = (...args) => void held.push(args);
       await submit();
-      assert.equal(await other.runtime.relay.recoverAll(), 1, 'the other instance sees the waiting effects');
+      assert.equal((await other.runtime.scheduler.tick()).fired, 0, 'the other instance leaves them: their retry timer is claimed by the instance that stored them');
       for (const args of held) dispatch(...args);
       await bot.idle();
       await other.idle();
       assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request once');
+    });
+
+    it('loses nothing when the instance dies between storing a transition and carrying out its effects: the retry timer does it', async () => {
+      const megansChat = bot.personalConversation('megan');
+      const cardsBefore = bot.connector.cardsIn(megansChat).length;
+      // The transition is committed, then the process dies before its relay starts.
+      bot.runtime.relay.dispatch = () => undefined;
+      await submit();
+      assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore);
+      assert.equal((await other.runtime.scheduler.tick()).fired, 0, 'within the grace, the retry timer is still the dead instance\'s');
+      other.advanceClock(RECOVERY_GRACE_MS + 1000);
+      assert.equal((await other.runtime.scheduler.tick()).fired, 1, 'then the other instance\'s scheduler fires it');
+      assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request once');
+      const timers: string[] = [];
+      for await (const row of bot.tables.timers.listEntities<{ timer: string }>()) if (row.timer) timers.push(row.timer);
+      assert.deepEqual(timers.sort(), ['accessRequest.escalate', 'accessRequest.remindApprover'], 'its timers were written, and the retry timer is gone');
+      const outbox: string[] = [];
+      for await (const row of bot.tables.cases.listEntities()) if (String(row.rowKey).startsWith('out-')) outbox.push(String(row.rowKey));
+      assert.deepEqual(outbox, [], 'the outbox is empty');
+      other.advanceClock(RECOVERY_GRACE_MS);
+      assert.equal((await other.runtime.scheduler.tick()).fired, 0, 'nothing is left');
     });
 
     it('retries a failed notification from one instance only when both recover at once', async () => {
@@ -90,9 +112,9 @@ describe('effects after a transition (outbox)', () => {
       assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore);
       bot.advanceClock(60_000);
       other.advanceClock(60_000);
-      await Promise.all([bot.runtime.relay.recoverAll(), other.runtime.relay.recoverAll()]);
+      await Promise.all([bot.runtime.scheduler.tick(), other.runtime.scheduler.tick()]);
       assert.equal(bot.connector.cardsIn(megansChat).length, cardsBefore + 1, 'the manager got the request once');
-      assert.equal(await other.runtime.relay.recoverAll(), 0, 'nothing is left');
+      assert.equal((await other.runtime.scheduler.tick()).fired, 0, 'nothing is left');
     });
   });
 });

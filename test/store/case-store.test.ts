@@ -50,17 +50,23 @@ function racingStore(store: CaseStore, parties: number): { store: CaseStore; los
   let lost = 0;
   let open!: () => void;
   const gate = new Promise<void>((resolve) => { open = resolve; });
+  const atTheGate = async <T>(loaded: T): Promise<T> => {
+    if (arrived < parties) {
+      arrived++;
+      if (arrived === parties) open();
+      await gate;
+    }
+    return loaded;
+  };
   return {
     store: {
       ...store,
       async load<S>(reference: string) {
-        const loaded = await store.load<S>(reference);
-        if (arrived < parties) {
-          arrived++;
-          if (arrived === parties) open();
-          await gate;
-        }
-        return loaded;
+        return atTheGate(await store.load<S>(reference));
+      },
+      // What a transition reads (the snapshot with its card copies): every party has read before any commits.
+      async loadWithCardCopies<S>(reference: string) {
+        return atTheGate(await store.loadWithCardCopies<S>(reference));
       },
       async commit<S>(commit: CaseCommit<S>) {
         try {

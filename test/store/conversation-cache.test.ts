@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createConversationStore } from '../../src/store/conversations';
+import { ensureTables, openTables, TableMethod, TableName } from '../../src/store/tables';
+import { testConnectionString } from '../support/azurite';
+
+/**
+ * The conversation references a send needs are kept in memory, with a bound and an expiry: a person sent to
+ * again costs no read, a save is seen at once, another instance's change within the expiry.
+ */
+describe('conversation references: the cache (Azurite)', () => {
+  let reads: number;
+  let nowMs: number;
+  let tables: ReturnType<typeof openTables>;
+  const reference = (id: string, conversation = `a:chat-${id}`) => ({
+    channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/',
+    conversation: { id: conversation, conversationType: 'personal', tenantId: 'tenant-1' }, bot: { id: '28:bot' }, user: { id: `29:${id}`, aadObjectId: id },
+  });
+
+  beforeEach(async () => {
+    reads = 0;
+    nowMs = Date.parse('2026-11-25T10:00:00Z');
+    const hook = (table: TableName, method: TableMethod) => { if (table === 'conversations' && method === 'getEntity') reads++; };
+    tables = openTables({ kind: 'connectionString', connectionString: testConnectionString() }, `c${randomBytes(5).toString('hex')}`, hook);
+    await ensureTables(tables);
+  });
+
+  it('reads a person\'s reference once, then from memory until it expires', async () => {
+    const writer = createConversationStore(tables.conversations);
+    await writer.savePersonal('aad-alice', reference('aad-alice'));
+    const store = createConversationStore(tables.conversations, { ttlMs: 60_000, nowMs: () => nowMs });
+    assert.equal((await store.personal('aad-alice'))?.conversation?.id, 'a:chat-aad-alice');
+    assert.equal((await store.personal('aad-alice'))?.conversation?.id, 'a:chat-aad-alice');
+    assert.equal(reads, 1, 'the second send read nothing');
+
+    // Another instance saves a new conversation: seen here once the entry expired.
+    await writer.savePersonal('aad-alice', reference('aad-alice', 'a:new-chat'));
+    assert.equal((await store.personal('aad-alice'))?.conversation?.id, 'a:chat-aad-alice', 'within the expiry, the copy in memory');
+    nowMs += 60_000;
+    assert.equal((await store.personal('aad-alice'))?.conversation?.id, 'a:new-chat', 'after it, read again');
+    assert.equal(reads, 2);
+  });
+
+  it('sees its own save at once, and does not remember a person it does not know', async () => {
+    const store = createConversationStore(tables.conversations, { nowMs: () => nowMs });
+    assert.equal(await store.personal('aad-bob'), undefined);
+    assert.equal(await store.personal('aad-bob'), undefined);
+    assert.equal(reads, 2, 'an unknown person is looked up each time (they may install the app any moment)');
+    await store.savePersonal('aad-bob', reference('aad-bob'));
+    assert.deepEqual(await store.personal('aad-bob'), await createConversationStore(tables.conversations).personal('aad-bob'), 'the same as a read from the table');
+    assert.equal((await store.anyReference())?.conversation?.id, 'a:chat-aad-bob');
+    assert.equal(reads, 3, 'only the fresh store read the table');
+  });
+
+  it('keeps at most its bound, forgetting the least recently used', async () => {
+    const writer = createConversationStore(tables.conversations);
+    for (const id of ['p1', 'p2', 'p3']) await writer.savePersonal(id, reference(id));
+    const store = createConversationStore(tables.conversations, { maxEntries: 2, nowMs: () => nowMs });
+    await store.personal('p1');
+    await store.personal('p2');
+    await store.personal('p1'); // p1 is now the most recently used
+    await store.personal('p3'); // p2 goes
+    assert.equal(reads, 3);
+    await store.personal('p1');
+    await store.personal('p3');
+    assert.equal(reads, 3, 'p1 and p3 are in memory');
+    await store.personal('p2');
+    assert.equal(reads, 4, 'p2 was forgotten');
+  });
+});
