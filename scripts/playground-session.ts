@@ -14,6 +14,18 @@ import { ensureTables, openTables } from '../src/store/tables';
  */
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * For a browser test's `before`: true when Debian's chromium is there. In CI its absence is an error (.ci/run
+ * installs it first); elsewhere the test is skipped with a line saying how to run it.
+ */
+export function chromiumOrSkip(context: { skip(): void }): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`${CHROMIUM} not found: in CI the browser test must run (.ci/run installs Debian's chromium first)`);
+  console.warn(`    Skipped: ${CHROMIUM} not found. Install Debian's chromium (apt-get install chromium) to run the browser test.`);
+  context.skip();
+  return false;
+}
 export const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { AzuriteProcess, startAzurite } from '../../src/store/azurite-process';
 import { azuriteConnectionString, ensureTables, openTables } from '../../src/store/tables';
 import { buildDashboard } from '../../scripts/build-web';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../../scripts/playground-session';
+import { CHROMIUM, CHROMIUM_FLAGS, chromiumOrSkip } from '../../scripts/playground-session';
 import { deepLink } from '../../src/http/dashboard-api';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, submitReport, submitRequest, validTakedown } from '../bot/conversation-helpers';
@@ -58,11 +58,7 @@ describe('the dashboard tab in Chromium (browser test)', function () {
   const pageErrors = new WeakMap<Page, string[]>();
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`${CHROMIUM} not found: in CI the browser test must run (.ci/run installs Debian's chromium first)`);
-      console.warn(`    Skipped: ${CHROMIUM} not found. Install Debian's chromium (apt-get install chromium) to run the browser test.`);
-      this.skip();
-    }
+    if (!chromiumOrSkip(this)) return;
     rmSync(ARTEFACTS, { recursive: true, force: true });
     mkdirSync(ARTEFACTS, { recursive: true });
     await buildDashboard();

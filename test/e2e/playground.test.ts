@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, WriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
@@ -11,7 +11,7 @@ import { RunningBot, startBot } from '../../src/index';
 import { createLogger } from '../../src/logger';
 import { AzuriteProcess, freePort, startAzurite } from '../../src/store/azurite-process';
 import { azuriteConnectionString, ensureTables, openTables } from '../../src/store/tables';
-import { button, card, CHROMIUM, CHROMIUM_FLAGS, say, stopChild } from '../../scripts/playground-session';
+import { button, card, CHROMIUM, CHROMIUM_FLAGS, chromiumOrSkip, say, stopChild } from '../../scripts/playground-session';
 
 /*
  * The browser test (`npm run test:e2e`): the real bot, on an in-memory Azurite, with the Microsoft 365
@@ -74,11 +74,7 @@ describe('the Agents Playground in Chromium (browser test)', function () {
   let megan: Page;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`${CHROMIUM} not found: in CI the browser test must run (.ci/run installs Debian's chromium first)`);
-      console.warn(`    Skipped: ${CHROMIUM} not found. Install Debian's chromium (apt-get install chromium) to run the browser test.`);
-      this.skip();
-    }
+    if (!chromiumOrSkip(this)) return;
     rmSync(ARTEFACTS, { recursive: true, force: true });
     mkdirSync(ARTEFACTS, { recursive: true });
     scratch = mkdtempSync(path.join(os.tmpdir(), 'smd-e2e-'));
