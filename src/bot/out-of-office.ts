@@ -3,7 +3,7 @@ import { messageCard } from '../cards/message-card';
 import type { Notifier } from '../cases/delivery';
 import { activeDelegation, Delegation, DELEGATION_MAX_DAYS, Delegations, validateDelegation } from '../directory/delegation';
 import type { Directory } from '../directory/directory';
-import { personChoice } from '../directory/people-choices';
+import { MAX_CHOICES, personChoice } from '../directory/people-choices';
 import { findChosenPerson } from '../directory/person-lookup';
 import { addDays } from '../domain/calendar-date';
 import { formatLocalDate } from '../domain/london-time';
@@ -21,9 +21,6 @@ export interface OutOfOfficeDeps {
   readonly logger: Logger;
 }
 
-/** The people list of the form (everyone but the person, by name); the search box finds anyone else. */
-const MAX_LISTED = 50;
-
 /**
  * "out of office": a manager chooses who acts for them until a date (src/directory/delegation.ts). The form
  * shows what is set; saving replaces it; "I'm back" ends it. The delegate is told, best effort: the setting
@@ -40,7 +37,7 @@ export function outOfOfficeRoutes(deps: OutOfOfficeDeps): WorkflowRoutes {
     return renderer.render('out-of-office', {
       notice: extras.notice ?? '', noticeStyle: extras.noticeStyle ?? 'emphasis',
       status: current ? `${current.delegate.name} acts for you until the end of ${formatLocalDate(current.until)}.` : 'You are not out of office: requests and alerts come to you.',
-      delegateChoices: people.slice(0, MAX_LISTED).map(personChoice),
+      delegateChoices: people.slice(0, MAX_CHOICES).map(personChoice),
       values: { delegate, until: extras.values?.until ?? current?.until ?? '' },
       errors: { delegate: extras.errors?.delegate ?? '', until: extras.errors?.until ?? '' },
       today, latest: addDays(today, DELEGATION_MAX_DAYS),
