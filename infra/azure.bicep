@@ -188,6 +188,7 @@ var tableNames = [
   'counters'
   'idempotency'
   'statistics'
+  'campaignrecipients'
 ]
 var storageAccountName = 'st${uniqueString(resourceGroup().id, resourceBaseName)}'
 // No trailing slash: the bot's AZURE_TABLES_ACCOUNT_URL is the bare account endpoint.

@@ -3,6 +3,7 @@ import { ConfigError, readConfig } from '../src/config';
 import { startAzurite } from '../src/store/azurite-process';
 import { runRetention } from '../src/data-protection/retention-run';
 import { createCaseLinks } from '../src/store/case-links';
+import { createRecipientStore } from '../src/store/campaign-recipients';
 import { createCaseStore } from '../src/store/case-store';
 import { azuriteConnectionString, ensureTables, openTables, statusOf } from '../src/store/tables';
 
@@ -33,6 +34,7 @@ async function main(args: readonly string[]): Promise<number> {
     const periods = { ainmYears: config.ainmRetentionYears, accessRequestMonths: config.accessRequestRetentionMonths, takedownMonths: config.takedownRetentionMonths };
     const report = await runRetention({
       cases: createCaseStore(tables.cases), links: createCaseLinks(tables), now: new Date(), periods, dryRun,
+      campaignRecipients: createRecipientStore(tables.campaignrecipients),
       onDone: (reference) => console.log(`${verb(reference, dryRun)} ${reference}.`),
       onFailed: (reference, error) => console.error(`Failed to ${verb(reference, true).split(' ')[1]} ${reference}: ${failure(error)}; run again to finish it.`),
     });

@@ -54,6 +54,7 @@ import { workflowRoutes } from './bot/workflow-routes';
 import { createDashboardApiDeps, DashboardOptions } from './dashboard/composition';
 import { rebuildStatistics } from './dashboard/recorder';
 import { createCampaignSender } from './bot/campaign-sender';
+import { createRecipientStore } from './store/campaign-recipients';
 import { CampaignFanOut, createCampaignFanOut } from './workflows/campaign/fan-out';
 import type { CampaignStorage } from './workflows/campaign/storage';
 import { CampaignPorts, createNewStarterEnrolment } from './workflows/campaign';
@@ -247,7 +248,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   });
   const statistics = { rebuild: (at: Date) => rebuildStatistics(cases, dashboard.summariser, dashboard.store, definitions.map((definition) => definition.rules.prefix), at) };
   // Beside the scheduler's day partitions in `timers`, never read by it.
-  const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods }) });
+  const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods, campaignRecipients: createRecipientStore(tables.campaignrecipients) }) });
   const directorySync = createDailyDirectorySync({ leases: createLeaseStore(tables.timers, 'directory-sync'), owner, logger, ...(syncDirectory ? { sync: syncDirectory } : {}) });
   const scheduler = createScheduler({
     timers, logger, now, owner, handlers: Object.assign({}, relay.timerHandlers(), ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}),

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Person } from '../domain/people';
 import { ErasureAuditRow, recordErasure, renameSubjectInAuditRows } from '../store/audit-rows';
+import { createRecipientStore } from '../store/campaign-recipients';
 import { CaseStore, ConcurrencyError, createCaseStore, isDeliveryRowOf, parseStoredJson } from '../store/case-store';
 import { createPersonData, PersonData } from '../store/person-data';
 import type { Tables } from '../store/tables';
@@ -71,6 +72,10 @@ export interface ErasureCounts {
   readonly earlierAuditRows: number;
   /** Card copies, delivery marks and queued notifications of theirs in cases kept unchanged (retained AINM records, team cards). */
   readonly deliveryRows: number;
+  /** Their rows in policy campaigns (card sent, acknowledgement) and the marks that their team's final reminder reached them. */
+  readonly campaignRows: number;
+  /** Other people's campaign rows that named them as line manager, now without it. */
+  readonly campaignManagerLinks: number;
 }
 
 export type ErasureResult =
@@ -147,6 +152,8 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
     managerLinks: await personData.unlinkManager(subjectId),
     // Out of office: their own delegation, and any that sends a manager's requests to them (the manager then gets them again).
     delegations: await personData.deleteDelegationsOf(subjectId),
+    // Policy campaigns: their acknowledgements go with them; a queued card for them then finds no row and is dropped.
+    ...await campaignRowsErased(tables, subjectId),
     otherPeoplesInboxRows,
     // Earlier subject access requests and refused erasures about them stay in the audit trail (when, by whom), under the erasure id.
     earlierAuditRows: await renameSubjectInAuditRows(tables.cases, subjectId, erasureId),
@@ -154,6 +161,11 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
   };
   await recordErasure(tables.cases, auditRow(plan, { at, by: by.id, outcome: 'erased', subject: erasureId }, removed));
   return { outcome: 'erased', plan, erasureId, removed };
+}
+
+async function campaignRowsErased(tables: Tables, subjectId: string): Promise<Pick<ErasureCounts, 'campaignRows' | 'campaignManagerLinks'>> {
+  const { rows, managerLinks } = await createRecipientStore(tables.campaignrecipients).erasePerson(subjectId);
+  return { campaignRows: rows, campaignManagerLinks: managerLinks };
 }
 
 interface Eraser {

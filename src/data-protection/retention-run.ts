@@ -15,6 +15,8 @@ export interface RetentionRunOptions {
   /** Told each reference once it is deleted or purged (or would be): references only, never content. */
   readonly onDone?: (reference: string) => void;
   readonly onFailed?: (reference: string, error: unknown) => void;
+  /** A policy campaign deleted by retention takes its recipients' rows with it (src/store/campaign-recipients.ts). */
+  readonly campaignRecipients?: { deleteCampaign(reference: string): Promise<number> };
 }
 
 /** Counts only: safe to print and log. `checked` counts closed cases. */
@@ -36,7 +38,8 @@ export interface RetentionSummary {
 /**
  * One retention run over every kind of case (docs/security.md, "Retention"): AINM records closed longer than
  * their period are anonymised; access requests and takedown notices closed longer than theirs are deleted
- * with their audit events, card copies, delivery marks, inbox lines, timers and form claims. Open cases are
+ * with their audit events, card copies, delivery marks, inbox lines, timers and form claims (a policy campaign with
+ * its recipients' rows, with `campaignRecipients`: the ten-year record of who acknowledged). Open cases are
  * never read. One failure does not stop the others; the next run finishes what failed.
  */
 export async function runRetention(options: RetentionRunOptions): Promise<RetentionSummary> {
@@ -54,6 +57,8 @@ export async function runRetention(options: RetentionRunOptions): Promise<Retent
     takedowns: await deleteClosed('TD', options, monthsFor('TD', options.periods)), others,
   };
 }
+
+const CAMPAIGN_PREFIX = 'AC';
 
 interface Due {
   readonly reference: string;
@@ -94,6 +99,8 @@ async function deleteOne(kind: string, options: RetentionRunOptions, item: Due, 
   for (let attempt = 1; ; attempt++) {
     // Links first: a failure after this leaves the snapshot, so the next run finds the case again.
     await options.links.remove(links);
+    // A campaign's recipients (each person's card and acknowledgement) are kept outside the case: they go first too.
+    if (kind === CAMPAIGN_PREFIX) await options.campaignRecipients?.deleteCampaign(item.reference);
     try {
       await options.cases.deleteCase(item.reference, etag, options.now.toISOString());
       return true;

@@ -1,5 +1,6 @@
 import { Person, SYSTEM } from '../domain/people';
 import { subjectAccessRequestsAbout } from '../store/audit-rows';
+import { createRecipientStore, managerMarkKey } from '../store/campaign-recipients';
 import { createCaseStore, isDeliveryRowOf } from '../store/case-store';
 import { createPersonData, PersonData } from '../store/person-data';
 import { candidateRowsOf, RowLocation, StoredRow } from '../store/person-rows';
@@ -38,6 +39,12 @@ export interface SubjectAccessExport {
   readonly stagedEvidence: { readonly at: string; readonly files: unknown } | null;
   readonly formClaims: readonly { readonly token: string; readonly reference: string }[];
   readonly subjectAccessRequests: readonly { readonly at: string }[];
+  /** Out of office: the delegation they set, and those in which a manager chose them to act for them. */
+  readonly delegations: readonly DelegationExport[];
+  /** Policy acknowledgement campaigns: where they are in each (card sent, acknowledged, which version, when). */
+  readonly campaigns: readonly CampaignRecipientExport[];
+  /** Campaigns in which they are named as line manager: how many of their team, and whether they were told of it. */
+  readonly campaignsAsManager: readonly { readonly reference: string; readonly teamMembers: number; readonly toldAtFinalReminder: boolean }[];
   readonly cases: readonly CaseExport[];
   /**
    * Every stored row that holds their id or name, by table and key: where the data above comes from. A key that is
@@ -57,6 +64,28 @@ export interface DirectoryExport {
   readonly department?: string;
   /** When the directory sync found they had left. */
   readonly leftAt?: string;
+}
+
+export interface DelegationExport {
+  /** What the row means for them; the other person is given by their part, never by name or id. */
+  readonly part: string;
+  readonly until: string;
+  readonly setAt: string;
+}
+
+/** Their row of one campaign (src/store/campaign-recipients.ts), their manager by part. */
+export interface CampaignRecipientExport {
+  readonly reference: string;
+  readonly state: string;
+  readonly enrolledAt: string;
+  readonly sentAt?: string;
+  readonly acknowledgedAt?: string;
+  readonly acknowledgedVersion?: string;
+  readonly remindersSent?: number;
+  readonly detail?: string;
+  /** Where the card is in their chat. */
+  readonly card?: { readonly conversationId: string; readonly activityId: string };
+  readonly manager: string | null;
 }
 
 export interface CaseExport {
@@ -83,7 +112,13 @@ const NOTES = [
   'Where the bot sent you a case\'s card as a member of a team (the Communications Team, the Incident team) without your having a part in the case, you get where the card was sent and the case\'s reference, state and dates; the rest is withheld.',
   '"heldRows" lists every stored row that holds your id or name, by table and key.',
   'Messages the bot sent you in Teams are held in Microsoft 365, not by the bot: ask the IT service desk for those.',
+  '"delegations" lists your out-of-office settings, and those in which a manager chose you to act for them while away; "campaigns" lists each policy version sent to you and whether and when you acknowledged it.',
 ];
+
+const DELEGATION_PARTS = {
+  theirs: 'you were out of office: a colleague you chose acted for you (their name and id are withheld)',
+  delegate: 'a manager was out of office and chose you to act for them (their name and id are withheld)',
+} as const;
 
 /** Collects everything held about `subjectId`. Reads only: the caller records the request in the audit trail. */
 export async function collectSubjectAccess(tables: Tables, subjectId: string, now: Date): Promise<SubjectAccessExport> {
@@ -134,6 +169,8 @@ export async function collectSubjectAccess(tables: Tables, subjectId: string, no
     stagedEvidence: stagedFiles,
     formClaims,
     subjectAccessRequests: (await subjectAccessRequestsAbout(tables.cases, subjectId)).map((row) => ({ at: row.at })),
+    delegations: (await personData.delegationsOf(subjectId)).map((row) => ({ part: DELEGATION_PARTS[row.theirs ? 'theirs' : 'delegate'], until: row.until, setAt: row.setAt })),
+    ...await campaignsOf(tables, subjectId),
     cases,
     heldRows: (await candidateRowsOf(tables, subjectId, new Set(found.map((item) => item.reference))))
       .filter((row) => namesSubject(row, subjectId, names))
@@ -147,6 +184,7 @@ export const OTHER_PERSONS_KEY = '[another person]';
 function withoutOthersIds({ table, partitionKey, rowKey }: StoredRow, subjectId: string): RowLocation {
   if (table === 'inbox' && partitionKey !== subjectId && !partitionKey.startsWith('team:')) return { table, partitionKey: OTHER_PERSONS_KEY, rowKey };
   if (table === 'directory' && rowKey !== subjectId) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
+  if (table === 'campaignrecipients' && rowKey !== subjectId && rowKey !== managerMarkKey(subjectId)) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
   return { table, partitionKey, rowKey };
 }
 
@@ -250,6 +288,24 @@ async function directoryExport(personData: PersonData, subjectId: string): Promi
     managesCount: await personData.countPeopleManagedBy(subjectId),
     ...(entry.department ? { department: entry.department } : {}),
     ...(entry.leftAt ? { leftAt: entry.leftAt } : {}),
+  };
+}
+
+async function campaignsOf(tables: Tables, subjectId: string): Promise<Pick<SubjectAccessExport, 'campaigns' | 'campaignsAsManager'>> {
+  const rows = await createRecipientStore(tables.campaignrecipients).rowsNaming(subjectId);
+  const team = new Map<string, number>();
+  for (const row of rows.asManager) team.set(row.reference, (team.get(row.reference) ?? 0) + 1);
+  for (const reference of rows.toldAsManager) team.set(reference, team.get(reference) ?? 0);
+  return {
+    campaigns: rows.own.map((row) => ({
+      reference: row.reference, state: row.state, enrolledAt: row.enrolledAt,
+      ...(row.sentAt ? { sentAt: row.sentAt } : {}), ...(row.acknowledgedAt ? { acknowledgedAt: row.acknowledgedAt } : {}),
+      ...(row.acknowledgedVersion ? { acknowledgedVersion: row.acknowledgedVersion } : {}), ...(row.remindedRound ? { remindersSent: row.remindedRound } : {}),
+      ...(row.detail ? { detail: row.detail } : {}),
+      ...(row.conversationId ? { card: { conversationId: row.conversationId, activityId: row.activityId ?? '' } } : {}),
+      manager: row.managerId ? 'your line manager when the campaign started (a colleague; their id is withheld)' : null,
+    })),
+    campaignsAsManager: [...team].map(([reference, teamMembers]) => ({ reference, teamMembers, toldAtFinalReminder: rows.toldAsManager.includes(reference) })),
   };
 }
 

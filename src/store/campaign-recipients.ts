@@ -53,9 +53,29 @@ export interface RecipientStore {
   heartbeat(owner: string, now: Date, freshMs: number): Promise<number>;
   /** Removes this instance's heartbeat when it stops, so the others take its share at once. */
   leave(owner: string): Promise<void>;
+  /**
+   * Every row that holds this person's id (subject access, erasure): their own row in each campaign, the marks that
+   * their team's final reminder reached them (`~manager-<id>`), and other people's rows naming them as line manager.
+   * A scan of the whole table: for rare, audited requests only.
+   */
+  rowsNaming(personId: string): Promise<PersonRecipientRows>;
+  /** Erasure: their rows and marks go; other people's rows lose the manager link to them (If-Match). */
+  erasePerson(personId: string): Promise<{ readonly rows: number; readonly managerLinks: number }>;
+  /** Retention: a deleted campaign's rows (its whole partition). Returns how many went; safe to run again. */
+  deleteCampaign(reference: string): Promise<number>;
+}
+
+export interface PersonRecipientRows {
+  readonly own: readonly StoredRecipient[];
+  /** The campaigns whose final reminder told them, as line manager, who in their team had not acknowledged. */
+  readonly toldAsManager: readonly string[];
+  /** Other people's rows that name them as line manager (the rows are those people's: only where they are). */
+  readonly asManager: readonly StoredRecipient[];
 }
 
 const SENDERS = '~senders';
+/** The RowKey of the mark that a manager was told of their team at the final reminder (fan-out.ts `tellManager`). */
+export const managerMarkKey = (managerId: string): string => `~manager-${managerId}`;
 const BATCH = 100;
 
 export function campaignRecipientsTableName(prefix: string): string {
@@ -83,7 +103,7 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     }
   }
 
-  return {
+  const store: RecipientStore = {
     async ensure() {
       await table.createTable();
     },
@@ -136,7 +156,7 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     },
 
     async campaignsOf(personId, references) {
-      const rows = await Promise.all(references.map((reference) => this.get(reference, personId)));
+      const rows = await Promise.all(references.map((reference) => store.get(reference, personId)));
       return rows.filter((row): row is StoredRecipient => row !== undefined);
     },
 
@@ -149,11 +169,74 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     },
 
     async leave(owner) {
-      await table.deleteEntity(SENDERS, owner).catch((error: unknown) => {
-        if (statusOf(error) !== 404) throw error;
-      });
+      await deleteIfThere(table, SENDERS, owner);
+    },
+
+    async rowsNaming(personId) {
+      const own: StoredRecipient[] = [];
+      const toldAsManager: string[] = [];
+      const asManager: StoredRecipient[] = [];
+      const filter = odata`RowKey eq ${personId} or RowKey eq ${managerMarkKey(personId)} or managerId eq ${personId}`;
+      for await (const entity of table.listEntities({ queryOptions: { filter } })) {
+        const row = toRow(entity as Record<string, unknown> & { etag: string });
+        if (row.reference === SENDERS) continue;
+        if (row.personId === personId) own.push(row);
+        else if (row.personId === managerMarkKey(personId)) toldAsManager.push(row.reference);
+        else asManager.push(row);
+      }
+      return { own, toldAsManager, asManager };
+    },
+
+    async erasePerson(personId) {
+      const found = await store.rowsNaming(personId);
+      let rows = 0;
+      for (const row of found.own) rows += await deleteIfThere(table, row.reference, row.personId);
+      for (const reference of found.toldAsManager) rows += await deleteIfThere(table, reference, managerMarkKey(personId));
+      let managerLinks = 0;
+      for (const row of found.asManager) managerLinks += await unlinkManager(row, personId);
+      return { rows, managerLinks };
+    },
+
+    async deleteCampaign(reference) {
+      let deleted = 0;
+      const keys: string[] = [];
+      for await (const entity of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${reference}`, select: ['RowKey'] } })) keys.push(String(entity.rowKey));
+      for (let start = 0; start < keys.length; start += BATCH) {
+        const batch = keys.slice(start, start + BATCH);
+        try {
+          await table.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey: reference, rowKey }]));
+          deleted += batch.length;
+        } catch (error) {
+          // One row already gone (a run cut short, an erasure): the rest one by one.
+          if (statusOf(error) !== 404) throw error;
+          for (const rowKey of batch) deleted += await deleteIfThere(table, reference, rowKey);
+        }
+      }
+      return deleted;
     },
   };
+
+  /** One row without its manager; a row the fan-out changed meanwhile is read again (a few tries). */
+  async function unlinkManager(row: StoredRecipient, managerId: string): Promise<number> {
+    let current: StoredRecipient | undefined = row;
+    for (let attempt = 0; attempt < 5 && current?.managerId === managerId; attempt++) {
+      if (await store.update(current, { managerId: undefined }) !== 'conflict') return 1;
+      current = await store.get(row.reference, row.personId);
+    }
+    if (current?.managerId === managerId) throw new Error('a campaign row kept changing while its manager link was erased; run the erasure again');
+    return 0;
+  }
+  return store;
+}
+
+async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
+  try {
+    await table.deleteEntity(partitionKey, rowKey);
+    return 1;
+  } catch (error) {
+    if (statusOf(error) === 404) return 0;
+    throw error;
+  }
 }
 
 function rowFields(row: StoredRecipient): Record<string, unknown> {

@@ -20,6 +20,13 @@ export interface FormClaim {
   readonly reference: string;
 }
 
+/** An out-of-office row: set by them (`theirs`: someone acts for them), or naming them as the one who acts. */
+export interface DelegationRow {
+  readonly theirs: boolean;
+  readonly until: string;
+  readonly setAt: string;
+}
+
 /** An inbox line as stored, keys left out. */
 export type InboxLine = Readonly<Record<string, unknown>>;
 
@@ -53,6 +60,14 @@ export function createPersonData(tables: Pick<Tables, 'directory' | 'conversatio
       return count;
     },
     deleteDirectoryEntry: (personId: string) => deleteIfThere(directory, PERSON_PARTITION, personId),
+    /** Out-of-office rows (src/store/delegations.ts) they set (`theirs`), or that name them as delegate. */
+    async delegationsOf(personId: string): Promise<DelegationRow[]> {
+      const rows: DelegationRow[] = [];
+      for await (const row of directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${DELEGATION_PARTITION} and (RowKey eq ${personId} or delegateId eq ${personId})` } })) {
+        rows.push({ theirs: row.rowKey === personId, until: String(row.until ?? ''), setAt: String(row.setAt ?? '') });
+      }
+      return rows;
+    },
     /** Out-of-office rows (src/store/delegations.ts) they set, or that name them as delegate. Returns how many. */
     async deleteDelegationsOf(personId: string): Promise<number> {
       let removed = 0;

@@ -1,5 +1,6 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { aboutFilter, ERASURE_AUDIT, SUBJECT_ACCESS_AUDIT } from './audit-rows';
+import { managerMarkKey } from './campaign-recipients';
 import type { TableName, Tables } from './tables';
 
 /** Where one stored row is: enough to find it again, nothing of its content. */
@@ -15,7 +16,8 @@ export type StoredRow = RowLocation & { readonly columns: Readonly<Record<string
 /**
  * Every row that can hold a person's data (UK GDPR Article 15: the subject access file lists them): their own
  * partitions (case lists, chat reference, form claims and staged files), their directory entry and the entries
- * that name them as manager, the tenant-wide latest chat reference, every row of the cases given (snapshot,
+ * that name them as manager, the out-of-office rows they set or that name them as delegate, their policy campaign
+ * rows (and other people's that name them as line manager), the tenant-wide latest chat reference, every row of the cases given (snapshot,
  * audit events, outbox, card copies, delivery marks), everyone's case-list lines for those cases, and the
  * data-protection audit rows about them (src/store/audit-rows.ts). Timers, counters
  * and leases hold references and instance names only. One scan of the inbox:
@@ -34,9 +36,10 @@ export async function candidateRowsOf(tables: Tables, personId: string, referenc
   await add('cases', aboutFilter(SUBJECT_ACCESS_AUDIT, personId));
   await add('cases', aboutFilter(ERASURE_AUDIT, personId));
   await add('inbox');
-  await add('directory', odata`PartitionKey eq 'person' and (RowKey eq ${personId} or managerId eq ${personId})`);
+  await add('directory', odata`(PartitionKey eq 'person' and (RowKey eq ${personId} or managerId eq ${personId})) or (PartitionKey eq 'delegation' and (RowKey eq ${personId} or delegateId eq ${personId}))`);
   await add('conversations', odata`(PartitionKey eq ${personId}) or (PartitionKey eq 'service' and RowKey eq 'latest')`);
   await add('idempotency', odata`PartitionKey eq ${personId}`);
+  await add('campaignrecipients', odata`RowKey eq ${personId} or RowKey eq ${managerMarkKey(personId)} or managerId eq ${personId}`);
   return rows;
 }
 

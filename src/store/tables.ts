@@ -6,8 +6,11 @@ export type TablesEndpoint =
   | { readonly kind: 'connectionString'; readonly connectionString: string }
   | { readonly kind: 'accountUrl'; readonly accountUrl: string; readonly managedIdentityClientId?: string };
 
-/** The tables of DESIGN.md, "Storage". */
-export const TABLE_NAMES = ['cases', 'inbox', 'timers', 'conversations', 'directory', 'counters', 'idempotency', 'statistics'] as const;
+/**
+ * The tables of DESIGN.md, "Storage". `campaignrecipients` is the policy campaigns' row a person
+ * (src/store/campaign-recipients.ts): listed here so that erasure, subject access and the Bicep template reach it.
+ */
+export const TABLE_NAMES = ['cases', 'inbox', 'timers', 'conversations', 'directory', 'counters', 'idempotency', 'statistics', 'campaignrecipients'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 export type Tables = Readonly<Record<TableName, TableClient>>;
 

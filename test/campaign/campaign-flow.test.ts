@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
-import { BotHarness, buttonVerbs, CardJson, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
+import { BotHarness, buttonVerbs, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { ask, factTexts, formSubmission } from '../bot/conversation-helpers';
+import { CAMPAIGN_FORM, startCampaign } from './campaign-helpers';
 import type { ConnectorCall } from '../support/connector';
 
 /**
@@ -10,12 +11,9 @@ import type { ConnectorCall } from '../support/connector';
  * card; Alex acknowledges; Comms sees the progress; a 429 puts the message back; a person without the app is listed
  * and reached once they install it; "I have a question" becomes a staff concern.
  */
-const VERSION = '2026.2';
+const VERSION = CAMPAIGN_FORM.policyVersion;
 const EVERYONE: readonly PersonKey[] = ['alex', 'megan', 'adele', 'patti', 'isaiah', 'stranger'];
-const FORM = {
-  policyVersion: VERSION, title: 'Social Media Policy, December 2026', link: 'https://holmes.wheatley-group.com/policies/social-media',
-  summary: 'Monitoring of business accounts now covers Viva Engage; the takedown deadline is one working day.', dueWorkingDays: '10', audience: 'everyone',
-};
+const FORM = CAMPAIGN_FORM;
 
 /** The cards with the campaign's Acknowledge button the connector delivered to a person (sent as new messages). */
 function campaignCardsTo(bot: BotHarness, person: PersonKey): ConnectorCall[] {
@@ -25,15 +23,6 @@ function campaignCardsTo(bot: BotHarness, person: PersonKey): ConnectorCall[] {
 
 function conversationOf(bot: BotHarness, conversationId: string): PersonKey | undefined {
   return EVERYONE.find((person) => conversationId === bot.personalConversation(person) || conversationId === `created-${PEOPLE[person].id}`);
-}
-
-async function startCampaign(bot: BotHarness, changes: Record<string, unknown> = {}): Promise<CardJson> {
-  const form = await ask(bot, 'adele', 'start campaign');
-  const submission = formSubmission(form, { ...FORM, ...changes });
-  assert.equal(submission.verb, 'campaign.start');
-  const { card } = await bot.click('adele', submission.verb, submission.data, 'adele-form');
-  await bot.idle();
-  return card;
 }
 
 async function progress(bot: BotHarness, reference: string, person: PersonKey = 'adele'): Promise<string> {

@@ -13,6 +13,7 @@ import { createTimerStore } from '../../src/store/timers';
 import { BotHarness, PEOPLE } from '../support/bot-harness';
 import { freshTables } from '../support/azurite';
 import { NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
+import { startCampaign } from '../campaign/campaign-helpers';
 
 /**
  * Retention of every kind of case, run daily by the bot's own scheduler (docs/security.md, "Retention"): access
@@ -119,6 +120,35 @@ describe('retention of every kind of case, daily in the scheduler (bot over HTTP
     const record = await createCaseStore(bot.tables.cases).load<{ purgedAt?: string; reporter: { name: string } }>(ref.record);
     assert.ok(record!.snapshot.purgedAt, 'an anonymous statistics row remains');
     assert.equal(record!.snapshot.reporter.name, 'Removed');
+  });
+});
+
+describe('retention of a policy campaign and its recipients\' rows (bot over HTTP, Azurite)', function () {
+  this.timeout(120_000);
+
+  it('keeps a closed campaign and who acknowledged it for ten years, then deletes the case with every recipient\'s row', async () => {
+    const bot = await new BotHarness({ now: () => NOW }).start();
+    try {
+      await bot.install('adele');
+      const campaign = 'AC-2026-00001';
+      await startCampaign(bot);
+      await bot.runtime.campaigns!.drain();
+      await bot.click('alex', 'campaign.acknowledge', { reference: campaign });
+      await bot.click('adele', 'campaign.close', { reference: campaign });
+      await bot.idle();
+      const recipientRows = async () => (await rowsOf(bot.tables, campaign)).filter((row) => row.startsWith('campaignrecipients/'));
+      const before = await recipientRows();
+      assert.ok(before.includes(`campaignrecipients/${campaign}/${PEOPLE.alex.id}`), 'Alex\'s acknowledgement is a row of its own');
+
+      bot.advanceClock(3652 * DAY); // 24 November 2036: the ten years are up tomorrow.
+      await bot.runtime.scheduler.tick();
+      assert.deepEqual(await recipientRows(), before);
+      bot.advanceClock(2 * DAY);
+      await bot.runtime.scheduler.tick();
+      assert.deepEqual(await rowsOf(bot.tables, campaign), [], 'the case, its audit events, and every recipient\'s row');
+    } finally {
+      await bot.stop();
+    }
   });
 });
 

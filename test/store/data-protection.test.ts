@@ -15,6 +15,8 @@ import { SYSTEM } from '../../src/domain/people';
 import { createWorkingTime } from '../../src/domain/working-time';
 import { createTableDirectory } from '../../src/store/directory-table';
 import { createTableDelegations } from '../../src/store/delegations';
+import { createRecipientStore, managerMarkKey } from '../../src/store/campaign-recipients';
+import { OTHER_PERSONS_KEY } from '../../src/data-protection/subject-access';
 import { createConversationStore } from '../../src/store/conversations';
 import type { CasePresenter } from '../../src/cases/presenter';
 import { ERASURE_AUDIT, erasureAuditRows, SUBJECT_ACCESS_AUDIT } from '../../src/store/audit-rows';
@@ -60,6 +62,8 @@ const TD_EXPLANATION = 'The post shows a tenant\'s close in Partick and names Fi
 const CONVERSATION_ID = 'a:1fionnuala-personal-chat-9x8y';
 
 const NOW = new Date('2026-11-25T10:00:00Z');
+const CAMPAIGN = 'AC-2026-00001';
+const ACKNOWLEDGED_AT = '2026-11-26T09:30:00.000Z';
 const workingTime = createWorkingTime();
 const renderer = loadCardTemplates();
 
@@ -192,6 +196,17 @@ describe('data protection: subject access and erasure (Azurite)', () => {
     const delegations = createTableDelegations(tables.directory);
     await delegations.set({ managerId: fionnuala.id, delegate: person(gregor), until: '2026-12-04', setAt: NOW.toISOString() });
     await delegations.set({ managerId: gregor.id, delegate: person(fionnuala), until: '2026-12-04', setAt: NOW.toISOString() });
+    // A policy campaign: her card sent and acknowledged; Ruaridh's row names her as his line manager, and the final
+    // reminder told her of him (the `~manager-` mark). Gregor's row is someone else's business.
+    const recipients = createRecipientStore(tables.campaignrecipients);
+    await recipients.enrol(CAMPAIGN, [
+      { personId: fionnuala.id, managerId: gregor.id }, { personId: ruaridh.id, managerId: fionnuala.id }, { personId: gregor.id },
+    ], NOW.toISOString());
+    await recipients.enrol(CAMPAIGN, [{ personId: managerMarkKey(fionnuala.id) }], NOW.toISOString());
+    await recipients.update((await recipients.get(CAMPAIGN, fionnuala.id))!, {
+      state: 'acknowledged', sentAt: NOW.toISOString(), conversationId: CONVERSATION_ID, activityId: '1:campaign-card',
+      acknowledgedAt: ACKNOWLEDGED_AT, acknowledgedVersion: '2026.2', remindedRound: 1,
+    });
   }
 
   beforeEach(async () => {
@@ -227,6 +242,30 @@ describe('data protection: subject access and erasure (Azurite)', () => {
       assert.deepEqual(data.inbox.map((row) => row.reference).sort(), [refs.ainm, refs.ar, refs.arApprover, refs.td].sort());
       assert.deepEqual((data.stagedEvidence!.files as { name: string }[]).map((file) => file.name), ['car-photo.jpg']);
       assert.deepEqual(data.formClaims.map((claim) => claim.reference), [refs.ainm]);
+    });
+
+    it('lists her out-of-office rows: the cover she set and the manager who chose her, each other person by their part', async () => {
+      const data = await collectSubjectAccess(tables, fionnuala.id, NOW);
+      assert.deepEqual(data.delegations, [
+        { part: 'you were out of office: a colleague you chose acted for you (their name and id are withheld)', until: '2026-12-04', setAt: NOW.toISOString() },
+        { part: 'a manager was out of office and chose you to act for them (their name and id are withheld)', until: '2026-12-04', setAt: NOW.toISOString() },
+      ]);
+      const delegationRows = data.heldRows.filter((row) => row.table === 'directory' && row.partitionKey === 'delegation');
+      assert.deepEqual(delegationRows.map((row) => row.rowKey).sort(), [fionnuala.id, OTHER_PERSONS_KEY].sort(), 'both rows are listed; Gregor\'s key is not his id');
+      for (const other of THIRD_PARTIES) assert.deepEqual(mentionsOf(data.delegations, other), []);
+    });
+
+    it('lists her policy campaigns (version and time acknowledged) and the campaigns naming her as line manager, nobody else\'s', async () => {
+      const data = await collectSubjectAccess(tables, fionnuala.id, NOW);
+      assert.deepEqual(data.campaigns, [{
+        reference: CAMPAIGN, state: 'acknowledged', enrolledAt: NOW.toISOString(), sentAt: NOW.toISOString(), acknowledgedAt: ACKNOWLEDGED_AT,
+        acknowledgedVersion: '2026.2', remindersSent: 1, card: { conversationId: CONVERSATION_ID, activityId: '1:campaign-card' },
+        manager: 'your line manager when the campaign started (a colleague; their id is withheld)',
+      }]);
+      assert.deepEqual(data.campaignsAsManager, [{ reference: CAMPAIGN, teamMembers: 1, toldAtFinalReminder: true }]);
+      const held = data.heldRows.filter((row) => row.table === 'campaignrecipients').map((row) => row.rowKey).sort();
+      assert.deepEqual(held, [fionnuala.id, managerMarkKey(fionnuala.id), OTHER_PERSONS_KEY].sort(), 'her row, her mark, and Ruaridh\'s row (not by his id)');
+      for (const other of THIRD_PARTIES) assert.deepEqual(mentionsOf([data.campaigns, data.campaignsAsManager, data.heldRows], other), [], other.name);
     });
 
     it('names no third party: others appear by their part, also inside free text and her case lists', async () => {
@@ -307,6 +346,15 @@ describe('data protection: subject access and erasure (Azurite)', () => {
       assert.equal(await createConversationStore(tables.conversations).personal(fionnuala.id), undefined);
       assert.equal(result.removed.delegations, 2, 'her out of office, and the one that sent Gregor\'s requests to her');
       assert.equal(await createTableDelegations(tables.directory).of(gregor.id), undefined, 'Gregor gets his own requests again');
+      assert.equal(result.removed.campaignRows, 2, 'her campaign row and the mark that the final reminder told her');
+      assert.equal(result.removed.campaignManagerLinks, 1);
+      const recipients = createRecipientStore(tables.campaignrecipients);
+      assert.equal(await recipients.get(CAMPAIGN, fionnuala.id), undefined);
+      assert.equal(await recipients.get(CAMPAIGN, managerMarkKey(fionnuala.id)), undefined);
+      const ruaridhsRow = await recipients.get(CAMPAIGN, ruaridh.id);
+      assert.equal(ruaridhsRow?.state, 'queued', 'Ruaridh stays in the campaign');
+      assert.equal(ruaridhsRow?.managerId, undefined, 'without the link to her');
+      assert.ok(await recipients.get(CAMPAIGN, gregor.id), 'other people\'s rows stay');
       assert.deepEqual(await allRows(tables.idempotency, odata`PartitionKey eq ${fionnuala.id}`), []);
 
       // Every row of every touched partition: neither her name (nor surname) nor her id.

@@ -2,7 +2,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import type { Directory, DirectoryPerson } from '../../directory/directory';
 import type { Logger } from '../../logger';
 import type { QueueMessage, WorkQueue } from '../../store/campaign-queue';
-import type { RecipientPatch, RecipientStore, StoredRecipient } from '../../store/campaign-recipients';
+import { managerMarkKey, RecipientPatch, RecipientStore, StoredRecipient } from '../../store/campaign-recipients';
 import type { TimerRow } from '../../store/timers';
 import { CAMPAIGN_TIMERS } from './effects';
 import { CampaignMessage, decodeMessage, encodeMessage } from './messages';
@@ -268,7 +268,7 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
     const outstanding = (await recipients.list(reference)).filter((row) => row.managerId === managerId && row.state !== 'acknowledged' && !row.personId.startsWith('~'));
     if (outstanding.length === 0) return queue.remove(message);
     // At most once: the mark first (a repeat finds it), then the one card listing the team members still to acknowledge.
-    const [marked] = await recipients.enrol(reference, [{ personId: `~manager-${managerId}` }], deps.now().toISOString());
+    const [marked] = await recipients.enrol(reference, [{ personId: managerMarkKey(managerId) }], deps.now().toISOString());
     if (!marked) return queue.remove(message);
     const people = (await Promise.all(outstanding.map((row) => deps.directory.find(row.personId)))).filter((person): person is DirectoryPerson => person !== undefined);
     await gate.take();
