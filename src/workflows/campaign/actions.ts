@@ -30,7 +30,32 @@ export const QUESTION_MAX = 2000;
 
 type Service = CaseService<Campaign, CampaignCommand>;
 
-export function campaignActions(service: Service, tools: WorkflowTools, ports: () => CampaignPorts): Record<string, CaseActionHandler> {
+/** Verbs for those who run campaigns only: each refuses anyone else before it reads or writes anything. */
+const COMMS_VERBS = new Set(['menu.startCampaign', 'campaign.start', 'menu.campaigns']);
+
+/** Said to the Communications Team and administrators when this bot has no campaign storage (src/workflows/campaign/storage.ts). */
+export const CAMPAIGNS_OFF_MESSAGE = 'Policy campaigns are not set up on this bot: they need an Azure Storage queue beside the tables, and the '
+  + 'storage connection string names none. Add its QueueEndpoint=... to AZURE_TABLES_CONNECTION_STRING (an Azure Storage account\'s '
+  + 'own connection string, or AZURE_TABLES_ACCOUNT_URL with managed identity, has it; `npm start` runs the local queue service), '
+  + 'then restart the bot. Nothing was stored.';
+
+/**
+ * The campaign verbs. `configured` is undefined when this bot runs without campaign storage (a tables-only emulator
+ * connection string): every verb then answers plainly instead of failing the turn, and nothing is stored.
+ */
+export function campaignActions(service: Service, tools: WorkflowTools, configured: () => CampaignPorts | undefined): Record<string, CaseActionHandler> {
+  const handlers = configuredActions(service, tools, () => configured()!);
+  const { renderer } = tools;
+  const off = async (verb: string, action: CaseAction): Promise<AdaptiveCardJson> => {
+    if (mayRunCampaigns(action.actor)) return messageCard(renderer, { title: 'Policy campaigns are not set up here', message: CAMPAIGNS_OFF_MESSAGE, style: 'warning' });
+    // Anyone else is refused before storage is touched, as when campaigns are on.
+    if (COMMS_VERBS.has(verb)) return handlers[verb]!(action) as Promise<AdaptiveCardJson>;
+    return messageCard(renderer, { title: 'Nothing to acknowledge', message: 'No policy campaign is waiting for you.' });
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([verb, handler]) => [verb, (action: CaseAction) => (configured() ? handler(action) : off(verb, action))]));
+}
+
+function configuredActions(service: Service, tools: WorkflowTools, ports: () => CampaignPorts): Record<string, CaseActionHandler> {
   const { renderer, directory, workingTime, logger } = tools;
   const commsOnly = () => messageCard(renderer, {
     title: 'Communications Team only', message: 'Only the Communications Team or an administrator runs policy campaigns. Type "my policy" for your own.', style: 'warning',

@@ -4,13 +4,14 @@ import { csvFile } from '../../domain/csv';
 import { reject } from '../../domain/outcome';
 import { parseReference } from '../../domain/references';
 import type { RecipientStore } from '../../store/campaign-recipients';
+import { CAMPAIGNS_OFF_MESSAGE } from './actions';
 import { Campaign, CampaignCommand, mayRunCampaigns } from './model';
 import { isOverdue, personRows, RECIPIENT_STATE_WORDS } from './progress';
 
 const COLUMNS = ['reference', 'policyVersion', 'personId', 'name', 'department', 'state', 'sentAt', 'acknowledgedAt', 'acknowledgedVersion', 'overdue', 'detail'] as const;
 
 /** "campaign AC-2026-00001 csv": who got the card and who acknowledged, one line a person, for Excel. */
-export function campaignExport(tools: WorkflowTools, service: CaseService<Campaign, CampaignCommand>, recipients: () => RecipientStore): FileExport {
+export function campaignExport(tools: WorkflowTools, service: CaseService<Campaign, CampaignCommand>, recipients: () => RecipientStore | undefined): FileExport {
   return {
     name: 'campaignProgress',
     pattern: /^(?:export )?campaign (ac-\d{4}-\d{5,})(?: csv| file)?$/,
@@ -19,10 +20,12 @@ export function campaignExport(tools: WorkflowTools, service: CaseService<Campai
     retry: 'campaign AC-2026-00001 csv',
     fromCommand: (match) => ({ reference: (match[1] ?? '').toUpperCase() }),
     async build(request, now) {
+      const store = recipients();
+      if (!store) return reject('wrong_state', CAMPAIGNS_OFF_MESSAGE);
       const reference = parseReference(String(request.reference ?? '').toUpperCase());
       const campaign = reference ? await service.load(reference) : undefined;
       if (!campaign) return reject('not_found', 'I can\'t find that campaign: type "campaigns" for the list.');
-      const rows = personRows(await recipients().list(campaign.reference));
+      const rows = personRows(await store.list(campaign.reference));
       const people = new Map((await tools.directory.everyone()).map((person) => [person.id, person]));
       const lines = rows.map((row) => ({
         reference: campaign.reference, policyVersion: campaign.details.policyVersion, personId: row.personId,

@@ -30,14 +30,10 @@ const NOT_FOUND = 'I can\'t find that campaign.';
  * Policy acknowledgement campaigns (DESIGN.md 7, issue 15): the Communications Team or an administrator sends a
  * policy version to everyone, a department or new starters; each person acknowledges it (the consent to monitoring
  * the policy asks for) or asks a question. The cards go out through the queue (fan-out.ts), not through this case.
- * `ports`: the recipients table, the queue and the concern workflow, from the composition root; without them
- * (tests that only list verbs) nothing of the campaign may be called.
+ * `ports`: the recipients table, the queue and the concern workflow, from the composition root; without them (a
+ * bot whose storage has no queue service) every campaign verb says plainly that campaigns are not set up here.
  */
 export function campaignModule(ports?: CampaignPorts): WorkflowModule<Campaign, CampaignCommand, CampaignEvent> {
-  const need = (): CampaignPorts => {
-    if (!ports) throw new Error('campaigns are not set up: the composition root gives them their queue and table');
-    return ports;
-  };
   return {
     rules,
     cardTemplates: CAMPAIGN_TEMPLATES,
@@ -75,8 +71,8 @@ export function campaignModule(ports?: CampaignPorts): WorkflowModule<Campaign, 
         decisions: {
           close: { command: () => ({ type: 'close' }), done: 'Closed: nobody more gets its card, and nobody is reminded.' },
         },
-        actions: (service) => campaignActions(service, tools, need),
-        exports: (service) => [campaignExport(tools, service, () => need().recipients)],
+        actions: (service) => campaignActions(service, tools, () => ports),
+        exports: (service) => [campaignExport(tools, service, () => ports?.recipients)],
         commands: [
           { pattern: /^(start (a )?(policy )?campaign|new (policy )?campaign|policy campaign)$/, verb: 'menu.startCampaign' },
           { pattern: /^((policy )?campaigns|campaign progress)$/, verb: 'menu.campaigns' },

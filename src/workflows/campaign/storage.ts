@@ -38,7 +38,7 @@ function namesQueueService(endpoint: TablesEndpoint): boolean {
 /** Opens (and creates, if missing) the campaign queue and recipients table beside the other tables. */
 export async function openCampaignStorage(options: CampaignStorageOptions): Promise<CampaignStorage | undefined> {
   if (!namesQueueService(options.endpoint)) {
-    // A connection string for an emulator's table service only: the bot runs without campaigns (starting one fails the turn, with this warning logged at start).
+    // A connection string for an emulator's table service only: the bot runs without campaigns (warned here; each campaign command then says so, actions.ts).
     options.logger.warn('policy campaigns are off: the storage connection string names no queue service (add QueueEndpoint=...)');
     return undefined;
   }
