@@ -13,6 +13,8 @@ import type { WorkflowModule } from '../../src/cases/definition';
 import { freshTables, testConnectionString } from './azurite';
 import { CampaignStorage, openCampaignStorage } from '../../src/workflows/campaign/storage';
 import type { FanOutSettings } from '../../src/workflows/campaign/fan-out';
+import type { GraphSettings } from '../../src/graph/settings';
+import type { GraphTokenProvider } from '../../src/graph/token';
 import { ConnectorStandIn } from './connector';
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -60,6 +62,8 @@ export interface BotHarnessOptions {
   readonly directorySync?: Pick<RuntimeOptions, 'graph' | 'graphToken' | 'directorySync' | 'newStarters'>;
   /** Policy campaigns' fan-out settings (the queue and recipients table are always there, beside fresh tables). */
   readonly campaign?: Partial<FanOutSettings>;
+  /** Installing the app for campaign recipients without it: a Graph stand-in's address and token, and the catalog app id. */
+  readonly campaignInstall?: { readonly graph: GraphSettings; readonly graphToken: GraphTokenProvider; readonly teamsAppId: string };
 }
 
 /**
@@ -92,6 +96,7 @@ export class BotHarness {
     const campaigns = this.options.tables ? undefined : await openCampaignStorage({
       endpoint: { kind: 'connectionString', connectionString: testConnectionString() }, prefix: this.tablePrefix, logger: createLogger('silent'),
       settings: { idleMillis: 50, ...this.options.campaign },
+      ...(this.options.campaignInstall ? { graph: this.options.campaignInstall.graph, graphToken: this.options.campaignInstall.graphToken, installTeamsAppId: this.options.campaignInstall.teamsAppId } : {}),
     });
     this.campaignStorage = campaigns;
     this.runtime = buildRuntime({

@@ -16,7 +16,7 @@ export const GRAPH_TOKEN = 'stand-in-token';
 /**
  * A local stand-in for Microsoft Graph over real HTTP on loopback: `/users` (with `$select`, `$expand=manager`,
  * `$filter=department eq '...'`) and `/groups/{id}/transitiveMembers/microsoft.graph.user`, `pageSize` items a page
- * with `@odata.nextLink`; `/users/{id}`. It refuses any other bearer token than {@link GRAPH_TOKEN}, can answer
+ * with `@odata.nextLink`; `/users/{id}`; `POST /users/{id}/teamwork/installedApps` (installing the bot's app). It refuses any other bearer token than {@link GRAPH_TOKEN}, can answer
  * one request with 429 and Retry-After, and can fail a page. It records every request path.
  */
 export class GraphStandIn {
@@ -29,7 +29,13 @@ export class GraphStandIn {
   brokenPage?: { readonly skip: number; readonly status: number; readonly body: string };
   /** The first page's nextLink points to this origin instead of the stand-in's own (a token must never go there). */
   nextLinkOrigin?: string;
-  readonly requests: { readonly path: string; readonly status: number; readonly at: number }[] = [];
+  /** Teams apps installed in each user's personal scope (`POST /users/{id}/teamwork/installedApps`), by user id. */
+  readonly installedApps = new Map<string, Set<string>>();
+  /** An install request's answer: `allow` (201 Created, or 409 Conflict when already installed), or 403 (no permission granted). */
+  appInstall: 'allow' | 'forbidden' = 'allow';
+  /** Told of each install made: a test lets the Bot Connector stand-in open a chat with that person from then on. */
+  onInstall?: (userId: string, teamsAppId: string) => void;
+  readonly requests: { readonly method: string; readonly path: string; readonly status: number; readonly at: number; readonly body?: unknown }[] = [];
   private server?: http.Server;
   url = '';
 
@@ -49,10 +55,21 @@ export class GraphStandIn {
     return this.requests.map((request) => request.path);
   }
 
-  private answer(request: http.IncomingMessage, response: http.ServerResponse): void {
+  private answer(request: http.IncomingMessage, response: http.ServerResponse, received?: unknown): void {
     const url = new URL(request.url ?? '/', 'http://stand-in');
+    if (request.method === 'POST' && received === undefined) {
+      // Read the body first (an app install), then answer.
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        let body: unknown = null;
+        try { body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'); } catch { body = null; }
+        this.answer(request, response, body);
+      });
+      return;
+    }
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      this.requests.push({ path: url.pathname, status, at: Date.now() });
+      this.requests.push({ method: request.method ?? 'GET', path: url.pathname, status, at: Date.now(), ...(received !== undefined ? { body: received } : {}) });
       response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       response.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
@@ -63,6 +80,8 @@ export class GraphStandIn {
     }
     const skip = Number(url.searchParams.get('$skiptoken') ?? '0');
     if (this.brokenPage && skip === this.brokenPage.skip && skip > 0) return send(this.brokenPage.status, this.brokenPage.body);
+    const install = /^\/v1\.0\/users\/([^/]+)\/teamwork\/installedApps$/.exec(url.pathname);
+    if (install && request.method === 'POST') return this.install(decodeURIComponent(install[1]!), received, send);
     const members = /^\/v1\.0\/groups\/([^/]+)\/transitiveMembers\/microsoft\.graph\.user$/.exec(url.pathname);
     if (members) return send(200, this.page(url, (this.groups.get(members[1]!) ?? []).map((id) => ({ id })), skip));
     if (url.pathname === '/v1.0/users') return send(200, this.page(url, this.filtered(url).map((user) => this.shape(user, url)), skip));
@@ -70,6 +89,24 @@ export class GraphStandIn {
     const user = one ? this.users.find((candidate) => candidate.id === one[1]) : undefined;
     if (user) return send(200, this.shape(user, url));
     return send(404, { error: { code: 'Request_ResourceNotFound' } });
+  }
+
+  /**
+   * Graph's "Install app for user": the body binds the app from the organisation's catalog
+   * (`{"teamsApp@odata.bind": "<graph>/appCatalogs/teamsApps/{id}"}`); 201 Created, 409 Conflict when it is there
+   * already, 403 without the TeamsAppInstallation permission, 400 for a body that binds nothing.
+   */
+  private install(userId: string, body: unknown, send: (status: number, body: unknown) => void): void {
+    if (this.appInstall === 'forbidden') return send(403, { error: { code: 'Forbidden', message: 'Missing role permissions on the request.' } });
+    const bind = (body as Record<string, unknown> | null)?.['teamsApp@odata.bind'];
+    const catalog = `${this.url}/appCatalogs/teamsApps/`;
+    const appId = typeof bind === 'string' && bind.startsWith(catalog) ? decodeURIComponent(bind.slice(catalog.length)) : undefined;
+    if (!appId) return send(400, { error: { code: 'BadRequest', message: 'teamsApp@odata.bind is required' } });
+    const installed = this.installedApps.get(userId) ?? new Set<string>();
+    if (installed.has(appId)) return send(409, { error: { code: 'Conflict', message: 'App is already installed.' } });
+    this.installedApps.set(userId, installed.add(appId));
+    this.onInstall?.(userId, appId);
+    return send(201, {});
   }
 
   private filtered(url: URL): StandInUser[] {
