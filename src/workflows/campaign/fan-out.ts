@@ -55,7 +55,7 @@ export interface FanOutSettings {
 }
 
 export const DEFAULT_FAN_OUT: FanOutSettings = {
-  sendsPerSecond: 48, visibilitySeconds: 10, sendingSeconds: 20, batch: 16, maxAttempts: 5, idleMillis: 1000, afterInstallSeconds: 20,
+  sendsPerSecond: 48, visibilitySeconds: 10, sendingSeconds: 20, batch: 32, maxAttempts: 5, idleMillis: 1000, afterInstallSeconds: 20,
 };
 
 export interface FanOutDeps {
@@ -92,12 +92,13 @@ export interface CampaignFanOut {
 }
 
 /** How often an instance says it is sending, and how long a heartbeat counts. */
-const HEARTBEAT_MS = 2000;
-/** How long a page of enrolment may take before another instance takes it over (it is safe to repeat). */
-const ENROLMENT_SECONDS = 60;
+const HEARTBEAT_MS = 1000;
+/** How long a page of enrolment is hidden (renewed while it runs): a dead instance's page is taken over this soon (it is safe to repeat). */
+const ENROLMENT_SECONDS = 15;
 /** People enrolled a page: rows in five transactions, and as many messages. */
 const ENROLMENT_PAGE = 500;
-const HEARTBEAT_FRESH_MS = 6000;
+/** A heartbeat older than this is a dead (or stalled, so not sending) instance: the others take its share within about this long. */
+const HEARTBEAT_FRESH_MS = 3500;
 
 /**
  * The distributed part of campaigns (issue 15): every bot instance reads the same Azure Storage queue, so they share
@@ -122,6 +123,22 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
   let loop: Promise<void> | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const cache = new Map<string, { campaign: Campaign | undefined; at: number }>();
+
+  const rendered = new Map<string, AdaptiveCardJson>();
+  /**
+   * Everyone's card of a round is the same (it names nobody): rendered once per campaign snapshot and round, not once
+   * a send (templating is most of a send's CPU beside the HTTP calls).
+   */
+  function personCard(campaign: Campaign, round: 0 | 1 | 2): AdaptiveCardJson {
+    const key = `${campaign.reference}|${round}|${campaign.state}|${campaign.history.length}`;
+    let card = rendered.get(key);
+    if (!card) {
+      if (rendered.size > 32) rendered.clear();
+      card = deps.cards.forPerson(campaign, round);
+      rendered.set(key, card);
+    }
+    return card;
+  }
 
   /** Campaign snapshots change rarely (closed, superseded): a few seconds' cache saves a read a send. */
   async function campaignOf(reference: string): Promise<Campaign | undefined> {
@@ -235,7 +252,7 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
     const sending = await record(row, { state: 'sending', attemptId, sendingUntil: new Date(deps.now().getTime() + settings.sendingSeconds * 1000).toISOString() });
     // Someone else changed the row since it was read (another copy of this message): theirs is the send.
     if (sending === 'conflict') return;
-    const result = await deps.sender.send(personId, deps.cards.forPerson(campaign, 0));
+    const result = await deps.sender.send(personId, personCard(campaign, 0));
     await settle(message, sending, result, deps.now());
   }
 
@@ -249,7 +266,7 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
     await gate.take();
     const marked = await record(row, { remindedRound: round });
     if (marked === 'conflict') return queue.putBack(message, 1);
-    const result = await deps.sender.send(personId, deps.cards.forPerson(campaign, round));
+    const result = await deps.sender.send(personId, personCard(campaign, round));
     if (result.status === 'throttled') {
       gate.pause(result.retryAfterSeconds * 1000);
       const again = await recipients.get(reference, personId);
@@ -289,9 +306,19 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
   async function dispatch(message: QueueMessage, decoded: CampaignMessage): Promise<void> {
     switch (decoded.k) {
       case 'enrol': {
-        // A page of rows and messages takes longer than a send: hidden meanwhile, so no other instance does it too.
-        const held = await queue.extend(message, ENROLMENT_SECONDS);
-        await enrolPage(decoded.c, decoded.a);
+        // A page of rows and messages takes longer than a send: hidden meanwhile, so no other instance does it too,
+        // renewed while it lasts, so that if this instance dies another takes it over within ENROLMENT_SECONDS.
+        let held = await queue.extend(message, ENROLMENT_SECONDS);
+        let renewing: Promise<void> = Promise.resolve();
+        const renewal = setInterval(() => {
+          renewing = renewing.then(() => queue.extend(held, ENROLMENT_SECONDS)).then((renewed) => { held = renewed; }, () => undefined);
+        }, (ENROLMENT_SECONDS * 1000) / 3);
+        try {
+          await enrolPage(decoded.c, decoded.a);
+        } finally {
+          clearInterval(renewal);
+          await renewing;
+        }
         return queue.remove(held);
       }
       case 'card': return sendCard(message, decoded.c, decoded.p);
@@ -306,8 +333,13 @@ export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
     let handled = 0;
     for (;;) {
       if (!running && !untilEmpty) break;
-      const room = settings.batch - inFlight.size;
-      const messages = room > 0 ? await queue.receive(room, settings.visibilitySeconds) : [];
+      // Refill when half the batch is done, in one receive: a receive a message would be a queue round trip a send.
+      const room = inFlight.size <= settings.batch / 2 ? settings.batch - inFlight.size : 0;
+      if (room === 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      const messages = await queue.receive(room, settings.visibilitySeconds);
       for (const message of messages) {
         const work = handle(message).catch((error: unknown) => {
           // The message stays: it comes back after its visibility timeout, to this instance or another.
