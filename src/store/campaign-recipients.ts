@@ -5,7 +5,10 @@ import { openTableClient, statusOf, TablesEndpoint } from './tables';
 export const RECIPIENT_STATES = ['queued', 'sending', 'sent', 'notInstalled', 'failed', 'acknowledged'] as const;
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
 
-/** One row of the `campaignrecipients` table: PartitionKey = campaign reference, RowKey = the person's Entra object id. */
+/**
+ * One row of the `campaignrecipients` table: PartitionKey = campaign reference and one of {@link BUCKETS} buckets of
+ * the person (`AC-2026-00001|07`), RowKey = the person's Entra object id.
+ */
 export interface RecipientRow {
   readonly reference: string;
   readonly personId: string;
@@ -61,7 +64,7 @@ export interface RecipientStore {
   rowsNaming(personId: string): Promise<PersonRecipientRows>;
   /** Erasure: their rows and marks go; other people's rows lose the manager link to them (If-Match). */
   erasePerson(personId: string): Promise<{ readonly rows: number; readonly managerLinks: number }>;
-  /** Retention: a deleted campaign's rows (its whole partition). Returns how many went; safe to run again. */
+  /** Retention: a deleted campaign's rows (all its partitions). Returns how many went; safe to run again. */
   deleteCampaign(reference: string): Promise<number>;
 }
 
@@ -77,6 +80,29 @@ const SENDERS = '~senders';
 /** The RowKey of the mark that a manager was told of their team at the final reminder (fan-out.ts `tellManager`). */
 export const managerMarkKey = (managerId: string): string => `~manager-${managerId}`;
 const BATCH = 100;
+/**
+ * A campaign's rows are spread over this many partitions by a hash of the person's id. Each read and write then
+ * finds its row among a thirty-second of the campaign: Azurite looks a row up by partition and then scans it, so
+ * one partition of ten thousand made every send's three row operations (and every enrolment insert) a scan of ten
+ * thousand rows (bench/campaign-results.md). Azure Tables also serves more partitions in parallel.
+ */
+export const BUCKETS = 32;
+
+/** The partition of one person's row in a campaign. */
+export function recipientPartition(reference: string, personId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < personId.length; i++) hash = Math.imul(hash ^ personId.charCodeAt(i), 0x01000193) >>> 0;
+  return `${reference}|${(hash % BUCKETS).toString(16).padStart(2, '0')}`;
+}
+
+/** The campaign a partition belongs to. */
+function referenceOf(partitionKey: string): string {
+  const bar = partitionKey.lastIndexOf('|');
+  return bar < 0 ? partitionKey : partitionKey.slice(0, bar);
+}
+
+/** Every partition of a campaign: from `<reference>|` up to, not including, `<reference>}` ('}' follows '|'). */
+const campaignFilter = (reference: string): string => odata`PartitionKey ge ${`${reference}|`} and PartitionKey lt ${`${reference}}`}`;
 
 export function campaignRecipientsTableName(prefix: string): string {
   return `${prefix}campaignrecipients`;
@@ -90,7 +116,7 @@ export function openRecipientStore(endpoint: TablesEndpoint, prefix: string): Re
 export function createRecipientStore(table: TableClient): RecipientStore {
   const toRow = (entity: Record<string, unknown> & { etag: string }): StoredRecipient => {
     const { partitionKey, rowKey, etag, timestamp: _t, 'odata.etag': _o, ...rest } = entity as Record<string, unknown> & { etag: string };
-    return { ...(rest as Omit<RecipientRow, 'reference' | 'personId'>), reference: String(partitionKey), personId: String(rowKey), etag } as StoredRecipient;
+    return { ...(rest as Omit<RecipientRow, 'reference' | 'personId'>), reference: referenceOf(String(partitionKey)), personId: String(rowKey), etag } as StoredRecipient;
   };
 
   async function createOne(entity: Record<string, unknown>): Promise<boolean> {
@@ -111,10 +137,9 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     async enrol(reference, people, at) {
       const added: string[] = [];
       const entities = people.map((person) => ({
-        partitionKey: reference, rowKey: person.personId, state: 'queued', enrolledAt: at, ...(person.managerId ? { managerId: person.managerId } : {}),
+        partitionKey: recipientPartition(reference, person.personId), rowKey: person.personId, state: 'queued', enrolledAt: at, ...(person.managerId ? { managerId: person.managerId } : {}),
       }));
-      for (let start = 0; start < entities.length; start += BATCH) {
-        const batch = entities.slice(start, start + BATCH);
+      for (const batch of transactionsOf(entities)) {
         try {
           // One transaction a hundred: all created, or (someone already in it: a repeated enrolment) none, then one by one.
           await table.submitTransaction(batch.map((entity): TransactionAction => ['create', entity]));
@@ -129,7 +154,7 @@ export function createRecipientStore(table: TableClient): RecipientStore {
 
     async get(reference, personId) {
       try {
-        return toRow(await table.getEntity(reference, personId) as Record<string, unknown> & { etag: string });
+        return toRow(await table.getEntity(recipientPartition(reference, personId), personId) as Record<string, unknown> & { etag: string });
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
         throw error;
@@ -139,7 +164,7 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     async update(row, patch) {
       const next = Object.fromEntries(Object.entries({ ...rowFields(row), ...patch }).filter(([, value]) => value !== undefined));
       try {
-        const answer = await table.updateEntity({ partitionKey: row.reference, rowKey: row.personId, ...next }, 'Replace', { etag: row.etag });
+        const answer = await table.updateEntity({ partitionKey: recipientPartition(row.reference, row.personId), rowKey: row.personId, ...next }, 'Replace', { etag: row.etag });
         return { ...next, reference: row.reference, personId: row.personId, etag: answer.etag ?? '' } as StoredRecipient;
       } catch (error) {
         if (statusOf(error) === 412 || statusOf(error) === 404) return 'conflict';
@@ -149,7 +174,7 @@ export function createRecipientStore(table: TableClient): RecipientStore {
 
     async list(reference) {
       const rows: StoredRecipient[] = [];
-      for await (const entity of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${reference}` } })) {
+      for await (const entity of table.listEntities({ queryOptions: { filter: campaignFilter(reference) } })) {
         rows.push(toRow(entity as Record<string, unknown> & { etag: string }));
       }
       return rows;
@@ -178,8 +203,8 @@ export function createRecipientStore(table: TableClient): RecipientStore {
       const asManager: StoredRecipient[] = [];
       const filter = odata`RowKey eq ${personId} or RowKey eq ${managerMarkKey(personId)} or managerId eq ${personId}`;
       for await (const entity of table.listEntities({ queryOptions: { filter } })) {
+        if (entity.partitionKey === SENDERS) continue;
         const row = toRow(entity as Record<string, unknown> & { etag: string });
-        if (row.reference === SENDERS) continue;
         if (row.personId === personId) own.push(row);
         else if (row.personId === managerMarkKey(personId)) toldAsManager.push(row.reference);
         else asManager.push(row);
@@ -190,8 +215,8 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     async erasePerson(personId) {
       const found = await store.rowsNaming(personId);
       let rows = 0;
-      for (const row of found.own) rows += await deleteIfThere(table, row.reference, row.personId);
-      for (const reference of found.toldAsManager) rows += await deleteIfThere(table, reference, managerMarkKey(personId));
+      for (const row of found.own) rows += await deleteIfThere(table, recipientPartition(row.reference, row.personId), row.personId);
+      for (const reference of found.toldAsManager) rows += await deleteIfThere(table, recipientPartition(reference, managerMarkKey(personId)), managerMarkKey(personId));
       let managerLinks = 0;
       for (const row of found.asManager) managerLinks += await unlinkManager(row, personId);
       return { rows, managerLinks };
@@ -199,17 +224,18 @@ export function createRecipientStore(table: TableClient): RecipientStore {
 
     async deleteCampaign(reference) {
       let deleted = 0;
-      const keys: string[] = [];
-      for await (const entity of table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${reference}`, select: ['RowKey'] } })) keys.push(String(entity.rowKey));
-      for (let start = 0; start < keys.length; start += BATCH) {
-        const batch = keys.slice(start, start + BATCH);
+      const keys: { partitionKey: string; rowKey: string }[] = [];
+      for await (const entity of table.listEntities({ queryOptions: { filter: campaignFilter(reference), select: ['PartitionKey', 'RowKey'] } })) {
+        keys.push({ partitionKey: String(entity.partitionKey), rowKey: String(entity.rowKey) });
+      }
+      for (const batch of transactionsOf(keys)) {
         try {
-          await table.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey: reference, rowKey }]));
+          await table.submitTransaction(batch.map((key): TransactionAction => ['delete', key]));
           deleted += batch.length;
         } catch (error) {
           // One row already gone (a run cut short, an erasure): the rest one by one.
           if (statusOf(error) !== 404) throw error;
-          for (const rowKey of batch) deleted += await deleteIfThere(table, reference, rowKey);
+          for (const key of batch) deleted += await deleteIfThere(table, key.partitionKey, key.rowKey);
         }
       }
       return deleted;
@@ -227,6 +253,17 @@ export function createRecipientStore(table: TableClient): RecipientStore {
     return 0;
   }
   return store;
+}
+
+/** Entity group transactions: one partition each, at most a hundred entities. */
+function transactionsOf<E extends { readonly partitionKey: string }>(entities: readonly E[]): E[][] {
+  const byPartition = new Map<string, E[]>();
+  for (const entity of entities) {
+    const group = byPartition.get(entity.partitionKey);
+    if (group) group.push(entity);
+    else byPartition.set(entity.partitionKey, [entity]);
+  }
+  return [...byPartition.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / BATCH) }, (_, i) => group.slice(i * BATCH, (i + 1) * BATCH)));
 }
 
 async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {

@@ -138,7 +138,7 @@ describe('retention of a policy campaign and its recipients\' rows (bot over HTT
       await bot.idle();
       const recipientRows = async () => (await rowsOf(bot.tables, campaign)).filter((row) => row.startsWith('campaignrecipients/'));
       const before = await recipientRows();
-      assert.ok(before.includes(`campaignrecipients/${campaign}/${PEOPLE.alex.id}`), 'Alex\'s acknowledgement is a row of its own');
+      assert.ok(before.some((row) => row.startsWith(`campaignrecipients/${campaign}|`) && row.endsWith(`/${PEOPLE.alex.id}`)), 'Alex\'s acknowledgement is a row of its own');
 
       bot.advanceClock(3652 * DAY); // 24 November 2036: the ten years are up tomorrow.
       await bot.runtime.scheduler.tick();
