@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
@@ -9,6 +9,8 @@ import { RunningBot, startBot } from '../src/index';
 import { createLogger } from '../src/logger';
 import { AzuriteProcess, startAzurite } from '../src/store/azurite-process';
 import { azuriteConnectionString } from '../src/store/tables';
+import { campaignQueueName, openWorkQueue } from '../src/store/campaign-queue';
+import { encodeMessage } from '../src/workflows/campaign/messages';
 import {
   button, card, choose, CHROMIUM, CHROMIUM_FLAGS, findRoot, say, seedExampleDirectory, startPlayground, stopChild, writeConfigAs,
 } from './playground-session';
@@ -25,6 +27,7 @@ import {
 export const ROOT = findRoot(__dirname);
 export const IMAGES = path.join(ROOT, 'docs', 'images');
 export const MANIFEST = path.join(IMAGES, 'manifest.json');
+const TABLE_PREFIX = 'docs';
 /** Replies take about 5 s in the playground. */
 const WAIT_MS = 45_000;
 
@@ -46,6 +49,7 @@ type Who = keyof typeof PEOPLE;
 
 interface Session {
   readonly pages: Record<Who, Page>;
+  readonly connectionString: string;
   readonly shots: Record<string, { shows: string; templates: Record<string, string> }>;
 }
 
@@ -105,13 +109,74 @@ async function story(session: Session): Promise<void> {
 
   await say(megan, 'out of office');
   await shoot('out-of-office.png', 'the out-of-office form: who acts for a manager, until a date', ['out-of-office'], card(megan, 'Out of office'));
+
+  await campaignStory(session);
+}
+
+/** A policy campaign: Adele's form, Alex's card, his reminder and acknowledgement, Megan's team, Adele's progress. */
+async function campaignStory(session: Session): Promise<void> {
+  const { alex, megan, adele } = session.pages;
+  const shoot = (file: string, shows: string, templates: string[], target: Locator) => snap(session, file, shows, templates, target);
+  await say(adele, 'start campaign');
+  const form = card(adele, 'Start a policy acknowledgement campaign');
+  await form.getByLabel('Policy version').fill('2026.2');
+  await form.getByLabel('Title').fill('Social Media Policy, December 2026');
+  await form.getByLabel('What changed, in short').fill('Monitoring of business accounts now covers Viva Engage; a takedown is due within one working day.');
+  await form.getByLabel('Link to the policy (https)').fill('https://holmes.wheatley-group.com/policies/social-media');
+  await form.getByLabel('Due in working days').fill('10');
+  await shoot('campaign-form.png', 'the campaign form (Communications Team and administrators), filled in', ['campaign-form'], form);
+  await form.getByRole('button', { name: 'Start campaign' }).click();
+  const answer = card(adele, /Started\. Cards are on their way|Please check the highlighted fields/);
+  const started = await answer.innerText();
+  if (!/Started\./.test(started)) throw new Error(`the campaign form was refused: ${started.slice(0, 500)}`);
+  const reference = /AC-\d{4}-\d{5,}/.exec(started)?.[0] ?? 'AC-';
+
+  const acknowledgement = card(alex, 'Please read and acknowledge the Social Media Policy').filter({ has: button(alex, 'Acknowledge') });
+  await shoot('campaign-acknowledgement.png', 'the policy card each person gets, with Acknowledge and "I have a question"', ['campaign-acknowledgement'], acknowledgement);
+  // The reminder round comes half-way to the due date: its message for Alex is queued now, as the timer would.
+  await queueReminder(session.connectionString, reference, ALEX_ID);
+  const reminder = card(alex, 'Reminder: please acknowledge the Social Media Policy').filter({ has: button(alex, 'Acknowledge') });
+  await shoot('campaign-reminder.png', 'the reminder to someone who has not acknowledged yet', ['campaign-acknowledgement'], reminder);
+  await reminder.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+  await shoot('campaign-acknowledged.png', 'the card once acknowledged: the version and the time recorded', ['campaign-acknowledgement'], card(alex, 'Thank you: your acknowledgement is recorded'));
+
+  await say(megan, 'team policy');
+  await shoot('campaign-team.png', '"team policy": a line manager\'s team and their acknowledgements', ['campaign-team'], card(megan, 'Your team and the Social Media Policy'));
+
+  const progress = card(adele, `Policy campaign ${reference}`).filter({ has: button(adele, 'Refresh') });
+  await progress.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await shoot('campaign-progress.png', 'a campaign\'s progress as the Communications Team sees it', ['campaign'], card(adele, `Policy campaign ${reference}`, /Acknowledged\s*1/));
+}
+
+/** Alex Wilber's id in directory.example.json and .m365agentsplayground.yml. */
+const ALEX_ID = '00000000-0000-0000-0000-0000000000020';
+
+/** Puts one reminder message on the campaign queue, as the reminder timer does for everyone not yet acknowledged. */
+async function queueReminder(connectionString: string, reference: string, personId: string): Promise<void> {
+  const queue = openWorkQueue({ kind: 'connectionString', connectionString }, campaignQueueName(TABLE_PREFIX));
+  await queue.add([encodeMessage({ k: 'remind', c: reference, p: personId, r: 1 })]);
+}
+
+/**
+ * Where a card template is kept: `cards/<name>.json`, or the workflow's own cards.ts (a workflow may bring its
+ * templates, WorkflowModule `cardTemplates`): then that file's digest stands for them all.
+ */
+export function templateSource(name: string): string {
+  const json = `cards/${name}.json`;
+  if (existsSync(path.join(ROOT, json))) return json;
+  const workflows = path.join(ROOT, 'src', 'workflows');
+  for (const folder of readdirSync(workflows)) {
+    const source = path.join(workflows, folder, 'cards.ts');
+    if (existsSync(source) && readFileSync(source, 'utf8').includes(`'${name}':`)) return path.relative(ROOT, source).split(path.sep).join('/');
+  }
+  throw new Error(`no card template named ${name}`);
 }
 
 async function snap(session: Session, file: string, shows: string, templates: string[], target: Locator): Promise<void> {
   await target.waitFor();
   await target.scrollIntoViewIfNeeded();
   await target.screenshot({ path: path.join(IMAGES, file), animations: 'disabled' });
-  const paths = templates.map((name) => `cards/${name}.json`);
+  const paths = templates.map(templateSource);
   session.shots[file] = { shows, templates: Object.fromEntries(paths.map((template) => [template, templateDigest(template)])) };
   console.log(`  ${file}: ${shows}`);
 }
@@ -126,8 +191,8 @@ async function main(): Promise<void> {
   try {
     azurite = await startAzurite({ port: 0, queuePort: 0 });
     const connectionString = azuriteConnectionString(azurite.port, '127.0.0.1', azurite.queuePort);
-    await seedExampleDirectory(ROOT, connectionString, 'docs');
-    const config = readConfig({ HOST: '127.0.0.1', PORT: '0', AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX: 'docs', LOG_LEVEL: 'warn' });
+    await seedExampleDirectory(ROOT, connectionString, TABLE_PREFIX);
+    const config = readConfig({ HOST: '127.0.0.1', PORT: '0', AZURE_TABLES_CONNECTION_STRING: connectionString, TABLE_PREFIX, LOG_LEVEL: 'warn' });
     bot = await startBot(config, createLogger('warn', createWriteStream(path.join(scratch, 'bot.log'))));
     browser = await chromium.launchPersistentContext(path.join(scratch, 'chromium-profile'), {
       executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1400, height: 1500 }, deviceScaleFactor: 1,
@@ -148,7 +213,7 @@ async function main(): Promise<void> {
     }
     rmSync(IMAGES, { recursive: true, force: true });
     mkdirSync(IMAGES, { recursive: true });
-    const session: Session = { pages, shots: {} };
+    const session: Session = { pages, connectionString, shots: {} };
     await story(session);
     const manifest: ImageManifest = {
       note: 'Written by npm run docs:screenshots: each image with the sha256 of the card templates it shows (test/docs/guide.test.ts).',

@@ -74,6 +74,22 @@ describe('policy acknowledgement campaigns', function () {
     assert.equal(bot.connector.calls.length, before);
   });
 
+  it('offers the form with 10 working days (a number, which Teams shows) and everyone', async () => {
+    const form = await ask(bot, 'adele', 'start campaign');
+    const inputs = new Map<string, unknown>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (value && typeof value === 'object') {
+        const element = value as { id?: unknown; value?: unknown };
+        if (typeof element.id === 'string' && 'value' in element) inputs.set(element.id, element.value);
+        Object.values(value).forEach(walk);
+      }
+    };
+    walk(form);
+    assert.equal(inputs.get('dueWorkingDays'), 10);
+    assert.equal(inputs.get('audience'), 'everyone');
+  });
+
   it('refuses a campaign form with problems, next to each field, and sends nothing', async () => {
     const card = await startCampaign(bot, { link: 'http://example.com/policy', summary: 'short', policyVersion: '' });
     const text = cardText(card);

@@ -79,9 +79,13 @@ function configuredActions(service: Service, tools: WorkflowTools, ports: () => 
   }
 
   function form(formId: string, values: Record<string, string> = {}, errors: Readonly<Record<string, string>> = {}, notice = ''): AdaptiveCardJson {
+    const filled: Record<string, string | number> = { ...Object.fromEntries(FORM_FIELDS.map((field) => [field, values[field] ?? ''])), audience: values.audience || 'everyone' };
+    // Input.Number shows only a number: "10" as text leaves the field empty in Teams (and the form then refused).
+    const days = Number(values.dueWorkingDays || '10');
+    filled.dueWorkingDays = Number.isFinite(days) ? days : '';
     return renderer.render('campaign-form', {
       formId, notice,
-      values: { dueWorkingDays: '10', audience: 'everyone', ...Object.fromEntries(FORM_FIELDS.map((field) => [field, values[field] ?? ''])), ...Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '')) },
+      values: filled,
       errors: Object.fromEntries(FORM_FIELDS.map((field) => [field, errors[field] ?? ''])),
       audienceChoices: AUDIENCES.map((value) => ({ title: AUDIENCE_WORDS[value], value })),
     });
