@@ -112,7 +112,7 @@ const HEARTBEAT_FRESH_MS = 3500;
  * Sending again would give that person two cards; so the instance that finds such a row (its `sendingUntil` past)
  * records it `failed` with `interrupted`, sends nothing, and shows it to the Communications Team; the reminder
  * round sends such a person their card (as the reminder). Worst case: per instance that dies, at most as many people
- * as it had sends in flight (one or two at 25 a second) may get their card at the reminder instead of now; nobody
+ * as it had sends past the rate gate and in a connector call (3 to 15 in the benchmark's kills) may get their card at the reminder instead of now; nobody
  * ever gets the same card twice, and nobody is left without a state.
  */
 export function createCampaignFanOut(deps: FanOutDeps): CampaignFanOut {
