@@ -8,6 +8,7 @@ import { createCaseStore } from '../../src/store/case-store';
 import { TABLE_NAMES, Tables } from '../../src/store/tables';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
+import { startCampaign } from '../campaign/campaign-helpers';
 
 /**
  * Erasure and subject access against rows the real bot wrote (UK GDPR Articles 15 and 17). Adele Vance plays
@@ -17,6 +18,7 @@ import { NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
  * claims, an earlier subject access request and a refused erasure. Every row of every table is then scanned.
  */
 const ADELE = PEOPLE.adele;
+const CAMPAIGN = 'AC-2026-00001';
 const EMAIL = 'adele.vance@wheatley-example.co.uk';
 const TEAMS_USER_ID = `29:${ADELE.id}`;
 /** Megan is outside Adele's and Sam's management chains: naming her needs a reason (issue 13). */
@@ -132,6 +134,14 @@ describe('erasure and subject access reach every row of every table (bot over HT
     await click('alex', 'takedown.confirmRemoval', { reference: ref.tdManager, note: '' });
     await click('patti', 'takedown.verify', { reference: ref.tdManager, note: '' });
 
+    // A policy campaign from Patti: Adele acknowledges her card; Alex (who reports to her) does not, so the final
+    // reminder tells her of him (a mark of its own), and his row names her as his line manager.
+    await startCampaign(bot, {}, 'patti');
+    await bot.runtime.campaigns!.drain();
+    await click('adele', 'campaign.acknowledge', { reference: CAMPAIGN });
+    await bot.runtime.campaigns!.timerHandlers().campaignFinal!({ reference: CAMPAIGN, timer: 'campaignFinal', dueAt: '' }, NOW);
+    await bot.runtime.campaigns!.drain();
+
     // An earlier subject access request about her.
     const earlier = await collectSubjectAccess(bot.tables, ADELE.id, NOW);
     await recordSubjectAccess(bot.tables.cases, { at: NOW.toISOString(), by: PEOPLE.patti.id, subjectId: ADELE.id, caseCount: earlier.cases.length });
@@ -149,7 +159,9 @@ describe('erasure and subject access reach every row of every table (bot over HT
   it('seeds her into every table that can hold a person, in every part', async () => {
     const found = await scan(bot.tables, bot.personalConversation('adele'));
     const tablesWithHer = new Set(found.map((row) => row.table));
-    for (const table of ['cases', 'inbox', 'conversations', 'directory', 'idempotency']) assert.ok(tablesWithHer.has(table), `${table} holds her data`);
+    for (const table of ['cases', 'inbox', 'conversations', 'directory', 'idempotency', 'campaignrecipients']) assert.ok(tablesWithHer.has(table), `${table} holds her data`);
+    const campaignRows = found.filter((row) => row.table === 'campaignrecipients').map((row) => row.rowKey).sort();
+    assert.deepEqual(campaignRows, [ADELE.id, PEOPLE.alex.id, `~manager-${ADELE.id}`].sort(), 'her row, Alex\'s naming her as manager, the final reminder\'s mark');
     for (const reference of Object.values(ref)) assert.ok(found.some((row) => row.partitionKey === reference), `${reference} holds her data`);
     const cardOnly = found.filter((row) => [ref.teamCardOpen, ref.teamCardIncident].includes(row.partitionKey));
     assert.ok(cardOnly.some((row) => row.rowKey.startsWith('card-')) && cardOnly.some((row) => row.rowKey.startsWith('sent-')), 'team cards leave card copies and sent marks');
