@@ -23,7 +23,10 @@ export interface ClockOutcome {
   readonly met: boolean;
 }
 
-/** What the statistics table keeps of one case: no names, no free text. */
+/**
+ * What the statistics table keeps of one case: no free text. Names only in `cells`, the line of the register that
+ * lists the case (as the bot's own register exports carry them), read only through the register's and the case's checks.
+ */
 export interface CaseSummary {
   readonly reference: string;
   readonly prefix: string;
@@ -35,10 +38,26 @@ export interface CaseSummary {
    * kept per audience, so a page adds up only the audiences a person belongs to. Empty: only the people in it.
    */
   readonly audience: string;
+  /**
+   * The people (AAD object ids) who see it as themselves, by the workflow's own `canSee` asked for each person the case
+   * names: with `audience`, who may see its register line (see `visibleTo`).
+   */
+  readonly viewers: readonly string[];
   /** The earliest deadline on its inbox lines while open ("due today", "overdue"), and its London date. */
   readonly dueAt?: string;
   readonly dueDay?: string;
   readonly clocks: readonly ClockOutcome[];
+  /** Its line in the register that lists its kind (access, desk, AINM), by column key; none for other kinds. */
+  readonly cells?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether `actor` may see a case from its summary: a team role of theirs sees every case like it (`audience`), or they
+ * see it as themselves (`viewers`). Both were answered by the workflow's `canSee` when the case last changed, so the
+ * dashboard shows a case to exactly whom the bot would show it.
+ */
+export function visibleTo(summary: Pick<CaseSummary, 'audience' | 'viewers'>, actor: { readonly id: string; readonly roles: readonly string[] }): boolean {
+  return summary.viewers.includes(actor.id) || summary.audience.split(',').some((role) => role !== '' && actor.roles.includes(role));
 }
 
 /** A counter row's share from one case: row key -> amounts, with the audience as a column for the due lines. */
