@@ -4,22 +4,25 @@ import { prefixOf } from '../domain/references';
 import { statusOf } from './tables';
 
 /**
- * The `statistics` table (issue 14), one partition a kind of case (`p|AR`, `p|AINM`, ...), each holding:
- * - each case's summary (state, who sees it, deadline, settled clocks, and the cells of the register that lists it)
- *   with the case version it was made from, under `s|<newest first>` (the reference inverted: year, then number), so
- *   a register reads its rows in one partition, newest first, a page at a time with Azure Tables' continuation tokens;
- * - the rows a page of numbers reads: `n|` open cases, `w|` clocks per week, `dd|`/`dh|` deadlines of open cases by
- *   day and by hour, `t|` every case by kind and audience: the sums of the summaries' contributions
- *   (src/dashboard/statistics.ts).
+ * The `statistics` table (issue 14):
+ * - each case's summary (state, who sees it, deadline, settled clocks, and the line of the register that lists it)
+ *   with the case version it was made from, in its kind's partition (`s|AR`, `s|AINM`, ...) under a row key that
+ *   sorts the newest case first (the reference's year and number inverted): a register reads its rows in the
+ *   table's own order, a page at a time with Azure Tables' continuation tokens, one range query in one partition;
+ * - in partition `counters`, the rows a page of numbers reads: `n|` open cases, `w|` clocks per week, `dd|`/`dh|`
+ *   deadlines of open cases by day and by hour, `t|` every case by kind and audience: the sums of the summaries'
+ *   contributions (src/dashboard/statistics.ts), each range one range query; and a marker `a|<reference>` a case:
+ *   the version whose change the counters hold, and what of that summary they count (its basis).
  *
- * Counting exactly once: a case's summary and the counter rows its change moves are in the same partition, so they
- * move in one entity-group transaction, the summary and every counter under If-Match. A transaction that failed
- * wrote nothing (tried again from the start); one that was stored leaves the summary at that version, so a second
- * attempt (a retried effect, a lost answer) finds it and moves nothing. Three round trips: the summary, the counter
- * rows it moves (one query), the transaction.
+ * Counting exactly once, across two partitions: the counters move in one transaction with the case's marker, under
+ * If-Match on every row, so a second attempt (a retried effect, a lost answer, another instance) finds the marker at
+ * that version and moves nothing; the summary is written after. Four round trips a step: the summary, the marker
+ * with the counter rows the change moves (one query), the transaction, the summary. A summary left behind by a
+ * failure after the transaction is caught up by the next attempt or step, from the marker's basis.
  */
 const SUMMARY_PREFIX = 's|';
-const PARTITION_PREFIX = 'p|';
+const COUNTERS = 'counters';
+const MARKER_PREFIX = 'a|';
 const MAX_ATTEMPTS = 30;
 /** An entity-group transaction holds at most 100 operations. */
 const BATCH = 100;
@@ -45,6 +48,8 @@ interface StoredSummary {
   readonly etag: string;
 }
 
+type Row = Record<string, unknown> & { etag: string };
+
 const AMOUNTS = ['count', 'met', 'missed'] as const;
 const RACED = [404, 409, 412];
 
@@ -61,54 +66,81 @@ export function createStatisticsStore(table: TableClient) {
     }
   }
 
-  /** The counter rows of these keys in one partition: one query a fourteen keys (one for a transition's usual few). */
-  async function readCounters(partition: string, keys: readonly string[]): Promise<Map<string, { amounts: Record<string, number>; etag: string }>> {
-    const found = new Map<string, { amounts: Record<string, number>; etag: string }>();
-    const chunks = Array.from({ length: Math.ceil(keys.length / KEYS_A_QUERY) }, (_, index) => keys.slice(index * KEYS_A_QUERY, (index + 1) * KEYS_A_QUERY));
+  /** Rows of the counters partition by key: one query a fourteen keys (one for a step's usual few and its marker). */
+  async function readCounters(keys: readonly string[]): Promise<Map<string, Row>> {
+    const found = new Map<string, Row>();
+    const unique = [...new Set(keys)];
+    const chunks = Array.from({ length: Math.ceil(unique.length / KEYS_A_QUERY) }, (_, index) => unique.slice(index * KEYS_A_QUERY, (index + 1) * KEYS_A_QUERY));
     await Promise.all(chunks.map(async (chunk) => {
-      const filter = `${odata`PartitionKey eq ${partition}`} and (${chunk.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
-      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-        found.set(String(row.rowKey), { amounts: amountsOf(row), etag: row.etag });
-      }
+      const filter = `${odata`PartitionKey eq ${COUNTERS}`} and (${chunk.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
+      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(String(row.rowKey), row as Row);
     }));
     return found;
   }
 
+  /** Writes the summary unless one as new is there already (another attempt wrote it). */
+  async function keepSummary(summary: CaseSummary, stored: StoredSummary | undefined): Promise<void> {
+    let current = stored;
+    for (let attempt = 1; ; attempt++) {
+      if (current && current.summary.version >= summary.version) return;
+      try {
+        await (current ? table.updateEntity(toEntity(summary), 'Replace', { etag: current.etag }) : table.createEntity(toEntity(summary)));
+        return;
+      } catch (error) {
+        if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
+        current = await readSummary(summary.reference);
+      }
+    }
+  }
+
   return {
     /**
-     * Keeps a case's summary and moves the counters by the difference from the one stored, in one transaction.
-     * Idempotent: a summary of a version already recorded (a retried effect, a recovery) changes nothing.
+     * Keeps a case's summary and moves the counters by the difference from the one counted before. Idempotent: a
+     * summary of a version already recorded (a retried effect, a recovery) changes nothing.
      */
     async record(summary: CaseSummary): Promise<'recorded' | 'unchanged'> {
-      const partition = partitionOf(summary.prefix);
+      const markerKey = `${MARKER_PREFIX}${summary.reference}`;
       for (let attempt = 1; ; attempt++) {
         const stored = await readSummary(summary.reference);
         if (stored && stored.summary.version >= summary.version) return 'unchanged';
-        const changes = delta(stored?.summary, summary);
-        const counters = changes.length ? await readCounters(partition, changes.map((change) => change.key)) : new Map();
+        let basis: CaseSummary | undefined = stored?.summary;
+        let rows = await readCounters([markerKey, ...delta(basis, summary).map((change) => change.key)]);
+        const marker = rows.get(markerKey);
+        const counted = typeof marker?.version === 'number' ? marker.version : undefined;
+        if (counted !== undefined && counted >= summary.version) {
+          // Counted by an attempt that stopped before writing the summary: only the summary is left to do.
+          await keepSummary(summary, stored);
+          return 'recorded';
+        }
+        if (counted !== undefined && counted > (stored?.summary.version ?? 0) && typeof marker?.basis === 'string') {
+          // A step whose summary was never written: the counters hold its basis, not the stored summary's.
+          basis = { ...(JSON.parse(marker.basis) as Omit<CaseSummary, 'viewers'>), viewers: [] };
+          rows = await readCounters([markerKey, ...delta(basis, summary).map((change) => change.key)]);
+        }
+        const changes = delta(basis, summary);
+        const markerRow = { partitionKey: COUNTERS, rowKey: markerKey, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
         const actions: TransactionAction[] = [
-          stored ? ['update', toEntity(summary), 'Replace', { etag: stored.etag }] : ['create', toEntity(summary)],
-          ...changes.map((change) => counterAction(partition, change, counters.get(change.key))),
+          ...changes.map((change) => counterAction(change, rows.get(change.key))),
+          marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow],
         ];
         try {
           await table.submitTransaction(actions);
-          return 'recorded';
         } catch (error) {
           if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
           await pause(attempt);
+          continue;
         }
+        await keepSummary(summary, stored);
+        return 'recorded';
       }
     },
 
-    /**
-     * Counter rows with keys in [from, to) in every kind's partition: one range query (rows of the same key in two
-     * partitions, a deadline day of two kinds, are both returned; readers add them up). Rows back at zero are left out.
-     */
+    /** Counter rows with keys in [from, to): one range query in the counters partition. Rows back at zero are left out. */
     async counters(from: string, to: string): Promise<CounterRow[]> {
       const rows: CounterRow[] = [];
-      const filter = odata`PartitionKey ge ${PARTITION_PREFIX} and PartitionKey lt ${bound(PARTITION_PREFIX)} and RowKey ge ${from} and RowKey lt ${to}`;
+      const filter = odata`PartitionKey eq ${COUNTERS} and RowKey ge ${from} and RowKey lt ${to}`;
       for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
-        if (String(row.rowKey).startsWith(SUMMARY_PREFIX)) continue;
+        if (String(row.rowKey).startsWith(MARKER_PREFIX)) continue;
         const amounts = amountsOf(row);
         if (Object.values(amounts).some((amount) => amount !== 0)) rows.push({ key: String(row.rowKey), audience: String(row.audience ?? ''), amounts });
       }
@@ -122,9 +154,9 @@ export function createStatisticsStore(table: TableClient) {
     },
 
     /**
-     * One page of a kind's summaries, newest reference first, filtered on the server: Azure Tables' own paging
-     * (`maxPageSize`, its continuation token). The filter names the partition and the summaries' keys, so a token
-     * (one of another register's, a forged one) can only say where in these rows a page starts.
+     * One page of a kind's summaries, newest first, filtered on the server: Azure Tables' own paging (`maxPageSize`,
+     * its continuation token). The filter names the kind's partition, so a token (one of another register's, a forged
+     * one) can only say where in these rows a page starts; undefined for one that is not a table token at all.
      */
     async summaryPage(prefix: string, filter: SummaryFilter, page: { size: number; continuation?: string }): Promise<{ summaries: CaseSummary[]; continuation?: string } | undefined> {
       if (page.continuation !== undefined && !isTableToken(page.continuation)) return undefined;
@@ -136,20 +168,20 @@ export function createStatisticsStore(table: TableClient) {
       return { summaries: rows.map(fromEntity), ...(continuation ? { continuation } : {}) };
     },
 
-    /** Every summary and counter, as key -> columns: tests compare a rebuild with what the engine kept. */
+    /** Every summary and counter (not markers), as key -> columns: tests compare a rebuild with what the engine kept. */
     async everything(): Promise<Map<string, Record<string, unknown>>> {
       const rows = new Map<string, Record<string, unknown>>();
       for await (const row of table.listEntities<Record<string, unknown>>()) {
         const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
-        const summary = String(rowKey).startsWith(SUMMARY_PREFIX);
-        rows.set(summary ? `summary ${String(columns.reference)}` : `${String(partitionKey)} ${String(rowKey)}`, columns);
+        if (String(rowKey).startsWith(MARKER_PREFIX)) continue;
+        rows.set(partitionKey === COUNTERS ? String(rowKey) : `summary ${String(columns.reference)}`, columns);
       }
       return rows;
     },
 
     /**
-     * Replaces the whole table with these summaries and the counters they sum to (the rebuild command). Rows not
-     * in the new set (an older layout's too) are deleted afterwards, so the counters are never briefly empty.
+     * Replaces the whole table with these summaries and the counters they sum to (the rebuild command). Rows not in
+     * the new set (markers, an older layout's rows) are deleted afterwards, so the counters are never briefly empty.
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
       const entities = entitiesOf(summaries);
@@ -177,23 +209,29 @@ export function createStatisticsStore(table: TableClient) {
 
 export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
-/** A kind's partition: its summaries and its counters. Keys are never user text. */
+/** A kind's summaries' partition. Keys are never user text. */
 function partitionOf(prefix: string): string {
-  return `${PARTITION_PREFIX}${prefix}`;
+  return `${SUMMARY_PREFIX}${prefix}`;
 }
 
 /**
- * A summary's row key: newest first. `AINM-2026-00042` -> `s|7973-999999957`: the year and the number inverted, so
- * the table's own order (ascending row keys) lists the newest case first.
+ * A summary's row key, newest first: `AINM-2026-00042` -> `7973-999999957`, the year and the number inverted, so the
+ * table's own order (ascending row keys) lists a kind's newest case first.
  */
 export function summaryKeyOf(reference: string): string {
   const match = /^[A-Z]{2,5}-(\d{4})-(\d{5,9})$/.exec(reference);
-  if (!match) return `${SUMMARY_PREFIX}~${reference}`;
-  return `${SUMMARY_PREFIX}${String(9999 - Number(match[1])).padStart(4, '0')}-${String(999_999_999 - Number(match[2])).padStart(9, '0')}`;
+  if (!match) return `~${reference}`;
+  return `${String(9999 - Number(match[1])).padStart(4, '0')}-${String(999_999_999 - Number(match[2])).padStart(9, '0')}`;
+}
+
+/** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line, no people. */
+function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells' | 'viewers'> {
+  const { cells: _cells, viewers: _viewers, ...basis } = summary;
+  return basis;
 }
 
 function summaryFilter(prefix: string, filter: SummaryFilter): string {
-  const parts = [odata`PartitionKey eq ${partitionOf(prefix)} and RowKey ge ${SUMMARY_PREFIX} and RowKey lt ${bound(SUMMARY_PREFIX)}`];
+  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`];
   if (filter.open !== undefined) parts.push(odata`open eq ${filter.open}`);
   if (filter.states?.length) parts.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
   return parts.join(' and ');
@@ -214,26 +252,19 @@ function isTableToken(token: string): boolean {
   }
 }
 
-/** The first key after every key starting with `prefix` ('|' + 1 is '}'). */
-function bound(prefix: string): string {
-  return `${prefix.slice(0, -1)}}`;
-}
-
-/** The rows a set of summaries is stored as: each summary, and the counters they add up to, in their kinds' partitions. */
+/** The rows a set of summaries is stored as: each summary, and the counters they add up to. */
 function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; counters: number } {
-  const counters = new Map<string, { partitionKey: string; rowKey: string; audience: string; amounts: Record<string, number> }>();
+  const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
   for (const summary of summaries) {
-    const partitionKey = partitionOf(summary.prefix);
     for (const change of delta(undefined, summary)) {
-      const id = `${partitionKey}\u0000${change.key}`;
-      const entry = counters.get(id) ?? { partitionKey, rowKey: change.key, audience: change.audience, amounts: {} };
+      const entry = counters.get(change.key) ?? { audience: change.audience, amounts: {} };
       for (const [name, amount] of Object.entries(change.amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
-      counters.set(id, entry);
+      counters.set(change.key, entry);
     }
   }
   const rows = [
     ...summaries.map(toEntity),
-    ...[...counters.values()].map(({ partitionKey, rowKey, audience, amounts }) => ({ partitionKey, rowKey, audience, ...amounts })),
+    ...[...counters].map(([key, { audience, amounts }]) => ({ partitionKey: COUNTERS, rowKey: key, audience, ...amounts })),
   ];
   return { rows, counters: counters.size };
 }
@@ -258,10 +289,10 @@ async function writeInBatches(table: TableClient, rows: readonly ({ partitionKey
   }));
 }
 
-function counterAction(partitionKey: string, change: Contribution, current: { amounts: Record<string, number>; etag: string } | undefined): TransactionAction {
-  const amounts: Record<string, number> = { ...(current?.amounts ?? {}) };
+function counterAction(change: Contribution, current: Row | undefined): TransactionAction {
+  const amounts: Record<string, number> = current ? amountsOf(current) : {};
   for (const [name, amount] of Object.entries(change.amounts)) amounts[name] = (amounts[name] ?? 0) + amount;
-  const entity = { partitionKey, rowKey: change.key, audience: change.audience, ...amounts };
+  const entity = { partitionKey: COUNTERS, rowKey: change.key, audience: change.audience, ...amounts };
   // A counter back at zero stays (a transaction deletes without If-Match, which could drop another case's count); readers skip it.
   if (!current) return ['create', entity];
   return ['update', entity, 'Replace', { etag: current.etag }];

@@ -45,7 +45,7 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     await store.record(issued);
     sinon.stub(table, 'submitTransaction').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
     await assert.rejects(store.record(verified), /socket hang up/);
-    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1, 'the summary did not move without its counters');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1, 'nothing moved');
     assert.equal(await store.record(verified), 'recorded');
     assert.equal(await store.record(verified), 'unchanged');
     assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
@@ -59,16 +59,29 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
       throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
     }).callThrough();
     await assert.rejects(store.record(verified), /connection reset/);
-    assert.equal(await store.record(verified), 'unchanged', 'the summary moved with its counters: the engine\'s retry finds it');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1, 'the summary is written after the counters');
+    assert.equal(await store.record(verified), 'recorded', 'the marker says the counters moved: only the summary is written');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 4);
     assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
   });
 
-  it('costs three round trips a step: the summary, the counters it moves (one query), one transaction', async () => {
+  it('counts the next step from what the counters hold when a summary was never written', async () => {
     await store.record(issued);
-    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction')];
+    const acknowledged: CaseSummary = { ...issued, version: 2, state: 'acknowledged' };
+    sinon.stub(table, 'updateEntity').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    await assert.rejects(store.record(acknowledged), /socket hang up/);
+    // The engine moved on before retrying: the next step is counted from "acknowledged", which the counters hold.
+    assert.equal(await store.record(verified), 'recorded');
+    assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
+    assert.equal(await store.record(acknowledged), 'unchanged');
+  });
+
+  it('costs four round trips a step: the summary, the marker and counters it moves (one query), one transaction, the summary', async () => {
+    await store.record(issued);
+    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity')];
     const pages = sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities');
     await store.record(verified);
-    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [1, 1, 1]);
+    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [1, 1, 1, 1]);
   });
 
   it('counts cases recorded at the same time, racing for the same counters, each once', async () => {
