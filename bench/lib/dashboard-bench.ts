@@ -111,7 +111,7 @@ export async function dashboardBench(connectionString: string, cases: number, re
 function ainmCells(reference: string, state: string, i: number): Record<string, string> {
   return {
     reference, reportedAt: `2026-0${1 + (i % 9)}-1${i % 10}T09:30:00.000Z`, happenedOn: '2026-01-01', acknowledgedAt: '', closedAt: '', category: 'Harassment',
-    fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state, outcome: '', manager: `Manager ${i % 50}`, hoursToAcknowledge: '',
+    fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state, outcome: '', hoursToAcknowledge: '',
   };
 }
 
@@ -133,7 +133,7 @@ function generate(count: number, now: Date): CaseSummary[] {
     const dueAt = open ? new Date(now.getTime() + ((i % 21) - 10) * 86_400_000).toISOString() : undefined;
     const state = states[i % states.length]!;
     summaries.push({
-      reference, prefix: kind.prefix, version: 1, state, open, audience: kind.audience, viewers: [`bench-person-${i % 500}`],
+      reference, prefix: kind.prefix, version: 1, state, open, audience: kind.audience,
       ...(dueAt ? { dueAt, dueDay: dueAt.slice(0, 10) } : {}), clocks, ...(kind.prefix === 'AINM' ? { cells: ainmCells(reference, state, i) } : {}),
     });
   }

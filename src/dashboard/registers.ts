@@ -7,7 +7,7 @@ import type { StatisticsStore, SummaryFilter } from '../store/statistics';
 import { openPosts } from '../workflows/customer-post/desk';
 import { bad, continuationAt, matches, PagedRow, PagePosition, positionOf, QueryProblem, RegisterPageResult, RegisterQuery, STALE_TOKEN } from './paging';
 import { REGISTER_NAMES, RegisterName } from './register-query';
-import { CaseSummary, visibleTo } from './statistics';
+import { CaseSummary, seenByRole } from './statistics';
 
 export { REGISTER_NAMES } from './register-query';
 export type { RegisterName } from './register-query';
@@ -44,8 +44,9 @@ const SEARCH_PAGE = 200;
 /**
  * Who may see a register is the bot's own rule for the same list: the access register and AINM register exports'
  * `allowed`, the desk's team queue, and for "my team", being someone's line manager in the directory. Each row is
- * then shown only if the person may see that case (`visibleTo`: who the workflow's `canSee` said sees it when it last
- * changed), as the bot checks a case before showing it.
+ * then shown only if the person may see that case, as the bot checks a case before showing it: a team role of theirs
+ * sees it whole (the summary's audience, from the workflow's `canSee`), or, in "my team", they have a part in it
+ * (their own inbox, from the workflow's participants).
  */
 export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterName, Register>> {
   const service = (prefix: string) => deps.services.find((candidate) => candidate.definition.rules.prefix === prefix);
@@ -79,7 +80,7 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
     },
     ainm: {
       columns: cols(['reference', 'Reference'], ['reportedAt', 'Reported'], ['category', 'Category'], ['fromWhom', 'From'], ['platform', 'Platform'], ['urgent', 'Urgent'],
-        ['state', 'State'], ['outcome', 'Outcome'], ['manager', 'Line manager'], ['hoursToAcknowledge', 'Working hours to acknowledge']),
+        ['state', 'State'], ['outcome', 'Outcome'], ['hoursToAcknowledge', 'Working hours to acknowledge']),
       order: 'Newest report first',
       refusal: 'The AINM register is the Incident team\'s.',
       allowed: exportAllowed('AINM', 'ainmRegister'),
@@ -105,17 +106,19 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
           }];
         }).filter((row) => matches(row, query))
           .sort((a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || b.reference.localeCompare(a.reference, 'en', { numeric: true }) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''));
-        // The manager sees a report's case only where the bot would show it to them (an AINM record they manage, an escalated notice):
-        // each candidate's summary is read, a page's worth at a time.
+        // The manager sees a report's case only where the bot would show it to them: a case they have a part in (an AINM
+        // record they manage, an approval, an escalated notice: in their own inbox, by the workflows' participants), or
+        // one a team role of theirs sees whole (its summary's audience, read a page's worth at a time).
+        const theirs = new Set((await deps.inbox.list(actor.id)).map((entry) => entry.reference));
         const rows: PagedRow[] = [];
         let next = start.skip;
         while (rows.length < query.pageSize && next < candidates.length) {
           const batch = candidates.slice(next, next + query.pageSize - rows.length);
-          const summaries = await deps.store.summaries(batch.map((row) => row.reference));
+          const summaries = actor.roles.length ? await deps.store.summaries(batch.filter((row) => !theirs.has(row.reference)).map((row) => row.reference)) : new Map<string, CaseSummary>();
           for (const row of batch) {
             next++;
             const summary = summaries.get(row.reference);
-            if (summary && visibleTo(summary, actor)) rows.push(row);
+            if (theirs.has(row.reference) || (summary && seenByRole(summary, actor))) rows.push(row);
           }
         }
         return { ok: true, rows, ...(next < candidates.length ? { continuation: continuationAt('myTeam', query, { skip: next }) } : {}) };
@@ -153,7 +156,7 @@ async function summaryPage(store: StatisticsStore, register: SummaryRegister, ac
     for (let index = skip; index < summaries.length; index++) {
       const summary = summaries[index]!;
       // Every row, whatever the token said: a token only says where a page starts.
-      if (!visibleTo(summary, actor)) continue;
+      if (!seenByRole(summary, actor)) continue;
       const row = register.row(summary);
       if (!matches(row, query)) continue;
       rows.push(row);

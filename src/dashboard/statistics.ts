@@ -24,8 +24,9 @@ export interface ClockOutcome {
 }
 
 /**
- * What the statistics table keeps of one case: no free text. Names only in `cells`, the line of the register that
- * lists the case (as the bot's own register exports carry them), read only through the register's and the case's checks.
+ * What the statistics table keeps of one case: no free text, no ids. Names only in `cells`, the line of the register
+ * that lists the case while it does (active access, an open desk post), as the bot's own register exports carry them;
+ * the subject access file lists these rows (src/store/person-rows.ts).
  */
 export interface CaseSummary {
   readonly reference: string;
@@ -38,11 +39,6 @@ export interface CaseSummary {
    * kept per audience, so a page adds up only the audiences a person belongs to. Empty: only the people in it.
    */
   readonly audience: string;
-  /**
-   * The people (AAD object ids) who see it as themselves, by the workflow's own `canSee` asked for each person the case
-   * names: with `audience`, who may see its register line (see `visibleTo`).
-   */
-  readonly viewers: readonly string[];
   /** The earliest deadline on its inbox lines while open ("due today", "overdue"), and its London date. */
   readonly dueAt?: string;
   readonly dueDay?: string;
@@ -52,12 +48,12 @@ export interface CaseSummary {
 }
 
 /**
- * Whether `actor` may see a case from its summary: a team role of theirs sees every case like it (`audience`), or they
- * see it as themselves (`viewers`). Both were answered by the workflow's `canSee` when the case last changed, so the
- * dashboard shows a case to exactly whom the bot would show it.
+ * Whether a team role of `actor` sees every case like this one (`audience`: the workflow's own `canSee`, asked for
+ * each team role when the case last changed). Those who see a case as themselves (its participants) have it in their
+ * own inbox, written by the same participants code: "my team" asks that (src/dashboard/registers.ts).
  */
-export function visibleTo(summary: Pick<CaseSummary, 'audience' | 'viewers'>, actor: { readonly id: string; readonly roles: readonly string[] }): boolean {
-  return summary.viewers.includes(actor.id) || summary.audience.split(',').some((role) => role !== '' && actor.roles.includes(role));
+export function seenByRole(summary: Pick<CaseSummary, 'audience'>, actor: { readonly roles: readonly string[] }): boolean {
+  return summary.audience.split(',').some((role) => role !== '' && actor.roles.includes(role));
 }
 
 /** A counter row's share from one case: row key -> amounts, with the audience as a column for the due lines. */

@@ -2,7 +2,6 @@ import type { AnyWorkflowDefinition } from '../cases/definition';
 import { Actor, TEAM_ROLES } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { WorkingTime } from '../domain/working-time';
-import { peopleIn } from '../data-protection/case-people';
 import { clocksOf } from './clocks';
 import { registerCellsOf } from './register-cells';
 import type { CaseSummary } from './statistics';
@@ -14,15 +13,6 @@ const NOBODY_ID = '\u0000dashboard-audience';
 export function audienceOf(definition: AnyWorkflowDefinition, snapshot: unknown): string {
   const asRole = (role: Actor['roles'][number]): Actor => ({ id: NOBODY_ID, name: '', roles: [role] });
   return TEAM_ROLES.filter((role) => definition.workflow.canSee(snapshot, asRole(role))).sort().join(',');
-}
-
-/**
- * The people who see a case as themselves: each person the case names, asked of the workflow's own `canSee` with no
- * team role, so a register shows a row to whom the bot would show the case (a line manager, a delegate, a recipient).
- */
-export function viewersOf(definition: AnyWorkflowDefinition, snapshot: unknown): string[] {
-  const named = new Set(peopleIn(snapshot).map(({ person }) => person.id));
-  return [...named].filter((id) => id !== NOBODY_ID && definition.workflow.canSee(snapshot, { id, name: '', roles: [] })).sort();
 }
 
 /**
@@ -43,7 +33,7 @@ export function createCaseSummariser(definitions: readonly AnyWorkflowDefinition
       const dues = open ? entries.flatMap((entry) => (entry.dueAt ? [entry.dueAt] : [])).sort() : [];
       const cells = registerCellsOf(prefix, snapshot, entries, workingTime);
       return {
-        reference, prefix, version, state, open, audience: audienceOf(definition, snapshot), viewers: viewersOf(definition, snapshot),
+        reference, prefix, version, state, open, audience: audienceOf(definition, snapshot),
         ...(dues[0] ? { dueAt: dues[0], dueDay: workingTime.londonDate(new Date(dues[0])) } : {}),
         clocks: clocksOf(prefix, snapshot, now, workingTime),
         ...(cells ? { cells } : {}),

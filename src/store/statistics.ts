@@ -114,11 +114,12 @@ export function createStatisticsStore(table: TableClient) {
         }
         if (counted !== undefined && counted > (stored?.summary.version ?? 0) && typeof marker?.basis === 'string') {
           // A step whose summary was never written: the counters hold its basis, not the stored summary's.
-          basis = { ...(JSON.parse(marker.basis) as Omit<CaseSummary, 'viewers'>), viewers: [] };
+          basis = JSON.parse(marker.basis) as CaseSummary;
           rows = await readCounters([markerKey, ...delta(basis, summary).map((change) => change.key)]);
         }
         const changes = delta(basis, summary);
-        const markerRow = { partitionKey: COUNTERS, rowKey: markerKey, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
+        // The reference as a column too: the retention run finds a case's rows by it and deletes the marker with the case.
+        const markerRow = { partitionKey: COUNTERS, rowKey: markerKey, reference: summary.reference, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
         const actions: TransactionAction[] = [
           ...changes.map((change) => counterAction(change, rows.get(change.key))),
           marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow],
@@ -209,6 +210,15 @@ export function createStatisticsStore(table: TableClient) {
 
 export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
+/**
+ * Where a case's summary is stored (the subject access file lists it: while a register lists the case, its line names
+ * people). Undefined for a reference of no kind.
+ */
+export function summaryRowOf(reference: string): { partitionKey: string; rowKey: string } | undefined {
+  const prefix = prefixOf(reference);
+  return prefix ? { partitionKey: partitionOf(prefix), rowKey: summaryKeyOf(reference) } : undefined;
+}
+
 /** A kind's summaries' partition. Keys are never user text. */
 function partitionOf(prefix: string): string {
   return `${SUMMARY_PREFIX}${prefix}`;
@@ -224,9 +234,9 @@ export function summaryKeyOf(reference: string): string {
   return `${String(9999 - Number(match[1])).padStart(4, '0')}-${String(999_999_999 - Number(match[2])).padStart(9, '0')}`;
 }
 
-/** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line, no people. */
-function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells' | 'viewers'> {
-  const { cells: _cells, viewers: _viewers, ...basis } = summary;
+/** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line. */
+function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
+  const { cells: _cells, ...basis } = summary;
   return basis;
 }
 
@@ -317,7 +327,6 @@ type SummaryEntity = {
   state: string;
   open: boolean;
   audience: string;
-  viewers: string;
   dueAt?: string;
   dueDay?: string;
   clocks: string;
@@ -328,7 +337,7 @@ type SummaryEntity = {
 function toEntity(summary: CaseSummary): SummaryEntity {
   return {
     partitionKey: partitionOf(summary.prefix), rowKey: summaryKeyOf(summary.reference), reference: summary.reference, prefix: summary.prefix,
-    version: summary.version, state: summary.state, open: summary.open, audience: summary.audience, viewers: summary.viewers.join(','),
+    version: summary.version, state: summary.state, open: summary.open, audience: summary.audience,
     ...(summary.dueAt ? { dueAt: summary.dueAt } : {}), ...(summary.dueDay ? { dueDay: summary.dueDay } : {}), clocks: JSON.stringify(summary.clocks),
     ...(summary.cells ? { cells: JSON.stringify(summary.cells) } : {}),
   };
@@ -337,7 +346,6 @@ function toEntity(summary: CaseSummary): SummaryEntity {
 function fromEntity(row: SummaryEntity): CaseSummary {
   return {
     reference: row.reference, prefix: row.prefix, version: row.version, state: row.state, open: row.open, audience: row.audience,
-    viewers: row.viewers ? row.viewers.split(',') : [],
     ...(row.dueAt ? { dueAt: row.dueAt } : {}), ...(row.dueDay ? { dueDay: row.dueDay } : {}), clocks: JSON.parse(row.clocks) as CaseSummary['clocks'],
     ...(row.cells ? { cells: JSON.parse(row.cells) as Record<string, string> } : {}),
   };

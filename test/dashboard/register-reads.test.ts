@@ -10,14 +10,14 @@ import { as } from './dashboard-client';
 
 const RECORDS = 400;
 
-/** An AINM record's summary as the engine keeps it: the Incident team and admins see it whole, its reporter as themselves. */
+/** An AINM record's summary as the engine keeps it: the Incident team and admins see it whole. */
 function record(number: number): CaseSummary {
   const reference = `AINM-2026-${String(number).padStart(5, '0')}`;
   return {
-    reference, prefix: 'AINM', version: 1, state: number % 3 ? 'closed' : 'reported', open: number % 3 === 0, audience: 'admin,incident', viewers: [`aad-reporter-${number}`], clocks: [],
+    reference, prefix: 'AINM', version: 1, state: number % 3 ? 'closed' : 'reported', open: number % 3 === 0, audience: 'admin,incident', clocks: [],
     cells: {
       reference, reportedAt: '2026-11-02T09:30:00.000Z', happenedOn: '2026-11-01', acknowledgedAt: '', closedAt: '', category: number === 7 ? 'Threat' : 'Harassment',
-      fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state: number % 3 ? 'Closed' : 'Reported', outcome: '', manager: 'Megan Bowen', hoursToAcknowledge: '',
+      fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state: number % 3 ? 'Closed' : 'Reported', outcome: '', hoursToAcknowledge: '',
     },
   };
 }

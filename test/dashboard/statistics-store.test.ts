@@ -7,7 +7,7 @@ import { freshTables } from '../support/azurite';
 
 /** A takedown notice's summaries, step by step: issued (due Thursday), then removed in time (closed, clock met). */
 const issued: CaseSummary = {
-  reference: 'TD-2026-00042', prefix: 'TD', version: 1, state: 'issued', open: true, audience: 'admin,comms', viewers: ['aad-alex'],
+  reference: 'TD-2026-00042', prefix: 'TD', version: 1, state: 'issued', open: true, audience: 'admin,comms',
   dueAt: '2026-11-26T10:00:00.000Z', dueDay: '2026-11-26', clocks: [],
 };
 const verified: CaseSummary = { ...issued, version: 4, state: 'verified', open: false, clocks: [{ series: 'takedowns', week: '2026-W48', met: true }] };
