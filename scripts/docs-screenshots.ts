@@ -37,6 +37,10 @@ export interface ImageManifest {
   readonly images: Readonly<Record<string, { readonly shows: string; readonly templates: Readonly<Record<string, string>> }>>;
 }
 
+function dashboardEntriesOf(manifest: ImageManifest | undefined): ImageManifest['images'] {
+  return Object.fromEntries(Object.entries(manifest?.images ?? {}).filter(([file]) => file.startsWith('dashboard-')));
+}
+
 /** A template's digest, line endings normalised so a checkout with CRLF does not count as a change. */
 export function templateDigest(template: string): string {
   const text = readFileSync(path.join(ROOT, template), 'utf8').replace(/\r\n/g, '\n');
@@ -211,13 +215,17 @@ async function main(): Promise<void> {
       // Opening a playground installs the app for its person; the welcome card is the bot's answer.
       await card(pages[who], 'Type a command above at any time').waitFor();
     }
-    rmSync(IMAGES, { recursive: true, force: true });
+    // The dashboard's pictures are npm run docs:dashboard-screenshots' own: kept, with their manifest lines.
+    const dashboardShots = dashboardEntriesOf(existsSync(MANIFEST) ? (JSON.parse(readFileSync(MANIFEST, 'utf8')) as ImageManifest) : undefined);
+    for (const file of existsSync(IMAGES) ? readdirSync(IMAGES) : []) {
+      if (!(file in dashboardShots)) rmSync(path.join(IMAGES, file), { recursive: true, force: true });
+    }
     mkdirSync(IMAGES, { recursive: true });
     const session: Session = { pages, connectionString, shots: {} };
     await story(session);
     const manifest: ImageManifest = {
       note: 'Written by npm run docs:screenshots: each image with the sha256 of the card templates it shows (test/docs/guide.test.ts).',
-      images: session.shots,
+      images: { ...session.shots, ...dashboardShots },
     };
     writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
     console.log(`Wrote ${Object.keys(session.shots).length} images and manifest.json to docs/images/.`);

@@ -8,10 +8,11 @@ import { withTables } from './storage';
 const USAGE = `usage: npm run statistics:rebuild
 
 Rebuilds the dashboard's statistics table from the cases: every case of every workflow is summarised as the
-bot does after each step (state, deadline, service-level clocks; no names, no text), and the counters the
-dashboard reads are replaced by their sums. Run it after restoring a backup, or if the numbers ever look wrong;
-best while the bot is quiet (a step taken during the rebuild is counted again at the case's next step). Uses
-the same storage settings as the bot.`;
+bot does after each step (state, deadline, service-level clocks, who sees it, and the line of the register that
+lists it; no free text), and the counters the dashboard reads are replaced by their sums. Rows of an older
+layout are removed. Run it after restoring a backup, after an upgrade that changes what a summary holds, after
+erasing a person's data, or if the numbers ever look wrong; best while the bot is quiet (a step taken during the
+rebuild is counted again at the case's next step). Uses the same storage settings as the bot.`;
 
 /** `npm run statistics:rebuild`: prints counts only. */
 runCommand(async () => {

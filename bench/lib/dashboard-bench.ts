@@ -25,6 +25,8 @@ export interface DashboardResult {
   readonly floor: LatencyStats;
   readonly overview: LatencyStats & { readonly roundTrips: number; readonly rowsRead: number };
   readonly serviceLevels: LatencyStats & { readonly roundTrips: number; readonly rowsRead: number };
+  /** GET /api/dashboard/registers/ainm?pageSize=25, against its own floor: one table page of 25 summaries. */
+  readonly register: LatencyStats & { readonly roundTrips: number; readonly rowsRead: number; readonly floor: LatencyStats };
 }
 
 /** Open and closed states a generated case of each kind may be in, and who sees its kind whole (as `canSee` says). */
@@ -84,6 +86,10 @@ export async function dashboardBench(connectionString: string, cases: number, re
     const floor = await timed(async () => store.counters('n|', 'n}'));
     const overview = await timed(() => get('/overview', 'bench-comms'));
     const serviceLevels = await timed(() => get('/service-levels', 'bench-incident'));
+    // A register page (the AINM register's first page of 25, as the Incident team opens it) against the floor of one
+    // table query of as many summary rows: one page of the table, not every case.
+    const registerFloor = await timed(async () => store.summaryPage('AINM', {}, { size: 25 }));
+    const register = await timed(() => get('/registers/ainm?pageSize=25', 'bench-incident'));
     // The rows each API reads: the same key ranges as src/dashboard/numbers.ts (the London day taken as the UTC one).
     const countRows = async (from: string, to: string) => (await store.counters(from, to)).length;
     const today = now.toISOString().slice(0, 10);
@@ -93,11 +99,20 @@ export async function dashboardBench(connectionString: string, cases: number, re
     return {
       cases, seedMillis, counterRows: seeded.counters, requests, floor,
       overview: { ...overview, rowsRead: overviewRows }, serviceLevels: { ...serviceLevels, rowsRead: serviceLevelRows },
+      register: { ...register, rowsRead: 25, floor: registerFloor },
     };
   } finally {
     await new Promise<void>((resolve) => runtime.server.close(() => resolve()));
     await Promise.all(Object.values(tables).map((table) => table.deleteTable().catch(() => undefined)));
   }
+}
+
+/** An AINM register line as the summariser makes it (src/dashboard/register-cells.ts), with made-up values. */
+function ainmCells(reference: string, state: string, i: number): Record<string, string> {
+  return {
+    reference, reportedAt: `2026-0${1 + (i % 9)}-1${i % 10}T09:30:00.000Z`, happenedOn: '2026-01-01', acknowledgedAt: '', closedAt: '', category: 'Harassment',
+    fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state, outcome: '', hoursToAcknowledge: '',
+  };
 }
 
 function stats(times: readonly number[]): LatencyStats {
@@ -116,8 +131,10 @@ function generate(count: number, now: Date): CaseSummary[] {
     const clocks: ClockOutcome[] = level && (!open || i % 3 === 0) ? [{ series: level.id, week: weeks[i % weeks.length]!, met: i % 7 !== 0 }] : [];
     const reference = `${kind.prefix}-2026-${String(i + 1).padStart(6, '0')}`;
     const dueAt = open ? new Date(now.getTime() + ((i % 21) - 10) * 86_400_000).toISOString() : undefined;
+    const state = states[i % states.length]!;
     summaries.push({
-      reference, prefix: kind.prefix, version: 1, state: states[i % states.length]!, open, audience: kind.audience, ...(dueAt ? { dueAt, dueDay: dueAt.slice(0, 10) } : {}), clocks,
+      reference, prefix: kind.prefix, version: 1, state, open, audience: kind.audience,
+      ...(dueAt ? { dueAt, dueDay: dueAt.slice(0, 10) } : {}), clocks, ...(kind.prefix === 'AINM' ? { cells: ainmCells(reference, state, i) } : {}),
     });
   }
   return summaries;

@@ -8,7 +8,6 @@ import type { WorkingTime } from '../domain/working-time';
 import type { DashboardApiDeps } from '../http/dashboard-api';
 import type { Logger } from '../logger';
 import type { Inbox } from '../store/inbox';
-import { createCaseStore } from '../store/case-store';
 import { createStatisticsStore } from '../store/statistics';
 import type { Tables } from '../store/tables';
 import { createDashboardIdentity } from './identity';
@@ -57,7 +56,7 @@ export function createDashboardApiDeps(parts: DashboardParts) {
           ...(parts.domain ? { domain: parts.domain } : {}), ...(parts.clientId ? { clientId: parts.clientId } : {}), ...(parts.keys ? { keys: parts.keys } : {}),
         }),
         numbers: createNumbers({ store, inbox, definitions: parts.definitions, teamQueues, workingTime }),
-        registers: createRegisters({ cases: createCaseStore(parts.tables.cases), services, inbox, directory, workingTime }),
+        registers: createRegisters({ store, services, inbox, directory }),
         directory, appId: parts.bot.appId, logger, now: parts.now,
       };
     },

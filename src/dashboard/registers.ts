@@ -2,19 +2,15 @@ import type { CaseService } from '../cases/case-service';
 import type { Directory } from '../directory/directory';
 import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
-import type { WorkingTime } from '../domain/working-time';
-import type { CaseStore } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
-import { registerRow as ainmRegisterRow } from '../workflows/abuse-report/register';
-import type { AbuseReport } from '../workflows/abuse-report/model';
-import type { AccessRequest } from '../workflows/access-request/model';
-import { activeAccess, registerRow as accessRegisterRow } from '../workflows/access-request/register';
+import type { StatisticsStore, SummaryFilter } from '../store/statistics';
 import { openPosts } from '../workflows/customer-post/desk';
-import type { PagedRow } from './paging';
+import { bad, continuationAt, matches, PagedRow, PagePosition, positionOf, QueryProblem, RegisterPageResult, RegisterQuery, STALE_TOKEN } from './paging';
+import { REGISTER_NAMES, RegisterName } from './register-query';
+import { CaseSummary, seenByRole } from './statistics';
 
-/** The registers the dashboard lists (issue 14), by the name in `/api/dashboard/registers/:name`. */
-export const REGISTER_NAMES = ['access', 'desk', 'ainm', 'myTeam'] as const;
-export type RegisterName = (typeof REGISTER_NAMES)[number];
+export { REGISTER_NAMES } from './register-query';
+export type { RegisterName } from './register-query';
 
 export interface Column {
   readonly key: string;
@@ -23,27 +19,34 @@ export interface Column {
 
 export interface Register {
   readonly columns: readonly Column[];
-  readonly defaultSort: string;
+  /** The one order its rows are listed in, as the page says it. */
+  readonly order: string;
   /** Said (403) to someone the register is not for. */
   readonly refusal: string;
   allowed(actor: Actor): Promise<boolean>;
-  /** Every row the person may see; only called once `allowed`. */
-  rows(actor: Actor, now: Date): Promise<PagedRow[]>;
+  /** One page of the rows the person may see; only called once `allowed`. */
+  page(actor: Actor, query: RegisterQuery): Promise<RegisterPageResult | QueryProblem>;
 }
 
 export interface RegisterDeps {
-  /** Read for the access register: only active requests are queried, not every request. */
-  readonly cases: CaseStore;
+  /** The case summaries the engine keeps as transitions commit: registers read these, never the cases. */
+  readonly store: StatisticsStore;
   readonly services: readonly CaseService<unknown, { readonly type: string }>[];
   readonly inbox: Inbox;
   readonly directory: Directory;
-  readonly workingTime: WorkingTime;
 }
+
+/** Rows looked at, at most, for one page of a search: a search that finds little answers with a shorter page and a Next. */
+const SCAN_LIMIT = 2000;
+/** Table rows read at a time while searching (the table cannot search inside a row): a few round trips, not one a row. */
+const SEARCH_PAGE = 200;
 
 /**
  * Who may see a register is the bot's own rule for the same list: the access register and AINM register exports'
- * `allowed`, the desk's team queue, and for "my team", being someone's line manager in the directory; each row of
- * "my team" is then checked with its workflow's `canSee`, as the bot checks a case before showing it.
+ * `allowed`, the desk's team queue, and for "my team", being someone's line manager in the directory. Each row is
+ * then shown only if the person may see that case, as the bot checks a case before showing it: a team role of theirs
+ * sees it whole (the summary's audience, from the workflow's `canSee`), or, in "my team", they have a part in it
+ * (their own inbox, from the workflow's participants).
  */
 export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterName, Register>> {
   const service = (prefix: string) => deps.services.find((candidate) => candidate.definition.rules.prefix === prefix);
@@ -53,75 +56,134 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
   };
   const stateLabel = (reference: string, state: string) => service(prefixOf(reference) ?? '')?.definition.rules.stateLabel(state).label ?? state;
   const reportsOf = async (actor: Actor) => (await deps.directory.everyone()).filter((person) => person.managerId === actor.id && person.id !== actor.id);
+  const fromSummaries = (name: RegisterName, prefix: string, filter: SummaryFilter, row: (summary: CaseSummary) => PagedRow) =>
+    (actor: Actor, query: RegisterQuery) => summaryPage(deps.store, { name, prefix, filter, row }, actor, query);
 
   return {
     access: {
       columns: cols(['reference', 'Reference'], ['person', 'Person'], ['sites', 'Sites'], ['access', 'Access'], ['from', 'From'], ['until', 'Until'], ['approvedBy', 'Approved by'], ['signedOffBy', 'Signed off by']),
-      defaultSort: 'person',
+      order: 'Newest request first',
       refusal: 'The access register is kept by the Communications Team.',
       allowed: exportAllowed('AR', 'accessRegister'),
-      async rows() {
-        // The bot's register (activeAccess), given only the active requests: the state is a column the query filters on.
-        const active = { async *snapshots() { for await (const stored of deps.cases.snapshotsIn<AccessRequest>('AR', ['active'])) yield stored.snapshot; } };
-        return (await activeAccess(active)).map((request) => ({ reference: request.reference, cells: accessRegisterRow(request), status: request.details.kind }));
-      },
+      // Active access only: the state is a column the table filters on. The status filter is the kind of access.
+      page: fromSummaries('access', 'AR', { states: ['active'] }, (summary) => ({ reference: summary.reference, cells: summary.cells ?? {}, status: summary.cells?.kind ?? '' })),
     },
     desk: {
       columns: cols(['reference', 'Reference'], ['summary', 'Post'], ['state', 'State'], ['dueAt', 'Due'], ['nextStep', 'Next step']),
-      defaultSort: 'dueAt',
+      order: 'Newest post first',
       refusal: 'The desk is the Communications Team\'s.',
       allowed: async (actor) => (await openPosts(deps.inbox, actor)) !== undefined,
-      async rows(actor) {
-        return ((await openPosts(deps.inbox, actor)) ?? []).map((entry) => ({
-          reference: entry.reference, status: entry.state,
-          cells: { reference: entry.reference, summary: entry.summary, state: stateLabel(entry.reference, entry.state), dueAt: entry.dueAt ?? '', nextStep: entry.nextStep },
-        }));
-      },
+      page: fromSummaries('desk', 'CP', { open: true }, (summary) => ({
+        reference: summary.reference, status: summary.state,
+        cells: { reference: summary.reference, summary: summary.cells?.summary ?? '', state: stateLabel(summary.reference, summary.state), dueAt: summary.cells?.dueAt ?? summary.dueAt ?? '', nextStep: summary.cells?.nextStep ?? '' },
+      })),
     },
     ainm: {
       columns: cols(['reference', 'Reference'], ['reportedAt', 'Reported'], ['category', 'Category'], ['fromWhom', 'From'], ['platform', 'Platform'], ['urgent', 'Urgent'],
-        ['state', 'State'], ['outcome', 'Outcome'], ['manager', 'Line manager'], ['hoursToAcknowledge', 'Working hours to acknowledge']),
-      defaultSort: 'reportedAt',
+        ['state', 'State'], ['outcome', 'Outcome'], ['hoursToAcknowledge', 'Working hours to acknowledge']),
+      order: 'Newest report first',
       refusal: 'The AINM register is the Incident team\'s.',
       allowed: exportAllowed('AINM', 'ainmRegister'),
-      async rows(actor) {
-        const owner = service('AINM') as CaseService<AbuseReport> | undefined;
-        const rows: PagedRow[] = [];
-        for await (const record of owner?.snapshots() ?? []) {
-          if (!owner?.definition.workflow.canSee(record, actor)) continue;
-          const row = ainmRegisterRow(record, deps.workingTime);
-          const cells = Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value === null ? '' : typeof value === 'boolean' ? (value ? 'Yes' : 'No') : String(value)]));
-          rows.push({ reference: record.reference, cells, status: record.state });
-        }
-        return rows;
-      },
+      page: fromSummaries('ainm', 'AINM', {}, (summary) => ({ reference: summary.reference, cells: summary.cells ?? {}, status: summary.state })),
     },
     myTeam: {
       columns: cols(['reference', 'Reference'], ['person', 'Team member'], ['part', 'Their part'], ['summary', 'Summary'], ['state', 'State'], ['updatedAt', 'Last change']),
-      defaultSort: 'updatedAt',
+      order: 'Latest change first',
       refusal: 'This list is for line managers: nobody in the directory reports to you.',
       allowed: async (actor) => (await reportsOf(actor)).length > 0,
-      async rows(actor) {
-        const rows: PagedRow[] = [];
+      async page(actor, query) {
+        const start = positionOf('myTeam', query);
+        if (!start || start.table) return bad(STALE_TOKEN);
+        // The reports' inbox lines (the bot's "my cases", one partition a person), newest change first.
+        const lines = (await Promise.all((await reportsOf(actor)).map(async (report) => (await deps.inbox.list(report.id)).map((entry) => ({ report, entry }))))).flat();
         const seen = new Set<string>();
-        for (const report of await reportsOf(actor)) {
-          for (const entry of await deps.inbox.list(report.id)) {
-            if (seen.has(`${report.id}|${entry.reference}`)) continue;
-            seen.add(`${report.id}|${entry.reference}`);
-            const owner = service(prefixOf(entry.reference) ?? '');
-            const snapshot = owner ? await owner.load(entry.reference) : undefined;
-            // The manager sees a report's case only where the bot would show it to them (an AINM record they manage, an escalated notice).
-            if (!owner || snapshot === undefined || !owner.definition.workflow.canSee(snapshot, actor)) continue;
-            rows.push({
-              reference: entry.reference, status: entry.state,
-              cells: { reference: entry.reference, person: report.name, part: entry.role.replace(/_/g, ' '), summary: entry.summary, state: stateLabel(entry.reference, entry.state), updatedAt: entry.updatedAt },
-            });
+        const candidates = lines.flatMap(({ report, entry }): PagedRow[] => {
+          if (seen.has(`${report.id}|${entry.reference}`)) return [];
+          seen.add(`${report.id}|${entry.reference}`);
+          return [{
+            reference: entry.reference, status: entry.state,
+            cells: { reference: entry.reference, person: report.name, part: entry.role.replace(/_/g, ' '), summary: entry.summary, state: stateLabel(entry.reference, entry.state), updatedAt: entry.updatedAt },
+          }];
+        }).filter((row) => matches(row, query))
+          .sort((a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || b.reference.localeCompare(a.reference, 'en', { numeric: true }) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''));
+        // The manager sees a report's case only where the bot would show it to them: a case they have a part in (an AINM
+        // record they manage, an approval, an escalated notice: in their own inbox, by the workflows' participants), or
+        // one a team role of theirs sees whole (its summary's audience, read a page's worth at a time).
+        const theirs = new Set((await deps.inbox.list(actor.id)).map((entry) => entry.reference));
+        const rows: PagedRow[] = [];
+        let next = start.skip;
+        while (rows.length < query.pageSize && next < candidates.length) {
+          const batch = candidates.slice(next, next + query.pageSize - rows.length);
+          const summaries = actor.roles.length ? await deps.store.summaries(batch.filter((row) => !theirs.has(row.reference)).map((row) => row.reference)) : new Map<string, CaseSummary>();
+          for (const row of batch) {
+            next++;
+            const summary = summaries.get(row.reference);
+            if (theirs.has(row.reference) || (summary && seenByRole(summary, actor))) rows.push(row);
           }
         }
-        return rows;
+        return { ok: true, rows, ...(next < candidates.length ? { continuation: continuationAt('myTeam', query, { skip: next }) } : {}) };
       },
     },
   };
+}
+
+interface SummaryRegister {
+  readonly name: RegisterName;
+  readonly prefix: string;
+  readonly filter: SummaryFilter;
+  readonly row: (summary: CaseSummary) => PagedRow;
+}
+
+/**
+ * One page of a register read from its kind's summaries in the table's order (newest first), with Azure Tables'
+ * own paging: without a search, a page is one table page of `pageSize` rows; a search reads table pages of
+ * {@link SEARCH_PAGE} until the page is full (at most {@link SCAN_LIMIT} rows). A page that ends inside a table page
+ * says so in its token (the table page's token and how many of its rows were looked at).
+ */
+async function summaryPage(store: StatisticsStore, register: SummaryRegister, actor: Actor, query: RegisterQuery): Promise<RegisterPageResult | QueryProblem> {
+  const start = positionOf(register.name, query);
+  if (!start) return bad(STALE_TOKEN);
+  const size = query.q || query.status ? Math.max(SEARCH_PAGE, query.pageSize) : query.pageSize;
+  const rows: PagedRow[] = [];
+  const page = (position: PagePosition | undefined): RegisterPageResult => ({ ok: true, rows, ...(position ? { continuation: continuationAt(register.name, query, position) } : {}) });
+  let table = start.table;
+  let skip = start.skip;
+  let scanned = 0;
+  for (;;) {
+    const read = await store.summaryPage(register.prefix, register.filter, { size, ...(table ? { continuation: table } : {}) });
+    if (!read) return bad(STALE_TOKEN);
+    const { summaries } = read;
+    for (let index = skip; index < summaries.length; index++) {
+      const summary = summaries[index]!;
+      // Every row, whatever the token said: a token only says where a page starts.
+      if (!seenByRole(summary, actor)) continue;
+      const row = register.row(summary);
+      if (!matches(row, query)) continue;
+      rows.push(row);
+      if (rows.length < query.pageSize) continue;
+      if (index + 1 < summaries.length) return page({ ...(table ? { table } : {}), skip: index + 1 });
+      return page(read.continuation ? { table: read.continuation, skip: 0 } : undefined);
+    }
+    scanned += Math.max(0, summaries.length - skip);
+    skip = 0;
+    if (!read.continuation) return page(undefined);
+    table = read.continuation;
+    if (scanned >= SCAN_LIMIT) return page({ table, skip: 0 });
+  }
+}
+
+/** Every row of a register for `query` (the CSV download): its pages, a thousand rows at a time, followed to the end. */
+export async function allRows(register: Register, actor: Actor, query: RegisterQuery): Promise<PagedRow[] | QueryProblem> {
+  const rows: PagedRow[] = [];
+  let continuation: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await register.page(actor, { q: query.q, status: query.status, pageSize: 1000, ...(continuation ? { continuation } : {}) });
+    if (!page.ok) return page;
+    rows.push(...page.rows);
+    continuation = page.continuation;
+    if (!continuation) break;
+  }
+  return rows;
 }
 
 /** Whether `actor` is a manager (the "my team" register), the Communications Team and so on: the views the page offers. */

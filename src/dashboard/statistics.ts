@@ -23,7 +23,11 @@ export interface ClockOutcome {
   readonly met: boolean;
 }
 
-/** What the statistics table keeps of one case: no names, no free text. */
+/**
+ * What the statistics table keeps of one case: no free text, no ids. Names only in `cells`, the line of the register
+ * that lists the case while it does (active access, an open desk post), as the bot's own register exports carry them;
+ * the subject access file lists these rows (src/store/person-rows.ts).
+ */
 export interface CaseSummary {
   readonly reference: string;
   readonly prefix: string;
@@ -39,6 +43,17 @@ export interface CaseSummary {
   readonly dueAt?: string;
   readonly dueDay?: string;
   readonly clocks: readonly ClockOutcome[];
+  /** Its line in the register that lists its kind (access, desk, AINM), by column key; none for other kinds. */
+  readonly cells?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether a team role of `actor` sees every case like this one (`audience`: the workflow's own `canSee`, asked for
+ * each team role when the case last changed). Those who see a case as themselves (its participants) have it in their
+ * own inbox, written by the same participants code: "my team" asks that (src/dashboard/registers.ts).
+ */
+export function seenByRole(summary: Pick<CaseSummary, 'audience'>, actor: { readonly roles: readonly string[] }): boolean {
+  return summary.audience.split(',').some((role) => role !== '' && actor.roles.includes(role));
 }
 
 /** A counter row's share from one case: row key -> amounts, with the audience as a column for the due lines. */

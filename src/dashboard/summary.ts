@@ -3,6 +3,7 @@ import { Actor, TEAM_ROLES } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { WorkingTime } from '../domain/working-time';
 import { clocksOf } from './clocks';
+import { registerCellsOf } from './register-cells';
 import type { CaseSummary } from './statistics';
 
 /** Nobody: a viewer with no part in any case, so `canSee` answers for a role alone. */
@@ -28,11 +29,14 @@ export function createCaseSummariser(definitions: readonly AnyWorkflowDefinition
       if (!prefix || !definition) return undefined;
       const state = definition.workflow.stateOf(snapshot);
       const open = !definition.rules.closedStates.includes(state);
-      const dues = open ? definition.presenter.inboxEntries(snapshot as never, now).flatMap((entry) => (entry.dueAt ? [entry.dueAt] : [])).sort() : [];
+      const entries = definition.presenter.inboxEntries(snapshot as never, now);
+      const dues = open ? entries.flatMap((entry) => (entry.dueAt ? [entry.dueAt] : [])).sort() : [];
+      const cells = registerCellsOf(prefix, snapshot, entries, workingTime);
       return {
         reference, prefix, version, state, open, audience: audienceOf(definition, snapshot),
         ...(dues[0] ? { dueAt: dues[0], dueDay: workingTime.londonDate(new Date(dues[0])) } : {}),
         clocks: clocksOf(prefix, snapshot, now, workingTime),
+        ...(cells ? { cells } : {}),
       };
     },
     definition(prefix: string): AnyWorkflowDefinition | undefined {

@@ -1,8 +1,8 @@
 import type restify from 'restify';
 import type { DashboardNumbers } from '../dashboard/numbers';
 import type { DashboardIdentity } from '../dashboard/identity';
-import { allOf, pageOf, parseRegisterQuery, PagedRow } from '../dashboard/paging';
-import { isRegisterName, Register, RegisterName, registerViews } from '../dashboard/registers';
+import { parseRegisterQuery } from '../dashboard/paging';
+import { allRows, isRegisterName, Register, RegisterName, registerViews } from '../dashboard/registers';
 import type { Directory } from '../directory/directory';
 import { csvFile } from '../domain/csv';
 import type { Actor } from '../domain/people';
@@ -63,10 +63,11 @@ export function registerDashboardApi(server: restify.Server, deps: DashboardApiD
   route('/api/dashboard/registers/:name', async (actor, req, res) => {
     const found = await registerFor(actor, req, res);
     if (!found) return;
-    const page = pageOf(found.name, found.rows, found.query);
+    const page = await found.register.page(actor, found.query);
     if (!page.ok) return void res.send(400, { error: page.message });
     res.send(200, {
       columns: found.register.columns,
+      order: found.register.order,
       rows: page.rows.map((row) => ({ reference: row.reference, cells: row.cells, deepLink: deepLink(deps.appId, row.reference) })),
       ...(page.continuation ? { continuation: page.continuation } : {}),
     });
@@ -75,7 +76,7 @@ export function registerDashboardApi(server: restify.Server, deps: DashboardApiD
   route('/api/dashboard/registers/:name/csv', async (actor, req, res) => {
     const found = await registerFor(actor, req, res);
     if (!found) return;
-    const rows = allOf(found.name, found.rows, found.query);
+    const rows = await allRows(found.register, actor, found.query);
     if (!Array.isArray(rows)) return void res.send(400, { error: rows.message });
     const labels = found.register.columns.map((column) => column.label);
     const body = csvFile(labels, rows.map((row) => Object.fromEntries(found.register.columns.map((column) => [column.label, row.cells[column.key] ?? '']))), { bom: true });
@@ -97,10 +98,9 @@ export function registerDashboardApi(server: restify.Server, deps: DashboardApiD
     const register = deps.registers[name];
     if (!(await register.allowed(actor))) return void res.send(403, { error: register.refusal });
     const params = new URL(req.url ?? '', 'http://localhost').searchParams;
-    const parsed = parseRegisterQuery(params, register.columns.map((column) => column.key), register.defaultSort);
+    const parsed = parseRegisterQuery(params);
     if (!parsed.ok) return void res.send(400, { error: parsed.message });
-    const rows: PagedRow[] = await register.rows(actor, deps.now());
-    return { name, register, rows, query: parsed.query };
+    return { name, register, query: parsed.query };
   }
 }
 

@@ -1,6 +1,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { aboutFilter, ERASURE_AUDIT, SUBJECT_ACCESS_AUDIT } from './audit-rows';
 import { managerMarkKey } from './campaign-recipients';
+import { summaryRowOf } from './statistics';
 import type { TableName, Tables } from './tables';
 
 /** Where one stored row is: enough to find it again, nothing of its content. */
@@ -17,9 +18,10 @@ export type StoredRow = RowLocation & { readonly columns: Readonly<Record<string
  * Every row that can hold a person's data (UK GDPR Article 15: the subject access file lists them): their own
  * partitions (case lists, chat reference, form claims and staged files), their directory entry and the entries
  * that name them as manager, the out-of-office rows they set or that name them as delegate, their policy campaign
- * rows (and other people's that name them as line manager), the tenant-wide latest chat reference, every row of the cases given (snapshot,
- * audit events, outbox, card copies, delivery marks), everyone's case-list lines for those cases, and the
- * data-protection audit rows about them (src/store/audit-rows.ts). Timers, counters
+ * rows (and other people's that name them as line manager), the tenant-wide latest chat reference, every row of the
+ * cases given (snapshot, audit events, outbox, card copies, delivery marks), everyone's case-list lines for those
+ * cases, those cases' dashboard summaries (a register's line names people), and the data-protection audit rows about
+ * them (src/store/audit-rows.ts). Timers, counters
  * and leases hold references and instance names only. One scan of the inbox:
  * for rare, audited requests only. The caller decides which of these rows name the person.
  */
@@ -33,6 +35,9 @@ export async function candidateRowsOf(tables: Tables, personId: string, referenc
     }
   };
   for (const reference of references) await add('cases', odata`PartitionKey eq ${reference}`);
+  for (const summary of [...references].flatMap((reference) => summaryRowOf(reference) ?? [])) {
+    await add('statistics', odata`PartitionKey eq ${summary.partitionKey} and RowKey eq ${summary.rowKey}`);
+  }
   await add('cases', aboutFilter(SUBJECT_ACCESS_AUDIT, personId));
   await add('cases', aboutFilter(ERASURE_AUDIT, personId));
   await add('inbox');

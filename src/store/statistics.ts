@@ -1,27 +1,35 @@
-import { createHash } from 'node:crypto';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { CaseSummary, Contribution, delta } from '../dashboard/statistics';
+import { prefixOf } from '../domain/references';
 import { statusOf } from './tables';
 
 /**
  * The `statistics` table (issue 14):
- * - each case's summary (state, audience, deadline, settled clocks; no names, no text) with the case version it was
- *   made from, under `s|<shard>` (256 shards by a hash of the reference, so no partition grows with the cases);
- * - in partition `counters`, the rows a page reads: `n|` open cases, `w|` clocks per week, `dd|`/`dh|` deadlines of
- *   open cases by day and by hour, `t|` every case by kind and audience: the sums of the summaries' contributions
- *   (src/dashboard/statistics.ts); and, while a summary's change is being added, a marker `a|<reference>`.
+ * - each case's summary (state, who sees it, deadline, settled clocks, and the line of the register that lists it)
+ *   with the case version it was made from, in its kind's partition (`s|AR`, `s|AINM`, ...) under a row key that
+ *   sorts the newest case first (the reference's year and number inverted): a register reads its rows in the
+ *   table's own order, a page at a time with Azure Tables' continuation tokens, one range query in one partition;
+ * - in partition `counters`, the rows a page of numbers reads: `n|` open cases, `w|` clocks per week, `dd|`/`dh|`
+ *   deadlines of open cases by day and by hour, `t|` every case by kind and audience: the sums of the summaries'
+ *   contributions (src/dashboard/statistics.ts), each range one range query; and a marker `a|<reference>` a case:
+ *   the version whose change the counters hold, and what of that summary they count (its basis).
  *
- * Counting exactly once, across two partitions: a new summary is stored first with the change it makes to the
- * counters (`delta`, not yet applied); the counters then move in one transaction that also writes the case's marker
- * with that version, so a second attempt finds the marker and moves nothing; then the summary is marked applied
- * and the marker removed. A summary left unapplied (a crash, a lost race) is finished by whoever comes next, before
- * anything newer. A summary of a version already stored changes nothing: the engine's effects may run twice.
+ * Counting exactly once, across two partitions: the counters move in one transaction with the case's marker, under
+ * If-Match on every row, so a second attempt (a retried effect, a lost answer, another instance) finds the marker at
+ * that version and moves nothing; the summary is written after. Four round trips a step: the summary, the marker
+ * with the counter rows the change moves (one query), the transaction, the summary. A summary left behind by a
+ * failure after the transaction is caught up by the next attempt or step, from the marker's basis.
  */
+const SUMMARY_PREFIX = 's|';
 const COUNTERS = 'counters';
 const MARKER_PREFIX = 'a|';
 const MAX_ATTEMPTS = 30;
 /** An entity-group transaction holds at most 100 operations. */
 const BATCH = 100;
+/** Azure Tables allows 15 comparisons in a filter: the partition and 14 row keys a query. */
+const KEYS_A_QUERY = 14;
+/** The largest page Azure Tables returns. */
+export const MAX_SERVER_PAGE = 1000;
 
 export interface CounterRow {
   readonly key: string;
@@ -29,99 +37,102 @@ export interface CounterRow {
   readonly amounts: Readonly<Record<string, number>>;
 }
 
+/** What a register asks of one kind's summaries beyond the kind: filters Azure Tables applies on the server. */
+export interface SummaryFilter {
+  readonly open?: boolean;
+  readonly states?: readonly string[];
+}
+
 interface StoredSummary {
   readonly summary: CaseSummary;
   readonly etag: string;
-  /** The counters' change this summary makes, until it has been applied. */
-  readonly pending?: readonly Contribution[];
 }
+
+type Row = Record<string, unknown> & { etag: string };
 
 const AMOUNTS = ['count', 'met', 'missed'] as const;
 const RACED = [404, 409, 412];
 
 export function createStatisticsStore(table: TableClient) {
   async function readSummary(reference: string): Promise<StoredSummary | undefined> {
+    const prefix = prefixOf(reference);
+    if (!prefix) return undefined;
     try {
-      const row = await table.getEntity<SummaryEntity>(shardOf(reference), reference);
-      return { summary: fromEntity(row), etag: row.etag, ...(row.pending ? { pending: JSON.parse(row.pending) as Contribution[] } : {}) };
+      const row = await table.getEntity<SummaryEntity>(partitionOf(prefix), summaryKeyOf(reference));
+      return { summary: fromEntity(row), etag: row.etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async function readCounter(key: string): Promise<{ amounts: Record<string, number>; etag: string; version?: number } | undefined> {
-    try {
-      const row = await table.getEntity<Record<string, unknown>>(COUNTERS, key);
-      return { amounts: amountsOf(row), etag: row.etag, ...(typeof row.version === 'number' ? { version: row.version } : {}) };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+  /** Rows of the counters partition by key: one query a fourteen keys (one for a step's usual few and its marker). */
+  async function readCounters(keys: readonly string[]): Promise<Map<string, Row>> {
+    const found = new Map<string, Row>();
+    const unique = [...new Set(keys)];
+    const chunks = Array.from({ length: Math.ceil(unique.length / KEYS_A_QUERY) }, (_, index) => unique.slice(index * KEYS_A_QUERY, (index + 1) * KEYS_A_QUERY));
+    await Promise.all(chunks.map(async (chunk) => {
+      const filter = `${odata`PartitionKey eq ${COUNTERS}`} and (${chunk.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
+      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(String(row.rowKey), row as Row);
+    }));
+    return found;
   }
 
-  /** Moves the counters by a stored summary's change, once (the marker says whether it was), then marks it applied. */
-  async function apply(stored: StoredSummary): Promise<void> {
-    const { reference, version } = stored.summary;
-    const markerKey = `${MARKER_PREFIX}${reference}`;
-    let markerEtag: string | undefined;
-    let summaryEtag = stored.etag;
+  /** Writes the summary unless one as new is there already (another attempt wrote it). */
+  async function keepSummary(summary: CaseSummary, stored: StoredSummary | undefined): Promise<void> {
+    let current = stored;
     for (let attempt = 1; ; attempt++) {
-      const marker = await readCounter(markerKey);
-      if (marker?.version !== undefined && marker.version >= version) {
-        if (marker.version === version) markerEtag = marker.etag;
-        break;
-      }
-      // No marker of this version: either not applied yet, or applied, marked and cleaned up by another instance
-      // since this one read the summary. Read after the marker, the summary tells which (it is marked before the
-      // marker goes).
-      const current = await readSummary(reference);
-      if (!current?.pending || current.summary.version !== version) return;
-      summaryEtag = current.etag;
-      const changes = current.pending;
-      const counters = await Promise.all(changes.map((change) => readCounter(change.key)));
-      const markerRow = { partitionKey: COUNTERS, rowKey: markerKey, version };
-      const actions: TransactionAction[] = changes.map((change, index) => counterAction(change, counters[index]));
-      // A marker left by an older version (its removal failed) is overwritten; otherwise it is created: 409 if another got there.
-      actions.push(marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow]);
+      if (current && current.summary.version >= summary.version) return;
       try {
-        const response = await table.submitTransaction(actions);
-        // The sub-responses name their rows URL-encoded (`a%7C...`), so getResponseForEntity(markerKey) finds nothing.
-        markerEtag = response.subResponses.find((sub) => decodeURIComponent(sub.rowKey ?? '') === markerKey)?.etag;
-        break;
+        await (current ? table.updateEntity(toEntity(summary), 'Replace', { etag: current.etag }) : table.createEntity(toEntity(summary)));
+        return;
       } catch (error) {
         if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
-        await pause(attempt);
+        current = await readSummary(summary.reference);
       }
     }
-    // Another instance may have marked it, or moved the summary on: either way this version's counting is done.
-    await table.updateEntity(toEntity(stored.summary), 'Replace', { etag: summaryEtag }).catch(ignoreRaces);
-    if (markerEtag) await table.deleteEntity(COUNTERS, markerKey, { etag: markerEtag }).catch(ignoreRaces);
   }
 
   return {
     /**
-     * Keeps a case's summary and moves the counters by the difference from the one stored. Idempotent: a summary
-     * of a version already recorded (a retried effect, a recovery) changes nothing.
+     * Keeps a case's summary and moves the counters by the difference from the one counted before. Idempotent: a
+     * summary of a version already recorded (a retried effect, a recovery) changes nothing.
      */
     async record(summary: CaseSummary): Promise<'recorded' | 'unchanged'> {
+      const markerKey = `${MARKER_PREFIX}${summary.reference}`;
       for (let attempt = 1; ; attempt++) {
         const stored = await readSummary(summary.reference);
-        if (stored?.pending) {
-          await apply(stored);
-          continue;
-        }
         if (stored && stored.summary.version >= summary.version) return 'unchanged';
-        const changes = delta(stored?.summary, summary);
-        const entity = { ...toEntity(summary), ...(changes.length ? { pending: JSON.stringify(changes) } : {}) };
-        try {
-          const written = stored ? await table.updateEntity(entity, 'Replace', { etag: stored.etag }) : await table.createEntity(entity);
-          if (changes.length) await apply({ summary, etag: written.etag ?? '', pending: changes });
+        let basis: CaseSummary | undefined = stored?.summary;
+        let rows = await readCounters([markerKey, ...delta(basis, summary).map((change) => change.key)]);
+        const marker = rows.get(markerKey);
+        const counted = typeof marker?.version === 'number' ? marker.version : undefined;
+        if (counted !== undefined && counted >= summary.version) {
+          // Counted by an attempt that stopped before writing the summary: only the summary is left to do.
+          await keepSummary(summary, stored);
           return 'recorded';
+        }
+        if (counted !== undefined && counted > (stored?.summary.version ?? 0) && typeof marker?.basis === 'string') {
+          // A step whose summary was never written: the counters hold its basis, not the stored summary's.
+          basis = JSON.parse(marker.basis) as CaseSummary;
+          rows = await readCounters([markerKey, ...delta(basis, summary).map((change) => change.key)]);
+        }
+        const changes = delta(basis, summary);
+        // The reference as a column too: the retention run finds a case's rows by it and deletes the marker with the case.
+        const markerRow = { partitionKey: COUNTERS, rowKey: markerKey, reference: summary.reference, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
+        const actions: TransactionAction[] = [
+          ...changes.map((change) => counterAction(change, rows.get(change.key))),
+          marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow],
+        ];
+        try {
+          await table.submitTransaction(actions);
         } catch (error) {
           if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
           await pause(attempt);
+          continue;
         }
+        await keepSummary(summary, stored);
+        return 'recorded';
       }
     },
 
@@ -130,6 +141,7 @@ export function createStatisticsStore(table: TableClient) {
       const rows: CounterRow[] = [];
       const filter = odata`PartitionKey eq ${COUNTERS} and RowKey ge ${from} and RowKey lt ${to}`;
       for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+        if (String(row.rowKey).startsWith(MARKER_PREFIX)) continue;
         const amounts = amountsOf(row);
         if (Object.values(amounts).some((amount) => amount !== 0)) rows.push({ key: String(row.rowKey), audience: String(row.audience ?? ''), amounts });
       }
@@ -142,20 +154,35 @@ export function createStatisticsStore(table: TableClient) {
       return new Map(found.flatMap((summary) => (summary ? [[summary.reference, summary] as const] : [])));
     },
 
+    /**
+     * One page of a kind's summaries, newest first, filtered on the server: Azure Tables' own paging (`maxPageSize`,
+     * its continuation token). The filter names the kind's partition, so a token (one of another register's, a forged
+     * one) can only say where in these rows a page starts; undefined for one that is not a table token at all.
+     */
+    async summaryPage(prefix: string, filter: SummaryFilter, page: { size: number; continuation?: string }): Promise<{ summaries: CaseSummary[]; continuation?: string } | undefined> {
+      if (page.continuation !== undefined && !isTableToken(page.continuation)) return undefined;
+      const query = table.listEntities<SummaryEntity>({ queryOptions: { filter: summaryFilter(prefix, filter) } })
+        .byPage({ maxPageSize: Math.min(MAX_SERVER_PAGE, Math.max(1, page.size)), ...(page.continuation ? { continuationToken: page.continuation } : {}) });
+      const first = await query.next();
+      const rows = first.done ? [] : first.value;
+      const continuation = first.done ? undefined : first.value.continuationToken;
+      return { summaries: rows.map(fromEntity), ...(continuation ? { continuation } : {}) };
+    },
+
     /** Every summary and counter (not markers), as key -> columns: tests compare a rebuild with what the engine kept. */
     async everything(): Promise<Map<string, Record<string, unknown>>> {
       const rows = new Map<string, Record<string, unknown>>();
       for await (const row of table.listEntities<Record<string, unknown>>()) {
         const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
         if (String(rowKey).startsWith(MARKER_PREFIX)) continue;
-        rows.set(partitionKey === COUNTERS ? String(rowKey) : `summary ${String(rowKey)}`, columns);
+        rows.set(partitionKey === COUNTERS ? String(rowKey) : `summary ${String(columns.reference)}`, columns);
       }
       return rows;
     },
 
     /**
-     * Replaces the whole table with these summaries and the counters they sum to (the rebuild command). Rows not
-     * in the new set are deleted afterwards, so the counters are never briefly empty.
+     * Replaces the whole table with these summaries and the counters they sum to (the rebuild command). Rows not in
+     * the new set (markers, an older layout's rows) are deleted afterwards, so the counters are never briefly empty.
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
       const entities = entitiesOf(summaries);
@@ -183,12 +210,59 @@ export function createStatisticsStore(table: TableClient) {
 
 export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
-/** A summary's partition: one of 256, by a hash of the reference (keys are never user text). */
-function shardOf(reference: string): string {
-  return `s|${createHash('sha256').update(reference).digest('hex').slice(0, 2)}`;
+/**
+ * Where a case's summary is stored (the subject access file lists it: while a register lists the case, its line names
+ * people). Undefined for a reference of no kind.
+ */
+export function summaryRowOf(reference: string): { partitionKey: string; rowKey: string } | undefined {
+  const prefix = prefixOf(reference);
+  return prefix ? { partitionKey: partitionOf(prefix), rowKey: summaryKeyOf(reference) } : undefined;
 }
 
-/** The rows a set of summaries is stored as: each summary, applied, and the counters they add up to. */
+/** A kind's summaries' partition. Keys are never user text. */
+function partitionOf(prefix: string): string {
+  return `${SUMMARY_PREFIX}${prefix}`;
+}
+
+/**
+ * A summary's row key, newest first: `AINM-2026-00042` -> `7973-999999957`, the year and the number inverted, so the
+ * table's own order (ascending row keys) lists a kind's newest case first.
+ */
+export function summaryKeyOf(reference: string): string {
+  const match = /^[A-Z]{2,5}-(\d{4})-(\d{5,9})$/.exec(reference);
+  if (!match) return `~${reference}`;
+  return `${String(9999 - Number(match[1])).padStart(4, '0')}-${String(999_999_999 - Number(match[2])).padStart(9, '0')}`;
+}
+
+/** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line. */
+function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
+  const { cells: _cells, ...basis } = summary;
+  return basis;
+}
+
+function summaryFilter(prefix: string, filter: SummaryFilter): string {
+  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`];
+  if (filter.open !== undefined) parts.push(odata`open eq ${filter.open}`);
+  if (filter.states?.length) parts.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
+  return parts.join(' and ');
+}
+
+/**
+ * Whether a continuation token looks like one of Azure Tables' (base64 of its next keys, which each service encodes
+ * its own way). Whatever it says, the query's filter still holds: a token can only move where a page of these rows
+ * starts, never outside them.
+ */
+function isTableToken(token: string): boolean {
+  if (token.length > 600 || !/^[A-Za-z0-9+/=]+$/.test(token)) return false;
+  try {
+    const next = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { nextPartitionKey?: unknown; nextRowKey?: unknown };
+    return typeof next.nextPartitionKey === 'string' && typeof next.nextRowKey === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** The rows a set of summaries is stored as: each summary, and the counters they add up to. */
 function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; counters: number } {
   const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
   for (const summary of summaries) {
@@ -208,7 +282,11 @@ function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey:
 /** Transactions of up to 100 rows of one partition, `parallel` at a time. */
 async function writeInBatches(table: TableClient, rows: readonly ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[], kind: 'create' | 'upsert' | 'delete', parallel: number): Promise<void> {
   const byPartition = new Map<string, typeof rows[number][]>();
-  for (const row of rows) byPartition.set(row.partitionKey, [...(byPartition.get(row.partitionKey) ?? []), row]);
+  for (const row of rows) {
+    const partition = byPartition.get(row.partitionKey) ?? [];
+    partition.push(row);
+    byPartition.set(row.partitionKey, partition);
+  }
   const batches: TransactionAction[][] = [];
   for (const partition of byPartition.values()) {
     for (let start = 0; start < partition.length; start += BATCH) {
@@ -221,8 +299,8 @@ async function writeInBatches(table: TableClient, rows: readonly ({ partitionKey
   }));
 }
 
-function counterAction(change: Contribution, current: { amounts: Record<string, number>; etag: string } | undefined): TransactionAction {
-  const amounts: Record<string, number> = { ...(current?.amounts ?? {}) };
+function counterAction(change: Contribution, current: Row | undefined): TransactionAction {
+  const amounts: Record<string, number> = current ? amountsOf(current) : {};
   for (const [name, amount] of Object.entries(change.amounts)) amounts[name] = (amounts[name] ?? 0) + amount;
   const entity = { partitionKey: COUNTERS, rowKey: change.key, audience: change.audience, ...amounts };
   // A counter back at zero stays (a transaction deletes without If-Match, which could drop another case's count); readers skip it.
@@ -234,10 +312,6 @@ function amountsOf(row: Record<string, unknown>): Record<string, number> {
   const amounts: Record<string, number> = {};
   for (const name of AMOUNTS) if (typeof row[name] === 'number') amounts[name] = row[name] as number;
   return amounts;
-}
-
-function ignoreRaces(error: unknown): void {
-  if (!RACED.includes(statusOf(error) ?? 0)) throw error;
 }
 
 function pause(attempt: number): Promise<void> {
@@ -256,15 +330,16 @@ type SummaryEntity = {
   dueAt?: string;
   dueDay?: string;
   clocks: string;
-  /** The counters' change still to be applied (JSON), while it is. */
-  pending?: string;
+  /** The register's cells (JSON), for the kinds a register lists. */
+  cells?: string;
 };
 
 function toEntity(summary: CaseSummary): SummaryEntity {
   return {
-    partitionKey: shardOf(summary.reference), rowKey: summary.reference, reference: summary.reference, prefix: summary.prefix,
+    partitionKey: partitionOf(summary.prefix), rowKey: summaryKeyOf(summary.reference), reference: summary.reference, prefix: summary.prefix,
     version: summary.version, state: summary.state, open: summary.open, audience: summary.audience,
     ...(summary.dueAt ? { dueAt: summary.dueAt } : {}), ...(summary.dueDay ? { dueDay: summary.dueDay } : {}), clocks: JSON.stringify(summary.clocks),
+    ...(summary.cells ? { cells: JSON.stringify(summary.cells) } : {}),
   };
 }
 
@@ -272,5 +347,6 @@ function fromEntity(row: SummaryEntity): CaseSummary {
   return {
     reference: row.reference, prefix: row.prefix, version: row.version, state: row.state, open: row.open, audience: row.audience,
     ...(row.dueAt ? { dueAt: row.dueAt } : {}), ...(row.dueDay ? { dueDay: row.dueDay } : {}), clocks: JSON.parse(row.clocks) as CaseSummary['clocks'],
+    ...(row.cells ? { cells: JSON.parse(row.cells) as Record<string, string> } : {}),
   };
 }

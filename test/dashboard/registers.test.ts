@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createDashboardIdentity } from '../../src/dashboard/identity';
 import { createLogger } from '../../src/logger';
+import { continuationAt } from '../../src/dashboard/paging';
+import { createStatisticsStore } from '../../src/store/statistics';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, issueTakedown, press, submitReport, submitRequest } from '../bot/conversation-helpers';
 import { api, ApiAnswer, as } from './dashboard-client';
@@ -9,6 +11,7 @@ interface RegisterBody {
   columns: { key: string; label: string }[];
   rows: { reference: string; cells: Record<string, string>; deepLink: string }[];
   continuation?: string;
+  order: string;
 }
 
 /**
@@ -70,7 +73,7 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     const answer = await as(bot, 'isaiah', '/registers/ainm');
     const body = answer.body as RegisterBody;
     assert.deepEqual(body.rows.map((row) => row.reference), ['AINM-2026-00001']);
-    assert.equal(body.rows[0]!.cells.manager, 'Megan Bowen');
+    assert.equal(body.rows[0]!.cells.category, 'Harassment');
     assert.doesNotMatch(answer.text, /knows where I park/, 'the description stays in Teams');
   });
 
@@ -81,20 +84,62 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     assert.ok(body.rows.every((row) => row.cells.person === 'Alex Wilber'));
   });
 
-  it('pages the access register with continuation tokens, sorted and searched', async () => {
-    const first = await as(bot, 'adele', '/registers/access?pageSize=1&sort=reference&dir=desc');
+  it('pages the access register newest first with continuation tokens, and searches it', async () => {
+    const first = await as(bot, 'adele', '/registers/access?pageSize=1');
     assert.equal(first.status, 200);
     assert.equal(first.headers.get('cache-control'), 'no-store');
     const page1 = first.body as RegisterBody;
     assert.deepEqual(page1.columns.map((column) => column.key), ['reference', 'person', 'sites', 'access', 'from', 'until', 'approvedBy', 'signedOffBy']);
-    assert.deepEqual(page1.rows.map((row) => row.reference), ['AR-2026-00002'], 'active access only, newest reference first');
+    assert.equal(page1.order, 'Newest request first');
+    assert.deepEqual(page1.rows.map((row) => row.reference), ['AR-2026-00002'], 'active access only, newest first');
     assert.ok(page1.continuation);
     assert.match(page1.rows[0]!.deepLink, /^$/, 'no Teams to open locally');
-    const page2 = (await as(bot, 'adele', `/registers/access?pageSize=1&sort=reference&dir=desc&continuation=${page1.continuation}`)).body as RegisterBody;
+    const answer2 = await as(bot, 'adele', `/registers/access?pageSize=1&continuation=${page1.continuation}`);
+    assert.equal(answer2.status, 200, `${answer2.text} ${Buffer.from(page1.continuation, 'base64url').toString()}`);
+    const page2 = answer2.body as RegisterBody;
     assert.deepEqual(page2.rows.map((row) => row.reference), ['AR-2026-00001']);
     assert.equal(page2.continuation, undefined, 'the last page');
     const searched = (await as(bot, 'adele', '/registers/access?q=linkedin')).body as RegisterBody;
     assert.deepEqual(searched.rows.map((row) => row.reference), ['AR-2026-00001']);
+    const viewAnswer = await as(bot, 'adele', '/registers/access?status=view');
+    assert.equal(viewAnswer.status, 200, viewAnswer.text);
+    const views = viewAnswer.body as RegisterBody;
+    assert.deepEqual(views.rows.map((row) => row.reference), ['AR-2026-00002', 'AR-2026-00001'], 'filtered by the kind of access');
+    assert.deepEqual(((await as(bot, 'adele', '/registers/access?status=post')).body as RegisterBody).rows, [], 'nobody posts on the Group\'s behalf yet');
+  });
+
+  it('never gives the AINM register\'s lines to anyone but the Incident team, whatever the page token says', async () => {
+    // The Incident team's token for the AINM register's second page, put in a token of the access register or the desk:
+    // it can only say where a page of those rows starts.
+    await submitReport(bot, 'alex');
+    const ainmPage = (await as(bot, 'isaiah', '/registers/ainm?pageSize=1')).body as RegisterBody;
+    assert.deepEqual(ainmPage.rows.map((row) => row.reference), ['AINM-2026-00002'], 'newest first');
+    const intoAinm = (JSON.parse(Buffer.from(ainmPage.continuation!, 'base64url').toString()) as { t: string }).t;
+    const query = { q: '', status: '', pageSize: 25 };
+    for (const name of ['access', 'desk'] as const) {
+      const forged = await as(bot, 'adele', `/registers/${name}?continuation=${continuationAt(name, query, { table: intoAinm, skip: 0 })}`);
+      assert.ok([200, 400].includes(forged.status), `${name}: ${forged.status}`);
+      assert.doesNotMatch(forged.text, /AINM-2026|Member of the public/, name);
+    }
+    // Megan manages the reporter: "my team" lists the record (she may open it in the bot) without its register line.
+    const team = await as(bot, 'megan', '/registers/myTeam?pageSize=100');
+    const line = (team.body as RegisterBody).rows.find((row) => row.reference === 'AINM-2026-00001');
+    assert.ok(line, 'her report\'s record is listed');
+    assert.deepEqual(Object.keys(line.cells).sort(), ['part', 'person', 'reference', 'state', 'summary', 'updatedAt']);
+    assert.doesNotMatch(team.text, /Member of the public|Line manager|hoursToAcknowledge/, 'her part in it, as the bot lists it; not the register\'s line');
+    for (const person of ['adele', 'megan', 'alex'] as const) {
+      assert.equal((await as(bot, person, `/registers/ainm?pageSize=1&continuation=${ainmPage.continuation!}`)).status, 403, person);
+    }
+  });
+
+  it('keeps a register line with a case\'s summary only while a register lists it, and no one\'s id', async () => {
+    const summaries = await createStatisticsStore(bot.tables.statistics).summaries(['AR-2026-00001', 'AR-2026-00003', 'AINM-2026-00001', 'TD-2026-00001']);
+    assert.equal(summaries.get('AR-2026-00001')?.cells?.person, 'Alex Wilber', 'active access is on the register');
+    assert.equal(summaries.get('AR-2026-00003')?.cells, undefined, 'a request waiting for approval is not: no names kept for it');
+    assert.equal(summaries.get('AINM-2026-00001')?.cells?.category, 'Harassment');
+    assert.equal(summaries.get('AINM-2026-00001')?.cells?.manager, undefined, 'the record\'s line names nobody: it outlives its people\'s erasure');
+    assert.equal(summaries.get('TD-2026-00001')?.cells, undefined, 'no register lists takedown notices');
+    assert.doesNotMatch(JSON.stringify([...summaries.values()]), /aad-/, 'no ids');
   });
 
   it('refuses a forged or foreign continuation token and bad parameters with 400', async () => {
@@ -107,6 +152,8 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     await bad('continuation=forged');
     await bad(`continuation=${Buffer.from(JSON.stringify({ v: 1, a: ['', 'AR-2026-00001'], f: 'made-up' })).toString('base64url')}`);
     await bad(`continuation=${page1.continuation}&q=facebook`);
+    await bad(`continuation=${page1.continuation}&pageSize=2`);
+    await bad('sort=reference');
     await bad('pageSize=0');
     await bad('pageSize=1000');
     await bad('pageSize=2.5');

@@ -14,7 +14,7 @@ const verified: CaseSummary = { ...issued, version: 4, state: 'verified', open: 
 
 /**
  * The statistics store's promise (src/store/statistics.ts): each version of a case is counted exactly once, whatever
- * fails half-way (storage faults injected with sinon) and however often the engine repeats itself.
+ * fails on the way (storage faults injected with sinon) and however often the engine repeats itself.
  */
 describe('statistics store: each step counted exactly once (Azurite, faults injected)', function () {
   this.timeout(60_000);
@@ -39,33 +39,49 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     assert.equal(await store.record(verified), 'unchanged');
     assert.equal(await store.record(issued), 'unchanged');
     assert.deepEqual(await counts(), after);
-    await assert.rejects(table.getEntity('counters', `a|${issued.reference}`), (error: { statusCode?: number }) => error.statusCode === 404, 'no marker left behind');
   });
 
-  it('finishes a change whose counters never moved (the transaction failed), once', async () => {
+  it('counts a change whose transaction failed (nothing was written) when the engine tries again, once', async () => {
     await store.record(issued);
     sinon.stub(table, 'submitTransaction').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
     await assert.rejects(store.record(verified), /socket hang up/);
-    assert.equal(await store.record(verified), 'unchanged', 'the stored version is the new one; its change is finished first');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1, 'nothing moved');
+    assert.equal(await store.record(verified), 'recorded');
+    assert.equal(await store.record(verified), 'unchanged');
     assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
   });
 
-  it('does not move the counters twice when it failed after moving them (marking the summary failed)', async () => {
+  it('does not move the counters twice when the transaction was stored but its answer lost', async () => {
     await store.record(issued);
-    const update = table.updateEntity.bind(table);
-    let failed = false;
-    sinon.stub(table, 'updateEntity').callsFake(async (...args: Parameters<TableClient['updateEntity']>) => {
-      // The second update of the change is the summary marked applied: it fails once, after the counters moved.
-      if (!failed && (args[0] as { pending?: string }).pending === undefined && args[0].rowKey === verified.reference) {
-        failed = true;
-        throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
-      }
-      return update(...args);
-    });
+    const submit = table.submitTransaction.bind(table);
+    sinon.stub(table, 'submitTransaction').onFirstCall().callsFake(async (...args: Parameters<TableClient['submitTransaction']>) => {
+      await submit(...args);
+      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    }).callThrough();
     await assert.rejects(store.record(verified), /connection reset/);
-    assert.equal(await store.record(verified), 'unchanged');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1, 'the summary is written after the counters');
+    assert.equal(await store.record(verified), 'recorded', 'the marker says the counters moved: only the summary is written');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 4);
     assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
-    await assert.rejects(table.getEntity('counters', `a|${verified.reference}`), (error: { statusCode?: number }) => error.statusCode === 404, 'no marker left behind');
+  });
+
+  it('counts the next step from what the counters hold when a summary was never written', async () => {
+    await store.record(issued);
+    const acknowledged: CaseSummary = { ...issued, version: 2, state: 'acknowledged' };
+    sinon.stub(table, 'updateEntity').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    await assert.rejects(store.record(acknowledged), /socket hang up/);
+    // The engine moved on before retrying: the next step is counted from "acknowledged", which the counters hold.
+    assert.equal(await store.record(verified), 'recorded');
+    assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
+    assert.equal(await store.record(acknowledged), 'unchanged');
+  });
+
+  it('costs four round trips a step: the summary, the marker and counters it moves (one query), one transaction, the summary', async () => {
+    await store.record(issued);
+    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity')];
+    const pages = sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities');
+    await store.record(verified);
+    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [1, 1, 1, 1]);
   });
 
   it('counts cases recorded at the same time, racing for the same counters, each once', async () => {

@@ -3,9 +3,12 @@
  * identity: the Teams SSO token in Teams, or, locally, the person chosen in the local banner.
  */
 
+import type { RegisterName, RegisterQuery } from '../../src/dashboard/register-query';
+
+export type { RegisterName, RegisterQuery } from '../../src/dashboard/register-query';
+
 /** What the server lets this person see; it decides, by the bot's own visibility rules. */
-export type ViewName = 'overview' | 'serviceLevels' | 'register:access' | 'register:desk' | 'register:ainm' | 'register:myTeam';
-export type RegisterName = 'access' | 'desk' | 'ainm' | 'myTeam';
+export type ViewName = 'overview' | 'serviceLevels' | `register:${RegisterName}`;
 
 export interface Me {
   readonly name: string;
@@ -47,15 +50,8 @@ export interface RegisterPage {
     readonly deepLink: string;
   }[];
   readonly continuation?: string;
-}
-
-export interface RegisterQuery {
-  readonly q: string;
-  readonly status: string;
-  readonly sort: string;
-  readonly dir: 'asc' | 'desc';
-  readonly pageSize: number;
-  readonly continuation?: string;
+  /** The one order the register is listed in ("Newest request first"), said above its table. */
+  readonly order: string;
 }
 
 /** Who the page is asking as. */

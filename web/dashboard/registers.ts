@@ -23,14 +23,14 @@ export interface RegisterDeps {
 }
 
 /**
- * The registers view: the form (register, search, status, sort, order) asks for the first page; Next and
+ * The registers view: the form (register, search, status, rows per page) asks for the first page; Next and
  * Previous walk pages with the server's continuation tokens (kept here, one a page seen, so Previous needs no
- * offset the server cannot give); "Download CSV" fetches the whole filtered register as a file.
+ * offset the server cannot give); "Download CSV" fetches the whole filtered register as a file. Each register is
+ * listed in one order, which the page says (the server reads it a page at a time: it sorts nothing it has not read).
  */
 export function createRegisterView(names: readonly RegisterName[], deps: RegisterDeps): { show(): Promise<void> } {
   const form = byId<HTMLFormElement>('register-form');
   const select = byId<HTMLSelectElement>('register');
-  const sort = byId<HTMLSelectElement>('register-sort');
   const previous = byId<HTMLButtonElement>('register-previous');
   const next = byId<HTMLButtonElement>('register-next');
   select.replaceChildren(...names.map((name) => el('option', { attrs: { value: name } }, REGISTER_LABELS[name])));
@@ -42,8 +42,6 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   const formQuery = (): Omit<RegisterQuery, 'continuation'> => ({
     q: byId<HTMLInputElement>('register-q').value.trim(),
     status: byId<HTMLSelectElement>('register-status').value,
-    sort: sort.value,
-    dir: byId<HTMLSelectElement>('register-dir').value === 'desc' ? 'desc' : 'asc',
     pageSize: Number(byId<HTMLSelectElement>('register-page-size').value) || 25,
   });
   const name = () => select.value as RegisterName;
@@ -67,7 +65,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   };
 
   const renderPage = (result: RegisterPage) => {
-    offerSortColumns(sort, result.columns);
+    byId('register-order').textContent = `${result.order}.`;
     offerStates(byId<HTMLSelectElement>('register-status'), name(), result);
     const label = REGISTER_LABELS[name()];
     const linkColumn = result.columns.some((column) => column.key === 'reference');
@@ -97,8 +95,6 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     firstPage();
   });
   select.addEventListener('change', () => {
-    sort.replaceChildren();
-    delete sort.dataset.columns;
     const status = byId<HTMLSelectElement>('register-status');
     status.replaceChildren(el('option', { attrs: { value: '' } }, 'Any'));
     delete status.dataset.register;
@@ -109,8 +105,8 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   byId('register-csv').addEventListener('click', async () => {
     deps.busy('Preparing the CSV file…');
     try {
-      const { q, status, sort: sortBy, dir } = shownQuery;
-      const file = await deps.api.registerCsv(name(), { q, status, sort: sortBy, dir });
+      const { q, status } = shownQuery;
+      const file = await deps.api.registerCsv(name(), { q, status });
       saveFile(file.blob, file.filename);
       deps.done(`Downloaded ${file.filename}.`);
     } catch (error) {
@@ -123,16 +119,6 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
       if (!loaded) await load(0);
     },
   };
-}
-
-/** The sort choices are the register's columns; the chosen one stays chosen across pages. */
-function offerSortColumns(sort: HTMLSelectElement, columns: RegisterPage['columns']): void {
-  const keys = columns.map((column) => column.key).join('|');
-  if (sort.dataset.columns === keys) return;
-  const chosen = sort.value;
-  sort.replaceChildren(el('option', { attrs: { value: '' } }, 'Default'), ...columns.map((column) => el('option', { attrs: { value: column.key } }, column.label)));
-  sort.value = columns.some((column) => column.key === chosen) ? chosen : '';
-  sort.dataset.columns = keys;
 }
 
 /**
