@@ -9,7 +9,6 @@ import type { CardCopy, CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
 import type { ClaimedTimer, TimerRow, TimerStore } from '../store/timers';
 import type { Notifier } from './delivery';
-import { BACKGROUND_BACKLOG, BACKGROUND_WIDTH, createBackgroundLane } from './background-lane';
 import { holdOutboxLease, OUTBOX_LEASE_MS, OUTBOX_TIMER, OutboxLease, OutboxLeaseLost } from './outbox-lease';
 import type { CasePresenter } from './presenter';
 
@@ -40,8 +39,6 @@ export interface EffectRelayOptions {
    * inbox lines are written (every transition has that effect, carried out at least once): idempotent by version.
    */
   readonly statistics?: { record(reference: string, snapshot: unknown, version: number, now: Date): Promise<void> };
-  /** Table-only effects and clean-ups running at once, all cases together; {@link BACKGROUND_WIDTH} by default. */
-  readonly backgroundWidth?: number;
 }
 
 /**
@@ -70,36 +67,19 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
   const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
   const running = new Set<Promise<void>>();
-  /** By case: the end of the last drain's cards (sends and updates), and the end of the last drain as a whole. */
-  const prompting = new Map<string, Promise<void>>();
-  const settling = new Map<string, Promise<void>>();
-  const lane = createBackgroundLane(options.backgroundWidth ?? BACKGROUND_WIDTH, BACKGROUND_BACKLOG);
+  const draining = new Map<string, Promise<void>>();
 
-  /**
-   * Runs the drains of one case one after another, in two stages each: a drain's cards go out after the previous
-   * drain's cards, and its table-only work (inbox lines, timers, clean-up) after the previous drain has finished;
-   * so two drains never send the same effect at once, a card never shows an older state after a newer one, and
-   * an inbox line never goes back. The next drain's cards need not wait for this one's inbox lines.
-   */
-  function drain(reference: string, work: (stages: Stages) => Promise<void>, afterTurn: boolean): Promise<void> {
-    const previousPrompt = prompting.get(reference) ?? Promise.resolve();
-    const previousSettled = settling.get(reference) ?? Promise.resolve();
-    let promptDone!: () => void;
-    const promptTail = new Promise<void>((resolve) => { promptDone = resolve; });
+  /** Runs for one case strictly one after another, so two drains never send the same effect at once. */
+  function drain(reference: string, work: () => Promise<void>, afterTurn: boolean): Promise<void> {
+    const previous = draining.get(reference) ?? Promise.resolve();
     // A turn's own effects wait until its answer is on its way (setImmediate), so they never hold it up; they
     // still take their place in the case's queue now, ahead of any recovery drain of the same rows.
-    const start = afterTurn ? previousPrompt.then(afterCurrentTurn) : previousPrompt;
-    const done = start.then(() => work({ promptDone, previousSettled }));
-    const settledTail = Promise.all([previousSettled, done.catch(() => undefined)]).then(() => undefined);
-    prompting.set(reference, promptTail);
-    settling.set(reference, settledTail);
-    void done.catch(() => undefined).then(promptDone);
-    void promptTail.then(() => {
-      if (prompting.get(reference) === promptTail) prompting.delete(reference);
+    const start = afterTurn ? previous.catch(() => undefined).then(afterCurrentTurn) : previous.catch(() => undefined);
+    const done = start.then(work);
+    const tail = done.finally(() => {
+      if (draining.get(reference) === tail) draining.delete(reference);
     });
-    void settledTail.then(() => {
-      if (settling.get(reference) === settledTail) settling.delete(reference);
-    });
+    draining.set(reference, tail);
     return done;
   }
 
@@ -108,12 +88,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
    * let go at the next attempt's time when some failed (or when the drain itself failed), so the scheduler of
    * any instance retries them then.
    */
-  async function drainUnder(reference: string, claim: ClaimedTimer, stages: Stages, rows: () => Promise<{ due: readonly PendingEffect[]; later?: Date }>, committed?: CommittedCase): Promise<void> {
+  async function drainUnder(reference: string, claim: ClaimedTimer, rows: () => Promise<{ due: readonly PendingEffect[]; later?: Date }>, committed?: CommittedCase): Promise<void> {
     const lease = holdOutboxLease(claim, { timers, owner, now: options.now, leaseMs });
     let retryAt: Date | undefined;
     try {
       const { due, later } = await rows();
-      const failed = await carryOutAll(reference, due, lease, committed, stages);
+      const failed = await carryOutAll(reference, due, lease, committed);
       retryAt = earliest(failed, later);
     } catch (error) {
       if (error instanceof OutboxLeaseLost) {
@@ -123,14 +103,14 @@ export function createEffectRelay(options: EffectRelayOptions) {
       retryAt = new Date(options.now().getTime() + FIRST_RETRY_MS);
       throw error;
     } finally {
-      await lane.run(() => lease.release(retryAt)).catch((error: unknown) => logger.warn({ reference, failure: errorSummary(error) }, 'outbox retry timer not updated; it fires when its claim runs out'));
+      await lease.release(retryAt).catch((error: unknown) => logger.warn({ reference, failure: errorSummary(error) }, 'outbox retry timer not updated; it fires when its claim runs out'));
     }
   }
 
   /** A retry timer came due (its owner died, or effects failed): carries out the effects it recovers that are due. */
   async function recover(claim: ClaimedTimer): Promise<void> {
     const reference = claim.reference;
-    await drain(reference, (stages) => drainUnder(reference, claim, stages, async () => {
+    await drain(reference, () => drainUnder(reference, claim, async () => {
       const now = options.now();
       const mine = (await cases.pendingEffects(reference)).filter((row) => row.retry === claim.rowKey);
       const due = mine.filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
@@ -142,14 +122,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
   /**
    * Carries out a drain's effects at the same time (they are independent of one another: each reads the case as
    * of its transition and writes only its own rows), so the other party's card does not wait behind inbox rows,
-   * timers and card updates. Cards (and steps on other cases) go first; the table-only effects follow in the
-   * relay's background lane, a few at a time across all cases, so a burst of them does not queue the next click's
-   * calls. Done effects leave the outbox together, in one transaction at the end: a crash
+   * timers and card updates. Done effects leave the outbox together, in one transaction at the end: a crash
    * before it repeats them, and each is safe to repeat (a notification's card was recorded as soon as the
    * connector took it, so a repeat updates it in place; inbox rows are upserts, timers are created once).
    */
-  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase, stages: Stages = UNORDERED): Promise<Date | undefined> {
-    if (pending.length === 0) return void stages.promptDone();
+  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase): Promise<Date | undefined> {
+    if (pending.length === 0) return undefined;
     const now = options.now();
     // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
     const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
@@ -170,7 +148,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     const done: string[] = [];
     const retries: Date[] = [];
     let lost: OutboxLeaseLost | undefined;
-    const carryOutRow = async (row: PendingEffect) => {
+    await Promise.all([...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey)).map(async (row) => {
       try {
         await lease.keep();
         await carryOut({ ...drain, now: options.now() }, row);
@@ -185,14 +163,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
         retries.push(retryAt);
         await cases.recordFailedAttempt(reference, row, errorSummary(error).message, retryAt.toISOString()).catch(() => undefined);
       }
-    };
-    const sorted = [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey));
-    await Promise.all(sorted.filter((row) => PROMPT_EFFECTS.has(row.effect.kind)).map(carryOutRow));
-    stages.promptDone();
-    await stages.previousSettled;
-    await Promise.all(sorted.filter((row) => !PROMPT_EFFECTS.has(row.effect.kind)).map((row) => lane.run(() => carryOutRow(row))));
+    }));
     // What was done is done, whoever holds the case now: removing it spares the next holder a repeat.
-    if (done.length > 0) await lane.run(() => cases.completeEffects(reference, done.sort()));
+    if (done.length > 0) await cases.completeEffects(reference, done.sort());
     if (lost) throw lost;
     return earliest(retries);
   }
@@ -340,9 +313,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
       if (!claim) {
         if (pending.length > 0) logger.error({ reference }, 'effects stored without a retry timer; carried out without one');
       }
-      const work = drain(reference, (stages) => (claim
-        ? drainUnder(reference, claim, stages, async () => ({ due: pending }), committed)
-        : carryOutAll(reference, pending, ALONE, committed, stages).then(() => undefined)), true).catch((error: unknown) => {
+      const work = drain(reference, () => (claim
+        ? drainUnder(reference, claim, async () => ({ due: pending }), committed)
+        : carryOutAll(reference, pending, ALONE, committed).then(() => undefined)), true).catch((error: unknown) => {
         logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox and their retry timer fires');
       });
       running.add(work);
@@ -377,7 +350,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     },
     /** Resolves once all background work has finished: for shutdown and tests. */
     async idle(): Promise<void> {
-      while (running.size > 0 || prompting.size > 0 || settling.size > 0) await Promise.allSettled([...running, ...prompting.values(), ...settling.values()]);
+      while (running.size > 0 || draining.size > 0) await Promise.allSettled([...running, ...draining.values()]);
     },
   };
 }
@@ -411,21 +384,6 @@ interface Drain {
 /** How long, and for how many cases, a relay remembers the card copies it recorded (see `withRecorded`). */
 const RECORDED_COPIES_MS = 10 * 60_000;
 const RECORDED_COPIES_MAX = 2000;
-
-/** A drain's two stages in its case's order (see `drain`). */
-interface Stages {
-  /** Its cards are out: the case's next drain may send its own. */
-  readonly promptDone: () => void;
-  /** The case's previous drain has finished: its inbox lines and timers are written, so this drain's come after. */
-  readonly previousSettled: Promise<void>;
-}
-const UNORDERED: Stages = { promptDone: () => undefined, previousSettled: Promise.resolve() };
-
-/**
- * Effects someone is waiting to see: cards sent and updated (the other party's "last call"), and steps on other
- * cases (which send cards of their own). The rest (inbox lines, timers, the register) go in the background lane.
- */
-const PROMPT_EFFECTS: ReadonlySet<string> = new Set(['notify', 'refreshCards', 'act']);
 
 /** A relay without leases assumes it is the only instance. */
 const ALONE: OutboxLease = { keep: () => Promise.resolve(), release: () => Promise.resolve() };
