@@ -66,10 +66,8 @@ export function createConversationStore<R extends ConversationReferenceFields>(t
         await table.upsertEntity({ partitionKey: userId, rowKey: PERSONAL, body }, 'Replace');
         cache.set(personalKey, minimal);
       }
-      // One reference kept per tenant and service URL, to open 1:1 chats with people who never wrote to the bot: only
-      // its service (channel, service URL, tenant, bot) is used, so another person's reference to it is the same.
-      const latest = cache.get(latestKey);
-      if (!latest || serviceOf(latest) !== serviceOf(minimal)) {
+      // One reference kept per tenant and service URL, to open 1:1 chats with people who never wrote to the bot.
+      if (!unchanged(latestKey)) {
         cache.delete(latestKey);
         await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: 'latest', body }, 'Replace');
         cache.set(latestKey, minimal);
@@ -126,11 +124,6 @@ async function readReference<R>(table: TableClient, partitionKey: string, rowKey
     if (statusOf(error) === 404) return undefined;
     throw error;
   }
-}
-
-/** What opening a new 1:1 chat takes from a reference (src/bot/notifier.ts, campaign-sender.ts). */
-function serviceOf(reference: ConversationReferenceFields): string {
-  return JSON.stringify([reference.channelId, reference.serviceUrl, reference.conversation?.tenantId, reference.bot?.id, reference.bot?.name]);
 }
 
 /** Keeps only what continuing a conversation needs: no names beyond ids, no message text. */
