@@ -19,7 +19,7 @@ import { BenchUser, benchDirectory, Driver, isCardAction, STEP_LABELS, StepFailu
 import { closeConnections, getJson, request } from './lib/http';
 import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } from './lib/processes';
 import { profileMarkdown, summariseProfile } from './lib/profile';
-import { baselineStepFor, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
+import { baselineStepFor, tableCallsPerTurn, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
 import { SCHEDULER_CONCURRENCY } from '../src/scheduler/scheduler';
 import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
 import { DashboardResult, dashboardBench } from './lib/dashboard-bench';
@@ -323,10 +323,12 @@ class Bench {
       driver: (driverCpu.user + driverCpu.system) / 1000,
     };
     const peakRss = sampler.stop();
-    let roundTrips: number | undefined;
-    if (target === 'bot') roundTrips = (await this.quietMetrics()).roundTrips;
+    const metrics = target === 'bot' ? await this.quietMetrics() : undefined;
     this.sink = () => undefined;
-    return { target, users, samples, wallMillis, turns, peakRss, ...(roundTrips !== undefined ? { roundTrips } : {}), failures: failures.length, failedRuns: failures, run, cpu };
+    return {
+      target, users, samples, wallMillis, turns, peakRss, ...(metrics ? { roundTrips: metrics.roundTrips, tableCalls: metrics.calls } : {}),
+      failures: failures.length, failedRuns: failures, run, cpu,
+    };
   }
 
   /** 10,000 turns (by default) of the workflow mix, the bot's memory sampled (after a full GC) every 1,000. */
@@ -467,6 +469,7 @@ async function main(): Promise<void> {
           const worst = stepStats(level).reduce((a, b) => (b.response.p99 > a.response.p99 ? b : a));
           log(`${TARGET_LABELS[target]}, ${users} users${run > 0 ? ` (repeat ${run + 1})` : ''}: ${level.turns} turns in ${(level.wallMillis / 1000).toFixed(1)} s; slowest p99 ${ms(worst.response.p99)} ms (${worst.step}); ${level.failures} failures`);
           for (const failure of level.failedRuns) log(`  failed: ${failedRunText(failure)}`);
+          if (level.tableCalls) log(`  table round trips per turn: ${tableCallsPerTurn(level.tableCalls, level.turns)}`);
         }
       }
     }

@@ -495,7 +495,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
       linuxFxVersion: 'NODE|22-lts'
       // The scheduler (reminders, escalations, expiries) and the outbox relay run inside the bot process.
       alwaysOn: true
-      appCommandLine: 'node dist/src/index.js'
+      // V8's old generation capped as in package.json "start:bot": the live heap is about 75 MB, and uncapped V8 lets a
+      // burst of turns grow the process to 2-2.7 times the floor's memory before it collects (bench/NOTES.md, "Memory").
+      appCommandLine: 'node --max-old-space-size=192 dist/src/index.js'
       healthCheckPath: '/healthz'
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'

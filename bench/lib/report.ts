@@ -16,6 +16,8 @@ export interface LevelResult {
   readonly peakRss: number;
   /** Table round trips counted in the bot during the level (bot only), and per turn. */
   readonly roundTrips?: number;
+  /** The same by table and call (bot only): which of them grow under load (conflicts, renewals, retries). */
+  readonly tableCalls?: Record<string, Record<string, number>>;
   readonly failures: number;
   /** Every failed workflow run (or baseline turn) of the level: which, at which step, and why. */
   readonly failedRuns: FailedRun[];
@@ -103,7 +105,17 @@ export function latencyTable(levels: readonly LevelResult[], users: number, run 
     const cpu = (millis: number) => (Number.isFinite(millis) ? (millis / level.turns).toFixed(2) : '–');
     lines.push(`| ${TARGET_LABELS[level.target]} | ${level.turns} | ${(level.wallMillis / 1000).toFixed(1)} | ${(level.turns / (level.wallMillis / 1000)).toFixed(1)} | ${cpu(level.cpu.target)} | ${cpu(level.cpu.azurite)} | ${cpu(level.cpu.driver)} | ${mb(level.peakRss)} | ${perTurn} | ${level.failures} |`);
   }
+  for (const level of atLevel) {
+    if (level.tableCalls) lines.push('', `The bot's table round trips per turn by table and call${level.run > 0 ? ` (run ${level.run + 1})` : ''}: ${tableCallsPerTurn(level.tableCalls, level.turns)}.`);
+  }
   return lines;
+}
+
+/** `table: method n.n, ...` per turn, the pages of queries counted (`listPage`), not the `listEntities` calls. */
+export function tableCallsPerTurn(calls: Record<string, Record<string, number>>, turns: number): string {
+  return Object.entries(calls)
+    .map(([table, methods]) => `${table}: ${Object.entries(methods).filter(([method]) => method !== 'listEntities').map(([method, n]) => `${method} ${(n / turns).toFixed(2)}`).join(', ')}`)
+    .join('; ');
 }
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];

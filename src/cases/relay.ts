@@ -67,19 +67,35 @@ export function createEffectRelay(options: EffectRelayOptions) {
   const graceMs = options.recoveryGraceMs ?? RECOVERY_GRACE_MS;
   const leaseMs = options.leaseMs ?? OUTBOX_LEASE_MS;
   const running = new Set<Promise<void>>();
-  const draining = new Map<string, Promise<void>>();
+  /** By case: the end of the last drain's cards (sends and updates), and the end of the last drain as a whole. */
+  const prompting = new Map<string, Promise<void>>();
+  const settling = new Map<string, Promise<void>>();
 
-  /** Runs for one case strictly one after another, so two drains never send the same effect at once. */
-  function drain(reference: string, work: () => Promise<void>, afterTurn: boolean): Promise<void> {
-    const previous = draining.get(reference) ?? Promise.resolve();
+  /**
+   * Runs the drains of one case one after another, in two stages each: a drain's cards go out after the previous
+   * drain's cards, and its table-only work (inbox lines, timers, clean-up) after the previous drain has finished;
+   * so two drains never send the same effect at once, a card never shows an older state after a newer one, and
+   * an inbox line never goes back. The next drain's cards need not wait for this one's inbox lines.
+   */
+  function drain(reference: string, work: (stages: Stages) => Promise<void>, afterTurn: boolean): Promise<void> {
+    const previousPrompt = prompting.get(reference) ?? Promise.resolve();
+    const previousSettled = settling.get(reference) ?? Promise.resolve();
+    let promptDone!: () => void;
+    const promptTail = new Promise<void>((resolve) => { promptDone = resolve; });
     // A turn's own effects wait until its answer is on its way (setImmediate), so they never hold it up; they
     // still take their place in the case's queue now, ahead of any recovery drain of the same rows.
-    const start = afterTurn ? previous.catch(() => undefined).then(afterCurrentTurn) : previous.catch(() => undefined);
-    const done = start.then(work);
-    const tail = done.finally(() => {
-      if (draining.get(reference) === tail) draining.delete(reference);
+    const start = afterTurn ? previousPrompt.then(afterCurrentTurn) : previousPrompt;
+    const done = start.then(() => work({ promptDone, previousSettled }));
+    const settledTail = Promise.all([previousSettled, done.catch(() => undefined)]).then(() => undefined);
+    prompting.set(reference, promptTail);
+    settling.set(reference, settledTail);
+    void done.catch(() => undefined).then(promptDone);
+    void promptTail.then(() => {
+      if (prompting.get(reference) === promptTail) prompting.delete(reference);
     });
-    draining.set(reference, tail);
+    void settledTail.then(() => {
+      if (settling.get(reference) === settledTail) settling.delete(reference);
+    });
     return done;
   }
 
@@ -88,12 +104,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
    * let go at the next attempt's time when some failed (or when the drain itself failed), so the scheduler of
    * any instance retries them then.
    */
-  async function drainUnder(reference: string, claim: ClaimedTimer, rows: () => Promise<{ due: readonly PendingEffect[]; later?: Date }>, committed?: CommittedCase): Promise<void> {
+  async function drainUnder(reference: string, claim: ClaimedTimer, stages: Stages, rows: () => Promise<{ due: readonly PendingEffect[]; later?: Date }>, committed?: CommittedCase): Promise<void> {
     const lease = holdOutboxLease(claim, { timers, owner, now: options.now, leaseMs });
     let retryAt: Date | undefined;
     try {
       const { due, later } = await rows();
-      const failed = await carryOutAll(reference, due, lease, committed);
+      const failed = await carryOutAll(reference, due, lease, committed, stages);
       retryAt = earliest(failed, later);
     } catch (error) {
       if (error instanceof OutboxLeaseLost) {
@@ -110,7 +126,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
   /** A retry timer came due (its owner died, or effects failed): carries out the effects it recovers that are due. */
   async function recover(claim: ClaimedTimer): Promise<void> {
     const reference = claim.reference;
-    await drain(reference, () => drainUnder(reference, claim, async () => {
+    await drain(reference, (stages) => drainUnder(reference, claim, stages, async () => {
       const now = options.now();
       const mine = (await cases.pendingEffects(reference)).filter((row) => row.retry === claim.rowKey);
       const due = mine.filter((row) => !row.nextAttemptAt || new Date(row.nextAttemptAt) <= now);
@@ -122,12 +138,15 @@ export function createEffectRelay(options: EffectRelayOptions) {
   /**
    * Carries out a drain's effects at the same time (they are independent of one another: each reads the case as
    * of its transition and writes only its own rows), so the other party's card does not wait behind inbox rows,
-   * timers and card updates. Done effects leave the outbox together, in one transaction at the end: a crash
+   * timers and card updates. Cards (and steps on other cases) go first, then the table-only effects (inbox lines
+   * with the dashboard's statistics, timers, the register), which wait for the case's previous drain to finish, so
+   * the next transition's cards never wait for this one's table writes (see `drain`). Done effects leave the outbox
+   * together, in one transaction at the end: a crash
    * before it repeats them, and each is safe to repeat (a notification's card was recorded as soon as the
    * connector took it, so a repeat updates it in place; inbox rows are upserts, timers are created once).
    */
-  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase): Promise<Date | undefined> {
-    if (pending.length === 0) return undefined;
+  async function carryOutAll(reference: string, pending: readonly PendingEffect[], lease: OutboxLease, committed?: CommittedCase, stages: Stages = UNORDERED): Promise<Date | undefined> {
+    if (pending.length === 0) return void stages.promptDone();
     const now = options.now();
     // Effects are shown as of the transition that caused them: the turn hands over what it has just stored.
     const stored = committed ? { snapshot: committed.snapshot as never, version: committed.version } : await cases.load<never>(reference);
@@ -148,7 +167,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     const done: string[] = [];
     const retries: Date[] = [];
     let lost: OutboxLeaseLost | undefined;
-    await Promise.all([...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey)).map(async (row) => {
+    const carryOutRow = async (row: PendingEffect) => {
       try {
         await lease.keep();
         await carryOut({ ...drain, now: options.now() }, row);
@@ -163,7 +182,12 @@ export function createEffectRelay(options: EffectRelayOptions) {
         retries.push(retryAt);
         await cases.recordFailedAttempt(reference, row, errorSummary(error).message, retryAt.toISOString()).catch(() => undefined);
       }
-    }));
+    };
+    const sorted = [...pending].sort((a, b) => a.rowKey.localeCompare(b.rowKey));
+    await Promise.all(sorted.filter((row) => PROMPT_EFFECTS.has(row.effect.kind)).map(carryOutRow));
+    stages.promptDone();
+    await stages.previousSettled;
+    await Promise.all(sorted.filter((row) => !PROMPT_EFFECTS.has(row.effect.kind)).map(carryOutRow));
     // What was done is done, whoever holds the case now: removing it spares the next holder a repeat.
     if (done.length > 0) await cases.completeEffects(reference, done.sort());
     if (lost) throw lost;
@@ -313,9 +337,9 @@ export function createEffectRelay(options: EffectRelayOptions) {
       if (!claim) {
         if (pending.length > 0) logger.error({ reference }, 'effects stored without a retry timer; carried out without one');
       }
-      const work = drain(reference, () => (claim
-        ? drainUnder(reference, claim, async () => ({ due: pending }), committed)
-        : carryOutAll(reference, pending, ALONE, committed).then(() => undefined)), true).catch((error: unknown) => {
+      const work = drain(reference, (stages) => (claim
+        ? drainUnder(reference, claim, stages, async () => ({ due: pending }), committed)
+        : carryOutAll(reference, pending, ALONE, committed, stages).then(() => undefined)), true).catch((error: unknown) => {
         logger.error({ reference, failure: errorSummary(error) }, 'effects not carried out; they stay in the outbox and their retry timer fires');
       });
       running.add(work);
@@ -350,7 +374,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     },
     /** Resolves once all background work has finished: for shutdown and tests. */
     async idle(): Promise<void> {
-      while (running.size > 0 || draining.size > 0) await Promise.allSettled([...running, ...draining.values()]);
+      while (running.size > 0 || prompting.size > 0 || settling.size > 0) await Promise.allSettled([...running, ...prompting.values(), ...settling.values()]);
     },
   };
 }
@@ -384,6 +408,21 @@ interface Drain {
 /** How long, and for how many cases, a relay remembers the card copies it recorded (see `withRecorded`). */
 const RECORDED_COPIES_MS = 10 * 60_000;
 const RECORDED_COPIES_MAX = 2000;
+
+/** A drain's two stages in its case's order (see `drain`). */
+interface Stages {
+  /** Its cards are out: the case's next drain may send its own. */
+  readonly promptDone: () => void;
+  /** The case's previous drain has finished: its inbox lines and timers are written, so this drain's come after. */
+  readonly previousSettled: Promise<void>;
+}
+const UNORDERED: Stages = { promptDone: () => undefined, previousSettled: Promise.resolve() };
+
+/**
+ * Effects someone is waiting to see: cards sent and updated (the other party's "last call"), and steps on other
+ * cases (which send cards of their own). The rest (inbox lines, timers, the register) follow them.
+ */
+const PROMPT_EFFECTS: ReadonlySet<string> = new Set(['notify', 'refreshCards', 'act']);
 
 /** A relay without leases assumes it is the only instance. */
 const ALONE: OutboxLease = { keep: () => Promise.resolve(), release: () => Promise.resolve() };

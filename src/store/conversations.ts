@@ -29,8 +29,9 @@ export interface ConversationCacheOptions {
  *
  * Each send needs the recipient's reference, and the same few people (managers, team members) are sent to
  * again and again, so references read or saved here are kept in memory: at most `maxEntries` (the least
- * recently used go first) and each for `ttlMs` at most. A save replaces the cached copy at once; another
- * instance's save, or an erasure (which deletes the row), reaches this instance when the entry expires.
+ * recently used go first) and each for `ttlMs` at most. A save replaces the cached copy at once (and writes
+ * nothing when the copy is already the same); another instance's save, or an erasure (which deletes the row),
+ * reaches this instance when the entry expires.
  * A person who is not known (404) is not cached, so a first install is seen at the next send.
  */
 export function createConversationStore<R extends ConversationReferenceFields>(table: TableClient, cacheOptions: ConversationCacheOptions = {}): ConversationStore<R> {
@@ -50,14 +51,27 @@ export function createConversationStore<R extends ConversationReferenceFields>(t
       const body = JSON.stringify(minimalReference(reference));
       // What a read from the table would give (JSON drops the fields that are undefined).
       const minimal = JSON.parse(body) as R;
-      // Forgotten first: if a write fails, the next read goes to the table rather than trusting the old copy.
-      cache.delete(`${userId}\n${PERSONAL}`);
-      cache.delete(`${ANY_PARTITION}\nlatest`);
-      await table.upsertEntity({ partitionKey: userId, rowKey: PERSONAL, body }, 'Replace');
-      cache.set(`${userId}\n${PERSONAL}`, minimal);
+      // Every message and install saves the reference, and it is nearly always the one already stored: a row whose
+      // copy in memory (saved or read here within the expiry) is the same is not written again. Another instance's
+      // change, or an erasure, is trusted to this copy for as long as a send would trust it (the expiry).
+      const unchanged = (key: string) => {
+        const known = cache.get(key);
+        return known !== undefined && JSON.stringify(known) === body;
+      };
+      const personalKey = `${userId}\n${PERSONAL}`;
+      const latestKey = `${ANY_PARTITION}\nlatest`;
+      if (!unchanged(personalKey)) {
+        // Forgotten first: if a write fails, the next read goes to the table rather than trusting the old copy.
+        cache.delete(personalKey);
+        await table.upsertEntity({ partitionKey: userId, rowKey: PERSONAL, body }, 'Replace');
+        cache.set(personalKey, minimal);
+      }
       // One reference kept per tenant and service URL, to open 1:1 chats with people who never wrote to the bot.
-      await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: 'latest', body }, 'Replace');
-      cache.set(`${ANY_PARTITION}\nlatest`, minimal);
+      if (!unchanged(latestKey)) {
+        cache.delete(latestKey);
+        await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: 'latest', body }, 'Replace');
+        cache.set(latestKey, minimal);
+      }
     },
     async personal(userId: string): Promise<R | undefined> {
       return cached(userId, PERSONAL);

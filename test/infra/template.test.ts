@@ -340,7 +340,11 @@ describe('infra/azure.bicep: the production environment', () => {
     assert.equal(literal(property(webApp.body, 'minTlsVersion')), '1.2');
     assert.equal(property(webApp.body, 'clientAffinityEnabled'), 'false', 'stateless instances: no sticky sessions');
     const main = (JSON.parse(read('package.json')) as { main: string }).main;
-    assert.equal(literal(property(webApp.body, 'appCommandLine')), `node ${main}`, 'start the package\'s main, the built src/index.ts');
+    // The heap cap of the bot's own start command (bench/NOTES.md, "Memory"), so App Service runs the bot as measured.
+    const startBot = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:bot'] ?? '';
+    const heapCap = /--max-old-space-size=\d+/.exec(startBot)?.[0];
+    assert.ok(heapCap, 'package.json "start:bot" caps V8\'s old generation');
+    assert.equal(literal(property(webApp.body, 'appCommandLine')), `node ${heapCap} ${main}`, 'start the package\'s main, the built src/index.ts, with the heap cap of "start:bot"');
     assert.equal(main, 'dist/src/index.js');
     assert.ok(existsSync(path.join(root, 'src', 'index.ts')));
     const health = literal(property(webApp.body, 'healthCheckPath'));

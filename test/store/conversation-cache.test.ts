@@ -10,6 +10,7 @@ import { testConnectionString } from '../support/azurite';
  */
 describe('conversation references: the cache (Azurite)', () => {
   let reads: number;
+  let writes: number;
   let nowMs: number;
   let tables: ReturnType<typeof openTables>;
   const reference = (id: string, conversation = `a:chat-${id}`) => ({
@@ -19,8 +20,12 @@ describe('conversation references: the cache (Azurite)', () => {
 
   beforeEach(async () => {
     reads = 0;
+    writes = 0;
     nowMs = Date.parse('2026-11-25T10:00:00Z');
-    const hook = (table: TableName, method: TableMethod) => { if (table === 'conversations' && method === 'getEntity') reads++; };
+    const hook = (table: TableName, method: TableMethod) => {
+      if (table === 'conversations' && method === 'getEntity') reads++;
+      if (table === 'conversations' && method === 'upsertEntity') writes++;
+    };
     tables = openTables({ kind: 'connectionString', connectionString: testConnectionString() }, `c${randomBytes(5).toString('hex')}`, hook);
     await ensureTables(tables);
   });
@@ -50,6 +55,23 @@ describe('conversation references: the cache (Azurite)', () => {
     assert.deepEqual(await store.personal('aad-bob'), await createConversationStore(tables.conversations).personal('aad-bob'), 'the same as a read from the table');
     assert.equal((await store.anyReference())?.conversation?.id, 'a:chat-aad-bob');
     assert.equal(reads, 3, 'only the fresh store read the table');
+  });
+
+  it('writes nothing when a message brings the reference it already holds, and a changed one at once', async () => {
+    const store = createConversationStore(tables.conversations, { ttlMs: 60_000, nowMs: () => nowMs });
+    await store.savePersonal('aad-alice', reference('aad-alice'));
+    assert.equal(writes, 2, 'the person\'s reference and the service\'s');
+    await store.savePersonal('aad-alice', reference('aad-alice'));
+    assert.equal(writes, 2, 'the same again: nothing written');
+    await store.savePersonal('aad-alice', reference('aad-alice', 'a:new-chat'));
+    assert.equal(writes, 4, 'a new chat is written at once, and is the latest reference');
+    const fresh = createConversationStore(tables.conversations);
+    assert.equal((await fresh.personal('aad-alice'))?.conversation?.id, 'a:new-chat');
+    assert.equal((await fresh.anyReference())?.conversation?.id, 'a:new-chat');
+    // Past the expiry the copy is not trusted: the same reference is written again (an erasure may have removed it).
+    nowMs += 60_000;
+    await store.savePersonal('aad-alice', reference('aad-alice', 'a:new-chat'));
+    assert.equal(writes, 6);
   });
 
   it('keeps at most its bound, forgetting the least recently used', async () => {
