@@ -15,7 +15,7 @@ const LINKED_TABLES = ['inbox', 'timers', 'idempotency', 'statistics'] as const;
 /**
  * The rows outside the `cases` table that exist because of a case (DESIGN.md "Storage"): everyone's inbox
  * lines for it, its timers (fired or not) and the form claims that made it. Each is keyed by a person or a
- * day, not by the case (the dashboard's case summary in `statistics` is keyed by it, but shares one partition), so finding them is one scan a table per run, filtered by the reference prefix: for the
+ * day, not by the case (the dashboard's case summary in `statistics` is keyed by it, but shares its kind's partition), so finding them is one scan a table per run, filtered by the reference prefix: for the
  * retention run, which deletes them with their case; never for a turn.
  */
 export function createCaseLinks(tables: Pick<Tables, (typeof LINKED_TABLES)[number]>) {
