@@ -1,5 +1,5 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
-import { openTableClient, statusOf, TablesEndpoint } from './tables';
+import { deleteIfThere, openTableClient, statusOf, TablesEndpoint } from './tables';
 
 /** Where one person is in one campaign (DESIGN.md, 7): `sending` is written before the send call, the outcome after. */
 export const RECIPIENT_STATES = ['queued', 'sending', 'sent', 'notInstalled', 'failed', 'acknowledged'] as const;
@@ -264,16 +264,6 @@ function transactionsOf<E extends { readonly partitionKey: string }>(entities: r
     else byPartition.set(entity.partitionKey, [entity]);
   }
   return [...byPartition.values()].flatMap((group) => Array.from({ length: Math.ceil(group.length / BATCH) }, (_, i) => group.slice(i * BATCH, (i + 1) * BATCH)));
-}
-
-async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
-  try {
-    await table.deleteEntity(partitionKey, rowKey);
-    return 1;
-  } catch (error) {
-    if (statusOf(error) === 404) return 0;
-    throw error;
-  }
 }
 
 function rowFields(row: StoredRecipient): Record<string, unknown> {

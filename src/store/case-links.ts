@@ -1,6 +1,6 @@
-import { odata, TableClient } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
 import type { Tables } from './tables';
-import { statusOf } from './tables';
+import { deleteIfThere } from './tables';
 
 /** A row in another table that names a case by its reference: an inbox line, a timer, a form claim. */
 export interface CaseLink {
@@ -45,9 +45,3 @@ export function createCaseLinks(tables: Pick<Tables, (typeof LINKED_TABLES)[numb
 }
 
 export type CaseLinks = ReturnType<typeof createCaseLinks>;
-
-async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<void> {
-  await table.deleteEntity(partitionKey, rowKey).catch((error: unknown) => {
-    if (statusOf(error) !== 404) throw error;
-  });
-}

@@ -1,6 +1,6 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { parseStoredJson } from './case-store';
-import { statusOf, Tables } from './tables';
+import { deleteIfThere, statusOf, Tables } from './tables';
 
 /** A directory entry as stored: every role written, not only the team roles the workflows know. */
 export interface DirectoryEntry {
@@ -183,13 +183,3 @@ async function partition(table: TableClient, partitionKey: string, select?: stri
   return rows;
 }
 
-/** 1 if the row was there and is gone, 0 if it was gone already: erasure runs again safely. */
-async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
-  try {
-    await table.deleteEntity(partitionKey, rowKey);
-    return 1;
-  } catch (error) {
-    if (statusOf(error) === 404) return 0;
-    throw error;
-  }
-}
