@@ -4,7 +4,7 @@ import type { Actor } from '../domain/people';
 import type { WorkingTime } from '../domain/working-time';
 import type { Inbox } from '../store/inbox';
 import type { CounterRow, StatisticsStore } from '../store/statistics';
-import { CaseSummary, DUE_DAY_PREFIX, DUE_HOUR_PREFIX, KIND_PREFIX, lastWeeks, OPEN_PREFIX, SERVICE_LEVELS, WEEK_PREFIX } from './statistics';
+import { CaseSummary, DUE_DAY_PREFIX, DUE_HOUR_PREFIX, KIND_PREFIX, lastWeeks, OPEN_PREFIX, prefixEnd, SERVICE_LEVELS, WEEK_PREFIX } from './statistics';
 
 /** What the overview shows: open cases per workflow and state, and the person's deadlines and actions. */
 export interface Overview {
@@ -56,7 +56,7 @@ export function createNumbers(deps: NumbersDeps) {
       const startOfToday = deps.workingTime.londonMidnight(today).toISOString();
       const endOfToday = deps.workingTime.londonMidnight(nextDay(today)).toISOString();
       const [open, pastDays, todayHours, own, waiting] = await Promise.all([
-        deps.store.counters(OPEN_PREFIX, bound(OPEN_PREFIX)),
+        deps.store.counters(OPEN_PREFIX, prefixEnd(OPEN_PREFIX)),
         deps.store.counters(DUE_DAY_PREFIX, `${DUE_DAY_PREFIX}${today}`),
         deps.store.counters(`${DUE_HOUR_PREFIX}${startOfToday.slice(0, 13)}`, `${DUE_HOUR_PREFIX}${endOfToday.slice(0, 13)}`),
         ownOpenCases(actor),
@@ -118,18 +118,13 @@ export function createNumbers(deps: NumbersDeps) {
 
     /** The kinds of case some team role of the person sees whole: from the audiences cases were counted under. */
     async visibleKinds(actor: Actor): Promise<Set<string>> {
-      const rows = (await deps.store.counters(KIND_PREFIX, bound(KIND_PREFIX))).filter(seenBy(actor)).filter(nonZero);
+      const rows = (await deps.store.counters(KIND_PREFIX, prefixEnd(KIND_PREFIX))).filter(seenBy(actor)).filter(nonZero);
       return new Set(rows.map((row) => row.key.split('|')[1]!));
     },
   };
 }
 
 export type DashboardNumbers = ReturnType<typeof createNumbers>;
-
-/** The first key after every key starting with `prefix` ('|' + 1 is '}'). */
-function bound(prefix: string): string {
-  return `${prefix.slice(0, -1)}}`;
-}
 
 function nextDay(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);

@@ -137,3 +137,8 @@ export function settle(series: ServiceLevelId, doneAt: string | undefined, deadl
   if (doneAt || now.getTime() > deadline.getTime()) return { series, met: false, week: isoWeek(workingTime.londonDate(deadline)) };
   return undefined;
 }
+
+/** The first key after every key that starts with `prefix` (its last character plus one: '|' gives '}'). */
+export function prefixEnd(prefix: string): string {
+  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
+}

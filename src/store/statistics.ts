@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
-import { CaseSummary, Contribution, delta } from '../dashboard/statistics';
+import { CaseSummary, Contribution, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { statusOf } from './tables';
 
@@ -148,7 +148,7 @@ export function createStatisticsStore(table: TableClient) {
      */
     async counters(from: string, to: string): Promise<CounterRow[]> {
       const sums = new Map<string, { audience: string; amounts: Record<string, number> }>();
-      const filter = odata`PartitionKey ge ${COUNTERS_PREFIX} and PartitionKey lt ${bound(COUNTERS_PREFIX)} and RowKey ge ${from} and RowKey lt ${to}`;
+      const filter = odata`PartitionKey ge ${COUNTERS_PREFIX} and PartitionKey lt ${prefixEnd(COUNTERS_PREFIX)} and RowKey ge ${from} and RowKey lt ${to}`;
       for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
         if (String(row.rowKey).startsWith(MARKER_PREFIX)) continue;
         addInto(sums, String(row.rowKey), String(row.audience ?? ''), amountsOf(row));
@@ -238,11 +238,6 @@ export function summaryRowOf(reference: string): { partitionKey: string; rowKey:
 /** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
 function counterPartitionOf(reference: string): string {
   return `${COUNTERS_PREFIX}${createHash('sha256').update(reference).digest().readUInt32BE(0) % COUNTER_SHARDS}`;
-}
-
-/** The first key after every key that starts with this prefix. */
-function bound(prefix: string): string {
-  return `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 }
 
 function addInto(sums: Map<string, { audience: string; amounts: Record<string, number> }>, key: string, audience: string, amounts: Record<string, number>): void {
