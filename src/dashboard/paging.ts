@@ -4,9 +4,9 @@ import type { RegisterQuery } from './register-query';
 export type { RegisterQuery } from './register-query';
 
 /**
- * A register's query (search, status, page size) and its pages. Registers are listed in one fixed order each (the
- * newest case first; "my team" the latest change first): a page is read from the table a page at a time, so a sort
- * by another column could only sort the page, and would say more than it knows. A page ends with a continuation
+ * A register's query (search, status, order, page size) and its pages. A register is listed in one of a few orders
+ * it offers, each one the table keeps rows in (src/dashboard/register-orders.ts): a page is read from the table a page
+ * at a time, so sorting by any column on request could only sort the page, and would say more than it knows. A page ends with a continuation
  * token: where the next page starts (Azure Tables' own token and the rows of that table page already shown) and a
  * fingerprint of the query it belongs to. It is opaque to the page and checked here and by the store: anything that
  * does not decode to exactly that, or belongs to another query, is refused (400). A token only says where a page
@@ -38,9 +38,11 @@ export const STALE_TOKEN = 'That page link is not valid any more. Start again fr
 
 /** Reads the query string; a problem is said in words the page can show. */
 export function parseRegisterQuery(params: URLSearchParams): { ok: true; query: RegisterQuery } | QueryProblem {
-  for (const name of ['q', 'status', 'pageSize', 'continuation']) if (params.getAll(name).length > 1) return bad(`Give ${name} once.`);
-  if (params.get('sort') || params.get('dir')) return bad('Registers are listed in one order (the newest first) and cannot be sorted by a column.');
+  for (const name of ['q', 'status', 'sort', 'pageSize', 'continuation']) if (params.getAll(name).length > 1) return bad(`Give ${name} once.`);
+  if (params.has('dir')) return bad('Choose an order by its name, with sort= (for example sort=oldest): each register says the orders it offers.');
   const q = (params.get('q') ?? '').trim();
+  const sort = (params.get('sort') ?? '').trim();
+  if (sort.length > 40 || !/^[a-zA-Z]*$/.test(sort)) return bad('That is not one of this register\'s orders.');
   const status = (params.get('status') ?? '').trim();
   if (q.length > MAX_SEARCH) return bad(`Search for at most ${MAX_SEARCH} characters.`);
   if (status.length > 60) return bad('That status is not one of this register\'s.');
@@ -48,7 +50,7 @@ export function parseRegisterQuery(params: URLSearchParams): { ok: true; query: 
   const pageSize = size === null || size === '' ? DEFAULT_PAGE_SIZE : Number(size);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE || !/^\d+$/.test(size ?? '25')) return bad(`pageSize is a whole number from 1 to ${MAX_PAGE_SIZE}.`);
   const continuation = params.get('continuation') || undefined;
-  return { ok: true, query: { q, status, pageSize, ...(continuation ? { continuation } : {}) } };
+  return { ok: true, query: { q, status, sort, pageSize, ...(continuation ? { continuation } : {}) } };
 }
 
 /** Whether a row is one the query's search and status ask for (what the table cannot filter by itself). */
@@ -70,7 +72,7 @@ export function continuationAt(name: string, query: RegisterQuery, position: Pag
 }
 
 function fingerprintOf(name: string, query: RegisterQuery): string {
-  return createHash('sha256').update(JSON.stringify([name, query.q, query.status, query.pageSize])).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([name, query.q, query.status, query.sort, query.pageSize])).digest('base64url').slice(0, 16);
 }
 
 function readToken(token: string, fingerprint: string): PagePosition | undefined {

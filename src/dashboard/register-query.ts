@@ -8,12 +8,20 @@
 export const REGISTER_NAMES = ['access', 'desk', 'ainm', 'myTeam'] as const;
 export type RegisterName = (typeof REGISTER_NAMES)[number];
 
+/** One of the orders a register can be listed in: `id` is what `sort=` names. */
+export interface RegisterOrderChoice {
+  readonly id: string;
+  readonly label: string;
+}
+
 /**
- * A register page's query. No sort: each register is listed in one order (the newest case first; "my team" the latest
- * change first), read from the table a page at a time (src/dashboard/paging.ts says why).
+ * A register page's query. A register is listed in one of its own orders (`sort`; empty: its first, the newest case
+ * first), each one the table keeps, so a page is in that order across every page (src/dashboard/register-orders.ts).
  */
 export interface RegisterQuery {
   readonly q: string;
+  /** One of the register's order ids; empty for its first. */
+  readonly sort: string;
   /** A state's code or label; for the access register, the kind of access (`view`, `post`). */
   readonly status: string;
   readonly pageSize: number;

@@ -6,7 +6,8 @@ import type { Inbox } from '../store/inbox';
 import type { StatisticsStore, SummaryFilter } from '../store/statistics';
 import { openPosts } from '../workflows/customer-post/desk';
 import { bad, continuationAt, matches, PagedRow, PagePosition, positionOf, QueryProblem, RegisterPageResult, RegisterQuery, STALE_TOKEN } from './paging';
-import { REGISTER_NAMES, RegisterName } from './register-query';
+import { ordersOf } from './register-orders';
+import { REGISTER_NAMES, RegisterName, RegisterOrderChoice } from './register-query';
 import { CaseSummary, seenByRole } from './statistics';
 
 export { REGISTER_NAMES } from './register-query';
@@ -19,8 +20,8 @@ export interface Column {
 
 export interface Register {
   readonly columns: readonly Column[];
-  /** The one order its rows are listed in, as the page says it. */
-  readonly order: string;
+  /** The orders its rows can be listed in (`sort=` names one), the first when none is asked for. */
+  readonly orders: readonly RegisterOrderChoice[];
   /** Said (403) to someone the register is not for. */
   readonly refusal: string;
   allowed(actor: Actor): Promise<boolean>;
@@ -57,12 +58,12 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
   const stateLabel = (reference: string, state: string) => service(prefixOf(reference) ?? '')?.definition.rules.stateLabel(state).label ?? state;
   const reportsOf = async (actor: Actor) => (await deps.directory.everyone()).filter((person) => person.managerId === actor.id && person.id !== actor.id);
   const fromSummaries = (name: RegisterName, prefix: string, filter: SummaryFilter, row: (summary: CaseSummary) => PagedRow) =>
-    (actor: Actor, query: RegisterQuery) => summaryPage(deps.store, { name, prefix, filter, row }, actor, query);
+    (actor: Actor, query: RegisterQuery) => summaryPage(deps.store, { name, prefix, filter, row, orders: ordersOf(prefix) }, actor, query);
 
   return {
     access: {
       columns: cols(['reference', 'Reference'], ['person', 'Person'], ['sites', 'Sites'], ['access', 'Access'], ['from', 'From'], ['until', 'Until'], ['approvedBy', 'Approved by'], ['signedOffBy', 'Signed off by']),
-      order: 'Newest request first',
+      orders: ordersOf('AR'),
       refusal: 'The access register is kept by the Communications Team.',
       allowed: exportAllowed('AR', 'accessRegister'),
       // Active access only: the state is a column the table filters on. The status filter is the kind of access.
@@ -70,7 +71,7 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
     },
     desk: {
       columns: cols(['reference', 'Reference'], ['summary', 'Post'], ['state', 'State'], ['dueAt', 'Due'], ['nextStep', 'Next step']),
-      order: 'Newest post first',
+      orders: ordersOf('CP'),
       refusal: 'The desk is the Communications Team\'s.',
       allowed: async (actor) => (await openPosts(deps.inbox, actor)) !== undefined,
       page: fromSummaries('desk', 'CP', { open: true }, (summary) => ({
@@ -81,19 +82,23 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
     ainm: {
       columns: cols(['reference', 'Reference'], ['reportedAt', 'Reported'], ['category', 'Category'], ['fromWhom', 'From'], ['platform', 'Platform'], ['urgent', 'Urgent'],
         ['state', 'State'], ['outcome', 'Outcome'], ['hoursToAcknowledge', 'Working hours to acknowledge']),
-      order: 'Newest report first',
+      orders: ordersOf('AINM'),
       refusal: 'The AINM register is the Incident team\'s.',
       allowed: exportAllowed('AINM', 'ainmRegister'),
       page: fromSummaries('ainm', 'AINM', {}, (summary) => ({ reference: summary.reference, cells: summary.cells ?? {}, status: summary.state })),
     },
     myTeam: {
       columns: cols(['reference', 'Reference'], ['person', 'Team member'], ['part', 'Their part'], ['summary', 'Summary'], ['state', 'State'], ['updatedAt', 'Last change']),
-      order: 'Latest change first',
+      // Read whole (a manager's reports' inbox lines) and sorted here: any order is as true on every page.
+      orders: Object.values(TEAM_ORDERS).map(({ id, label }) => ({ id, label })),
       refusal: 'This list is for line managers: nobody in the directory reports to you.',
       allowed: async (actor) => (await reportsOf(actor)).length > 0,
       async page(actor, query) {
         const start = positionOf('myTeam', query);
         if (!start || start.table) return bad(STALE_TOKEN);
+        const id = query.sort || 'latest';
+        const order = Object.hasOwn(TEAM_ORDERS, id) ? TEAM_ORDERS[id] : undefined;
+        if (!order) return bad(unknownOrder(Object.values(TEAM_ORDERS)));
         // The reports' inbox lines (the bot's "my cases", one partition a person), newest change first.
         const lines = (await Promise.all((await reportsOf(actor)).map(async (report) => (await deps.inbox.list(report.id)).map((entry) => ({ report, entry }))))).flat();
         const seen = new Set<string>();
@@ -104,8 +109,7 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
             reference: entry.reference, status: entry.state,
             cells: { reference: entry.reference, person: report.name, part: entry.role.replace(/_/g, ' '), summary: entry.summary, state: stateLabel(entry.reference, entry.state), updatedAt: entry.updatedAt },
           }];
-        }).filter((row) => matches(row, query))
-          .sort((a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || b.reference.localeCompare(a.reference, 'en', { numeric: true }) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''));
+        }).filter((row) => matches(row, query)).sort(order.compare);
         // The manager sees a report's case only where the bot would show it to them: a case they have a part in (an AINM
         // record they manage, an approval, an escalated notice: in their own inbox, by the workflows' participants), or
         // one a team role of theirs sees whole (its summary's audience, read a page's worth at a time).
@@ -129,6 +133,7 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
 
 interface SummaryRegister {
   readonly name: RegisterName;
+  readonly orders: readonly RegisterOrderChoice[];
   readonly prefix: string;
   readonly filter: SummaryFilter;
   readonly row: (summary: CaseSummary) => PagedRow;
@@ -143,6 +148,8 @@ interface SummaryRegister {
 async function summaryPage(store: StatisticsStore, register: SummaryRegister, actor: Actor, query: RegisterQuery): Promise<RegisterPageResult | QueryProblem> {
   const start = positionOf(register.name, query);
   if (!start) return bad(STALE_TOKEN);
+  const order = query.sort || register.orders[0]!.id;
+  if (!register.orders.some((choice) => choice.id === order)) return bad(unknownOrder(register.orders));
   const size = query.q || query.status ? Math.max(SEARCH_PAGE, query.pageSize) : query.pageSize;
   const rows: PagedRow[] = [];
   const page = (position: PagePosition | undefined): RegisterPageResult => ({ ok: true, rows, ...(position ? { continuation: continuationAt(register.name, query, position) } : {}) });
@@ -150,7 +157,7 @@ async function summaryPage(store: StatisticsStore, register: SummaryRegister, ac
   let skip = start.skip;
   let scanned = 0;
   for (;;) {
-    const read = await store.summaryPage(register.prefix, register.filter, { size, ...(table ? { continuation: table } : {}) });
+    const read = await store.summaryPage(register.prefix, register.filter, { size, order, ...(table ? { continuation: table } : {}) });
     if (!read) return bad(STALE_TOKEN);
     const { summaries } = read;
     for (let index = skip; index < summaries.length; index++) {
@@ -177,7 +184,7 @@ export async function allRows(register: Register, actor: Actor, query: RegisterQ
   const rows: PagedRow[] = [];
   let continuation: string | undefined;
   for (let pages = 0; pages < 100; pages++) {
-    const page = await register.page(actor, { q: query.q, status: query.status, pageSize: 1000, ...(continuation ? { continuation } : {}) });
+    const page = await register.page(actor, { q: query.q, status: query.status, sort: query.sort, pageSize: 1000, ...(continuation ? { continuation } : {}) });
     if (!page.ok) return page;
     rows.push(...page.rows);
     continuation = page.continuation;
@@ -196,6 +203,34 @@ export async function registerViews(registers: Readonly<Record<RegisterName, Reg
 export function isRegisterName(name: string): name is RegisterName {
   return (REGISTER_NAMES as readonly string[]).includes(name);
 }
+
+/** The chosen order's label, said above the table: the first order's when none was asked for. */
+export function orderLabel(register: Pick<Register, 'orders'>, query: Pick<RegisterQuery, 'sort'>): string {
+  return (register.orders.find((order) => order.id === query.sort) ?? register.orders[0])?.label ?? '';
+}
+
+/** Names the register's orders (a sort it does not offer, a forged one). */
+function unknownOrder(orders: readonly RegisterOrderChoice[]): string {
+  return `This register can be listed: ${orders.map((order) => `${order.label.toLowerCase()} (sort=${order.id})`).join(', ')}.`;
+}
+
+type TeamRow = PagedRow;
+const byNewestReference = (a: TeamRow, b: TeamRow) => b.reference.localeCompare(a.reference, 'en', { numeric: true });
+/** "My team"'s orders, each total (ties broken by reference, then person) so a page boundary never moves a row. */
+const TEAM_ORDERS: Readonly<Record<string, RegisterOrderChoice & { compare(a: TeamRow, b: TeamRow): number }>> = {
+  latest: {
+    id: 'latest', label: 'Latest change first',
+    compare: (a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || byNewestReference(a, b) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''),
+  },
+  earliest: {
+    id: 'earliest', label: 'Longest unchanged first',
+    compare: (a, b) => (a.cells.updatedAt ?? '').localeCompare(b.cells.updatedAt ?? '') || byNewestReference(b, a) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''),
+  },
+  person: {
+    id: 'person', label: 'By team member',
+    compare: (a, b) => (a.cells.person ?? '').localeCompare(b.cells.person ?? '') || (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || byNewestReference(a, b),
+  },
+};
 
 function cols(...pairs: [string, string][]): Column[] {
   return pairs.map(([key, label]) => ({ key, label }));

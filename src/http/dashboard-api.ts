@@ -2,7 +2,7 @@ import type restify from 'restify';
 import type { DashboardNumbers } from '../dashboard/numbers';
 import type { DashboardIdentity } from '../dashboard/identity';
 import { parseRegisterQuery } from '../dashboard/paging';
-import { allRows, isRegisterName, Register, RegisterName, registerViews } from '../dashboard/registers';
+import { allRows, isRegisterName, orderLabel, Register, RegisterName, registerViews } from '../dashboard/registers';
 import type { Directory } from '../directory/directory';
 import { csvFile } from '../domain/csv';
 import type { Actor } from '../domain/people';
@@ -67,7 +67,9 @@ export function registerDashboardApi(server: restify.Server, deps: DashboardApiD
     if (!page.ok) return void res.send(400, { error: page.message });
     res.send(200, {
       columns: found.register.columns,
-      order: found.register.order,
+      order: orderLabel(found.register, found.query),
+      sort: found.query.sort || found.register.orders[0]?.id,
+      orders: found.register.orders,
       rows: page.rows.map((row) => ({ reference: row.reference, cells: row.cells, deepLink: deepLink(deps.appId, row.reference) })),
       ...(page.continuation ? { continuation: page.continuation } : {}),
     });

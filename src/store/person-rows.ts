@@ -1,7 +1,7 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { aboutFilter, ERASURE_AUDIT, SUBJECT_ACCESS_AUDIT } from './audit-rows';
 import { managerMarkKey } from './campaign-recipients';
-import { summaryRowOf } from './statistics';
+import { summaryRowsFilterOf } from './statistics';
 import type { TableName, Tables } from './tables';
 
 /** Where one stored row is: enough to find it again, nothing of its content. */
@@ -35,9 +35,7 @@ export async function candidateRowsOf(tables: Tables, personId: string, referenc
     }
   };
   for (const reference of references) await add('cases', odata`PartitionKey eq ${reference}`);
-  for (const summary of [...references].flatMap((reference) => summaryRowOf(reference) ?? [])) {
-    await add('statistics', odata`PartitionKey eq ${summary.partitionKey} and RowKey eq ${summary.rowKey}`);
-  }
+  for (const filter of [...references].flatMap((reference) => summaryRowsFilterOf(reference) ?? [])) await add('statistics', filter);
   await add('cases', aboutFilter(SUBJECT_ACCESS_AUDIT, personId));
   await add('cases', aboutFilter(ERASURE_AUDIT, personId));
   await add('inbox');

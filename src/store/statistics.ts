@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
+import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, isIndexedOrder } from '../dashboard/register-orders';
 import { CaseSummary, Contribution, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { statusOf } from './tables';
@@ -83,19 +84,38 @@ export function createStatisticsStore(table: TableClient) {
     return found;
   }
 
-  /** Writes the summary unless one as new is there already (another attempt wrote it). */
+  /**
+   * Writes the summary, and its copies in its kind's indexes, unless one as new is there already (another attempt
+   * wrote it): one transaction in the kind's partition, the summary If-Match on the one read, copies whose key moved
+   * deleted. Copies the stored summary says it has but the table has not (a table from before indexes, until
+   * `statistics:rebuild`) are looked up instead of failing the step.
+   */
   async function keepSummary(summary: CaseSummary, stored: StoredSummary | undefined): Promise<void> {
     let current = stored;
+    let lookUpCopies = false;
     for (let attempt = 1; ; attempt++) {
       if (current && current.summary.version >= summary.version) return;
       try {
-        await (current ? table.updateEntity(toEntity(summary), 'Replace', { etag: current.etag }) : table.createEntity(toEntity(summary)));
+        const stale = lookUpCopies ? await storedCopyKeys(summary.reference) : current ? [...indexKeysOf(current.summary, summaryKeyOf(summary.reference)).values()] : [];
+        await table.submitTransaction(summaryActions(summary, current?.etag, stale));
         return;
       } catch (error) {
-        if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
+        const status = statusOf(error) ?? 0;
+        if (!RACED.includes(status) || attempt >= MAX_ATTEMPTS) throw error;
+        lookUpCopies = status === 404 && current !== undefined;
         current = await readSummary(summary.reference);
       }
     }
+  }
+
+  /** The row keys of a case's copies in its kind's indexes, as the table has them. */
+  async function storedCopyKeys(reference: string): Promise<string[]> {
+    const prefix = prefixOf(reference);
+    if (!prefix) return [];
+    const keys: string[] = [];
+    const filter = odata`PartitionKey eq ${partitionOf(prefix)} and RowKey lt ${FIRST_SUMMARY_KEY} and reference eq ${reference}`;
+    for await (const row of table.listEntities({ queryOptions: { filter, select: ['RowKey'] } })) keys.push(String(row.rowKey));
+    return keys;
   }
 
   return {
@@ -165,13 +185,13 @@ export function createStatisticsStore(table: TableClient) {
     },
 
     /**
-     * One page of a kind's summaries, newest first, filtered on the server: Azure Tables' own paging (`maxPageSize`,
-     * its continuation token). The filter names the kind's partition, so a token (one of another register's, a forged
+     * One page of a kind's summaries, newest first or in one of its indexes' orders, filtered on the server: Azure
+     * Tables' own paging (`maxPageSize`, its continuation token). The filter names the kind's partition, so a token (one of another register's, a forged
      * one) can only say where in these rows a page starts; undefined for one that is not a table token at all.
      */
-    async summaryPage(prefix: string, filter: SummaryFilter, page: { size: number; continuation?: string }): Promise<{ summaries: CaseSummary[]; continuation?: string } | undefined> {
+    async summaryPage(prefix: string, filter: SummaryFilter, page: { size: number; order?: string; continuation?: string }): Promise<{ summaries: CaseSummary[]; continuation?: string } | undefined> {
       if (page.continuation !== undefined && !isTableToken(page.continuation)) return undefined;
-      const query = table.listEntities<SummaryEntity>({ queryOptions: { filter: summaryFilter(prefix, filter) } })
+      const query = table.listEntities<SummaryEntity>({ queryOptions: { filter: summaryFilter(prefix, filter, page.order) } })
         .byPage({ maxPageSize: Math.min(MAX_SERVER_PAGE, Math.max(1, page.size)), ...(page.continuation ? { continuationToken: page.continuation } : {}) });
       const first = await query.next();
       const rows = first.done ? [] : first.value;
@@ -180,8 +200,8 @@ export function createStatisticsStore(table: TableClient) {
     },
 
     /**
-     * Every summary and counter (not markers; each counter the sum of its shards), as key -> columns: tests compare a
-     * rebuild with what the engine kept.
+     * Every summary, index copy and counter (not markers; each counter the sum of its shards), as key -> columns: tests
+     * compare a rebuild with what the engine kept.
      */
     async everything(): Promise<Map<string, Record<string, unknown>>> {
       const rows = new Map<string, Record<string, unknown>>();
@@ -190,6 +210,7 @@ export function createStatisticsStore(table: TableClient) {
         const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
         if (String(rowKey).startsWith(MARKER_PREFIX)) continue;
         if (String(partitionKey).startsWith(COUNTERS_PREFIX)) addInto(sums, String(rowKey), String(columns.audience ?? ''), amountsOf(columns));
+        else if (String(rowKey) < FIRST_SUMMARY_KEY) rows.set(`index ${String(rowKey)}`, columns);
         else rows.set(`summary ${String(columns.reference)}`, columns);
       }
       for (const [key, { audience, amounts }] of sums) rows.set(key, { audience, ...amounts });
@@ -227,12 +248,12 @@ export function createStatisticsStore(table: TableClient) {
 export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
 /**
- * Where a case's summary is stored (the subject access file lists it: while a register lists the case, its line names
- * people). Undefined for a reference of no kind.
+ * A query for a case's summary and its index copies (the subject access file lists them: while a register lists the
+ * case, its line names people). Undefined for a reference of no kind.
  */
-export function summaryRowOf(reference: string): { partitionKey: string; rowKey: string } | undefined {
+export function summaryRowsFilterOf(reference: string): string | undefined {
   const prefix = prefixOf(reference);
-  return prefix ? { partitionKey: partitionOf(prefix), rowKey: summaryKeyOf(reference) } : undefined;
+  return prefix ? odata`PartitionKey eq ${partitionOf(prefix)} and reference eq ${reference}` : undefined;
 }
 
 /** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
@@ -267,8 +288,12 @@ function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
   return basis;
 }
 
-function summaryFilter(prefix: string, filter: SummaryFilter): string {
-  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`];
+/** A kind's summaries in one order: its own rows (row keys from `0`), or the row keys of one of its indexes. */
+function summaryFilter(prefix: string, filter: SummaryFilter, order: string | undefined): string {
+  const indexed = order !== undefined && isIndexedOrder(prefix, order);
+  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`, indexed
+    ? odata`RowKey ge ${indexPrefix(order)} and RowKey lt ${prefixEnd(indexPrefix(order))}`
+    : odata`RowKey ge ${FIRST_SUMMARY_KEY}`];
   if (filter.open !== undefined) parts.push(odata`open eq ${filter.open}`);
   if (filter.states?.length) parts.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
   return parts.join(' and ');
@@ -289,7 +314,7 @@ function isTableToken(token: string): boolean {
   }
 }
 
-/** The rows a set of summaries is stored as: each summary, and the counters they add up to. */
+/** The rows a set of summaries is stored as: each summary and its index copies, and the counters they add up to. */
 function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; counters: number } {
   // Each case's contributions go to its own shard, as the engine would have counted them.
   const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
@@ -298,7 +323,7 @@ function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey:
     for (const change of delta(undefined, summary)) addInto(counters, `${partition}\u0000${change.key}`, change.audience, change.amounts);
   }
   const rows = [
-    ...summaries.map(toEntity),
+    ...summaries.flatMap((summary) => [toEntity(summary), ...copiesOf(summary)]),
     ...[...counters].map(([shardAndKey, { audience, amounts }]) => {
       const [partitionKey, rowKey] = shardAndKey.split('\u0000') as [string, string];
       return { partitionKey, rowKey, audience, ...amounts };
@@ -369,6 +394,27 @@ function toEntity(summary: CaseSummary): SummaryEntity {
     ...(summary.dueAt ? { dueAt: summary.dueAt } : {}), ...(summary.dueDay ? { dueDay: summary.dueDay } : {}), clocks: JSON.stringify(summary.clocks),
     ...(summary.cells ? { cells: JSON.stringify(summary.cells) } : {}),
   };
+}
+
+/** A summary's copies in its kind's indexes: the same columns under each index's row key. */
+function copiesOf(summary: CaseSummary): SummaryEntity[] {
+  const entity = toEntity(summary);
+  return [...indexKeysOf(summary, entity.rowKey).values()].map((rowKey) => ({ ...entity, rowKey }));
+}
+
+/**
+ * The transaction that keeps a summary: the summary (created, or replaced If-Match on `etag`), its index copies
+ * (replaced whole), and the copies at `stale` keys its new values no longer sort under, deleted.
+ */
+function summaryActions(summary: CaseSummary, etag: string | undefined, stale: readonly string[]): TransactionAction[] {
+  const entity = toEntity(summary);
+  const copies = copiesOf(summary);
+  const kept = new Set(copies.map((copy) => copy.rowKey));
+  return [
+    etag ? ['update', entity, 'Replace', { etag }] : ['create', entity],
+    ...copies.map((copy): TransactionAction => ['upsert', copy, 'Replace']),
+    ...[...new Set(stale)].filter((rowKey) => !kept.has(rowKey)).map((rowKey): TransactionAction => ['delete', { partitionKey: entity.partitionKey, rowKey }]),
+  ];
 }
 
 function fromEntity(row: SummaryEntity): CaseSummary {

@@ -17,7 +17,7 @@ function record(number: number): CaseSummary {
     reference, prefix: 'AINM', version: 1, state: number % 3 ? 'closed' : 'reported', open: number % 3 === 0, audience: 'admin,incident', clocks: [],
     cells: {
       reference, reportedAt: '2026-11-02T09:30:00.000Z', happenedOn: '2026-11-01', acknowledgedAt: '', closedAt: '', category: number === 7 ? 'Threat' : 'Harassment',
-      fromWhom: 'Member of the public', platform: 'Facebook', urgent: 'No', state: number % 3 ? 'Closed' : 'Reported', outcome: '', hoursToAcknowledge: '',
+      fromWhom: 'Member of the public', platform: 'Facebook', urgent: number % 50 === 0 ? 'Yes' : 'No', state: number % 3 ? 'Closed' : 'Reported', outcome: '', hoursToAcknowledge: '',
     },
   };
 }
@@ -74,5 +74,28 @@ describe('dashboard registers read a page of summaries, not the cases (round tri
     const next = await counted(`/registers/ainm?pageSize=10&status=closed&continuation=${closed.body.continuation!}`);
     assert.ok(next.body.rows.every((row) => row.cells.state === 'Closed'));
     assert.ok(!next.body.rows.some((row) => closed.body.rows.some((shown) => shown.reference === row.reference)), 'the next page starts after the last row shown');
+  });
+
+  it('lists the register in another of its orders across pages, one table page a page, and keeps a token to its order', async () => {
+    // Urgent first (every fiftieth record), open before closed (every third is open), each newest first.
+    const first = await counted('/registers/ainm?pageSize=5&sort=urgent');
+    assert.deepEqual(first.calls, ['statistics listPage'], 'read from the order\'s index: one query, no sorting of what was read');
+    assert.deepEqual(first.body.rows.map((row) => row.reference.slice(-3)), ['300', '150', '400', '350', '250']);
+    const second = await counted(`/registers/ainm?pageSize=5&sort=urgent&continuation=${first.body.continuation!}`);
+    assert.deepEqual(second.body.rows.map((row) => row.reference.slice(-3)), ['200', '100', '050', '399', '396'], 'page 2 carries on in the same order');
+    const oldest = await counted('/registers/ainm?pageSize=3&sort=oldest');
+    assert.deepEqual(oldest.body.rows.map((row) => row.reference), ['AINM-2026-00001', 'AINM-2026-00002', 'AINM-2026-00003']);
+    assert.equal((await as(bot, 'isaiah', `/registers/ainm?pageSize=5&continuation=${first.body.continuation!}`)).status, 400, 'a token belongs to its order');
+    const unknown = await as(bot, 'isaiah', '/registers/ainm?sort=category');
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.text, /newest report first \(sort=newest\), oldest first \(sort=oldest\), urgent and open first \(sort=urgent\)/);
+  });
+
+  it('downloads the CSV in the order asked for', async () => {
+    const answer = await as(bot, 'isaiah', '/registers/ainm/csv?sort=urgent');
+    assert.equal(answer.status, 200, answer.text);
+    const references = answer.text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    assert.equal(references.length, RECORDS);
+    assert.deepEqual(references.slice(0, 3), ['AINM-2026-00300', 'AINM-2026-00150', 'AINM-2026-00400']);
   });
 });

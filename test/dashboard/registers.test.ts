@@ -12,6 +12,8 @@ interface RegisterBody {
   rows: { reference: string; cells: Record<string, string>; deepLink: string }[];
   continuation?: string;
   order: string;
+  sort: string;
+  orders: { id: string; label: string }[];
 }
 
 /**
@@ -24,7 +26,7 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
 
   before(async () => {
     bot = await new BotHarness({ now: () => NOW }).start();
-    await submitRequest(bot, 'alex');
+    await submitRequest(bot, 'alex', { endDate: '2027-01-15' });
     await press(bot, 'megan', 'accessRequest.approve', { reference: 'AR-2026-00001', comment: '' });
     await submitRequest(bot, 'alex', { sites: 'x', kind: 'view' });
     await press(bot, 'megan', 'accessRequest.approve', { reference: 'AR-2026-00002', comment: '' });
@@ -108,6 +110,34 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     assert.deepEqual(((await as(bot, 'adele', '/registers/access?status=post')).body as RegisterBody).rows, [], 'nobody posts on the Group\'s behalf yet');
   });
 
+  it('lists the access register in another of its orders across pages: the access ending soonest first', async () => {
+    const first = (await as(bot, 'adele', '/registers/access?pageSize=1')).body as RegisterBody;
+    assert.deepEqual(first.orders.map((order) => order.id), ['newest', 'oldest', 'ending'], 'the orders the page offers');
+    assert.equal(first.sort, 'newest');
+    const page1 = (await as(bot, 'adele', '/registers/access?pageSize=1&sort=ending')).body as RegisterBody;
+    assert.equal(page1.order, 'Access ending soonest first');
+    assert.equal(page1.sort, 'ending');
+    assert.deepEqual(page1.rows.map((row) => [row.reference, row.cells.until]), [['AR-2026-00001', '2027-01-15']]);
+    const page2 = (await as(bot, 'adele', `/registers/access?pageSize=1&sort=ending&continuation=${page1.continuation!}`)).body as RegisterBody;
+    assert.deepEqual(page2.rows.map((row) => [row.reference, row.cells.until]), [['AR-2026-00002', '2027-05-25']]);
+    assert.equal(page2.continuation, undefined);
+    const csv = await as(bot, 'adele', '/registers/access/csv?sort=ending');
+    assert.deepEqual(csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((line) => line.split(',')[0]), ['AR-2026-00001', 'AR-2026-00002'], 'the file in the same order');
+  });
+
+  it('lists "my team" latest change first, longest unchanged first or by team member', async () => {
+    const list = async (sort: string) => {
+      const answer = await as(bot, 'megan', `/registers/myTeam?pageSize=100&sort=${sort}`);
+      assert.equal(answer.status, 200, answer.text);
+      return (answer.body as RegisterBody).rows.map((row) => row.reference);
+    };
+    const latest = await list('latest');
+    assert.equal(latest.length, 4);
+    assert.deepEqual(await list('earliest'), [...latest].reverse(), 'the same clock for all: the oldest case first');
+    assert.deepEqual(await list('person'), latest, 'one team member: latest change first within');
+    assert.equal((await as(bot, 'megan', '/registers/myTeam?sort=due')).status, 400);
+  });
+
   it('never gives the AINM register\'s lines to anyone but the Incident team, whatever the page token says', async () => {
     // The Incident team's token for the AINM register's second page, put in a token of the access register or the desk:
     // it can only say where a page of those rows starts.
@@ -115,7 +145,7 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     const ainmPage = (await as(bot, 'isaiah', '/registers/ainm?pageSize=1')).body as RegisterBody;
     assert.deepEqual(ainmPage.rows.map((row) => row.reference), ['AINM-2026-00002'], 'newest first');
     const intoAinm = (JSON.parse(Buffer.from(ainmPage.continuation!, 'base64url').toString()) as { t: string }).t;
-    const query = { q: '', status: '', pageSize: 25 };
+    const query = { q: '', status: '', sort: '', pageSize: 25 };
     for (const name of ['access', 'desk'] as const) {
       const forged = await as(bot, 'adele', `/registers/${name}?continuation=${continuationAt(name, query, { table: intoAinm, skip: 0 })}`);
       assert.ok([200, 400].includes(forged.status), `${name}: ${forged.status}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { TableClient } from '@azure/data-tables';
 import type { CaseSummary } from '../../src/dashboard/statistics';
-import { createStatisticsStore, StatisticsStore } from '../../src/store/statistics';
+import { createStatisticsStore, StatisticsStore, summaryKeyOf } from '../../src/store/statistics';
 import { freshTables } from '../support/azurite';
 
 /** A takedown notice's summaries, step by step: issued (due Thursday), then removed in time (closed, clock met). */
@@ -68,7 +68,8 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
   it('counts the next step from what the counters hold when a summary was never written', async () => {
     await store.record(issued);
     const acknowledged: CaseSummary = { ...issued, version: 2, state: 'acknowledged' };
-    sinon.stub(table, 'updateEntity').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    // The second transaction of the step is the summary's (the first moved the counters).
+    sinon.stub(table, 'submitTransaction').onSecondCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
     await assert.rejects(store.record(acknowledged), /socket hang up/);
     // The engine moved on before retrying: the next step is counted from "acknowledged", which the counters hold.
     assert.equal(await store.record(verified), 'recorded');
@@ -76,17 +77,74 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     assert.equal(await store.record(acknowledged), 'unchanged');
   });
 
-  it('costs four round trips a step: the summary, the marker and counters it moves (one query), one transaction, the summary', async () => {
+  it('costs four round trips a step: the summary, the marker and counters it moves (one query), one transaction, the summary with its index copies', async () => {
     await store.record(issued);
-    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity')];
+    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity'), sinon.spy(table, 'createEntity')];
     const pages = sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities');
     await store.record(verified);
-    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [1, 1, 1, 1]);
+    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [1, 2, 0, 0, 1]);
   });
 
   it('counts cases recorded at the same time, racing for the same counters, each once', async () => {
     const many = Array.from({ length: 12 }, (_, index) => ({ ...issued, reference: `TD-2026-${String(100 + index).padStart(5, '0')}` }));
     await Promise.all(many.map((summary) => store.record(summary)));
     assert.equal((await counts())['n|admin,comms|TD|issued']?.count, 12);
+  });
+});
+
+/** A desk post's summaries: logged (due Friday), then its deadline moved (a colleague was asked), then answered. */
+const logged: CaseSummary = {
+  reference: 'CP-2026-00007', prefix: 'CP', version: 1, state: 'logged', open: true, audience: 'admin,comms',
+  dueAt: '2026-11-27T10:00:00.000Z', dueDay: '2026-11-27', clocks: [], cells: { summary: 'Complaint on Facebook', nextStep: 'Answer it', dueAt: '2026-11-27T10:00:00.000Z' },
+};
+const waiting: CaseSummary = { ...logged, version: 2, state: 'waiting', dueAt: '2026-12-02T10:00:00.000Z', cells: { ...logged.cells, dueAt: '2026-12-02T10:00:00.000Z' } };
+
+/**
+ * A register's other orders (src/dashboard/register-orders.ts) are index rows beside the summaries, written in the same
+ * transaction: a page in any order is as true on page 2 as on page 1, so an index must never keep a row its summary
+ * no longer sorts under, nor miss one.
+ */
+describe('statistics store: a summary\'s copies in its register\'s orders move with it (Azurite)', function () {
+  this.timeout(60_000);
+  let table: TableClient;
+  let store: StatisticsStore;
+  const indexRows = async () => {
+    const keys: string[] = [];
+    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey eq 's|CP' and RowKey lt '0'" } })) keys.push(`${String(row.rowKey)} v${String(row.version)}`);
+    return keys.sort();
+  };
+  const key = summaryKeyOf(logged.reference);
+
+  beforeEach(async () => {
+    table = (await freshTables()).tables.statistics;
+    store = createStatisticsStore(table);
+  });
+  afterEach(() => sinon.restore());
+
+  it('keeps one copy a case in each order, moved when its deadline moves, in one transaction with the summary', async () => {
+    await store.record(logged);
+    assert.deepEqual(await indexRows(), [`!due|2026-11-27T10:00:00.000Z|${key} v1`, `!oldest|2026-000000007|${key} v1`]);
+    await store.record(waiting);
+    assert.deepEqual(await indexRows(), [`!due|2026-12-02T10:00:00.000Z|${key} v2`, `!oldest|2026-000000007|${key} v2`], 'the old deadline\'s copy is gone');
+    const page = await store.summaryPage('CP', { open: true }, { size: 10, order: 'due' });
+    assert.deepEqual(page?.summaries.map((summary) => [summary.reference, summary.version]), [[logged.reference, 2]]);
+    assert.deepEqual((await store.summaryPage('CP', {}, { size: 10 }))?.summaries.map((summary) => summary.version), [2], 'the newest-first page lists the summary once, no copies');
+  });
+
+  it('writes nothing of a step whose summary transaction fails, and the retry leaves no stale copy', async () => {
+    await store.record(logged);
+    sinon.stub(table, 'submitTransaction').onSecondCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    await assert.rejects(store.record(waiting), /socket hang up/);
+    assert.deepEqual(await indexRows(), [`!due|2026-11-27T10:00:00.000Z|${key} v1`, `!oldest|2026-000000007|${key} v1`], 'the copies are as the summary: version 1');
+    sinon.restore();
+    assert.equal(await store.record(waiting), 'recorded');
+    assert.deepEqual(await indexRows(), [`!due|2026-12-02T10:00:00.000Z|${key} v2`, `!oldest|2026-000000007|${key} v2`]);
+  });
+
+  it('takes over a summary stored before indexes (no copies yet) instead of failing the step', async () => {
+    await store.record(logged);
+    for (const rowKey of (await indexRows()).map((row) => row.split(' ')[0]!)) await table.deleteEntity('s|CP', rowKey);
+    assert.equal(await store.record(waiting), 'recorded');
+    assert.deepEqual(await indexRows(), [`!due|2026-12-02T10:00:00.000Z|${key} v2`, `!oldest|2026-000000007|${key} v2`]);
   });
 });
