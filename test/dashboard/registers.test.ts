@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createDashboardIdentity } from '../../src/dashboard/identity';
 import { createLogger } from '../../src/logger';
 import { continuationAt } from '../../src/dashboard/paging';
-import { createStatisticsStore } from '../../src/store/statistics';
+import { collectSubjectAccess } from '../../src/data-protection/subject-access';
+import { createStatisticsStore, summaryKeyOf } from '../../src/store/statistics';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, issueTakedown, press, submitReport, submitRequest } from '../bot/conversation-helpers';
 import { api, ApiAnswer, as } from './dashboard-client';
@@ -170,6 +171,12 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     assert.equal(summaries.get('AINM-2026-00001')?.cells?.manager, undefined, 'the record\'s line names nobody: it outlives its people\'s erasure');
     assert.equal(summaries.get('TD-2026-00001')?.cells, undefined, 'no register lists takedown notices');
     assert.doesNotMatch(JSON.stringify([...summaries.values()]), /aad-/, 'no ids');
+  });
+
+  it('lists a register line naming someone in their subject access file, in every order it is kept in', async () => {
+    const held = (await collectSubjectAccess(bot.tables, PEOPLE.alex.id, NOW)).heldRows.filter((row) => row.table === 'statistics' && row.partitionKey === 's|AR');
+    const key = summaryKeyOf('AR-2026-00001');
+    for (const rowKey of [key, `!oldest|2026-000000001|${key}`, `!ending|2027-01-15|${key}`]) assert.ok(held.some((row) => row.rowKey === rowKey), `${rowKey} listed`);
   });
 
   it('refuses a forged or foreign continuation token and bad parameters with 400', async () => {
