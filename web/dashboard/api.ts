@@ -50,8 +50,12 @@ export interface RegisterPage {
     readonly deepLink: string;
   }[];
   readonly continuation?: string;
-  /** The one order the register is listed in ("Newest request first"), said above its table. */
+  /** The order the rows are in ("Newest request first"), said above its table. */
   readonly order: string;
+  /** Its id (what `sort=` names). */
+  readonly sort: string;
+  /** The orders this register can be listed in, offered in the page's "Order" list. */
+  readonly orders: readonly { readonly id: string; readonly label: string }[];
 }
 
 /** Who the page is asking as. */

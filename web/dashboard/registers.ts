@@ -23,10 +23,11 @@ export interface RegisterDeps {
 }
 
 /**
- * The registers view: the form (register, search, status, rows per page) asks for the first page; Next and
+ * The registers view: the form (register, search, status, order, rows per page) asks for the first page; Next and
  * Previous walk pages with the server's continuation tokens (kept here, one a page seen, so Previous needs no
- * offset the server cannot give); "Download CSV" fetches the whole filtered register as a file. Each register is
- * listed in one order, which the page says (the server reads it a page at a time: it sorts nothing it has not read).
+ * offset the server cannot give); "Download CSV" fetches the whole filtered register as a file, in the same order.
+ * The orders are the register's own (the server keeps its rows in each, so every page is in it), offered as the
+ * server names them; the order shown is said above the table.
  */
 export function createRegisterView(names: readonly RegisterName[], deps: RegisterDeps): { show(): Promise<void> } {
   const form = byId<HTMLFormElement>('register-form');
@@ -42,6 +43,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   const formQuery = (): Omit<RegisterQuery, 'continuation'> => ({
     q: byId<HTMLInputElement>('register-q').value.trim(),
     status: byId<HTMLSelectElement>('register-status').value,
+    sort: byId<HTMLSelectElement>('register-sort').value,
     pageSize: Number(byId<HTMLSelectElement>('register-page-size').value) || 25,
   });
   const name = () => select.value as RegisterName;
@@ -66,6 +68,7 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
 
   const renderPage = (result: RegisterPage) => {
     byId('register-order').textContent = `${result.order}.`;
+    offerOrders(byId<HTMLSelectElement>('register-sort'), name(), result);
     offerStates(byId<HTMLSelectElement>('register-status'), name(), result);
     const label = REGISTER_LABELS[name()];
     const linkColumn = result.columns.some((column) => column.key === 'reference');
@@ -98,6 +101,10 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
     const status = byId<HTMLSelectElement>('register-status');
     status.replaceChildren(el('option', { attrs: { value: '' } }, 'Any'));
     delete status.dataset.register;
+    // A register's orders are its own: the new one starts in its first, and names its orders when it answers.
+    const sort = byId<HTMLSelectElement>('register-sort');
+    sort.replaceChildren(el('option', { attrs: { value: '' } }, 'Newest first'));
+    delete sort.dataset.register;
     firstPage();
   });
   previous.addEventListener('click', () => void load(Math.max(0, page - 1)));
@@ -105,8 +112,8 @@ export function createRegisterView(names: readonly RegisterName[], deps: Registe
   byId('register-csv').addEventListener('click', async () => {
     deps.busy('Preparing the CSV file…');
     try {
-      const { q, status } = shownQuery;
-      const file = await deps.api.registerCsv(name(), { q, status });
+      const { q, status, sort } = shownQuery;
+      const file = await deps.api.registerCsv(name(), { q, status, sort });
       saveFile(file.blob, file.filename);
       deps.done(`Downloaded ${file.filename}.`);
     } catch (error) {
@@ -135,6 +142,15 @@ function caseLink(reference: string, deepLink: string, openLink: RegisterDeps['o
     });
   }
   return link;
+}
+
+/** The register's orders, as the server names them, the one shown selected (once a register, kept while it is shown). */
+function offerOrders(sort: HTMLSelectElement, register: RegisterName, result: RegisterPage): void {
+  if (sort.dataset.register !== register) {
+    sort.replaceChildren(...result.orders.map((order) => el('option', { attrs: { value: order.id } }, order.label)));
+    sort.dataset.register = register;
+  }
+  sort.value = result.sort;
 }
 
 /**
