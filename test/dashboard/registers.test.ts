@@ -136,7 +136,7 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     assert.equal(latest.length, 4);
     assert.deepEqual(await list('earliest'), [...latest].reverse(), 'the same clock for all: the oldest case first');
     assert.deepEqual(await list('person'), latest, 'one team member: latest change first within');
-    assert.equal((await as(bot, 'megan', '/registers/myTeam?sort=due')).status, 400);
+    for (const sort of ['due', 'constructor', 'toString', '__proto__', 'latest&sort=person']) assert.equal((await as(bot, 'megan', `/registers/myTeam?sort=${sort}`)).status, 400, sort);
   });
 
   it('never gives the AINM register\'s lines to anyone but the Incident team, whatever the page token says', async () => {
@@ -195,6 +195,9 @@ describe('dashboard API: views and registers by role (bot over HTTP, Azurite)', 
     await bad('pageSize=1000');
     await bad('pageSize=2.5');
     await bad('sort=businessCase');
+    await bad('sort=constructor');
+    await bad('sort=ending&sort=oldest');
+    await bad(`sort=${encodeURIComponent('!due|')}`);
     await bad('dir=sideways');
     await bad(`q=${'x'.repeat(101)}`);
   });
