@@ -99,7 +99,7 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
         const id = query.sort || 'latest';
         const order = Object.hasOwn(TEAM_ORDERS, id) ? TEAM_ORDERS[id] : undefined;
         if (!order) return bad(unknownOrder(Object.values(TEAM_ORDERS)));
-        // The reports' inbox lines (the bot's "my cases", one partition a person), newest change first.
+        // The reports' inbox lines (the bot's "my cases", one partition a person), in the order asked for.
         const lines = (await Promise.all((await reportsOf(actor)).map(async (report) => (await deps.inbox.list(report.id)).map((entry) => ({ report, entry }))))).flat();
         const seen = new Set<string>();
         const candidates = lines.flatMap(({ report, entry }): PagedRow[] => {
@@ -214,10 +214,9 @@ function unknownOrder(orders: readonly RegisterOrderChoice[]): string {
   return `This register can be listed: ${orders.map((order) => `${order.label.toLowerCase()} (sort=${order.id})`).join(', ')}.`;
 }
 
-type TeamRow = PagedRow;
-const byNewestReference = (a: TeamRow, b: TeamRow) => b.reference.localeCompare(a.reference, 'en', { numeric: true });
+const byNewestReference = (a: PagedRow, b: PagedRow) => b.reference.localeCompare(a.reference, 'en', { numeric: true });
 /** "My team"'s orders, each total (ties broken by reference, then person) so a page boundary never moves a row. */
-const TEAM_ORDERS: Readonly<Record<string, RegisterOrderChoice & { compare(a: TeamRow, b: TeamRow): number }>> = {
+const TEAM_ORDERS: Readonly<Record<string, RegisterOrderChoice & { compare(a: PagedRow, b: PagedRow): number }>> = {
   latest: {
     id: 'latest', label: 'Latest change first',
     compare: (a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || byNewestReference(a, b) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''),
