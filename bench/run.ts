@@ -487,7 +487,7 @@ async function main(): Promise<void> {
       log(`dashboard: ${options.dashboardCases} cases' statistics, ${options.dashboardRequests} requests of each API`);
       dashboard = await bench.dashboardCheck();
       log(`dashboard: overview p99 ${ms(dashboard.overview.p99)} ms, service levels p99 ${ms(dashboard.serviceLevels.p99)} ms; one table query p99 ${ms(dashboard.floor.p99)} ms`);
-      log(`dashboard: AINM register page p99 ${ms(dashboard.register.p99)} ms (${dashboard.register.roundTrips.toFixed(1)} round trips), urgent first ${ms(dashboard.registerSorted.p99)} ms (${dashboard.registerSorted.roundTrips.toFixed(1)}); one table page of 25 summaries p99 ${ms(dashboard.register.floor.p99)} ms`);
+      log(`dashboard: AINM register page p99 ${ms(dashboard.register.p99)} ms (${dashboard.register.roundTrips.toFixed(1)} round trips), open first ${ms(dashboard.registerSorted.p99)} ms (${dashboard.registerSorted.roundTrips.toFixed(1)}); one table page of 25 summaries p99 ${ms(dashboard.register.floor.p99)} ms`);
     }
   } finally {
     profileFile = await bench.stop();
@@ -707,7 +707,7 @@ function dashboardSection(dashboard: DashboardResult): string[] {
     line('GET /api/dashboard/service-levels (Incident team)', dashboard.serviceLevels, `${dashboard.serviceLevels.roundTrips.toFixed(1)} round trips; ${dashboard.serviceLevels.rowsRead} counter rows`),
     line('floor: one table page of 25 AINM summaries', dashboard.register.floor, '1 query'),
     line('GET /api/dashboard/registers/ainm?pageSize=25 (Incident team)', dashboard.register, `${dashboard.register.roundTrips.toFixed(1)} round trips; ${dashboard.register.rowsRead} summary rows; p99 ${(dashboard.register.p99 / dashboard.register.floor.p99).toFixed(1)}× one page of summaries`),
-    line('GET /api/dashboard/registers/ainm?pageSize=25&sort=urgent (Incident team)', dashboard.registerSorted, `${dashboard.registerSorted.roundTrips.toFixed(1)} round trips; p99 ${(dashboard.registerSorted.p99 / dashboard.register.floor.p99).toFixed(1)}× one page of summaries`),
+    line('GET /api/dashboard/registers/ainm?pageSize=25&sort=open (Incident team)', dashboard.registerSorted, `${dashboard.registerSorted.roundTrips.toFixed(1)} round trips; p99 ${(dashboard.registerSorted.p99 / dashboard.register.floor.p99).toFixed(1)}× one page of summaries`),
     ''];
 }
 

@@ -6,7 +6,7 @@ import type { Inbox } from '../store/inbox';
 import type { StatisticsStore, SummaryFilter } from '../store/statistics';
 import { openPosts } from '../workflows/customer-post/desk';
 import { bad, continuationAt, matches, PagedRow, PagePosition, positionOf, QueryProblem, RegisterPageResult, RegisterQuery, STALE_TOKEN } from './paging';
-import { ordersOf } from './register-orders';
+import { ordersOf, TEAM_ORDERS } from './register-orders';
 import { REGISTER_NAMES, RegisterName, RegisterOrderChoice } from './register-query';
 import { CaseSummary, seenByRole } from './statistics';
 
@@ -90,15 +90,14 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
     myTeam: {
       columns: cols(['reference', 'Reference'], ['person', 'Team member'], ['part', 'Their part'], ['summary', 'Summary'], ['state', 'State'], ['updatedAt', 'Last change']),
       // Read whole (a manager's reports' inbox lines) and sorted here: any order is as true on every page.
-      orders: Object.values(TEAM_ORDERS).map(({ id, label }) => ({ id, label })),
+      orders: TEAM_ORDERS.map(({ id, label }) => ({ id, label })),
       refusal: 'This list is for line managers: nobody in the directory reports to you.',
       allowed: async (actor) => (await reportsOf(actor)).length > 0,
       async page(actor, query) {
         const start = positionOf('myTeam', query);
         if (!start || start.table) return bad(STALE_TOKEN);
-        const id = query.sort || 'latest';
-        const order = Object.hasOwn(TEAM_ORDERS, id) ? TEAM_ORDERS[id] : undefined;
-        if (!order) return bad(unknownOrder(Object.values(TEAM_ORDERS)));
+        const order = query.sort ? TEAM_ORDERS.find((choice) => choice.id === query.sort) : TEAM_ORDERS[0];
+        if (!order) return bad(unknownOrder(TEAM_ORDERS));
         // The reports' inbox lines (the bot's "my cases", one partition a person), in the order asked for.
         const lines = (await Promise.all((await reportsOf(actor)).map(async (report) => (await deps.inbox.list(report.id)).map((entry) => ({ report, entry }))))).flat();
         const seen = new Set<string>();
@@ -140,7 +139,8 @@ interface SummaryRegister {
 }
 
 /**
- * One page of a register read from its kind's summaries in the table's order (newest first), with Azure Tables'
+ * One page of a register read from its kind's summaries in the order asked for (the table keeps each: the summaries'
+ * own rows newest first, or an index of copies, src/dashboard/register-orders.ts), with Azure Tables'
  * own paging: without a search, a page is one table page of `pageSize` rows; a search reads table pages of
  * {@link SEARCH_PAGE} until the page is full (at most {@link SCAN_LIMIT} rows). A page that ends inside a table page
  * says so in its token (the table page's token and how many of its rows were looked at).
@@ -213,23 +213,6 @@ export function orderLabel(register: Pick<Register, 'orders'>, query: Pick<Regis
 function unknownOrder(orders: readonly RegisterOrderChoice[]): string {
   return `This register can be listed: ${orders.map((order) => `${order.label.toLowerCase()} (sort=${order.id})`).join(', ')}.`;
 }
-
-const byNewestReference = (a: PagedRow, b: PagedRow) => b.reference.localeCompare(a.reference, 'en', { numeric: true });
-/** "My team"'s orders, each total (ties broken by reference, then person) so a page boundary never moves a row. */
-const TEAM_ORDERS: Readonly<Record<string, RegisterOrderChoice & { compare(a: PagedRow, b: PagedRow): number }>> = {
-  latest: {
-    id: 'latest', label: 'Latest change first',
-    compare: (a, b) => (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || byNewestReference(a, b) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''),
-  },
-  earliest: {
-    id: 'earliest', label: 'Longest unchanged first',
-    compare: (a, b) => (a.cells.updatedAt ?? '').localeCompare(b.cells.updatedAt ?? '') || byNewestReference(b, a) || (a.cells.person ?? '').localeCompare(b.cells.person ?? ''),
-  },
-  person: {
-    id: 'person', label: 'By team member',
-    compare: (a, b) => (a.cells.person ?? '').localeCompare(b.cells.person ?? '') || (b.cells.updatedAt ?? '').localeCompare(a.cells.updatedAt ?? '') || byNewestReference(a, b),
-  },
-};
 
 function cols(...pairs: [string, string][]): Column[] {
   return pairs.map(([key, label]) => ({ key, label }));

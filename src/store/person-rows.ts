@@ -20,7 +20,7 @@ export type StoredRow = RowLocation & { readonly columns: Readonly<Record<string
  * that name them as manager, the out-of-office rows they set or that name them as delegate, their policy campaign
  * rows (and other people's that name them as line manager), the tenant-wide latest chat reference, every row of the
  * cases given (snapshot, audit events, outbox, card copies, delivery marks), everyone's case-list lines for those
- * cases, those cases' dashboard summaries (a register's line names people), and the data-protection audit rows about
+ * cases, those cases' dashboard summaries and their copies in a register's orders (a register's line names people), and the data-protection audit rows about
  * them (src/store/audit-rows.ts). Timers, counters
  * and leases hold references and instance names only. One scan of the inbox:
  * for rare, audited requests only. The caller decides which of these rows name the person.
@@ -35,7 +35,10 @@ export async function candidateRowsOf(tables: Tables, personId: string, referenc
     }
   };
   for (const reference of references) await add('cases', odata`PartitionKey eq ${reference}`);
-  for (const filter of [...references].flatMap((reference) => summaryRowsFilterOf(reference) ?? [])) await add('statistics', filter);
+  for (const reference of references) {
+    const filter = await summaryRowsFilterOf(tables.statistics, reference);
+    if (filter) await add('statistics', filter);
+  }
   await add('cases', aboutFilter(SUBJECT_ACCESS_AUDIT, personId));
   await add('cases', aboutFilter(ERASURE_AUDIT, personId));
   await add('inbox');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
-import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, isIndexedOrder } from '../dashboard/register-orders';
+import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, orderSource } from '../dashboard/register-orders';
 import { CaseSummary, Contribution, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { statusOf } from './tables';
@@ -11,6 +11,9 @@ import { statusOf } from './tables';
  *   with the case version it was made from, in its kind's partition (`s|AR`, `s|AINM`, ...) under a row key that
  *   sorts the newest case first (the reference's year and number inverted): a register reads its rows in the
  *   table's own order, a page at a time with Azure Tables' continuation tokens, one range query in one partition;
+ *   beside them, row keys from `!` (below every summary's), a copy of each summary a register lists in each of its
+ *   kind's other orders (`!due|<deadline>|<summary key>`, src/dashboard/register-orders.ts), so a page in that order
+ *   is one range query too;
  * - in eight counter shards (`counters|0` ... `counters|7`, a case's shard by a hash of its reference), the rows a
  *   page of numbers reads: `n|` open cases, `w|` clocks per week, `dd|`/`dh|` deadlines of open cases by day and by
  *   hour, `t|` every case by kind and audience: the sums of the summaries' contributions (src/dashboard/statistics.ts),
@@ -21,9 +24,11 @@ import { statusOf } from './tables';
  *
  * Counting exactly once, across two partitions: the counters move in one transaction with the case's marker, under
  * If-Match on every row, so a second attempt (a retried effect, a lost answer, another instance) finds the marker at
- * that version and moves nothing; the summary is written after. Four round trips a step: the summary, the marker
- * with the counter rows the change moves (one query), the transaction, the summary. A summary left behind by a
- * failure after the transaction is caught up by the next attempt or step, from the marker's basis.
+ * that version and moves nothing; the summary is written after, in one transaction with its copies (the summary
+ * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Four round trips a step: the
+ * summary, the marker with the counter rows the change moves (one query), the counters' transaction, the summary's.
+ * A summary left behind by a failure after the counters' transaction is caught up by the next attempt or step, from
+ * the marker's basis.
  */
 const SUMMARY_PREFIX = 's|';
 const COUNTERS_PREFIX = 'counters|';
@@ -96,8 +101,7 @@ export function createStatisticsStore(table: TableClient) {
     for (let attempt = 1; ; attempt++) {
       if (current && current.summary.version >= summary.version) return;
       try {
-        const stale = lookUpCopies ? await storedCopyKeys(summary.reference) : current ? [...indexKeysOf(current.summary, summaryKeyOf(summary.reference)).values()] : [];
-        await table.submitTransaction(summaryActions(summary, current?.etag, stale));
+        await table.submitTransaction(summaryActions(summary, current?.etag, await staleKeysOf(summary.reference, current, lookUpCopies)));
         return;
       } catch (error) {
         const status = statusOf(error) ?? 0;
@@ -106,6 +110,15 @@ export function createStatisticsStore(table: TableClient) {
         current = await readSummary(summary.reference);
       }
     }
+  }
+
+  /**
+   * The copies a step may leave behind: those of the summary it replaces, or, when those were not all there, the
+   * case's copies as the table has them.
+   */
+  async function staleKeysOf(reference: string, current: StoredSummary | undefined, lookUp: boolean): Promise<string[]> {
+    if (lookUp) return storedCopyKeys(reference);
+    return current ? [...indexKeysOf(current.summary, summaryKeyOf(reference)).values()] : [];
   }
 
   /** The row keys of a case's copies in its kind's indexes, as the table has them. */
@@ -210,7 +223,7 @@ export function createStatisticsStore(table: TableClient) {
         const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
         if (String(rowKey).startsWith(MARKER_PREFIX)) continue;
         if (String(partitionKey).startsWith(COUNTERS_PREFIX)) addInto(sums, String(rowKey), String(columns.audience ?? ''), amountsOf(columns));
-        else if (String(rowKey) < FIRST_SUMMARY_KEY) rows.set(`index ${String(rowKey)}`, columns);
+        else if (String(rowKey) < FIRST_SUMMARY_KEY) rows.set(`index ${String(partitionKey)} ${String(rowKey)}`, columns);
         else rows.set(`summary ${String(columns.reference)}`, columns);
       }
       for (const [key, { audience, amounts }] of sums) rows.set(key, { audience, ...amounts });
@@ -229,7 +242,9 @@ export function createStatisticsStore(table: TableClient) {
       for await (const row of table.listEntities({ queryOptions: { select: ['PartitionKey', 'RowKey'] } })) {
         if (!keep.has(`${row.partitionKey}\u0000${row.rowKey}`)) stale.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) });
       }
-      await writeInBatches(table, stale, 'delete', 4);
+      // Copies before summaries: a rebuild cut short never leaves a copy whose summary is gone (a step would not see it).
+      await writeInBatches(table, stale.filter((row) => !row.partitionKey.startsWith(COUNTERS_PREFIX) && row.rowKey < FIRST_SUMMARY_KEY), 'delete', 4);
+      await writeInBatches(table, stale.filter((row) => row.partitionKey.startsWith(COUNTERS_PREFIX) || row.rowKey >= FIRST_SUMMARY_KEY), 'delete', 4);
       return { summaries: summaries.length, counters: entities.counters };
     },
 
@@ -249,11 +264,22 @@ export type StatisticsStore = ReturnType<typeof createStatisticsStore>;
 
 /**
  * A query for a case's summary and its index copies (the subject access file lists them: while a register lists the
- * case, its line names people). Undefined for a reference of no kind.
+ * case, its line names people): the summary read by its key, and its copies' keys worked out from it. Undefined for a
+ * reference of no kind or no summary.
  */
-export function summaryRowsFilterOf(reference: string): string | undefined {
+export async function summaryRowsFilterOf(table: TableClient, reference: string): Promise<string | undefined> {
   const prefix = prefixOf(reference);
-  return prefix ? odata`PartitionKey eq ${partitionOf(prefix)} and reference eq ${reference}` : undefined;
+  if (!prefix) return undefined;
+  const summaryKey = summaryKeyOf(reference);
+  let summary: CaseSummary;
+  try {
+    summary = fromEntity(await table.getEntity<SummaryEntity>(partitionOf(prefix), summaryKey));
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined;
+    throw error;
+  }
+  const keys = [summaryKey, ...indexKeysOf(summary, summaryKey).values()];
+  return `${odata`PartitionKey eq ${partitionOf(prefix)}`} and (${keys.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
 }
 
 /** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
@@ -290,9 +316,11 @@ function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
 
 /** A kind's summaries in one order: its own rows (row keys from `0`), or the row keys of one of its indexes. */
 function summaryFilter(prefix: string, filter: SummaryFilter, order: string | undefined): string {
-  const indexed = order !== undefined && isIndexedOrder(prefix, order);
-  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`, indexed
-    ? odata`RowKey ge ${indexPrefix(order)} and RowKey lt ${prefixEnd(indexPrefix(order))}`
+  const source = orderSource(prefix, order);
+  // The registers check the order asked for; one that got past them is a bug, not a reason to list another order.
+  if (!source) throw new Error(`${prefix} summaries are not kept in a "${String(order)}" order`);
+  const parts = [odata`PartitionKey eq ${partitionOf(prefix)}`, source === 'index'
+    ? odata`RowKey ge ${indexPrefix(order!)} and RowKey lt ${prefixEnd(indexPrefix(order!))}`
     : odata`RowKey ge ${FIRST_SUMMARY_KEY}`];
   if (filter.open !== undefined) parts.push(odata`open eq ${filter.open}`);
   if (filter.states?.length) parts.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);

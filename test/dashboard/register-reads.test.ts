@@ -77,25 +77,25 @@ describe('dashboard registers read a page of summaries, not the cases (round tri
   });
 
   it('lists the register in another of its orders across pages, one table page a page, and keeps a token to its order', async () => {
-    // Urgent first (every fiftieth record), open before closed (every third is open), each newest first.
-    const first = await counted('/registers/ainm?pageSize=5&sort=urgent');
+    // Open first (every third record), the urgent ones (every fiftieth) on top, each newest first.
+    const first = await counted('/registers/ainm?pageSize=5&sort=open');
     assert.deepEqual(first.calls, ['statistics listPage'], 'read from the order\'s index: one query, no sorting of what was read');
-    assert.deepEqual(first.body.rows.map((row) => row.reference.slice(-3)), ['300', '150', '400', '350', '250']);
-    const second = await counted(`/registers/ainm?pageSize=5&sort=urgent&continuation=${first.body.continuation!}`);
-    assert.deepEqual(second.body.rows.map((row) => row.reference.slice(-3)), ['200', '100', '050', '399', '396'], 'page 2 carries on in the same order');
+    assert.deepEqual(first.body.rows.map((row) => row.reference.slice(-3)), ['300', '150', '399', '396', '393']);
+    const second = await counted(`/registers/ainm?pageSize=5&sort=open&continuation=${first.body.continuation!}`);
+    assert.deepEqual(second.body.rows.map((row) => row.reference.slice(-3)), ['390', '387', '384', '381', '378'], 'page 2 carries on in the same order');
     const oldest = await counted('/registers/ainm?pageSize=3&sort=oldest');
     assert.deepEqual(oldest.body.rows.map((row) => row.reference), ['AINM-2026-00001', 'AINM-2026-00002', 'AINM-2026-00003']);
     assert.equal((await as(bot, 'isaiah', `/registers/ainm?pageSize=5&continuation=${first.body.continuation!}`)).status, 400, 'a token belongs to its order');
     const unknown = await as(bot, 'isaiah', '/registers/ainm?sort=category');
     assert.equal(unknown.status, 400);
-    assert.match(unknown.text, /newest report first \(sort=newest\), oldest first \(sort=oldest\), urgent and open first \(sort=urgent\)/);
+    assert.match(unknown.text, /newest report first \(sort=newest\), oldest first \(sort=oldest\), open first, urgent on top \(sort=open\)/);
   });
 
   it('downloads the CSV in the order asked for', async () => {
-    const answer = await as(bot, 'isaiah', '/registers/ainm/csv?sort=urgent');
+    const answer = await as(bot, 'isaiah', '/registers/ainm/csv?sort=open');
     assert.equal(answer.status, 200, answer.text);
     const references = answer.text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((line) => line.split(',')[0]);
     assert.equal(references.length, RECORDS);
-    assert.deepEqual(references.slice(0, 3), ['AINM-2026-00300', 'AINM-2026-00150', 'AINM-2026-00400']);
+    assert.deepEqual(references.slice(0, 3), ['AINM-2026-00300', 'AINM-2026-00150', 'AINM-2026-00399']);
   });
 });

@@ -131,14 +131,37 @@ describe('statistics store: a summary\'s copies in its register\'s orders move w
     assert.deepEqual((await store.summaryPage('CP', {}, { size: 10 }))?.summaries.map((summary) => summary.version), [2], 'the newest-first page lists the summary once, no copies');
   });
 
-  it('writes nothing of a step whose summary transaction fails, and the retry leaves no stale copy', async () => {
+  it('leaves no stale copy when the summary\'s transaction was stored but its answer lost, or sent twice', async () => {
     await store.record(logged);
-    sinon.stub(table, 'submitTransaction').onSecondCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
-    await assert.rejects(store.record(waiting), /socket hang up/);
-    assert.deepEqual(await indexRows(), [`!due|2026-11-27T10:00:00.000Z|${key} v1`, `!oldest|2026-000000007|${key} v1`], 'the copies are as the summary: version 1');
+    const submit = table.submitTransaction.bind(table);
+    // The second transaction of the step is the summary's (the first moved the counters): stored, then the answer lost.
+    sinon.stub(table, 'submitTransaction').onSecondCall().callsFake(async (...args: Parameters<TableClient['submitTransaction']>) => {
+      await submit(...args);
+      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    }).callThrough();
+    await assert.rejects(store.record(waiting), /connection reset/);
     sinon.restore();
-    assert.equal(await store.record(waiting), 'recorded');
+    assert.equal(await store.record(waiting), 'unchanged', 'the summary is at version 2 already');
     assert.deepEqual(await indexRows(), [`!due|2026-12-02T10:00:00.000Z|${key} v2`, `!oldest|2026-000000007|${key} v2`]);
+    // The same batch again, as a replaying client would send it: refused whole (the summary's If-Match), nothing moved.
+    const answered: CaseSummary = { ...waiting, version: 3, state: 'answered', open: false, dueAt: undefined, cells: undefined };
+    const replay = sinon.stub(table, 'submitTransaction').callsFake(async (...args: Parameters<TableClient['submitTransaction']>) => {
+      const result = await submit(...args);
+      if (replay.callCount === 2) await submit(...args).catch(() => undefined);
+      return result;
+    });
+    assert.equal(await store.record(answered), 'recorded');
+    assert.deepEqual(await indexRows(), [], 'answered: off the desk, so in none of its orders');
+  });
+
+  it('keeps the copies right when instances record the same case\'s steps at the same time', async () => {
+    const stores = [store, createStatisticsStore(table), createStatisticsStore(table), createStatisticsStore(table)];
+    const versions = Array.from({ length: 12 }, (_, index): CaseSummary => {
+      const dueAt = `2026-12-${String(index + 1).padStart(2, '0')}T10:00:00.000Z`;
+      return { ...logged, version: index + 1, dueAt, cells: { ...logged.cells, dueAt } };
+    });
+    await Promise.all(versions.map((summary, index) => stores[index % stores.length]!.record(summary)));
+    assert.deepEqual(await indexRows(), [`!due|2026-12-12T10:00:00.000Z|${key} v12`, `!oldest|2026-000000007|${key} v12`]);
   });
 
   it('takes over a summary stored before indexes (no copies yet) instead of failing the step', async () => {
