@@ -4,7 +4,7 @@ import type { Actor } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import type { Inbox } from '../store/inbox';
 import type { StatisticsStore, SummaryFilter } from '../store/statistics';
-import { openPosts } from '../workflows/customer-post/desk';
+import { worksTheDesk } from '../workflows/customer-post/desk';
 import { bad, continuationAt, matches, PagedRow, PagePosition, positionOf, QueryProblem, RegisterPageResult, RegisterQuery, STALE_TOKEN } from './paging';
 import { ordersOf, TEAM_ORDERS } from './register-orders';
 import { REGISTER_NAMES, RegisterName, RegisterOrderChoice } from './register-query';
@@ -44,7 +44,7 @@ const SEARCH_PAGE = 200;
 
 /**
  * Who may see a register is the bot's own rule for the same list: the access register and AINM register exports'
- * `allowed`, the desk's team queue, and for "my team", being someone's line manager in the directory. Each row is
+ * `allowed`, the desk's (the Communications Team's, as its lists in the bot), and for "my team", being someone's line manager in the directory. Each row is
  * then shown only if the person may see that case, as the bot checks a case before showing it: a team role of theirs
  * sees it whole (the summary's audience, from the workflow's `canSee`), or, in "my team", they have a part in it
  * (their own inbox, from the workflow's participants).
@@ -73,7 +73,8 @@ export function createRegisters(deps: RegisterDeps): Readonly<Record<RegisterNam
       columns: cols(['reference', 'Reference'], ['summary', 'Post'], ['state', 'State'], ['dueAt', 'Due'], ['nextStep', 'Next step']),
       orders: ordersOf('CP'),
       refusal: 'The desk is the Communications Team\'s.',
-      allowed: async (actor) => (await openPosts(deps.inbox, actor)) !== undefined,
+      // The bot's own rule for its desk lists, without reading the team's queue on every page.
+      allowed: (actor) => Promise.resolve(worksTheDesk(actor)),
       page: fromSummaries('desk', 'CP', { open: true }, (summary) => ({
         reference: summary.reference, status: summary.state,
         cells: { reference: summary.reference, summary: summary.cells?.summary ?? '', state: stateLabel(summary.reference, summary.state), dueAt: summary.cells?.dueAt ?? summary.dueAt ?? '', nextStep: summary.cells?.nextStep ?? '' },

@@ -18,9 +18,14 @@ export const DESK_LISTS = {
 } as const satisfies Record<string, { verb: string; title: string; empty: string; kind?: PostKind; mine?: boolean }>;
 export type DeskList = keyof typeof DESK_LISTS;
 
+/** Whether the desk is this person's: the Communications Team's. */
+export function worksTheDesk(actor: Actor): boolean {
+  return hasRole(actor, 'comms');
+}
+
 /** The open posts waiting for the Communications Team; undefined for anyone else. */
 export async function openPosts(inbox: Inbox, actor: Actor): Promise<InboxEntry[] | undefined> {
-  return hasRole(actor, 'comms') ? inbox.list(teamInbox('comms'), { role: DESK_ROLE, awaitingOnly: true }) : undefined;
+  return worksTheDesk(actor) ? inbox.list(teamInbox('comms'), { role: DESK_ROLE, awaitingOnly: true }) : undefined;
 }
 
 /**
