@@ -25,8 +25,9 @@ import { statusOf } from './tables';
  * Counting exactly once, across two partitions: the counters move in one transaction with the case's marker, under
  * If-Match on every row, so a second attempt (a retried effect, a lost answer, another instance) finds the marker at
  * that version and moves nothing; the summary is written after, in one transaction with its copies (the summary
- * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Four round trips a step: the
- * summary, the marker with the counter rows the change moves (one query), the counters' transaction, the summary's.
+ * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Four round trips a step
+ * (three when this instance wrote the case's summary last): the summary, the marker with the counter rows the change
+ * moves (one query), the counters' transaction, the summary's.
  * A summary left behind by a failure after the counters' transaction is caught up by the next attempt or step, from
  * the marker's basis.
  */
@@ -65,6 +66,8 @@ const AMOUNTS = ['count', 'met', 'missed'] as const;
 const RACED = [404, 409, 412];
 
 export function createStatisticsStore(table: TableClient) {
+  const recent = recentSummaries(RECENT_SUMMARIES);
+
   async function readSummary(reference: string): Promise<StoredSummary | undefined> {
     const prefix = prefixOf(reference);
     if (!prefix) return undefined;
@@ -101,7 +104,9 @@ export function createStatisticsStore(table: TableClient) {
     for (let attempt = 1; ; attempt++) {
       if (current && current.summary.version >= summary.version) return;
       try {
-        await table.submitTransaction(summaryActions(summary, current?.etag, await staleKeysOf(summary.reference, current, lookUpCopies)));
+        const written = await table.submitTransaction(summaryActions(summary, current?.etag, await staleKeysOf(summary.reference, current, lookUpCopies)));
+        const etag = written.subResponses[0]?.etag;
+        if (etag) recent.remember({ summary, etag });
         return;
       } catch (error) {
         const status = statusOf(error) ?? 0;
@@ -139,13 +144,23 @@ export function createStatisticsStore(table: TableClient) {
     async record(summary: CaseSummary): Promise<'recorded' | 'unchanged'> {
       const markerKey = `${MARKER_PREFIX}${summary.reference}`;
       const partition = counterPartitionOf(summary.reference);
+      let trustRecent = true;
       for (let attempt = 1; ; attempt++) {
-        const stored = await readSummary(summary.reference);
+        // The summary this instance wrote last for the case saves reading it, when the marker (read anyway) agrees.
+        const remembered = trustRecent ? recent.get(summary.reference) : undefined;
+        const stored = remembered ?? await readSummary(summary.reference);
         if (stored && stored.summary.version >= summary.version) return 'unchanged';
         let basis: CaseSummary | undefined = stored?.summary;
         let rows = await readCounters(partition, [markerKey, ...delta(basis, summary).map((change) => change.key)]);
         const marker = rows.get(markerKey);
         const counted = typeof marker?.version === 'number' ? marker.version : undefined;
+        if (remembered && counted !== remembered.summary.version) {
+          // The counters are not as this instance left them (another instance's step, a rebuild): read the table's summary.
+          trustRecent = false;
+          recent.forget(summary.reference);
+          attempt--;
+          continue;
+        }
         if (counted !== undefined && counted >= summary.version) {
           // Counted by an attempt that stopped before writing the summary: only the summary is left to do.
           await keepSummary(summary, stored);
@@ -280,6 +295,27 @@ export async function summaryRowsFilterOf(table: TableClient, reference: string)
   }
   const keys = [summaryKey, ...indexKeysOf(summary, summaryKey).values()];
   return `${odata`PartitionKey eq ${partitionOf(prefix)}`} and (${keys.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
+}
+
+/** Summaries remembered by an instance, at most: a few megabytes. */
+const RECENT_SUMMARIES = 2000;
+
+/**
+ * The summaries this instance wrote last (with their ETags), the least recently written forgotten first. Never
+ * trusted alone: the marker read with the counters says whether the counters moved since (another instance, a
+ * rebuild), and a stale ETag fails the summary's If-Match, which reads the table's.
+ */
+function recentSummaries(limit: number) {
+  const entries = new Map<string, StoredSummary>();
+  return {
+    get: (reference: string) => entries.get(reference),
+    remember(stored: StoredSummary): void {
+      entries.delete(stored.summary.reference);
+      entries.set(stored.summary.reference, stored);
+      if (entries.size > limit) entries.delete(entries.keys().next().value!);
+    },
+    forget: (reference: string) => void entries.delete(reference),
+  };
 }
 
 /** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
