@@ -42,7 +42,9 @@ export interface LeaverNoticeDeps {
  * Once the leavers are marked no later sync sees them leave again, so the notice is stored first (ids and
  * references: the card is made when it is sent) with a retry timer, claimed by this instance as a transition's
  * outbox timer is (src/cases/outbox-lease.ts). After a crash or a failed send the scheduler of any instance sends
- * it to those it has not reached; a recipient is marked as soon as the connector took their card.
+ * it to those it has not reached; a recipient is marked as soon as the connector took their card, so the worst case
+ * (a crash between a send and its mark) is one person's second copy. A 403 (not installed, blocked) is final, as
+ * for every notification (DESIGN.md): that recipient is marked and logged, not retried.
  */
 export function createLeaverNotice(deps: LeaverNoticeDeps) {
   /** True when everyone who has something to see in it was reached (or cannot be: a 403 is final). */
