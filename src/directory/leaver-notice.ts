@@ -143,13 +143,14 @@ async function entriesFor(deps: LeaverNoticeDeps, lines: readonly NoticedCase[],
     const shown = await deps.linesOf(line.reference, viewer, now);
     // A moved approval is no longer on the leaver's list: any line of the case says what it is and where it stands.
     const entry = shown.find((candidate) => candidate.userId === line.personId && candidate.role === line.role) ?? shown[0];
-    const leaver = leavers.get(line.personId)!.name;
     if (!entry) continue;
-    const movedTo = line.movedTo ? (await deps.directory.find(line.movedTo))?.name ?? 'someone else' : undefined;
+    const leaver = leavers.get(line.personId)!.name;
+    const movedTo = line.movedTo && (await deps.directory.find(line.movedTo))?.name;
     entries.push({
       ...entry, updatedAt: now.toISOString(),
       summary: `${leaver} (left): ${entry.summary}`,
-      nextStep: movedTo ? `Now waits for ${movedTo}, ${leaver}'s manager` : line.stuck ? `Waited for ${leaver}; nobody in the directory could take it over` : entry.nextStep,
+      nextStep: line.movedTo ? `Now waits for ${movedTo ? `${movedTo}, ` : ''}${leaver}'s manager`
+        : line.stuck ? `Waited for ${leaver}; nobody in the directory could take it over` : entry.nextStep,
       mark: `Their part: ${line.role.replace(/_/g, ' ')}`,
     });
   }
