@@ -17,7 +17,7 @@ import { createDailyRetention } from './data-protection/daily-retention';
 import { createDailyDirectorySync } from './directory/daily-directory-sync';
 import type { DirectorySyncSettings } from './directory/entra-settings';
 import { NewStarterEnrolment, NO_ENROLMENT } from './directory/new-starters';
-import { RunDirectorySync, syncOff, wireDirectorySync } from './directory/sync-wiring';
+import { RunDirectorySync, syncOff, wireDirectorySync, wireLeaverNotice } from './directory/sync-wiring';
 import type { GraphSettings } from './graph/settings';
 import type { GraphTokenProvider } from './graph/token';
 import { accessRequestRerouting } from './workflows/access-request/approver-rerouting';
@@ -41,6 +41,7 @@ import { createIdempotencyStore } from './store/idempotency';
 import { createInbox } from './store/inbox';
 import { Tables, tablesReachable } from './store/tables';
 import { createLeaseStore } from './store/leases';
+import { createLeaverNoticeStore } from './store/leaver-notices';
 import type { TableMetrics } from './store/table-metrics';
 import { createTimerStore } from './store/timers';
 import { AbuseReportSettings, DEFAULT_ABUSE_REPORT_SETTINGS } from './workflows/abuse-report/settings';
@@ -240,10 +241,11 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const periods = options.retention ?? DEFAULT_RETENTION;
   const links = createCaseLinks(tables);
   const accessRequests = serviceFor.get('AR');
+  const leaverNotice = wireLeaverNotice({ directory, notices: createLeaverNoticeStore(tables.directory), timers, notifier, renderer, owner, now, logger, services: serviceFor });
   const syncDirectory = wireDirectorySync({
     ...(options.graph ? { graph: options.graph } : {}), ...(options.directorySync ? { settings: options.directorySync } : {}),
     ...(options.graphToken ? { token: options.graphToken } : {}),
-    directory, inbox, services: serviceFor, notifier, renderer, logger, enrolment: newStarters ?? NO_ENROLMENT,
+    directory, inbox, services: serviceFor, leaverNotice, logger, enrolment: newStarters ?? NO_ENROLMENT,
     rerouting: accessRequests ? accessRequestRerouting(accessRequests as never, inbox) : { waitingOn: async () => [], passTo: async () => false },
   });
   const statistics = { rebuild: (at: Date) => rebuildStatistics(cases, dashboard.summariser, dashboard.store, definitions.map((definition) => definition.rules.prefix), at) };
@@ -251,7 +253,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
   const retention = createDailyRetention({ leases: createLeaseStore(tables.timers, 'retention'), owner, logger, run: (at) => runRetention({ cases, links, now: at, periods, campaignRecipients: createRecipientStore(tables.campaignrecipients) }) });
   const directorySync = createDailyDirectorySync({ leases: createLeaseStore(tables.timers, 'directory-sync'), owner, logger, ...(syncDirectory ? { sync: syncDirectory } : {}) });
   const scheduler = createScheduler({
-    timers, logger, now, owner, handlers: Object.assign({}, relay.timerHandlers(), ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}),
+    timers, logger, now, owner, handlers: Object.assign({}, relay.timerHandlers(), ...services.map((service) => service.timerHandlers()), fanOut?.timerHandlers() ?? {}, leaverNotice.timerHandlers()),
     daily: async (at) => [await retention(at), await directorySync(at)],
   });
   return {

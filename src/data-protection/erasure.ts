@@ -11,7 +11,8 @@ import { CaseKind, findCasesOf, idPattern, isClosed, mapJson, nameReplacer, peop
  * Erasure (UK GDPR Article 17), "where the law allows":
  *
  * - removed: the person's directory entry (and the manager link of people they manage), their chat
- *   reference, their inbox lines, files waiting to be added to a report, and their form claims;
+ *   reference, their inbox lines, files waiting to be added to a report, their form claims, and what leavers'
+ *   notices not yet sent hold of them;
  * - closed access requests and closed or withdrawn takedown notices are kept as the audit trail of what
  *   happened (who had access to the Group's accounts; which posts were taken down), but the person in
  *   them becomes "Erased person" with an opaque id, in the snapshot, every audit event and every other
@@ -76,6 +77,8 @@ export interface ErasureCounts {
   readonly campaignRows: number;
   /** Other people's campaign rows that named them as line manager, now without it. */
   readonly campaignManagerLinks: number;
+  /** Lines of leavers' notices not yet sent that named them (as the leaver, or the one an approval went to), and marks that one reached them. */
+  readonly leaverNoticeRows: number;
 }
 
 export type ErasureResult =
@@ -148,6 +151,7 @@ export async function erasePerson(tables: Tables, subjectId: string, by: Person,
     ...await personData.deleteFormClaimsAndStagedFilesOf(subjectId),
     conversations: await personData.deletePersonalChatOf(subjectId) + await personData.rewriteLatestChat((reference) => latestChatWithout(reference, subjectId)),
     directoryEntry: await personData.deleteDirectoryEntry(subjectId),
+    leaverNoticeRows: await personData.deleteLeaverNoticeRowsNaming(subjectId),
     // People they managed keep their entry, without a manager (the next seed or Graph sync gives them one).
     managerLinks: await personData.unlinkManager(subjectId),
     // Out of office: their own delegation, and any that sends a manager's requests to them (the manager then gets them again).

@@ -183,7 +183,8 @@ export const OTHER_PERSONS_KEY = '[another person]';
 
 function withoutOthersIds({ table, partitionKey, rowKey }: StoredRow, subjectId: string): RowLocation {
   if (table === 'inbox' && partitionKey !== subjectId && !partitionKey.startsWith('team:')) return { table, partitionKey: OTHER_PERSONS_KEY, rowKey };
-  if (table === 'directory' && rowKey !== subjectId) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
+  // A leavers' notice's keys hold the leaver's or the recipient's id among other parts.
+  if (table === 'directory' && !rowKey.split('|').includes(subjectId)) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
   if (table === 'campaignrecipients' && rowKey !== subjectId && rowKey !== managerMarkKey(subjectId)) return { table, partitionKey, rowKey: OTHER_PERSONS_KEY };
   return { table, partitionKey, rowKey };
 }

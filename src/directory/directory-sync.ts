@@ -5,6 +5,7 @@ import type { TableDirectory } from '../store/directory-table';
 import type { DirectoryPerson } from './directory';
 import type { EntraSnapshot } from './entra-reader';
 import { LeaveReason, planDirectorySync, SyncPlan } from './entra-sync';
+import type { LeaverNotice } from './leaver-notice';
 import { managementChain, standingIn, ChainStanding } from './management-chain';
 import type { NewStarterEnrolment } from './new-starters';
 
@@ -39,8 +40,8 @@ export interface DirectorySyncDeps {
   readonly enrolment: NewStarterEnrolment;
   /** A person's open cases (their inbox lines of cases not closed). */
   readonly openCasesOf: (personId: string) => Promise<InboxEntry[]>;
-  /** Shows leavers' open cases to the Communications Team and the administrators. */
-  readonly tellAboutLeavers: (leavers: readonly LeaverCases[], now: Date) => Promise<void>;
+  /** Shows leavers' open cases to the Communications Team and the administrators (src/directory/leaver-notice.ts). */
+  readonly leaverNotice: Pick<LeaverNotice, 'record' | 'deliver'>;
   readonly logger: Logger;
 }
 
@@ -58,7 +59,7 @@ export const SYNC_OFF_MESSAGE = 'The directory sync from Entra ID is off: set DI
  * then approvals waiting for a changed line manager or for a leaver are moved, people are written, joiners get the
  * current campaign and leavers' open cases are shown to Comms and the administrators. Every step can run again:
  * a run that stopped part-way is finished by the next (moves of a request no longer waiting do nothing; joiners
- * stay marked until enrolled); at worst Comms hear about a leaver twice.
+ * stay marked until enrolled; the leavers' notice is stored before they are marked, and its timer sends it).
  */
 export function createDirectorySync(deps: DirectorySyncDeps) {
   return async (now: Date, options: { acceptLeavers?: boolean } = {}): Promise<SyncReport> => {
@@ -80,8 +81,10 @@ export function createDirectorySync(deps: DirectorySyncDeps) {
     await deps.directory.save(plan.write.filter((person) => joinerIds.has(person.id)), firstSync ? new Set() : joinerIds);
     const movedForManagers = await moveForManagerChanges(deps, plan, after, now);
     const leavers = await leaversWithCases(deps, plan, after, now);
-    if (leavers.some((leaver) => leaver.openCases.length > 0 || leaver.stuck.length > 0)) await deps.tellAboutLeavers(leavers, now);
+    // Stored before they are marked: once marked, no later run sees them leave again.
+    const notice = await deps.leaverNotice.record(leavers, now);
     await deps.directory.save(plan.write.filter((person) => !joinerIds.has(person.id)));
+    if (notice) await deps.leaverNotice.deliver(notice);
     const enrolled = await enrolWaiting(deps);
     const counts = {
       people: [...after.values()].filter((person) => !person.leftAt).length, joiners: plan.joiners.length, leavers: plan.leavers.length,

@@ -1,6 +1,4 @@
-import type { CardRenderer } from '../cards/render';
 import type { CaseService } from '../cases/case-service';
-import type { Notifier } from '../cases/delivery';
 import { TEAM_ROLES } from '../domain/people';
 import { prefixOf } from '../domain/references';
 import { createGraphClient } from '../graph/graph-client';
@@ -12,7 +10,7 @@ import type { Inbox, InboxEntry } from '../store/inbox';
 import { ApprovalRerouting, createDirectorySync, SYNC_OFF_MESSAGE, SyncReport } from './directory-sync';
 import { readEntraDirectory } from './entra-reader';
 import type { DirectorySyncSettings } from './entra-settings';
-import { createLeaverNotice } from './leaver-notice';
+import { createLeaverNotice, LeaverNotice, LeaverNoticeDeps } from './leaver-notice';
 import type { NewStarterEnrolment } from './new-starters';
 
 export interface DirectorySyncWiring {
@@ -25,8 +23,7 @@ export interface DirectorySyncWiring {
   readonly services: ReadonlyMap<string, CaseService>;
   readonly rerouting: ApprovalRerouting;
   readonly enrolment: NewStarterEnrolment;
-  readonly notifier: Notifier;
-  readonly renderer: CardRenderer;
+  readonly leaverNotice: LeaverNotice;
   readonly logger: Logger;
 }
 
@@ -37,25 +34,30 @@ export function wireDirectorySync(wiring: DirectorySyncWiring): RunDirectorySync
   const { graph, settings } = wiring;
   if (!graph || !settings) return undefined;
   const client = createGraphClient({ baseUrl: graph.baseUrl, token: wiring.token ?? graphTokenProvider(graph.credential) });
-  const caseOf = async (reference: string) => {
-    const service = wiring.services.get(prefixOf(reference) ?? '');
-    const snapshot = service ? await service.load(reference) : undefined;
-    return service && snapshot !== undefined ? { service, snapshot } : undefined;
-  };
-  const tellAboutLeavers = createLeaverNotice({
-    directory: wiring.directory, notifier: wiring.notifier, renderer: wiring.renderer, logger: wiring.logger,
-    stateLabel: (state, reference) => wiring.services.get(prefixOf(reference ?? '') ?? '')?.definition.rules.stateLabel(state) ?? { label: state, color: 'default' },
-    canSee: async (reference, viewer) => {
-      const found = await caseOf(reference);
-      return Boolean(found?.service.definition.workflow.canSee(found.snapshot, viewer));
-    },
-  });
   return createDirectorySync({
     directory: wiring.directory, rerouting: wiring.rerouting, enrolment: wiring.enrolment, logger: wiring.logger,
     read: () => readEntraDirectory(client, settings),
     governedRoles: TEAM_ROLES.filter((role) => settings.roleGroups[role]),
     openCasesOf: (personId) => openCases(wiring, personId),
-    tellAboutLeavers,
+    leaverNotice: wiring.leaverNotice,
+  });
+}
+
+export type LeaverNoticeWiring = Pick<LeaverNoticeDeps, 'directory' | 'notices' | 'timers' | 'notifier' | 'renderer' | 'owner' | 'now' | 'logger'>
+  & Pick<DirectorySyncWiring, 'services'>;
+
+/** The leavers' notice, whether or not the sync runs here: the scheduler sends what a sync elsewhere left behind. */
+export function wireLeaverNotice(wiring: LeaverNoticeWiring): LeaverNotice {
+  const serviceOf = (reference?: string) => wiring.services.get(prefixOf(reference ?? '') ?? '');
+  return createLeaverNotice({
+    ...wiring,
+    stateLabel: (state, reference) => serviceOf(reference)?.definition.rules.stateLabel(state) ?? { label: state, color: 'default' },
+    linesOf: async (reference, viewer, now) => {
+      const service = serviceOf(reference);
+      const snapshot = service ? await service.load(reference) : undefined;
+      if (!service || snapshot === undefined || !service.definition.workflow.canSee(snapshot, viewer)) return [];
+      return service.definition.presenter.inboxEntries(snapshot, now);
+    },
   });
 }
 

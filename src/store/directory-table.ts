@@ -27,6 +27,8 @@ export interface DirectorySyncRecord {
 export interface TableDirectory extends Directory {
   /** Everyone, leavers included: what the sync compares Entra ID with. */
   allRecords(): Promise<DirectoryPerson[]>;
+  /** One person as stored now, not from the cache: for work that must see what another instance has just written. */
+  findStored(id: string): Promise<DirectoryPerson | undefined>;
   /** Writes these people as they are (upsert); `newStarters` are marked as waiting for the current campaign. */
   save(people: readonly DirectoryPerson[], newStarters?: ReadonlySet<string>): Promise<void>;
   /** Joiners still waiting for the current campaign (a run that stopped before enrolling them included). */
@@ -64,6 +66,7 @@ export function createTableDirectory(table: TableClient, cacheMillis = 30_000): 
       cache = undefined;
       return [...(await all()).values()];
     },
+    findStored: (id) => findOne(table, id),
     async save(people, newStarters = new Set()) {
       // Every row is checked before the first is written: one that cannot be stored stops the sync with nothing changed.
       const entities = people.map((person) => ({ ...toRow(person), ...(newStarters.has(person.id) ? { enrolment: 'pending' } : {}) }));

@@ -1,5 +1,6 @@
 import { odata, TableClient } from '@azure/data-tables';
 import { parseStoredJson } from './case-store';
+import { LEAVER_NOTICE_PARTITION } from './leaver-notices';
 import { deleteIfThere, statusOf, Tables } from './tables';
 
 /** A directory entry as stored: every role written, not only the team roles the workflows know. */
@@ -30,7 +31,7 @@ export interface DelegationRow {
 /** An inbox line as stored, keys left out. */
 export type InboxLine = Readonly<Record<string, unknown>>;
 
-/** Layouts written elsewhere: src/directory/directory.ts, src/notify/conversation-store.ts, src/store/staged-evidence.ts. */
+/** Layouts written elsewhere (and src/store/leaver-notices.ts): src/directory/directory.ts, src/notify/conversation-store.ts, src/store/staged-evidence.ts. */
 const PERSON_PARTITION = 'person';
 const PERSONAL_CHAT = 'personal';
 const LATEST = { partitionKey: 'service', rowKey: 'latest' } as const;
@@ -60,6 +61,17 @@ export function createPersonData(tables: Pick<Tables, 'directory' | 'conversatio
       return count;
     },
     deleteDirectoryEntry: (personId: string) => deleteIfThere(directory, PERSON_PARTITION, personId),
+    /**
+     * Lines of leavers' notices not yet sent (src/store/leaver-notices.ts) about them as a leaver or naming them as
+     * the one an approval went to, and the marks that a notice reached them. Returns how many went.
+     */
+    async deleteLeaverNoticeRowsNaming(personId: string): Promise<number> {
+      let removed = 0;
+      for await (const row of directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${LEAVER_NOTICE_PARTITION}` } })) {
+        if ([row.personId, row.movedTo, row.recipientId].includes(personId)) removed += await deleteIfThere(directory, LEAVER_NOTICE_PARTITION, row.rowKey as string);
+      }
+      return removed;
+    },
     /** Out-of-office rows (src/store/delegations.ts) they set (`theirs`), or that name them as delegate. */
     async delegationsOf(personId: string): Promise<DelegationRow[]> {
       const rows: DelegationRow[] = [];

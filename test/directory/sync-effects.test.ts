@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { BotHarness, cardText, PEOPLE } from '../support/bot-harness';
+import { odata } from '@azure/data-tables';
+import { LEAVER_NOTICE_PARTITION } from '../../src/store/leaver-notices';
+import { BotHarness, cardText, PEOPLE, PersonKey } from '../support/bot-harness';
 import { GRAPH_TOKEN, GraphStandIn, StandInUser } from '../support/graph-stand-in';
 import { ask, cardsMatching, errorNextTo, listItems, NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
 import type { NewStarterEnrolment } from '../../src/directory/new-starters';
@@ -158,6 +160,61 @@ describe('directory sync from Entra ID: what changes in the desk (real bot over 
     assert.match(cardText(await ask(bot, 'patti', 'takedowns')), /Communications Team only/);
   });
 
+  describe('the leavers\' notice, when it cannot go out at once', () => {
+    const MINUTE = 60_000;
+    /** The leavers' lists that reached a person (the connector took them: a faulted call delivered nothing). */
+    const listsFor = (person: PersonKey) => bot.connector.cardsIn(bot.personalConversation(person)).filter((card) => /People who left: their open cases/.test(cardText(card))).length;
+    const noticeRows = async () => {
+      let rows = 0;
+      for await (const _ of bot.tables.directory.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${LEAVER_NOTICE_PARTITION}` } })) rows++;
+      return rows;
+    };
+    const tick = async () => {
+      const report = await bot.runtime.scheduler.tick();
+      await bot.idle();
+      return report;
+    };
+
+    it('keeps it when a send fails, and the scheduler sends it to the one it missed, not again to the others', async () => {
+      await submitRequest(bot, 'alex');
+      setUser(PEOPLE.megan.id, { accountEnabled: false });
+      // The connector client retries a 503 three times: four make Patti's send fail.
+      bot.connector.faults.set(bot.personalConversation('patti'), Array.from({ length: 4 }, () => ({ status: 503, retryAfterSeconds: 0 })));
+      await sync();
+      assert.equal(listsFor('adele'), 1);
+      assert.equal(listsFor('patti'), 0, 'the connector did not take Patti\'s card');
+
+      bot.advanceClock(MINUTE);
+      await tick();
+      assert.equal(listsFor('patti'), 1, 'the retry reached Patti');
+      assert.equal(listsFor('adele'), 1, 'and did not send Adele a second card');
+      assert.equal(await noticeRows(), 0, 'nothing of the notice is kept once it is sent');
+      bot.advanceClock(60 * MINUTE);
+      await tick();
+      assert.deepEqual([listsFor('adele'), listsFor('patti')], [1, 1], 'and nothing is sent again');
+    });
+
+    it('is sent by another instance when the syncing one died while sending it, to each recipient once', async () => {
+      await submitRequest(bot, 'alex');
+      setUser(PEOPLE.megan.id, { accountEnabled: false });
+      // Another instance on the same tables syncs, and dies while the connector holds its send to Patti (the send
+      // would time out only after the test: the instance is gone as far as the test can tell).
+      bot.connector.faults.set(bot.personalConversation('patti'), [{ status: 503, dropAfterMs: 60 * MINUTE }]);
+      const dying = await new BotHarness({ now: () => NOW, tables: { tables: bot.tables, prefix: bot.tablePrefix }, directorySync: withGraph() }).start();
+      void dying.runtime.syncDirectory(NOW);
+      await until(() => bot.connector.calls.some((call) => call.conversationId === bot.personalConversation('patti') && /People who left/.test(cardText(call.body))));
+      await dying.stop();
+      assert.deepEqual([listsFor('adele'), listsFor('patti')], [1, 0], 'Adele\'s card went out before it died');
+
+      await tick();
+      assert.deepEqual([listsFor('adele'), listsFor('patti')], [1, 0], 'a sync finds no leaver, and the dead instance\'s claim on the notice still runs');
+      bot.advanceClock(4 * MINUTE);
+      await tick();
+      assert.deepEqual([listsFor('adele'), listsFor('patti')], [1, 1], 'Patti got it from this instance, and Adele not again');
+      assert.equal(await noticeRows(), 0);
+    });
+  });
+
   it('runs once a day on one instance only: two schedulers, one sync', async () => {
     const second = await new BotHarness({ now: () => NOW, tables: { tables: bot.tables, prefix: bot.tablePrefix }, directorySync: withGraph() }).start();
     try {
@@ -173,3 +230,9 @@ describe('directory sync from Entra ID: what changes in the desk (real bot over 
     }
   });
 });
+
+/** Polls (real time) until a background step has happened. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(condition(), 'the background step happened');
+}

@@ -5,6 +5,7 @@ import { erasePerson } from '../../src/data-protection/erasure';
 import { collectSubjectAccess, OTHER_PERSONS_KEY } from '../../src/data-protection/subject-access';
 import type { DirectoryPerson } from '../../src/directory/directory';
 import { createCaseStore } from '../../src/store/case-store';
+import { createLeaverNoticeStore, LEAVER_NOTICE_PARTITION } from '../../src/store/leaver-notices';
 import { TABLE_NAMES, Tables } from '../../src/store/tables';
 import { BotHarness, PEOPLE, PersonKey } from '../support/bot-harness';
 import { NOW, submitReport, submitRequest } from '../bot/conversation-helpers';
@@ -142,6 +143,16 @@ describe('erasure and subject access reach every row of every table (bot over HT
     await bot.runtime.campaigns!.timerHandlers().campaignFinal!({ reference: CAMPAIGN, timer: 'campaignFinal', dueAt: '' }, NOW);
     await bot.runtime.campaigns!.drain();
 
+    // A leavers' notice not yet sent to everyone, as the directory sync stores it (src/directory/leaver-notice.ts):
+    // a line about her as a leaver, one naming her as the one Megan's approval went to, and the mark that it reached her.
+    const notices = createLeaverNoticeStore(bot.tables.directory);
+    const leaverNotice = `leavers-${NOW.toISOString()}`;
+    await notices.record(leaverNotice, [
+      { personId: ADELE.id, leftAt: NOW.toISOString(), reference: ref.own, role: 'requester' },
+      { personId: PEOPLE.megan.id, leftAt: NOW.toISOString(), reference: ref.teamCardOpen, role: 'approver', movedTo: ADELE.id },
+    ]);
+    await notices.reached(leaverNotice, ADELE.id, 'sent');
+
     // An earlier subject access request about her.
     const earlier = await collectSubjectAccess(bot.tables, ADELE.id, NOW);
     await recordSubjectAccess(bot.tables.cases, { at: NOW.toISOString(), by: PEOPLE.patti.id, subjectId: ADELE.id, caseCount: earlier.cases.length });
@@ -160,6 +171,7 @@ describe('erasure and subject access reach every row of every table (bot over HT
     const found = await scan(bot.tables, bot.personalConversation('adele'));
     const tablesWithHer = new Set(found.map((row) => row.table));
     for (const table of ['cases', 'inbox', 'conversations', 'directory', 'idempotency', 'campaignrecipients']) assert.ok(tablesWithHer.has(table), `${table} holds her data`);
+    assert.equal(found.filter((row) => row.partitionKey === LEAVER_NOTICE_PARTITION).length, 3, 'a leavers\' notice: two lines and a mark');
     const campaignRows = found.filter((row) => row.table === 'campaignrecipients').map((row) => row.rowKey).sort();
     assert.deepEqual(campaignRows, [ADELE.id, PEOPLE.alex.id, `~manager-${ADELE.id}`].sort(), 'her row, Alex\'s naming her as manager, the final reminder\'s mark');
     for (const reference of Object.values(ref)) assert.ok(found.some((row) => row.partitionKey === reference), `${reference} holds her data`);

@@ -50,6 +50,8 @@ export class ConnectorStandIn {
   }
 
   async stop(): Promise<void> {
+    // A request held open by a `dropAfterMs` fault (an instance that died mid-send) must not hold the stop up.
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 
