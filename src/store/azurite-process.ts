@@ -18,6 +18,14 @@ export interface AzuriteOptions {
   readonly dataDir?: string;
   /** Also start Azurite's queue service (a second process of the same package) on this port; 0 picks a free one. */
   readonly queuePort?: number;
+  /**
+   * Keep the queue service's data in this folder even when the tables live in memory (the campaign benchmark). In
+   * memory, Azurite gives every message its own extent, which outlives the message; its collector, once a minute,
+   * removes them one by one, and LokiJS rebuilds the extents' whole index for each removal, all without yielding:
+   * with thousands of messages the service stops answering for 20-45 s. On disk, messages share 64 MB extent files,
+   * so there is next to nothing to collect. See bench/NOTES.md, "The campaign bench's stalls".
+   */
+  readonly queueDataDir?: string;
 }
 
 /**
@@ -29,7 +37,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<AzuriteProc
   const table = await startService('table', port, options.dataDir);
   if (options.queuePort === undefined) return { port, stop: () => stopChild(table) };
   const queuePort = options.queuePort === 0 ? await freePort() : options.queuePort;
-  const queue = await startService('queue', queuePort, options.dataDir).catch(async (error: unknown) => {
+  const queue = await startService('queue', queuePort, options.queueDataDir ?? options.dataDir).catch(async (error: unknown) => {
     await stopChild(table);
     throw error;
   });
