@@ -7,10 +7,11 @@ import { prefixOf, CasePrefix } from '../domain/references';
 import type { Logger } from '../logger';
 import type { CardCopy, CaseStore, PendingEffect } from '../store/case-store';
 import type { Inbox } from '../store/inbox';
-import type { ClaimedTimer, TimerRow, TimerStore } from '../store/timers';
+import type { ClaimedTimer, TimerStore } from '../store/timers';
 import type { Notifier } from './delivery';
 import { holdOutboxLease, OUTBOX_LEASE_MS, OUTBOX_TIMER, OutboxLease, OutboxLeaseLost } from './outbox-lease';
 import type { CasePresenter } from './presenter';
+import type { RowKeepingHandler } from '../scheduler/scheduler';
 
 export interface EffectRelayOptions {
   readonly cases: CaseStore;
@@ -346,14 +347,8 @@ export function createEffectRelay(options: EffectRelayOptions) {
       void work.finally(() => running.delete(work));
     },
     /** The scheduler's handler of retry timers: recovers the effects of its transition, and keeps the timer itself. */
-    timerHandlers(): Record<string, (timer: TimerRow, now: Date, claim?: ClaimedTimer) => Promise<'kept' | void>> {
-      return {
-        [OUTBOX_TIMER]: async (_timer, _now, claim) => {
-          if (!claim) return;
-          await recover(claim);
-          return 'kept';
-        },
-      };
+    timerHandlers(): Record<string, RowKeepingHandler> {
+      return { [OUTBOX_TIMER]: { keepsItsRow: true, fire: (_timer, _now, claim) => recover(claim) } };
     },
     /**
      * Outbox rows stored before retry timers existed (or by anything that stored effects without one) get a retry

@@ -4,7 +4,7 @@ import type { Notifier } from '../cases/delivery';
 import { holdOutboxLease, OUTBOX_LEASE_MS, OutboxLease, OutboxLeaseLost } from '../cases/outbox-lease';
 import type { Actor } from '../domain/people';
 import type { Logger } from '../logger';
-import type { TimerHandler } from '../scheduler/scheduler';
+import type { RowKeepingHandler } from '../scheduler/scheduler';
 import type { TableDirectory } from '../store/directory-table';
 import type { InboxEntry } from '../store/inbox';
 import type { LeaverNoticeStore, NoticedCase } from '../store/leaver-notices';
@@ -99,14 +99,8 @@ export function createLeaverNotice(deps: LeaverNoticeDeps) {
       return claim;
     },
     deliver,
-    timerHandlers(): Record<string, TimerHandler> {
-      return {
-        [LEAVER_NOTICE_TIMER]: async (_timer, _now, claim) => {
-          if (!claim) return;
-          await deliver(claim);
-          return 'kept';
-        },
-      };
+    timerHandlers(): Record<string, RowKeepingHandler> {
+      return { [LEAVER_NOTICE_TIMER]: { keepsItsRow: true, fire: (_timer, _now, claim) => deliver(claim) } };
     },
   };
 }

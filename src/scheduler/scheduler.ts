@@ -1,19 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { addDays } from '../domain/calendar-date';
 import type { Logger } from '../logger';
-import type { ClaimedTimer, TimerRow, TimerStore } from '../store/timers';
+import { ClaimedTimer, DAY_BATCH, DAY_GIVEN_BACK, DayLeaseRow, TimerRow, TimerStore } from '../store/timers';
+
+/** Fires one kind of timer: normally a system command on the case (remind, escalate, expire). */
+export type TimerHandler = (timer: TimerRow, now: Date) => Promise<void>;
 
 /**
- * Fires one kind of timer: normally a system command on the case (remind, escalate, expire). `claim` is this
- * instance's claim on the timer; a handler that looks after the timer row itself (an outbox retry timer, which
- * it keeps claimed while it works and deletes or lets go at the next attempt) answers `'kept'`, and the
- * scheduler leaves the row alone.
+ * Fires a timer that looks after its own row: an outbox retry timer, which its handler keeps claimed while it works
+ * and deletes or lets go at the next attempt. It is given the row claimed for this instance, and the scheduler
+ * leaves the row alone afterwards.
  */
-export type TimerHandler = (timer: TimerRow, now: Date, claim?: ClaimedTimer) => Promise<void | 'kept'>;
+export interface RowKeepingHandler {
+  readonly keepsItsRow: true;
+  fire(timer: TimerRow, now: Date, claim: ClaimedTimer): Promise<void>;
+}
+
+export type AnyTimerHandler = TimerHandler | RowKeepingHandler;
+
+const keepsItsRow = (handler: AnyTimerHandler | undefined): handler is RowKeepingHandler => typeof handler === 'object' && handler.keepsItsRow;
 
 export interface SchedulerOptions {
   readonly timers: TimerStore;
-  readonly handlers: Readonly<Record<string, TimerHandler>>;
+  readonly handlers: Readonly<Record<string, AnyTimerHandler>>;
   readonly now: () => Date;
   readonly logger: Logger;
   /** Names this instance in leases; unique per process. */
@@ -34,8 +43,10 @@ export interface SchedulerOptions {
  * open thousands of requests at once.
  */
 export const SCHEDULER_CONCURRENCY = 8;
-/** Timers claimed (and completed) together: one transaction of a day partition, the table service's limit. */
+/** Row-keeping timers claimed together: one transaction of a day partition, the table service's limit. */
 const CLAIM_BATCH = 100;
+
+interface Counts { fired: number; skipped: number; failed: number }
 
 export interface TickReport {
   readonly fired: number;
@@ -47,11 +58,12 @@ export interface TickReport {
 }
 
 /**
- * Fires due timers: reads only the day partitions from the oldest day with pending timers to today,
- * claims each timer with an ETag-guarded lease so one of several instances fires it, and completes it
- * only after its handler succeeded, so a crash between claim and send means a later retry, not a loss.
- * Timers are claimed and completed a hundred at a time (one transaction each, every row If-Match), and their
- * handlers run a few at a time ({@link SCHEDULER_CONCURRENCY}).
+ * Fires due timers: reads only the day partitions from the oldest day with pending timers to today. One of
+ * several instances fires a day's timers: the one that took the day's lease (an ETag-guarded row of the day
+ * partition). A timer is completed only after its handler succeeded, so a crash between the lease and the send
+ * means a retry once the lease has run out, not a loss. Outcomes are written 99 at a time with the lease's renewal
+ * (one transaction, every row If-Match), and handlers run a few at a time ({@link SCHEDULER_CONCURRENCY}).
+ * Row-keeping timers (outbox retries) are claimed row by row instead, since their handlers go on holding the row.
  */
 export function createScheduler(options: SchedulerOptions) {
   const owner = options.owner ?? `scheduler-${randomUUID().slice(0, 8)}`;
@@ -62,25 +74,29 @@ export function createScheduler(options: SchedulerOptions) {
 
   const concurrency = Math.max(1, options.concurrency ?? SCHEDULER_CONCURRENCY);
 
-  /** Runs a claimed timer's handler: `done` when the row is to be completed, `kept` when the handler looks after it. */
-  async function run(claimed: ClaimedTimer, now: Date): Promise<'done' | 'kept' | 'failed'> {
-    const handler = options.handlers[claimed.timer];
-    const row: TimerRow = { reference: claimed.reference, timer: claimed.timer, dueAt: claimed.dueAt, ...(claimed.basis ? { basis: claimed.basis } : {}) };
+  /** Runs a timer's handler: `done` when the row is to be completed, `kept` when the handler looks after it. */
+  async function run(timer: ClaimedTimer, now: Date): Promise<'done' | 'kept' | 'failed'> {
+    const handler = options.handlers[timer.timer];
+    const row: TimerRow = { reference: timer.reference, timer: timer.timer, dueAt: timer.dueAt, ...(timer.basis ? { basis: timer.basis } : {}) };
     try {
       if (!handler) {
-        logger.warn({ reference: claimed.reference, timer: claimed.timer }, 'no handler for this timer; dropped');
+        logger.warn({ reference: timer.reference, timer: timer.timer }, 'no handler for this timer; dropped');
         return 'done';
       }
-      return (await handler(row, now, claimed)) === 'kept' ? 'kept' : 'done';
+      if (keepsItsRow(handler)) {
+        await handler.fire(row, now, timer);
+        return 'kept';
+      }
+      await handler(row, now);
+      return 'done';
     } catch (error) {
-      logger.warn({ reference: claimed.reference, timer: claimed.timer, failure: String((error as Error).message).slice(0, 200) }, 'timer failed; it will be retried when its lease runs out');
+      logger.warn({ reference: timer.reference, timer: timer.timer, failure: String((error as Error).message).slice(0, 200) }, 'timer failed; it will be retried when its lease runs out');
       return 'failed';
     }
   }
 
-  /** Claims a day's free timers a hundred at a time, runs their handlers a few at a time, completes those that ran. */
-  async function fireAll(free: readonly ClaimedTimer[], now: Date): Promise<{ fired: number; skipped: number; failed: number }> {
-    const counts = { fired: 0, skipped: 0, failed: 0 };
+  /** Row-keeping timers: claimed a hundred at a time (each row its own lease, which the handler goes on holding). */
+  async function fireClaimed(free: readonly ClaimedTimer[], now: Date, counts: Counts): Promise<void> {
     for (let i = 0; i < free.length; i += CLAIM_BATCH) {
       const batch = free.slice(i, i + CLAIM_BATCH);
       const claimed = await timers.claimAll(batch, owner, new Date(now.getTime() + leaseMillis));
@@ -94,6 +110,44 @@ export function createScheduler(options: SchedulerOptions) {
       });
       await timers.completeAll(toComplete);
     }
+  }
+
+  /**
+   * The day's other timers, under the day's lease: one write takes it, and each batch's outcomes are written in
+   * one transaction with the lease's renewal (the last one gives the day back), so a timer costs one write, not
+   * a claim and a completion. A failed timer is held for this instance until its own lease runs out.
+   */
+  async function fireUnderDayLease(day: string, free: readonly ClaimedTimer[], seen: DayLeaseRow | undefined, now: Date, counts: Counts): Promise<void> {
+    let lease = await timers.takeDay(day, seen, owner, now, new Date(now.getTime() + leaseMillis));
+    for (let i = 0; i < free.length; i += DAY_BATCH) {
+      if (!lease) {
+        // Another instance holds the day: its timers wait for it (or for its lease to run out).
+        counts.skipped += free.length - i;
+        return;
+      }
+      const batch = free.slice(i, i + DAY_BATCH);
+      const done: ClaimedTimer[] = [];
+      const failed: ClaimedTimer[] = [];
+      await inParallel(batch, concurrency, async (timer) => {
+        if ((await run(timer, now)) === 'failed') failed.push(timer);
+        else done.push(timer);
+      });
+      counts.fired += done.length;
+      counts.failed += failed.length;
+      const last = i + DAY_BATCH >= free.length;
+      const at = options.now().getTime();
+      lease = await timers.settleDay(lease, {
+        done, failed, owner, retryAfter: new Date(now.getTime() + leaseMillis), leaseUntil: last ? DAY_GIVEN_BACK : new Date(at + leaseMillis),
+      });
+    }
+  }
+
+  async function fireDay(day: string, free: readonly ClaimedTimer[], lease: DayLeaseRow | undefined, now: Date): Promise<Counts> {
+    const counts: Counts = { fired: 0, skipped: 0, failed: 0 };
+    const rowKeeping = free.filter((timer) => keepsItsRow(options.handlers[timer.timer]));
+    const plain = free.filter((timer) => !keepsItsRow(options.handlers[timer.timer]));
+    if (rowKeeping.length > 0) await fireClaimed(rowKeeping, now, counts);
+    if (plain.length > 0) await fireUnderDayLease(day, plain, lease, now, counts);
     return counts;
   }
 
@@ -109,11 +163,11 @@ export function createScheduler(options: SchedulerOptions) {
       let oldestUnfinished: string | undefined;
       for (; day <= today; day = addDays(day, 1)) {
         report.daysRead++;
-        const { free, held } = await timers.readDay(day, now);
+        const { free, held, lease } = await timers.readDay(day, now);
         // Held under a running lease (by another instance, or after a failure here): keep the day to read again.
         report.skipped += held;
         if (held > 0) oldestUnfinished ??= day;
-        const fired = await fireAll(free, now);
+        const fired = await fireDay(day, free, lease, now);
         report.fired += fired.fired;
         report.skipped += fired.skipped;
         report.failed += fired.failed;

@@ -29,6 +29,35 @@ interface TimerEntity extends TimerRow {
 
 const CURSOR = { partitionKey: 'cursor', rowKey: 'oldest-pending-day' } as const;
 
+/** The row of a day partition that one instance holds while it fires that day's timers; sorts after every timer. */
+const DAY_LEASE = '~day-lease';
+
+/** A day's lease as read with its timers: absent until an instance first fires timers of that day. */
+export interface DayLeaseRow {
+  readonly etag: string;
+  readonly until: string;
+}
+
+/** A day's lease this instance holds. */
+export interface HeldDay {
+  readonly partitionKey: string;
+  readonly etag: string;
+}
+
+/** What became of a batch of a day's timers fired under the day's lease. */
+export interface DayOutcome {
+  readonly done: readonly ClaimedTimer[];
+  /** Held for this instance until `retryAfter`, then fired again (by any instance). */
+  readonly failed: readonly ClaimedTimer[];
+  readonly owner: string;
+  readonly retryAfter: Date;
+  /** The lease's new end: renewed for the next batch, or a past instant to give the day back. */
+  readonly leaseUntil: Date;
+}
+
+/** A lease end that has always run out: the day given back. */
+export const DAY_GIVEN_BACK = new Date(0);
+
 /**
  * The `timers` table: PartitionKey = due day (UTC date), RowKey = `dueAt|reference|timer`, so the
  * scheduler reads only the partitions that are due and never scans the cases. Writing is idempotent.
@@ -41,12 +70,17 @@ export function createTimerStore(table: TableClient) {
    * under a lease that still runs (an instance is firing them, or failed and will retry). A held timer
    * must keep its day behind the scheduler's cursor, or nobody reads it again when the lease runs out.
    */
-  async function readDay(day: string, now: Date): Promise<{ free: ClaimedTimer[]; held: number }> {
+  async function readDay(day: string, now: Date): Promise<{ free: ClaimedTimer[]; held: number; lease?: DayLeaseRow }> {
     const at = now.toISOString();
-    const filter = odata`PartitionKey eq ${day} and dueAt le ${at} and (status eq 'pending' or status eq 'claimed')`;
+    const filter = odata`PartitionKey eq ${day} and ((dueAt le ${at} and (status eq 'pending' or status eq 'claimed')) or RowKey eq ${DAY_LEASE})`;
     const free: ClaimedTimer[] = [];
     let held = 0;
+    let lease: DayLeaseRow | undefined;
     for await (const row of table.listEntities<TimerEntity>({ queryOptions: { filter } })) {
+      if (row.rowKey === DAY_LEASE) {
+        lease = { etag: row.etag, until: row.leaseUntil ?? '' };
+        continue;
+      }
       if (row.status === 'claimed' && (row.leaseUntil ?? '') >= at) {
         held++;
         continue;
@@ -56,7 +90,18 @@ export function createTimerStore(table: TableClient) {
         ...(row.basis ? { basis: row.basis } : {}),
       });
     }
-    return { free, held };
+    return { free, held, ...(lease ? { lease } : {}) };
+  }
+
+  /** Renews or gives back a day's lease on its own, If-Match: undefined once another instance has taken it over. */
+  async function moveDayLease(lease: HeldDay, until: Date): Promise<HeldDay | undefined> {
+    try {
+      const written = await table.updateEntity({ partitionKey: lease.partitionKey, rowKey: DAY_LEASE, leaseUntil: until.toISOString() }, 'Merge', { etag: lease.etag });
+      return { partitionKey: lease.partitionKey, etag: written.etag ?? '' };
+    } catch (error) {
+      if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
+      throw error;
+    }
   }
 
   return {
@@ -134,6 +179,52 @@ export function createTimerStore(table: TableClient) {
       await table.deleteEntity(timer.partitionKey, timer.rowKey, { etag: timer.etag }).catch((error: unknown) => {
         if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;
       });
+    },
+
+    /**
+     * Takes the lease on a day's timers (one write), so that this instance alone fires them until `until`: the
+     * lease as `readDay` saw it is overwritten If-Match, or created if the day has none. Undefined while another
+     * instance's lease runs, or when another instance took it first. One write a day, instead of a claim a timer.
+     */
+    async takeDay(day: string, seen: DayLeaseRow | undefined, owner: string, now: Date, until: Date): Promise<HeldDay | undefined> {
+      if (seen && seen.until >= now.toISOString()) return undefined;
+      const entity = { partitionKey: day, rowKey: DAY_LEASE, leaseOwner: owner, leaseUntil: until.toISOString() };
+      try {
+        const written = seen ? await table.updateEntity(entity, 'Merge', { etag: seen.etag }) : await table.createEntity(entity);
+        return { partitionKey: day, etag: written.etag ?? '' };
+      } catch (error) {
+        if (statusOf(error) === 412 || statusOf(error) === 404 || statusOf(error) === 409) return undefined;
+        throw error;
+      }
+    },
+
+    /**
+     * Records a batch fired under the day's lease, and moves the lease, in one transaction of the day partition:
+     * done timers completed, failed ones held for this instance until `retryAfter`, the lease renewed or given
+     * back; every row If-Match. At most {@link DAY_BATCH} timers. If any row changed meanwhile, the rows are
+     * written one by one instead. Undefined once the lease is another instance's.
+     */
+    async settleDay(lease: HeldDay, outcome: DayOutcome): Promise<HeldDay | undefined> {
+      const retryAfter = outcome.retryAfter.toISOString();
+      const actions: TransactionAction[] = [
+        ...outcome.done.map((timer): TransactionAction => ['update', { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'done' }, 'Merge', { etag: timer.etag }]),
+        ...outcome.failed.map((timer): TransactionAction => ['update',
+          { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: outcome.owner, leaseUntil: retryAfter }, 'Merge', { etag: timer.etag }]),
+        ['update', { partitionKey: lease.partitionKey, rowKey: DAY_LEASE, leaseUntil: outcome.leaseUntil.toISOString() }, 'Merge', { etag: lease.etag }],
+      ];
+      try {
+        const response = await table.submitTransaction(actions);
+        const etag = response.subResponses.at(-1)?.etag;
+        if (response.subResponses.length === actions.length && etag) return { partitionKey: lease.partitionKey, etag };
+        // Written, but without the lease's new ETag: read it back, since the next renewal is If-Match on it.
+        const row = await table.getEntity<TimerEntity>(lease.partitionKey, DAY_LEASE);
+        return row.leaseUntil === outcome.leaseUntil.toISOString() ? { partitionKey: lease.partitionKey, etag: row.etag } : undefined;
+      } catch (error) {
+        if (statusOf(error) !== 412 && statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+      }
+      for (const timer of outcome.done) await this.complete(timer);
+      for (const timer of outcome.failed) await this.claim(timer, outcome.owner, outcome.retryAfter);
+      return moveDayLease(lease, outcome.leaseUntil);
     },
 
     /**
@@ -223,6 +314,9 @@ export function createTimerStore(table: TableClient) {
 }
 
 export type TimerStore = ReturnType<typeof createTimerStore>;
+
+/** Timers settled in one transaction with their day's lease: the table service's limit of 100, less the lease's row. */
+export const DAY_BATCH = TABLE_LIMITS.maxBatchOperations - 1;
 
 /** Timers grouped by day partition, in transactions of at most 100 (the table service's limit). */
 function inPartitionBatches(timers: readonly ClaimedTimer[]): ClaimedTimer[][] {

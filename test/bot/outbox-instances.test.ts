@@ -205,13 +205,19 @@ describe('outbox delivery with two instances (Azurite)', () => {
     it('updates the earlier copy in place when the dying instance had recorded it, so the manager sees one card', async () => {
       const dying = instance('dying');
       // Killed after the connector took the card and its copy was recorded, before the outbox row was removed.
+      let died = false;
       sinon.stub(dying.cases, 'completeEffects').callsFake(async (reference, rowKeys) => {
-        if (rowKeys.includes(NOTIFY_APPROVER)) return forever();
+        if (rowKeys.includes(NOTIFY_APPROVER)) {
+          died = true;
+          return forever();
+        }
         return createCaseStore(bot.tables.cases).completeEffects(reference, rowKeys);
       });
       turnsUse(dying.relay);
       await bot.click('alex', 'accessRequest.submit', validForm());
       await until(() => delivered('megan', ASKS) === 1);
+      // Dead only once its drain is done with everything else: a send still running would renew its claim (by design).
+      await until(() => died);
       const peer = instance('peer');
       tick(4 * MINUTE); // the dead instance's claim on the retry timer has run out
       assert.equal(await peer.recover(), 1);

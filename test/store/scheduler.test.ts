@@ -217,6 +217,92 @@ describe('scheduler on Azure Tables', () => {
     });
   });
 
+  describe('one instance a day: the day\'s lease', () => {
+    it('leaves a day to the instance that took it, even while it is still firing; once its lease runs out, another fires each timer once', async () => {
+      const timers = Array.from({ length: 5 }, (_, i) => timerAt(`AR-2026-0000${i + 1}`, new Date(T0.getTime() - (i + 1) * MINUTE)));
+      for (const timer of timers) await store.schedule(timer);
+      const record = recorder();
+      // Instance a hangs in its first handler (a stuck send), holding the day.
+      let started!: () => void;
+      const hanging = new Promise<void>((resolve) => { started = resolve; });
+      const stuck = instance({ [REMIND]: async () => { started(); await new Promise(() => undefined); } }, { owner: 'instance-a', leaseMillis: 2 * MINUTE, concurrency: 1 });
+      void stuck.tick();
+      await hanging;
+      const survivor = instance({ [REMIND]: record.handler('b') }, { owner: 'instance-b', leaseMillis: 2 * MINUTE }, otherProcessStore(tables));
+
+      const whileHeld = await survivor.tick();
+      assert.deepEqual(record.keys(), [], 'the day is instance a\'s while its lease runs');
+      assert.equal(whileHeld.skipped, 5);
+      clock.advance(2 * MINUTE);
+      await survivor.tick();
+      assert.deepEqual(record.keys(), [], 'not before the lease has run out');
+
+      clock.advance(1);
+      const taken = await survivor.tick();
+      assert.equal(taken.fired, 5);
+      assert.deepEqual(record.keys().sort(), timers.map(keyOf).sort());
+      for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, 'done');
+      clock.advance(10 * MINUTE);
+      await survivor.tick();
+      assert.equal(record.keys().length, 5, 'each fired once');
+    });
+
+    it('writes a day\'s 150 timers in three round trips: the lease, then each batch\'s outcomes with the lease in one transaction', async () => {
+      const timers = Array.from({ length: 150 }, (_, i) => timerAt(`AR-2026-${String(i + 1).padStart(5, '0')}`, new Date(T0.getTime() - DAY / 2 + i * 1000)));
+      await Promise.all(timers.map((timer) => store.schedule(timer)));
+      const record = recorder();
+      const writes = ['createEntity', 'updateEntity', 'upsertEntity', 'deleteEntity', 'submitTransaction'].map((name) => sinon.spy(tables.timers, name as 'createEntity'));
+      const scheduler = instance({ [REMIND]: record.handler('a') }, { lookbackDays: 0 });
+
+      const report = await scheduler.tick();
+
+      assert.equal(report.fired, 150);
+      const byName = Object.fromEntries(writes.map((spy, i) => [['createEntity', 'updateEntity', 'upsertEntity', 'deleteEntity', 'submitTransaction'][i], spy.callCount]));
+      // The one upsert is the cursor, moved on past the days with nothing left.
+      assert.deepEqual(byName, { createEntity: 1, updateEntity: 0, upsertEntity: 1, deleteEntity: 0, submitTransaction: 2 });
+      for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, 'done');
+
+      // Given back: another instance may take the day at once (a timer due later today).
+      const later = timerAt('AR-2026-09999', new Date(T0.getTime() + MINUTE));
+      await store.schedule(later);
+      clock.advance(2 * MINUTE);
+      const other = instance({ [REMIND]: record.handler('b') }, { owner: 'instance-b', lookbackDays: 0 }, otherProcessStore(tables));
+      assert.equal((await other.tick()).fired, 1);
+      assert.equal(record.fired.at(-1)!.by, 'b');
+    });
+
+    it('stops after the batch in hand when its lease ran out and another instance took the day, which alone fires the rest', async () => {
+      const timers = Array.from({ length: 120 }, (_, i) => timerAt(`AR-2026-${String(i + 1).padStart(5, '0')}`, new Date(T0.getTime() - DAY / 2 + i * 1000)));
+      await Promise.all(timers.map((timer) => store.schedule(timer)));
+      const record = recorder();
+      const other = instance({ [REMIND]: record.handler('b') }, { owner: 'instance-b', leaseMillis: 2 * MINUTE, lookbackDays: 0 }, otherProcessStore(tables));
+      let tookOver: Promise<unknown> | undefined;
+      // Instance a is so slow on its first batch that its lease runs out, and b takes the day meanwhile.
+      const slow = instance({
+        [REMIND]: async (timer, now) => {
+          if (!tookOver) {
+            clock.advance(3 * MINUTE);
+            tookOver = other.tick();
+            await tookOver;
+          }
+          await record.handler('a')(timer, now);
+        },
+      }, { owner: 'instance-a', leaseMillis: 2 * MINUTE, lookbackDays: 0, concurrency: 1 });
+
+      const slowReport = await slow.tick();
+
+      const counts = new Map<string, number>();
+      for (const key of record.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+      // b fired all 120 while a was in its first batch; a fired its batch of 99 as well (it could not know), and
+      // then stopped: the 21 after it are b's alone.
+      assert.equal(slowReport.fired, 99);
+      assert.equal(slowReport.skipped, 21);
+      assert.deepEqual(timers.slice(99).map((timer) => counts.get(keyOf(timer))), Array(21).fill(1));
+      assert.deepEqual([...counts.keys()].sort(), timers.map(keyOf).sort());
+      for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, 'done');
+    });
+  });
+
   describe('cursor', () => {
     it('moves past days with nothing pending, so later ticks read only the lookback window', async () => {
       // The scheduler was last running ten days ago; timers came due since.
