@@ -90,11 +90,12 @@ describe('table round trips per transition', () => {
   } as const;
 
   /**
-   * The dashboard statistics' round trips of one transition: the case's summary, its marker with the counter rows its
-   * change moves (one query), one transaction (counters and marker), the summary written; measured at 4 for every step
-   * (9 to 11 before: the counter rows were read one at a time and the marker read, written and deleted on its own).
+   * The dashboard statistics' round trips of one transition: its marker with the counter rows its change moves (one
+   * query), one transaction (counters and marker), the summary written with its index copies; a step that opens a
+   * case reads the summary first (none yet for a new case, but the marker alone cannot say so after a rebuild), a
+   * later step does not (this instance wrote it last, and the marker agrees). 9 to 11 before issue 14's work.
    */
-  const STATISTICS_BUDGET = 4;
+  const STATISTICS_BUDGET = (step: string) => (step.endsWith(': submit') || step === 'takedown: issue' ? 4 : 3);
 
   it('keeps each step within its budget of round trips in all', async () => {
     // Warm: each kind's reference counter has been read once (the first number of a year costs a read and a create).
@@ -116,8 +117,8 @@ describe('table round trips per transition', () => {
     const over = Object.entries(BUDGETS).filter(([step, budget]) => engine(step).length > budget)
       .map(([step, budget]) => `${step}: ${engine(step).length} > ${budget} (${summary(engine(step))})`);
     assert.deepEqual(over, [], 'steps over their budget');
-    const statisticsOver = Object.keys(BUDGETS).filter((step) => statistics(step).length > STATISTICS_BUDGET)
-      .map((step) => `${step}: ${statistics(step).length} statistics round trips > ${STATISTICS_BUDGET} (${summary(statistics(step))})`);
+    const statisticsOver = Object.keys(BUDGETS).filter((step) => statistics(step).length > STATISTICS_BUDGET(step))
+      .map((step) => `${step}: ${statistics(step).length} statistics round trips > ${STATISTICS_BUDGET(step)} (${summary(statistics(step))})`);
     assert.deepEqual(statisticsOver, [], 'the statistics of a step over their budget');
     if (process.env.ROUND_TRIPS_VERBOSE) for (const [step, m] of Object.entries(measured)) console.log(`${step}: ${m.total} (${summary(m.calls)})`);
     for (const [step, { calls: stepCalls }] of Object.entries(measured)) {
