@@ -99,7 +99,7 @@ export function createScheduler(options: SchedulerOptions) {
   async function fireClaimed(free: readonly ClaimedTimer[], now: Date, counts: Counts): Promise<void> {
     for (let i = 0; i < free.length; i += CLAIM_BATCH) {
       const batch = free.slice(i, i + CLAIM_BATCH);
-      const claimed = await timers.claimAll(batch, owner, new Date(now.getTime() + leaseMillis));
+      const claimed = await timers.claimAll(batch, owner, new Date(options.now().getTime() + leaseMillis));
       counts.skipped += batch.length - claimed.length;
       const toComplete: ClaimedTimer[] = [];
       await inParallel(claimed, concurrency, async (timer) => {
@@ -118,7 +118,9 @@ export function createScheduler(options: SchedulerOptions) {
    * a claim and a completion. A failed timer is held for this instance until its own lease runs out.
    */
   async function fireUnderDayLease(day: string, free: readonly ClaimedTimer[], seen: DayLeaseRow | undefined, now: Date, counts: Counts): Promise<void> {
-    let lease = await timers.takeDay(day, seen, owner, now, new Date(now.getTime() + leaseMillis));
+    // Leases run from the clock as it is now, not as the tick began: earlier days may have taken minutes.
+    const takenAt = options.now();
+    let lease = await timers.takeDay(day, seen, owner, takenAt, new Date(takenAt.getTime() + leaseMillis));
     for (let i = 0; i < free.length; i += DAY_BATCH) {
       if (!lease) {
         // Another instance holds the day: its timers wait for it (or for its lease to run out).
@@ -137,7 +139,7 @@ export function createScheduler(options: SchedulerOptions) {
       const last = i + DAY_BATCH >= free.length;
       const at = options.now().getTime();
       lease = await timers.settleDay(lease, {
-        done, failed, owner, retryAfter: new Date(now.getTime() + leaseMillis), leaseUntil: last ? DAY_GIVEN_BACK : new Date(at + leaseMillis),
+        done, failed, owner, retryAfter: new Date(at + leaseMillis), leaseUntil: last ? DAY_GIVEN_BACK : new Date(at + leaseMillis),
       });
     }
   }
@@ -146,8 +148,9 @@ export function createScheduler(options: SchedulerOptions) {
     const counts: Counts = { fired: 0, skipped: 0, failed: 0 };
     const rowKeeping = free.filter((timer) => keepsItsRow(options.handlers[timer.timer]));
     const plain = free.filter((timer) => !keepsItsRow(options.handlers[timer.timer]));
-    if (rowKeeping.length > 0) await fireClaimed(rowKeeping, now, counts);
+    // The day's lease first, while the ETag read with the day is fresh; outbox recoveries may take a while.
     if (plain.length > 0) await fireUnderDayLease(day, plain, lease, now, counts);
+    if (rowKeeping.length > 0) await fireClaimed(rowKeeping, now, counts);
     return counts;
   }
 

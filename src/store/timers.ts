@@ -61,8 +61,10 @@ export const DAY_GIVEN_BACK = new Date(0);
 /**
  * The `timers` table: PartitionKey = due day (UTC date), RowKey = `dueAt|reference|timer`, so the
  * scheduler reads only the partitions that are due and never scans the cases. Writing is idempotent.
- * A lease (status `claimed` + `leaseUntil`, taken with If-Match) lets one of several instances fire a
- * timer; if that instance dies before finishing, the lease runs out and another fires it.
+ * Leases taken with If-Match let one of several instances fire a timer: the day's lease (a row of the day
+ * partition) for most timers, a row's own (status `claimed` + `leaseUntil`) for a failed timer held for a retry
+ * and for row-keeping ones (outbox retries). If the holder dies before finishing, the lease runs out and another
+ * instance fires the timer.
  */
 export function createTimerStore(table: TableClient) {
   /**
@@ -202,7 +204,8 @@ export function createTimerStore(table: TableClient) {
      * Records a batch fired under the day's lease, and moves the lease, in one transaction of the day partition:
      * done timers completed, failed ones held for this instance until `retryAfter`, the lease renewed or given
      * back; every row If-Match. At most {@link DAY_BATCH} timers. If any row changed meanwhile, the rows are
-     * written one by one instead. Undefined once the lease is another instance's.
+     * written one by one instead. Undefined once the lease is another instance's. (A transaction that committed but
+     * whose answer was lost, if repeated, gets a 412 and lands here too: the rows are then as they should be.)
      */
     async settleDay(lease: HeldDay, outcome: DayOutcome): Promise<HeldDay | undefined> {
       const retryAfter = outcome.retryAfter.toISOString();
@@ -222,9 +225,12 @@ export function createTimerStore(table: TableClient) {
       } catch (error) {
         if (statusOf(error) !== 412 && statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
       }
+      // The lease first: once another instance holds the day, the failed timers are its to fire, not ours to hold
+      // (holding one would turn its completion by the new holder into a 412, and it would fire again).
+      const kept = await moveDayLease(lease, outcome.leaseUntil);
       for (const timer of outcome.done) await this.complete(timer);
-      for (const timer of outcome.failed) await this.claim(timer, outcome.owner, outcome.retryAfter);
-      return moveDayLease(lease, outcome.leaseUntil);
+      if (kept) for (const timer of outcome.failed) await this.claim(timer, outcome.owner, outcome.retryAfter);
+      return kept;
     },
 
     /**

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import sinon from 'sinon';
 import { createLogger } from '../../src/logger';
-import { createScheduler, SchedulerOptions, TimerHandler } from '../../src/scheduler/scheduler';
+import { AnyTimerHandler, createScheduler, SchedulerOptions, TimerHandler } from '../../src/scheduler/scheduler';
 import { openTables, Tables } from '../../src/store/tables';
 import { createTimerStore, TimerRow, TimerStore } from '../../src/store/timers';
 import { freshTables, testConnectionString } from '../support/azurite';
 
 /**
  * The scheduler against a real table service (Azurite): due timers fire exactly once, also with two
- * instances ticking at the same time; a crash between claim and send means a retry by another instance
- * once the lease runs out; only the due day partitions are read, from the cursor on.
+ * instances ticking at the same time; an instance that dies or fails while firing means a retry by another
+ * instance once its lease runs out (the day's, or a failed timer's own); only the due day partitions are read,
+ * from the cursor on.
  * The clock is a plain function the test moves; handlers only record what they were asked to fire.
  */
 const T0 = new Date('2026-03-04T12:00:00.000Z');
@@ -71,7 +72,7 @@ describe('scheduler on Azure Tables', () => {
   afterEach(() => sinon.restore());
 
   /** One scheduler instance; `kinds` maps timer kinds to handlers. */
-  function instance(handlers: Record<string, TimerHandler>, options: Partial<SchedulerOptions> = {}, timers: TimerStore = store) {
+  function instance(handlers: Record<string, AnyTimerHandler>, options: Partial<SchedulerOptions> = {}, timers: TimerStore = store) {
     return createScheduler({ timers, handlers, now: clock.now, logger: log.logger, ...options });
   }
 
@@ -162,7 +163,7 @@ describe('scheduler on Azure Tables', () => {
     });
   });
 
-  describe('a crash between claim and send', () => {
+  describe('a handler that fails (the process died before the send)', () => {
     it('leaves the timer claimed, and another instance fires it once the lease has run out, not before', async () => {
       const timer = timerAt('AR-2026-00001', '2026-03-04T10:00:00Z');
       const other = timerAt('AR-2026-00002', '2026-03-04T11:00:00Z');
@@ -300,6 +301,127 @@ describe('scheduler on Azure Tables', () => {
       assert.deepEqual(timers.slice(99).map((timer) => counts.get(keyOf(timer))), Array(21).fill(1));
       assert.deepEqual([...counts.keys()].sort(), timers.map(keyOf).sort());
       for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, 'done');
+    });
+  });
+
+  describe('the day\'s lease against a slow tick, a lost lease and a changed row', () => {
+    it('takes the day by the clock when the tick gets there: earlier days that took minutes do not leave it open to another instance', async () => {
+      const yesterday = timerAt('AR-2026-00099', new Date(T0.getTime() - DAY));
+      const today = Array.from({ length: 5 }, (_, i) => timerAt(`AR-2026-0000${i + 1}`, new Date(T0.getTime() - (i + 1) * MINUTE)));
+      for (const timer of [yesterday, ...today]) await store.schedule(timer);
+      const record = recorder();
+      const other = instance({ [REMIND]: record.handler('b') }, { owner: 'instance-b', leaseMillis: 2 * MINUTE, lookbackDays: 1 }, otherProcessStore(tables));
+      let otherTicked: Promise<unknown> | undefined;
+      const slow = instance({
+        [REMIND]: async (timer, now) => {
+          // Yesterday's timer takes three minutes (a slow send), longer than a lease.
+          if (timer.reference === yesterday.reference) clock.advance(3 * MINUTE);
+          else otherTicked ??= other.tick();
+          await record.handler('a')(timer, now);
+        },
+      }, { owner: 'instance-a', leaseMillis: 2 * MINUTE, lookbackDays: 1, concurrency: 1 });
+
+      await slow.tick();
+      await otherTicked;
+
+      const counts = new Map<string, number>();
+      for (const key of record.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+      assert.deepEqual([...counts.values()], Array(6).fill(1), 'each fired once');
+      assert.deepEqual(record.fired.filter((entry) => entry.by === 'b'), [], 'today was instance a\'s while it fired it');
+    });
+
+    it('leaves a timer it failed on to the instance that took the day over, which completes it: it does not fire again', async () => {
+      const timer = timerAt('AR-2026-00001', new Date(T0.getTime() - MINUTE));
+      await store.schedule(timer);
+      const record = recorder();
+      let aDone!: () => void;
+      const aSettled = new Promise<void>((resolve) => { aDone = resolve; });
+      let bStarted!: () => void;
+      const bFiring = new Promise<void>((resolve) => { bStarted = resolve; });
+      const other = instance({
+        [REMIND]: async (t, now) => {
+          bStarted();
+          await aSettled;
+          await record.handler('b')(t, now);
+        },
+      }, { owner: 'instance-b', leaseMillis: 2 * MINUTE }, otherProcessStore(tables));
+      let otherTick: Promise<unknown> | undefined;
+      const failing = instance({
+        [REMIND]: async () => {
+          // Stuck past its lease: instance b takes the day and starts firing the same timer; then a's send fails.
+          clock.advance(3 * MINUTE);
+          otherTick = other.tick();
+          await bFiring;
+          throw new Error('the connector did not answer');
+        },
+      }, { owner: 'instance-a', leaseMillis: 2 * MINUTE });
+
+      assert.equal((await failing.tick()).failed, 1);
+      aDone();
+      await otherTick;
+
+      assert.equal((await rowOf(tables, timer)).status, 'done', 'instance b completed it');
+      clock.advance(10 * MINUTE);
+      await Promise.all([other.tick(), failing.tick()]);
+      assert.deepEqual(record.fired.map(({ key, by }) => `${by}: ${key}`), [`b: ${keyOf(timer)}`], 'fired once, by b');
+    });
+
+    it('writes a batch row by row when one of its timers changed meanwhile, keeps the day, and goes on with the next batch', async () => {
+      const timers = Array.from({ length: 120 }, (_, i) => timerAt(`AR-2026-${String(i + 1).padStart(5, '0')}`, new Date(T0.getTime() - DAY / 2 + i * 1000)));
+      await Promise.all(timers.map((timer) => store.schedule(timer)));
+      const changed = timers[1]!;
+      const record = recorder();
+      let touched = false;
+      const scheduler = instance({
+        [REMIND]: async (timer, now) => {
+          if (!touched) {
+            touched = true;
+            // Something else writes one of the batch's rows (an instance of the version before day leases, claiming it).
+            await tables.timers.updateEntity({ partitionKey: changed.dueAt.slice(0, 10), rowKey: `${changed.dueAt}|${changed.reference}|${changed.timer}`, status: 'claimed', leaseOwner: 'old-instance', leaseUntil: new Date(T0.getTime() + MINUTE).toISOString() }, 'Merge');
+          }
+          await record.handler('a')(timer, now);
+        },
+      }, { owner: 'instance-a', lookbackDays: 0, concurrency: 1 });
+
+      const report = await scheduler.tick();
+
+      assert.equal(report.fired, 120, 'the second batch fired too: the day was still this instance\'s');
+      for (const timer of timers) assert.equal((await rowOf(tables, timer)).status, timer === changed ? 'claimed' : 'done');
+      assert.equal((await rowOf(tables, changed)).leaseOwner, 'old-instance', 'the changed row is left to whoever changed it');
+    });
+
+    it('claims a row-keeping timer (an outbox retry) for the instance that fires it, and leaves its row to its handler, beside the day\'s other timers', async () => {
+      const retry = timerAt('AR-2026-00001', new Date(T0.getTime() - 2 * MINUTE), 'outbox');
+      const plain = Array.from({ length: 4 }, (_, i) => timerAt(`AR-2026-0000${i + 2}`, new Date(T0.getTime() - (i + 3) * MINUTE)));
+      for (const timer of [retry, ...plain]) await store.schedule(timer);
+      const record = recorder();
+      const seen: Row[] = [];
+      const handlers = (by: string): Record<string, AnyTimerHandler> => ({
+        [REMIND]: record.handler(by),
+        outbox: {
+          keepsItsRow: true,
+          fire: async (timer, now, claim) => {
+            seen.push(await tables.timers.getEntity<Row>(claim.partitionKey, claim.rowKey));
+            await record.handler(by)(timer, now);
+          },
+        },
+      });
+      const a = instance(handlers('a'), { owner: 'instance-a' });
+      const b = instance(handlers('b'), { owner: 'instance-b' }, otherProcessStore(tables));
+
+      await Promise.all([a.tick(), b.tick()]);
+      clock.advance(MINUTE);
+      await Promise.all([a.tick(), b.tick()]);
+
+      const counts = new Map<string, number>();
+      for (const key of record.keys()) counts.set(key, (counts.get(key) ?? 0) + 1);
+      assert.deepEqual([...counts.values()], Array(5).fill(1), 'each fired once');
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.status, 'claimed', 'the handler holds a claim on its row');
+      const firedBy = record.fired.find((entry) => entry.key === keyOf(retry))!.by;
+      assert.equal(seen[0]!.leaseOwner, `instance-${firedBy}`);
+      assert.equal((await rowOf(tables, retry)).status, 'claimed', 'left as its handler left it, not completed by the scheduler');
+      for (const timer of plain) assert.equal((await rowOf(tables, timer)).status, 'done');
     });
   });
 
