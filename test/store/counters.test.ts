@@ -84,6 +84,30 @@ describe('reference counters (Azurite)', () => {
     }
   });
 
+  it('gives requests that come while a number is being written their numbers together, in one more write, in the order they came', async () => {
+    const counter = createReferenceCounter(tables.counters);
+    await counter.next('AR', 2026);
+    const writes = sinon.spy(tables.counters, 'updateEntity');
+    try {
+      const references = await Promise.all(Array.from({ length: 20 }, () => counter.next('AR', 2026)));
+      assert.deepEqual(references, Array.from({ length: 20 }, (_, i) => formatReference('AR', 2026, i + 2)), 'consecutive, first come first numbered');
+      assert.equal(writes.callCount, 2, 'the first alone, the 19 that waited for it together');
+      assert.equal((await tables.counters.getEntity<{ last: number }>('AR', '2026')).last, 21);
+    } finally {
+      sinon.restore();
+    }
+  });
+
+  it('tells every request of a write that failed, and serves the next ones', async () => {
+    const counter = createReferenceCounter(tables.counters);
+    await counter.next('AR', 2026);
+    const failing = sinon.stub(tables.counters, 'updateEntity').rejects(Object.assign(new Error('the service is unavailable'), { statusCode: 503 }));
+    const refused = await Promise.allSettled(Array.from({ length: 3 }, () => counter.next('AR', 2026)));
+    assert.deepEqual(refused.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
+    failing.restore();
+    assert.equal(await counter.next('AR', 2026), 'AR-2026-00002', 'no number was taken by the failed write');
+  });
+
   it('reads the count again when another instance has taken a number since, and never repeats one', async () => {
     const first = createReferenceCounter(tables.counters);
     const second = createReferenceCounter(tables.counters);
