@@ -47,9 +47,10 @@ export function createReferenceCounter(counters: TableClient) {
     try {
       for (let batch = waiting.get(key); batch && batch.length > 0; batch = waiting.get(key)) {
         waiting.delete(key);
+        const size = batch.length;
         try {
-          const last = await take(prefix, year, batch.length);
-          batch.forEach((waiter, i) => waiter.resolve(last - batch!.length + 1 + i));
+          const last = await take(prefix, year, size);
+          batch.forEach((waiter, i) => waiter.resolve(last - size + 1 + i));
         } catch (error) {
           batch.forEach((waiter) => waiter.reject(error));
         }
