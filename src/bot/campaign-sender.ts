@@ -27,8 +27,8 @@ export function createCampaignSender(options: CampaignSenderOptions): CampaignSe
     const known = await conversations.personal(personId);
     if (known?.conversation?.id) return known;
     const any = await conversations.anyReference();
-    if (!any?.serviceUrl || !any.channelId) return undefined;
-    const tenantId = any.conversation?.tenantId;
+    if (!any) return undefined;
+    const { tenantId } = any;
     let created: Partial<ConversationReference> | undefined;
     await adapter.createConversationAsync(botAppId, any.channelId, any.serviceUrl, '', {
       isGroup: false, bot: { id: any.bot?.id ?? botAppId, name: any.bot?.name ?? '' }, members: [{ id: personId, name: '' }],

@@ -44,8 +44,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** Teams lets a bot open a 1:1 chat with anyone the app is installed for, given the tenant's service URL. */
   async function openPersonalChat(userId: string): Promise<Partial<ConversationReference> | undefined> {
     const known = await conversations.anyReference();
-    const tenantId = known?.conversation?.tenantId;
-    if (!known?.serviceUrl || !known.channelId) return undefined;
+    if (!known) return undefined;
+    const { tenantId } = known;
     let created: Partial<ConversationReference> | undefined;
     let mri: string | undefined;
     await adapter.createConversationAsync(botAppId, known.channelId, known.serviceUrl, '', {

@@ -13,6 +13,17 @@ export interface ConversationReferenceFields {
   readonly user?: { readonly id: string; readonly name?: string; readonly aadObjectId?: string };
 }
 
+/**
+ * What opening a new 1:1 chat needs (Teams lets a bot do that for anyone the app is installed for): the tenant's
+ * service URL and channel, the tenant and the bot. No person's ids, so one row serves everyone and names nobody.
+ */
+export interface ServiceReference {
+  readonly channelId: string;
+  readonly serviceUrl: string;
+  readonly tenantId?: string;
+  readonly bot?: { readonly id: string; readonly name: string };
+}
+
 /** How many people's references one instance keeps in memory, and for how long (see {@link createConversationStore}). */
 export const CONVERSATION_CACHE = { maxEntries: 5000, ttlMs: 5 * 60_000 } as const;
 
@@ -25,7 +36,8 @@ export interface ConversationCacheOptions {
 
 /**
  * Conversation references for proactive messages (`conversations` table), captured on install and on
- * every message. PartitionKey = the person's Entra ID object id, RowKey = `personal`.
+ * every message. PartitionKey = the person's Entra ID object id, RowKey = `personal`; and the service's part
+ * of the latest one (PartitionKey `service`, RowKey `latest`: service URL, tenant, bot, nobody's ids).
  *
  * Each send needs the recipient's reference, and the same few people (managers, team members) are sent to
  * again and again, so references read or saved here are kept in memory: at most `maxEntries` (the least
@@ -38,6 +50,7 @@ export function createConversationStore<R extends ConversationReferenceFields>(t
   const PERSONAL = 'personal';
   const ANY_PARTITION = 'service';
   const cache = boundedCache<R>(cacheOptions);
+  const services = boundedCache<ServiceReference>(cacheOptions);
   const cached = async (partitionKey: string, rowKey: string): Promise<R | undefined> => {
     const key = `${partitionKey}\n${rowKey}`;
     const hit = cache.get(key);
@@ -54,31 +67,34 @@ export function createConversationStore<R extends ConversationReferenceFields>(t
       // Every message and install saves the reference, and it is nearly always the one already stored: a row whose
       // copy in memory (saved or read here within the expiry) is the same is not written again. Another instance's
       // change, or an erasure, is trusted to this copy for as long as a send would trust it (the expiry).
-      const unchanged = (key: string) => {
-        const known = cache.get(key);
-        return known !== undefined && JSON.stringify(known) === body;
-      };
       const personalKey = `${userId}\n${PERSONAL}`;
-      const latestKey = `${ANY_PARTITION}\nlatest`;
-      if (!unchanged(personalKey)) {
+      const held = cache.get(personalKey);
+      if (held === undefined || JSON.stringify(held) !== body) {
         // Forgotten first: if a write fails, the next read goes to the table rather than trusting the old copy.
         cache.delete(personalKey);
         await table.upsertEntity({ partitionKey: userId, rowKey: PERSONAL, body }, 'Replace');
         cache.set(personalKey, minimal);
       }
-      // One reference kept per tenant and service URL, to open 1:1 chats with people who never wrote to the bot.
-      if (!unchanged(latestKey)) {
-        cache.delete(latestKey);
-        await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: 'latest', body }, 'Replace');
-        cache.set(latestKey, minimal);
+      // The service's reference, to open 1:1 chats with people who never wrote to the bot: the same for everyone
+      // of a tenant, so written again only when the service URL (or the tenant, or the bot) changes.
+      const service = serviceReferenceOf(reference);
+      const known = services.get(LATEST_KEY);
+      if (service && (!known || JSON.stringify(known) !== JSON.stringify(service))) {
+        services.delete(LATEST_KEY);
+        await table.upsertEntity({ partitionKey: ANY_PARTITION, rowKey: LATEST, body: JSON.stringify(service) }, 'Replace');
+        services.set(LATEST_KEY, service);
       }
     },
     async personal(userId: string): Promise<R | undefined> {
       return cached(userId, PERSONAL);
     },
-    /** Any known reference: gives the service URL and tenant needed to start a new 1:1 chat. */
-    async anyReference(): Promise<R | undefined> {
-      return cached(ANY_PARTITION, 'latest');
+    /** The service URL, tenant and bot needed to start a new 1:1 chat, as last seen. */
+    async anyReference(): Promise<ServiceReference | undefined> {
+      const hit = services.get(LATEST_KEY);
+      if (hit) return hit;
+      const read = serviceReferenceOf(await readReference<ConversationReferenceFields & { tenantId?: string }>(table, ANY_PARTITION, LATEST));
+      if (read) services.set(LATEST_KEY, read);
+      return read;
     },
   };
 }
@@ -113,7 +129,7 @@ function boundedCache<V>(options: ConversationCacheOptions) {
 export interface ConversationStore<R extends ConversationReferenceFields = ConversationReferenceFields> {
   savePersonal(userId: string, reference: ConversationReferenceFields): Promise<void>;
   personal(userId: string): Promise<R | undefined>;
-  anyReference(): Promise<R | undefined>;
+  anyReference(): Promise<ServiceReference | undefined>;
 }
 
 async function readReference<R>(table: TableClient, partitionKey: string, rowKey: string): Promise<R | undefined> {
@@ -124,6 +140,22 @@ async function readReference<R>(table: TableClient, partitionKey: string, rowKey
     if (statusOf(error) === 404) return undefined;
     throw error;
   }
+}
+
+const LATEST = 'latest';
+const LATEST_KEY = 'service\nlatest';
+
+/**
+ * The service's part of a reference: from a person's (a message, an install), or from the row as stored (this
+ * layout, or an older one that was a whole person's reference, or one an erasure left without the person).
+ */
+function serviceReferenceOf(reference: (ConversationReferenceFields & { tenantId?: string }) | undefined): ServiceReference | undefined {
+  if (!reference?.serviceUrl || !reference.channelId) return undefined;
+  const tenantId = reference.tenantId ?? reference.conversation?.tenantId;
+  return {
+    channelId: reference.channelId, serviceUrl: reference.serviceUrl,
+    ...(tenantId ? { tenantId } : {}), ...(reference.bot ? { bot: { id: reference.bot.id, name: reference.bot.name ?? '' } } : {}),
+  };
 }
 
 /** Keeps only what continuing a conversation needs: no names beyond ids, no message text. */

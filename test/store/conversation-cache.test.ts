@@ -53,7 +53,7 @@ describe('conversation references: the cache (Azurite)', () => {
     assert.equal(reads, 2, 'an unknown person is looked up each time (they may install the app any moment)');
     await store.savePersonal('aad-bob', reference('aad-bob'));
     assert.deepEqual(await store.personal('aad-bob'), await createConversationStore(tables.conversations).personal('aad-bob'), 'the same as a read from the table');
-    assert.equal((await store.anyReference())?.conversation?.id, 'a:chat-aad-bob');
+    assert.deepEqual(await store.anyReference(), { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', tenantId: 'tenant-1', bot: { id: '28:bot', name: '' } });
     assert.equal(reads, 3, 'only the fresh store read the table');
   });
 
@@ -64,14 +64,26 @@ describe('conversation references: the cache (Azurite)', () => {
     await store.savePersonal('aad-alice', reference('aad-alice'));
     assert.equal(writes, 2, 'the same again: nothing written');
     await store.savePersonal('aad-alice', reference('aad-alice', 'a:new-chat'));
-    assert.equal(writes, 4, 'a new chat is written at once, and is the latest reference');
+    assert.equal(writes, 3, 'a new chat is written at once; the service\'s reference has not changed');
     const fresh = createConversationStore(tables.conversations);
     assert.equal((await fresh.personal('aad-alice'))?.conversation?.id, 'a:new-chat');
-    assert.equal((await fresh.anyReference())?.conversation?.id, 'a:new-chat');
     // Past the expiry the copy is not trusted: the same reference is written again (an erasure may have removed it).
     nowMs += 60_000;
     await store.savePersonal('aad-alice', reference('aad-alice', 'a:new-chat'));
-    assert.equal(writes, 6);
+    assert.equal(writes, 5);
+  });
+
+  it('writes the service\'s reference once for everyone: messages from one person after another write only their own rows', async () => {
+    const store = createConversationStore(tables.conversations, { ttlMs: 60_000, nowMs: () => nowMs });
+    for (const id of ['p1', 'p2', 'p3', 'p1', 'p2', 'p3']) await store.savePersonal(id, reference(id));
+    assert.equal(writes, 4, 'three people\'s rows and the service\'s, once');
+    await store.savePersonal('p1', { ...reference('p1'), serviceUrl: 'https://smba.trafficmanager.net/emea/' });
+    assert.equal(writes, 6, 'a new service URL is written at once');
+    assert.equal((await createConversationStore(tables.conversations).anyReference())?.serviceUrl, 'https://smba.trafficmanager.net/emea/');
+    const rows: string[] = [];
+    for await (const row of tables.conversations.listEntities<{ body: string }>({ queryOptions: { filter: "PartitionKey eq 'service'" } })) rows.push(row.body);
+    assert.equal(rows.length, 1);
+    assert.doesNotMatch(rows[0]!, /p1|p2|p3|chat-/, 'the service\'s row names nobody');
   });
 
   it('keeps at most its bound, forgetting the least recently used', async () => {

@@ -201,15 +201,23 @@ describe('inbox, idempotency, timers, conversations and directory (Azurite)', ()
       }
     });
 
-    it('gives the latest saved reference as any reference, and undefined before any', async () => {
+    it('gives the service\'s part of the latest saved reference (to open new chats) naming nobody, and undefined before any', async () => {
       const store = createConversationStore(tables.conversations);
       assert.equal(await store.anyReference(), undefined);
       assert.equal(await store.personal('aad-alice'), undefined);
       await store.savePersonal('aad-alice', reference);
       const bob = { ...reference, user: { id: '29:bob', name: 'Bob Private', aadObjectId: 'aad-bob' }, conversation: { ...reference.conversation!, id: 'a:bob-chat' } };
       await store.savePersonal('aad-bob', bob);
-      assert.deepEqual(await store.anyReference(), { ...minimal, user: { id: '29:bob', name: '', aadObjectId: 'aad-bob' }, conversation: { ...minimal.conversation, id: 'a:bob-chat' } });
+      const service = { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', tenantId: 'tenant-1', bot: { id: '28:bot-id', name: 'Social Media Desk' } };
+      assert.deepEqual(await store.anyReference(), service);
+      assert.deepEqual(await createConversationStore(tables.conversations).anyReference(), service, 'as stored');
       assert.deepEqual(await store.personal('aad-alice'), minimal);
+    });
+
+    it('reads a latest reference stored before (a whole person\'s) as the service\'s part only', async () => {
+      await tables.conversations.upsertEntity({ partitionKey: 'service', rowKey: 'latest', body: JSON.stringify(minimal) }, 'Replace');
+      assert.deepEqual(await createConversationStore(tables.conversations).anyReference(),
+        { channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/uk/', tenantId: 'tenant-1', bot: { id: '28:bot-id', name: 'Social Media Desk' } });
     });
 
     it('replaces a person\'s reference when they write from a new conversation', async () => {
