@@ -348,7 +348,11 @@ export class Driver {
     return { ...user, askAbout: { reference: logged.reference, card: formId } };
   }
 
-  /** A Comms member asks the member of staff a question from an open customer post -> they answer (it lands on the post). */
+  /**
+   * A Comms member asks the member of staff a question from an open customer post -> they answer (it lands on the
+   * post). The answer's last call is the question's (the asker told): the post's card, updated with the answer, is
+   * not waited for (the stand-in does not file customer posts' calls), though calibration counts its table calls.
+   */
   async informationRequest(user: BenchUser): Promise<void> {
     const { requester: colleague, comms, askAbout } = user;
     if (!askAbout) throw new StepFailure('ir.open', 'no customer post to ask about: the bench logs one for each user before the runs');
