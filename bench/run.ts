@@ -77,7 +77,7 @@ function parseOptions(args: string[]): Options {
     'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help', 'dashboard-cases', 'dashboard-requests', 'no-dashboard', 'repeat', 'repeat-at', 'bot-args'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
-    console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp] [--profile]
+    console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp,sc,ir] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
   [--timers 10000] [--no-scheduler] [--dashboard-cases 100000] [--dashboard-requests 300] [--no-dashboard] [--out bench] [--repeat 3] [--repeat-at 8] [--bot-args=--max-semi-space-size=2,...]`);
     process.exit(0);
@@ -197,6 +197,10 @@ class Bench {
     for (const child of this.processes) this.startRss.set(child.name, memoryOf(child.child.pid)?.rss ?? Number.NaN);
     const driver = this.targets.get('bot')!.driver;
     await inParallel(directory.people, 8, (person) => driver.install(person));
+    if (this.options.workflows.includes('ir')) {
+      // Before any measurement (the sink drops these steps' samples): the open post each user's question is asked from.
+      this.users = await mapInParallel(this.users, 8, (user) => driver.logPostToAskAbout(user));
+    }
   }
 
   private driver(botUrl: string, around?: ConstructorParameters<typeof Driver>[0]['around']): Driver {
@@ -430,6 +434,14 @@ async function inParallel<T>(items: readonly T[], width: number, work: (item: T)
   await Promise.all(Array.from({ length: width }, async () => {
     while (next < items.length) await work(items[next++]!);
   }));
+}
+
+async function mapInParallel<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  await inParallel([...items.keys()], width, async (index) => {
+    results[index] = await work(items[index]!);
+  });
+  return results;
 }
 
 const callsText = (calls: Record<string, Record<string, number>>) => Object.entries(calls)

@@ -20,7 +20,11 @@ interface Waiter {
   readonly timer: NodeJS.Timeout;
 }
 
-const REFERENCE = /\b(?:AR|AINM|TD)-\d{4}-\d{5,}\b/;
+/**
+ * The cases whose calls a step waits for. Not CP: the question form "Ask a colleague" sends, and the question's cards,
+ * name the customer post they are asked from, and must be filed under the reply and the question (IR) instead.
+ */
+const REFERENCE = /\b(?:AR|AINM|TD|SC|IR)-\d{4}-\d{5,}\b/;
 
 /**
  * The Bot Connector stand-in the bot sends to during the benchmark. Every call is filed under a key that ties it

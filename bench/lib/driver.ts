@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryPerson } from '../../src/directory/directory';
+import { assertNever } from '../../src/domain/outcome';
 import type { BenchConnector, ConnectorCall } from './connector';
 import { postJson } from './http';
 
@@ -12,6 +13,8 @@ export const WORKFLOW_STEPS = {
   ainm: ['ainm.open', 'ainm.submit', 'ainm.ack'],
   td: ['td.open', 'td.issue', 'td.confirm', 'td.verify'],
   cp: ['cp.open', 'cp.log', 'cp.respond', 'cp.resolve'],
+  sc: ['sc.open', 'sc.raise', 'sc.moderate'],
+  ir: ['ir.open', 'ir.ask', 'ir.answer'],
 } as const;
 export type WorkflowName = keyof typeof WORKFLOW_STEPS;
 export type StepName = (typeof WORKFLOW_STEPS)[WorkflowName][number] | 'base.message' | 'base.invoke';
@@ -31,6 +34,12 @@ export const STEP_LABELS: Readonly<Record<StepName, string>> = {
   'cp.log': 'customer post: Comms logs a complaint',
   'cp.respond': 'customer post: Comms records the first response',
   'cp.resolve': 'customer post: Comms resolves it',
+  'sc.open': 'staff concern: "raise a concern" (form)',
+  'sc.raise': 'staff concern: submit form (to the Communications Team)',
+  'sc.moderate': 'staff concern: Comms records moderation',
+  'ir.open': 'information request: Comms presses "Ask a colleague" (form)',
+  'ir.ask': 'information request: Comms sends the question',
+  'ir.answer': 'information request: colleague answers',
   'base.message': 'baseline: message, card reply',
   'base.invoke': 'baseline: card action',
 };
@@ -43,6 +52,11 @@ export interface BenchUser {
   readonly requester: DirectoryPerson;
   readonly manager: DirectoryPerson;
   readonly comms: DirectoryPerson;
+  /**
+   * The open customer post the Comms member asks the member of staff about (the information request's "Ask a
+   * colleague" is a button on a case's card): logged once before the runs, by {@link Driver.logPostToAskAbout}.
+   */
+  readonly askAbout?: { readonly reference: string; readonly card: string };
 }
 
 /** `pairs` members of staff with their own managers, a Communications Team of 2 and an Incident team of 2. */
@@ -104,6 +118,8 @@ function asStepFailure(step: StepName, error: unknown): StepFailure {
 
 const BUSINESS_CASE = 'I answer tenants who message the housing team on Facebook and LinkedIn.';
 const ABUSE_DESCRIPTION = 'A man keeps commenting under my posts on the housing page that he knows where I park every morning.';
+const CONCERN_WORRY = 'A customer posted a photo of a tenant\'s front door in Govan under our post, with the street name visible.';
+const QUESTION = 'Did the repairs team visit Flat 2 last week, and is a new boiler part on order?';
 
 function londonDate(offsetDays = 0): string {
   const at = new Date(Date.now() + offsetDays * 86_400_000);
@@ -191,6 +207,34 @@ export class Driver {
     return { reference, calls };
   }
 
+  /**
+   * Presses a button whose answer is a new message (a form opened from a case card): the clicked card stays, Teams
+   * shows `toast`, and the card comes as a reply to the press. Returns the id of that reply.
+   */
+  async clickForNewMessage(step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, toast: RegExp): Promise<string> {
+    return this.newMessageStep(step, person, verb, data, replyToId, toast).catch((error: unknown) => { throw asStepFailure(step, error); });
+  }
+
+  private async newMessageStep(step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, toast: RegExp): Promise<string> {
+    const activity = this.activity(person, {
+      type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    await this.options.around?.before(step);
+    const started = performance.now();
+    const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
+    const response = performance.now() - started;
+    const body = safeJson(answer.text) as { type?: string; value?: unknown } | undefined;
+    if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.activity.message' || !toast.test(String(body.value))) {
+      throw new StepFailure(step, `HTTP ${answer.status}, not the toast ${toast}: ${answer.text.slice(0, 200)}`);
+    }
+    const calls = await this.callsOf(step, `reply:${String(activity.id)}`, started);
+    this.record(step, started, response, calls, 0);
+    await this.options.around?.after(step);
+    const reply = calls.at(-1);
+    if (!reply) throw new StepFailure(step, 'no new message');
+    return reply.activityId;
+  }
+
   private async callsOf(step: StepName, key: string, since: number): Promise<ConnectorCall[]> {
     const expected = this.options.expectedCalls.get(step);
     if (expected !== undefined) return this.options.connector.waitFor(key, since, expected, this.options.waitTimeoutMs);
@@ -214,7 +258,7 @@ export class Driver {
     });
   }
 
-  /* ---- The three workflows, step by step, as the people in them would go through them ---- */
+  /* ---- The workflows, step by step, as the people in them would go through them ---- */
 
   /** Access request for view access -> the line manager approves. */
   async accessRequest(user: BenchUser): Promise<void> {
@@ -276,11 +320,60 @@ export class Driver {
     this.options.connector.forget(`ref:${resolved.reference}`);
   }
 
+  /** A member of staff raises a concern about a customer's post -> a Comms member records that they moderated it (the raiser is told). */
+  async staffConcern(user: BenchUser): Promise<void> {
+    const { requester, comms } = user;
+    const formId = await this.message('sc.open', requester, 'raise a concern');
+    const concern = {
+      formId: randomUUID(), link: 'https://www.facebook.com/wheatleyhousing/posts/pfbid0concern', platform: 'facebook', platformOther: '',
+      about: 'customer', colleague: '', colleagueSearch: '', worry: CONCERN_WORRY,
+    };
+    const raised = await this.click('sc.raise', requester, 'concern.raise', concern, formId, /Sent to the Communications Team/);
+    const card = messageTo(raised.calls, comms, 'sc.raise');
+    const moderated = await this.click('sc.moderate', comms, 'concern.moderate', { reference: raised.reference, note: 'Hid the comment under the house rules.' }, card, /Recorded\. The member of staff has been told/);
+    this.options.connector.forget(`ref:${moderated.reference}`);
+  }
+
+  /**
+   * Set-up of the information request, not a run: the user's Comms member logs a customer post and keeps it open,
+   * to ask about in every run. Its steps are recorded as the customer post's, so the caller's driver must not be measuring.
+   */
+  async logPostToAskAbout(user: BenchUser): Promise<BenchUser> {
+    const formId = await this.message('cp.open', user.comms, 'log post');
+    const post = {
+      formId: randomUUID(), platform: 'facebook', platformOther: '', link: 'https://www.facebook.com/wheatleyhousing/posts/pfbid0asked', postedOn: londonDate(),
+      postedTime: '00:05', kind: 'complaint', summary: `Staff Member ${user.index}'s tenant says the boiler at Flat 2 is still broken.`, handle: '',
+    };
+    const logged = await this.click('cp.log', user.comms, 'customerPost.log', post, formId, /Logged as CP-/);
+    return { ...user, askAbout: { reference: logged.reference, card: formId } };
+  }
+
+  /**
+   * A Comms member asks the member of staff a question from an open customer post -> they answer (it lands on the
+   * post). The answer's last call is the question's (the asker told): the post's card, updated with the answer, is
+   * not waited for (the stand-in does not file customer posts' calls), though calibration counts its table calls.
+   */
+  async informationRequest(user: BenchUser): Promise<void> {
+    const { requester: colleague, comms, askAbout } = user;
+    if (!askAbout) throw new StepFailure('ir.open', 'no customer post to ask about: the bench logs one for each user before the runs');
+    const formId = await this.clickForNewMessage('ir.open', comms, 'infoRequest.new', { about: askAbout.reference }, askAbout.card, /The question form is below/);
+    const question = { formId: randomUUID(), about: askAbout.reference, link: '', question: QUESTION, colleague: colleague.id, colleagueSearch: '', due: 'days1' };
+    const asked = await this.click('ir.ask', comms, 'infoRequest.ask', question, formId, /Sent to /);
+    const card = messageTo(asked.calls, colleague, 'ir.ask');
+    const answered = await this.click('ir.answer', colleague, 'infoRequest.answer', { reference: asked.reference, answer: 'Yes: on Tuesday; the part comes on Friday.' }, card, /your answer was sent/);
+    this.options.connector.forget(`ref:${answered.reference}`);
+  }
+
   async workflow(name: WorkflowName, user: BenchUser): Promise<void> {
-    if (name === 'ar') return this.accessRequest(user);
-    if (name === 'ainm') return this.abuseReport(user);
-    if (name === 'cp') return this.customerPost(user);
-    return this.takedown(user);
+    switch (name) {
+      case 'ar': return this.accessRequest(user);
+      case 'ainm': return this.abuseReport(user);
+      case 'td': return this.takedown(user);
+      case 'cp': return this.customerPost(user);
+      case 'sc': return this.staffConcern(user);
+      case 'ir': return this.informationRequest(user);
+      default: return assertNever(name);
+    }
   }
 
   /** The baselines' two turns: a message answered with a card through the connector, and a card action. */

@@ -1,9 +1,26 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ensureTables, openTables, TableMethod, TableName } from '../../src/store/tables';
 import { testConnectionString } from '../support/azurite';
-import { BotHarness } from '../support/bot-harness';
+import { BotHarness, PEOPLE } from '../support/bot-harness';
 import { NOW, submitRequest, submitReport, validForm, validReport, validTakedown, issueTakedown } from './conversation-helpers';
+
+/** A staff concern about a customer's comment under the Group's post, as the concern form sends it. */
+const concernForm = () => ({
+  formId: randomUUID(), link: 'https://www.facebook.com/wheatleyhousing/posts/pfbid0concern', platform: 'facebook', platformOther: '',
+  about: 'customer', colleague: '', colleagueSearch: '', worry: 'A customer posted a photo of a tenant\'s front door with the street name visible.',
+});
+
+/** A customer's complaint, logged on the desk: the case a question is asked from. */
+const postForm = () => ({
+  formId: randomUUID(), platform: 'facebook', platformOther: '', link: 'https://www.facebook.com/wheatleyhousing/posts/pfbid0desk', postedOn: '2026-11-25',
+  postedTime: '09:20', kind: 'complaint', summary: 'Says nobody came to fix the boiler at Flat 2 last week.', handle: '',
+});
+
+/** Adele asks Alex a question from the customer post `about`, due in a working day. */
+const questionForm = (about: string) => ({
+  formId: randomUUID(), about, link: '', question: 'Did the repairs team visit Flat 2 last week?', colleague: PEOPLE.alex.id, colleagueSearch: '', due: 'days1',
+});
 
 /**
  * Table round trips a transition costs, counted by the same wrapper `npm run bench` uses: before it is stored
@@ -23,7 +40,8 @@ describe('table round trips per transition', () => {
     const tables = openTables({ kind: 'connectionString', connectionString: testConnectionString() }, prefix, hook);
     await ensureTables(tables);
     bot = await new BotHarness({ now: () => NOW, tables: { tables, prefix } }).start();
-    for (const person of ['alex', 'megan', 'adele', 'isaiah'] as const) await bot.install(person);
+    // Patti: the Communications Team is told of a concern as a team.
+    for (const person of ['alex', 'megan', 'adele', 'patti', 'isaiah'] as const) await bot.install(person);
   });
 
   afterEach(async () => bot.stop());
@@ -47,6 +65,11 @@ describe('table round trips per transition', () => {
     assert.deepEqual(await untilStored(() => bot.click('alex', 'abuseReport.submit', validReport())), expected);
     await issueTakedown(bot);
     assert.deepEqual(await untilStored(() => bot.click('adele', 'takedown.issue', validTakedown())), expected);
+    await bot.click('alex', 'concern.raise', concernForm());
+    assert.deepEqual(await untilStored(() => bot.click('alex', 'concern.raise', concernForm())), expected);
+    await bot.click('adele', 'customerPost.log', postForm());
+    await bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'));
+    assert.deepEqual(await untilStored(() => bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'))), expected);
   });
 
   it('decides on a case reading it with its card copies (one query) while the retry timer is written, then storing the transition', async () => {
@@ -81,27 +104,34 @@ describe('table round trips per transition', () => {
    * The budget of each step in all (bench/NOTES.md says where each round trip goes): the turn's three or four, one
    * inbox write per person with a line, one create per timer (a day partition each), one card copy per card sent
    * (with a team member's delivery mark in its transaction), the outbox's clean-up in one transaction and the
-   * retry timer's delete.
+   * retry timer's delete. A question's answer pays for two transitions: its own and the customer post's it lands on.
    */
   const BUDGETS = {
     'access request: submit': 12, 'access request: approve': 11,
     'abuse report: submit': 12, 'abuse report: acknowledge': 9,
     'takedown: issue': 11, 'takedown: confirm removal': 8, 'takedown: verify': 8,
+    'concern: raise': 10, 'concern: moderate': 8,
+    'information request: ask': 11, 'information request: answer': 14,
   } as const;
 
   /**
    * The dashboard statistics' round trips of one transition: its marker with the counter rows its change moves (one
    * query), one transaction (counters and marker), the summary written with its index copies; a step that opens a
    * case reads the summary first (none yet for a new case, but the marker alone cannot say so after a rebuild), a
-   * later step does not (this instance wrote it last, and the marker agrees). 9 to 11 before issue 14's work.
+   * later step does not (this instance wrote it last, and the marker agrees). 9 to 11 before issue 14's work. The
+   * answer to a question is two transitions: the question's, and the customer post's it lands on.
    */
-  const STATISTICS_BUDGET = (step: string) => (step.endsWith(': submit') || step === 'takedown: issue' ? 4 : 3);
+  const OPENS_A_CASE = ['access request: submit', 'abuse report: submit', 'takedown: issue', 'concern: raise', 'information request: ask'];
+  const STATISTICS_BUDGET = (step: string) => (OPENS_A_CASE.includes(step) ? 4 : step === 'information request: answer' ? 2 * 3 : 3);
 
   it('keeps each step within its budget of round trips in all', async () => {
     // Warm: each kind's reference counter has been read once (the first number of a year costs a read and a create).
     await submitRequest(bot, 'alex');
     await submitReport(bot, 'alex');
     await issueTakedown(bot);
+    await bot.click('alex', 'concern.raise', concernForm());
+    await bot.click('adele', 'customerPost.log', postForm());
+    await bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'));
     const measured: Record<string, { total: number; calls: string[] }> = {};
     measured['access request: submit'] = await inAll(() => bot.click('alex', 'accessRequest.submit', validForm()));
     measured['access request: approve'] = await inAll(() => bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00002', comment: '' }));
@@ -110,6 +140,10 @@ describe('table round trips per transition', () => {
     measured['takedown: issue'] = await inAll(() => bot.click('adele', 'takedown.issue', validTakedown()));
     measured['takedown: confirm removal'] = await inAll(() => bot.click('alex', 'takedown.confirmRemoval', { reference: 'TD-2026-00002', note: '' }));
     measured['takedown: verify'] = await inAll(() => bot.click('adele', 'takedown.verify', { reference: 'TD-2026-00002', note: '' }));
+    measured['concern: raise'] = await inAll(() => bot.click('alex', 'concern.raise', concernForm()));
+    measured['concern: moderate'] = await inAll(() => bot.click('adele', 'concern.moderate', { reference: 'SC-2026-00002', note: 'Hid the comment under the house rules.' }));
+    measured['information request: ask'] = await inAll(() => bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001')));
+    measured['information request: answer'] = await inAll(() => bot.click('alex', 'infoRequest.answer', { reference: 'IR-2026-00002', answer: 'Yes: on Tuesday; the part comes on Friday.' }));
     // The dashboard's statistics (issue 14) are counted on their own: exactly-once counting costs a summary read and
     // write, the counter rows and a marker. Not yet within issue 16's target: they are held to today's cost so it cannot grow.
     const engine = (step: string) => (measured[step]?.calls ?? []).filter((call) => !call.startsWith('statistics '));
