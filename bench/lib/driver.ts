@@ -186,14 +186,7 @@ export class Driver {
   private async clickStep(
     step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, expect: RegExp,
   ): Promise<{ reference: string; calls: ConnectorCall[] }> {
-    const activity = this.activity(person, {
-      type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
-    await this.options.around?.before(step);
-    const started = performance.now();
-    const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
-    const response = performance.now() - started;
-    const body = safeJson(answer.text) as { type?: string; value?: unknown } | undefined;
+    const { started, response, answer, body } = await this.press(step, person, verb, data, replyToId);
     if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.card.adaptive' || !body.value) {
       throw new StepFailure(step, `HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
     }
@@ -216,14 +209,7 @@ export class Driver {
   }
 
   private async newMessageStep(step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string, toast: RegExp): Promise<string> {
-    const activity = this.activity(person, {
-      type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
-    });
-    await this.options.around?.before(step);
-    const started = performance.now();
-    const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
-    const response = performance.now() - started;
-    const body = safeJson(answer.text) as { type?: string; value?: unknown } | undefined;
+    const { activity, started, response, answer, body } = await this.press(step, person, verb, data, replyToId);
     if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.activity.message' || !toast.test(String(body.value))) {
       throw new StepFailure(step, `HTTP ${answer.status}, not the toast ${toast}: ${answer.text.slice(0, 200)}`);
     }
@@ -233,6 +219,18 @@ export class Driver {
     const reply = calls.at(-1);
     if (!reply) throw new StepFailure(step, 'no new message');
     return reply.activityId;
+  }
+
+  /** Sends a card button's press (an Action.Execute invoke) and times the bot's answer. */
+  private async press(step: StepName, person: DirectoryPerson, verb: string, data: Record<string, unknown>, replyToId: string) {
+    const activity = this.activity(person, {
+      type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
+    await this.options.around?.before(step);
+    const started = performance.now();
+    const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
+    const response = performance.now() - started;
+    return { activity, started, response, answer, body: safeJson(answer.text) as { type?: string; value?: unknown } | undefined };
   }
 
   private async callsOf(step: StepName, key: string, since: number): Promise<ConnectorCall[]> {
