@@ -48,7 +48,6 @@ export interface ConversationCacheOptions {
  */
 export function createConversationStore<R extends ConversationReferenceFields>(table: TableClient, cacheOptions: ConversationCacheOptions = {}): ConversationStore<R> {
   const PERSONAL = 'personal';
-  const ANY_PARTITION = 'service';
   const cache = boundedCache<R>(cacheOptions);
   const services = boundedCache<ServiceReference>(cacheOptions);
   const cached = async (partitionKey: string, rowKey: string): Promise<R | undefined> => {
@@ -142,8 +141,9 @@ async function readReference<R>(table: TableClient, partitionKey: string, rowKey
   }
 }
 
+const ANY_PARTITION = 'service';
 const LATEST = 'latest';
-const LATEST_KEY = 'service\nlatest';
+const LATEST_KEY = `${ANY_PARTITION}\n${LATEST}`;
 
 /**
  * The service's part of a reference: from a person's (a message, an install), or from the row as stored (this
