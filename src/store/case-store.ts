@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { odata, RestError, TableClient, TransactionAction } from '@azure/data-tables';
 import type { Effect } from '../domain/effects';
 import { assertBatchWithinLimits, assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
+import { createGroupCommit } from './group-commit';
 import { statusOf } from './tables';
 
 /** A case snapshot as read, with the etag that guards the next write. */
@@ -65,6 +66,8 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
  * transaction with If-Match on the snapshot, so it is atomic and a lost race never overwrites.
  */
 export function createCaseStore(cases: TableClient) {
+  // A drain's deliveries (a team's members reached at once) and its clean-up write to the case's partition: shared.
+  const writes = createGroupCommit(cases);
   /** Deletes the rows of a case that `which` picks, in transactions of at most 100; the snapshot (if picked) last. */
   async function deleteRowsWhere(reference: string, which: (row: StoredRow) => boolean): Promise<number> {
     const picked: StoredRow[] = [];
@@ -197,7 +200,7 @@ export function createCaseStore(cases: TableClient) {
       if (rowKeys.length === 1) return this.completeEffect(reference, rowKeys[0]!);
       for (let i = 0; i < rowKeys.length; i += TABLE_LIMITS.maxBatchOperations) {
         const batch = rowKeys.slice(i, i + TABLE_LIMITS.maxBatchOperations);
-        await cases.submitTransaction(batch.map((rowKey): TransactionAction => ['delete', { partitionKey: reference, rowKey }])).catch(async (error: unknown) => {
+        await writes.write(batch.map((rowKey): TransactionAction => ['delete', { partitionKey: reference, rowKey }])).catch(async (error: unknown) => {
           if (!isGone(error)) throw error;
           for (const rowKey of batch) await this.completeEffect(reference, rowKey);
         });
@@ -212,12 +215,11 @@ export function createCaseStore(cases: TableClient) {
     async recordDelivery(reference: string, copy: CardCopy, teamEffect?: string): Promise<void> {
       const entity = cardCopyEntity(reference, copy);
       assertEntityWithinLimits(entity);
-      if (!teamEffect) return void await cases.upsertEntity(entity, 'Replace');
-      await cases.submitTransaction([['upsert', entity, 'Replace'], ['upsert', deliveredMark(reference, teamEffect, copy.viewerId), 'Replace']]);
+      await writes.write(teamEffect ? [['upsert', entity, 'Replace'], ['upsert', deliveredMark(reference, teamEffect, copy.viewerId), 'Replace']] : [['upsert', entity, 'Replace']]);
     },
 
     async completeEffect(reference: string, rowKey: string): Promise<void> {
-      await cases.deleteEntity(reference, rowKey).catch((error: unknown) => {
+      await writes.write([['delete', { partitionKey: reference, rowKey }]]).catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error;
       });
     },
@@ -238,7 +240,7 @@ export function createCaseStore(cases: TableClient) {
     },
 
     async markDelivered(reference: string, effectRowKey: string, personId: string): Promise<void> {
-      await cases.upsertEntity(deliveredMark(reference, effectRowKey, personId), 'Replace');
+      await writes.write([['upsert', deliveredMark(reference, effectRowKey, personId), 'Replace']]);
     },
 
     /**
@@ -247,7 +249,7 @@ export function createCaseStore(cases: TableClient) {
      */
     async recordUndelivered(reference: string, personId: string, status: string, at: string): Promise<void> {
       const key = createHash('sha256').update(personId).digest('hex').slice(0, 24);
-      await cases.upsertEntity({ partitionKey: reference, rowKey: `delivery-${key}`, personId, status, at }, 'Replace');
+      await writes.write([['upsert', { partitionKey: reference, rowKey: `delivery-${key}`, personId, status, at }, 'Replace']]);
     },
 
     async undelivered(reference: string): Promise<{ personId: string; status: string; at: string }[]> {

@@ -1,6 +1,8 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import type { TeamRole } from '../domain/people';
 import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
+import { createGroupCommit } from './group-commit';
+import { statusOf } from './tables';
 
 /** One line of someone's inbox: a case they have a part in, and whether it waits for them. */
 /** The inbox partition of a team's queue (`team:comms`): one a team, shared by every workflow that gives it work. */
@@ -28,10 +30,12 @@ export interface InboxEntry {
  * idempotent, and rebuildable from `cases`: it only answers "my requests" and "awaiting me" fast.
  */
 export function createInbox(table: TableClient) {
+  // A team's queue (`team:comms`) is written by most steps: under load, their lines share round trips.
+  const writes = createGroupCommit(table);
   return {
     /**
-     * Upserts the lines, one round trip per person (partition): a person's lines go in one transaction, and
-     * the people are written at the same time.
+     * Upserts the lines, one round trip per person (partition), or a share of one: a person's lines go in one
+     * transaction, and the people are written at the same time.
      */
     async write(entries: readonly InboxEntry[]): Promise<void> {
       const byPartition = new Map<string, { partitionKey: string; rowKey: string }[]>();
@@ -43,19 +47,16 @@ export function createInbox(table: TableClient) {
         byPartition.set(entity.partitionKey, [...rows, entity]);
       }
       await Promise.all([...byPartition.values()].map(async (rows) => {
-        if (rows.length === 1) return void await table.upsertEntity(rows[0]!, 'Replace');
         for (let i = 0; i < rows.length; i += TABLE_LIMITS.maxBatchOperations) {
-          await table.submitTransaction(rows.slice(i, i + TABLE_LIMITS.maxBatchOperations).map((row): TransactionAction => ['upsert', row, 'Replace']));
+          await writes.write(rows.slice(i, i + TABLE_LIMITS.maxBatchOperations).map((row): TransactionAction => ['upsert', row, 'Replace']));
         }
       }));
     },
     /** Removes the lines of people who no longer have that part in a case (a replaced approver): they no longer see it. */
     async remove(lines: readonly { readonly userId: string; readonly role: string; readonly reference: string }[]): Promise<void> {
-      for (const line of lines) {
-        await table.deleteEntity(line.userId, `${line.role}|${line.reference}`).catch((error: { statusCode?: number }) => {
-          if (error.statusCode !== 404) throw error;
-        });
-      }
+      await Promise.all(lines.map((line) => writes.write([['delete', { partitionKey: line.userId, rowKey: `${line.role}|${line.reference}` }]]).catch((error: unknown) => {
+        if (statusOf(error) !== 404) throw error;
+      })));
     },
     async list(userId: string, options: { role?: string; awaitingOnly?: boolean } = {}): Promise<InboxEntry[]> {
       const filters = [odata`PartitionKey eq ${userId}`];

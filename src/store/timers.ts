@@ -1,5 +1,6 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
+import { createGroupCommit } from './group-commit';
 import { statusOf } from './tables';
 
 /** A reminder, escalation or expiry due at an instant for a case. */
@@ -67,6 +68,10 @@ export const DAY_GIVEN_BACK = new Date(0);
  * instance fires the timer.
  */
 export function createTimerStore(table: TableClient) {
+  // Every step's retry timer is written to today's partition, and most workflow timers of a day's cases to the same
+  // later one: under load, those writes share round trips.
+  const writes = createGroupCommit(table);
+
   /**
    * One day's due timers that have not fired, in one query: those free to claim, and how many are held
    * under a lease that still runs (an instance is firing them, or failed and will retry). A held timer
@@ -108,13 +113,13 @@ export function createTimerStore(table: TableClient) {
 
   return {
     async schedule(timer: TimerRow): Promise<void> {
-      const entity: TimerEntity & { partitionKey: string; rowKey: string } = {
+      const entity = {
         partitionKey: timer.dueAt.slice(0, 10), rowKey: `${timer.dueAt}|${timer.reference}|${timer.timer}`,
         ...timer, status: 'pending',
-      };
+      } satisfies TimerEntity & { partitionKey: string; rowKey: string };
       assertEntityWithinLimits(entity);
       // Create, not upsert: replaying an outbox must not re-arm a timer that has already fired.
-      await table.createEntity(entity).catch((error: unknown) => {
+      await writes.write([['create', entity]]).catch((error: unknown) => {
         if (statusOf(error) !== 409) throw error;
       });
     },
@@ -148,12 +153,12 @@ export function createTimerStore(table: TableClient) {
      */
     async createClaimed(timer: { reference: string; timer: string; id: string }, owner: string, until: Date): Promise<ClaimedTimer> {
       const dueAt = until.toISOString();
-      const entity: TimerEntity & { partitionKey: string; rowKey: string } = {
+      const entity = {
         partitionKey: dueAt.slice(0, 10), rowKey: `${dueAt}|${timer.reference}|${timer.timer}|${timer.id}`,
         reference: timer.reference, timer: timer.timer, dueAt, status: 'claimed', leaseOwner: owner, leaseUntil: dueAt,
-      };
-      const written = await table.createEntity(entity);
-      return { partitionKey: entity.partitionKey, rowKey: entity.rowKey, etag: written.etag ?? '', reference: timer.reference, timer: timer.timer, dueAt, leaseUntil: dueAt };
+      } satisfies TimerEntity & { partitionKey: string; rowKey: string };
+      const [written] = await writes.write([['create', entity]]);
+      return { partitionKey: entity.partitionKey, rowKey: entity.rowKey, etag: written?.etag ?? '', reference: timer.reference, timer: timer.timer, dueAt, leaseUntil: dueAt };
     },
 
     /**
@@ -166,17 +171,19 @@ export function createTimerStore(table: TableClient) {
       const dueAt = at.toISOString() < timer.dueAt ? at.toISOString() : timer.dueAt;
       const leaseUntil = new Date(at.getTime() - 1).toISOString();
       try {
-        const response = await table.updateEntity(
-          { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: '', leaseUntil, dueAt }, 'Merge', { etag: timer.etag },
-        );
-        return { ...timer, etag: response.etag ?? timer.etag, leaseUntil, dueAt };
+        const [response] = await writes.write([['update',
+          { partitionKey: timer.partitionKey, rowKey: timer.rowKey, status: 'claimed', leaseOwner: '', leaseUntil, dueAt }, 'Merge', { etag: timer.etag }]]);
+        return { ...timer, etag: response?.etag ?? timer.etag, leaseUntil, dueAt };
       } catch (error) {
         if (statusOf(error) === 412 || statusOf(error) === 404) return undefined;
         throw error;
       }
     },
 
-    /** Deletes a timer whose work is done, if it is still ours (unchanged since `timer.etag`). */
+    /**
+     * Deletes a timer whose work is done, if it is still ours (unchanged since `timer.etag`). Alone, not shared: a
+     * delete in a transaction cannot be made If-Match by the SDK (`submitTransaction` drops its options).
+     */
     async remove(timer: ClaimedTimer): Promise<void> {
       await table.deleteEntity(timer.partitionKey, timer.rowKey, { etag: timer.etag }).catch((error: unknown) => {
         if (statusOf(error) !== 412 && statusOf(error) !== 404) throw error;

@@ -57,25 +57,31 @@ describe('table round trips per transition', () => {
     return calls.slice(0, commit + 1);
   }
 
+  /** The calls made at once (`between` of them, after the first `after`) in a fixed order: which went first is chance. */
+  function atOnce(calls: readonly string[], after: number, between: number): string[] {
+    return [...calls.slice(0, after), ...calls.slice(after, after + between).sort(), ...calls.slice(after + between)];
+  }
+
   it('opens a case from a form with the reference counter, then the form token and the retry timer at once, then the case', async () => {
     await submitRequest(bot, 'alex');
-    const expected = ['counters updateEntity', 'timers createEntity', 'idempotency createEntity', 'cases submitTransaction'];
-    assert.deepEqual(await untilStored(() => bot.click('alex', 'accessRequest.submit', validForm())), expected);
+    const expected = ['counters updateEntity', 'idempotency createEntity', 'timers createEntity', 'cases submitTransaction'];
+    const opening = async (click: () => Promise<unknown>) => atOnce(await untilStored(click), 1, 2);
+    assert.deepEqual(await opening(() => bot.click('alex', 'accessRequest.submit', validForm())), expected);
     await submitReport(bot, 'alex');
-    assert.deepEqual(await untilStored(() => bot.click('alex', 'abuseReport.submit', validReport())), expected);
+    assert.deepEqual(await opening(() => bot.click('alex', 'abuseReport.submit', validReport())), expected);
     await issueTakedown(bot);
-    assert.deepEqual(await untilStored(() => bot.click('adele', 'takedown.issue', validTakedown())), expected);
+    assert.deepEqual(await opening(() => bot.click('adele', 'takedown.issue', validTakedown())), expected);
     await bot.click('alex', 'concern.raise', concernForm());
-    assert.deepEqual(await untilStored(() => bot.click('alex', 'concern.raise', concernForm())), expected);
+    assert.deepEqual(await opening(() => bot.click('alex', 'concern.raise', concernForm())), expected);
     await bot.click('adele', 'customerPost.log', postForm());
     await bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'));
-    assert.deepEqual(await untilStored(() => bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'))), expected);
+    assert.deepEqual(await opening(() => bot.click('adele', 'infoRequest.ask', questionForm('CP-2026-00001'))), expected);
   });
 
   it('decides on a case reading it with its card copies (one query) while the retry timer is written, then storing the transition', async () => {
     await submitRequest(bot, 'alex');
     const approve = await untilStored(() => bot.click('megan', 'accessRequest.approve', { reference: 'AR-2026-00001', comment: '' }));
-    assert.deepEqual(approve.filter((call) => call !== 'cases listEntities'), ['timers createEntity', 'cases listPage', 'cases submitTransaction']);
+    assert.deepEqual(atOnce(approve.filter((call) => call !== 'cases listEntities'), 0, 2), ['cases listPage', 'timers createEntity', 'cases submitTransaction']);
   });
 
   it('writes the outbox\'s retry timer before the transition is stored, and deletes it once the effects are done', async () => {
