@@ -59,6 +59,13 @@ interface Options {
   readonly repeatAt: number;
   /** Extra node options for the bot's process (measuring a V8 setting), e.g. `--max-semi-space-size=2`. */
   readonly botArgs: string[];
+  /**
+   * Every level on one Azurite, each after the last (`--one-azurite`), instead of each level (and each repeat) on a
+   * fresh Azurite with a fresh bot. Azurite answers every query by scanning the whole table (bench/table-scan.ts), so
+   * on one Azurite the later levels pay for the rows the earlier ones left: the Table service reads a partition
+   * from its index, whatever the table holds.
+   */
+  readonly oneAzurite: boolean;
 }
 
 function parseOptions(args: string[]): Options {
@@ -74,12 +81,12 @@ function parseOptions(args: string[]): Options {
     else flags.set(name, true);
   }
   const known = ['users', 'samples', 'iterations', 'quick', 'profile', 'workflows', 'no-baselines', 'calibration', 'leak-turns', 'leak-every',
-    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help', 'dashboard-cases', 'dashboard-requests', 'no-dashboard', 'repeat', 'repeat-at', 'bot-args'];
+    'leak-users', 'no-leak', 'timers', 'no-scheduler', 'out', 'help', 'dashboard-cases', 'dashboard-requests', 'no-dashboard', 'repeat', 'repeat-at', 'bot-args', 'one-azurite'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(' ')})`);
   if (flags.has('help')) {
     console.log(`npm run bench -- [--quick] [--users 1,8,32] [--samples 200 | --iterations N] [--workflows ar,ainm,td,cp,sc,ir] [--profile]
   [--no-baselines] [--calibration 5] [--leak-turns 10000] [--leak-every 1000] [--leak-users 8] [--no-leak]
-  [--timers 10000] [--no-scheduler] [--dashboard-cases 100000] [--dashboard-requests 300] [--no-dashboard] [--out bench] [--repeat 3] [--repeat-at 8] [--bot-args=--max-semi-space-size=2,...]`);
+  [--timers 10000] [--no-scheduler] [--dashboard-cases 100000] [--dashboard-requests 300] [--no-dashboard] [--out bench] [--repeat 3] [--repeat-at 8] [--bot-args=--max-semi-space-size=2,...] [--one-azurite]`);
     process.exit(0);
   }
   const quick = flags.has('quick');
@@ -114,6 +121,7 @@ function parseOptions(args: string[]): Options {
     repeat: Math.max(1, number('repeat', quick ? 1 : 3)),
     repeatAt: number('repeat-at', 8),
     botArgs: typeof flags.get('bot-args') === 'string' ? String(flags.get('bot-args')).split(',').filter(Boolean) : [],
+    oneAzurite: flags.has('one-azurite'),
   };
 }
 
@@ -153,14 +161,38 @@ class Bench {
   private connectionString = '';
   private profileDir = '';
   private azuritePid: number | undefined;
+  private botEntry = '';
+  /** What the bots stopped by `fresh` printed. */
+  private readonly earlierBotOutput: string[] = [];
 
   constructor(private readonly options: Options) {}
 
   async start(botEntry: string): Promise<void> {
+    this.botEntry = botEntry;
+    await this.connector.start();
+    await this.startServices();
+  }
+
+  /**
+   * Stops Azurite, the bot and the baselines, and starts them again on empty tables: the next level does not pay for
+   * the rows the levels before it left (Azurite scans a whole table for every query; see `Options.oneAzurite`).
+   */
+  async fresh(): Promise<void> {
+    this.earlierBotOutput.push(...(this.bot?.output ?? []));
+    for (const child of this.processes) await child.stop().catch(() => undefined);
+    this.processes.length = 0;
+    this.targets.clear();
+    await this.azurite?.stop();
+    closeConnections();
+    await this.startServices();
+  }
+
+  /** Azurite, the directory, the bot and the baselines, the users' apps installed: what every level starts from. */
+  private async startServices(): Promise<void> {
+    const botEntry = this.botEntry;
     this.azurite = await startAzurite({ port: 0 });
     this.azuritePid = findPid(['--tablePort', String(this.azurite.port)]);
     this.connectionString = azuriteConnectionString(this.azurite.port);
-    await this.connector.start();
 
     const pairs = Math.max(...this.options.users, this.options.leakTurns > 0 ? this.options.leakUsers : 1);
     const directory = benchDirectory(pairs);
@@ -194,7 +226,7 @@ class Bench {
         this.targets.set(name, { process: baseline, driver: this.driver(baseline.baseUrl) });
       }
     }
-    for (const child of this.processes) this.startRss.set(child.name, memoryOf(child.child.pid)?.rss ?? Number.NaN);
+    for (const child of this.processes) if (!this.startRss.has(child.name)) this.startRss.set(child.name, memoryOf(child.child.pid)?.rss ?? Number.NaN);
     const driver = this.targets.get('bot')!.driver;
     await inParallel(directory.people, 8, (person) => driver.install(person));
     if (this.options.workflows.includes('ir')) {
@@ -376,8 +408,9 @@ class Bench {
     return dashboardBench(this.connectionString, this.options.dashboardCases, this.options.dashboardRequests);
   }
 
+  /** What the bot printed: each level's bot, when each level had its own. */
   botOutput(): string[] {
-    return this.bot?.output ?? [];
+    return [...this.earlierBotOutput, ...(this.bot?.output ?? [])];
   }
 
   /** RSS of each process right after it started and answered /healthz, before any turn. */
@@ -475,6 +508,7 @@ async function main(): Promise<void> {
       const targets: TargetName[] = options.baselines ? ['echo', 'table-turn', 'bot'] : ['bot'];
       // The repeated level runs the baselines and the bot again each time, so each run's ratios are of one moment.
       for (let run = 0; run < (users === options.repeatAt ? options.repeat : 1); run++) {
+        if (!options.oneAzurite) await bench.fresh();
         for (const target of targets) {
           const level = await bench.level(target, users, { run });
           levels.push(level);
@@ -487,6 +521,7 @@ async function main(): Promise<void> {
     }
     if (options.leakTurns > 0) {
       log(`leak check: ${options.leakTurns} turns, ${options.leakUsers} users, memory sampled every ${options.leakEvery}`);
+      if (!options.oneAzurite) await bench.fresh();
       leak = await bench.leakCheck();
       log(`leak check: RSS ${mb(leak.series.at(-1)!.rss)} MB at the end, slope ${leak.rssFit.slope.toFixed(2)} MB per 1,000 turns`);
     }
@@ -562,7 +597,10 @@ function renderResults(input: RenderInput): string {
       ' of 8 sends per 2 s would otherwise set every time "to the last connector call"); the two baselines (bench/baselines) on the same' +
       ' restify + teams-ai TeamsAdapter + Application stack; the driver and its Bot Connector stand-in in a third process.' +
       ` Each level runs ${options.iterations ? `${options.iterations} iterations per user` : `${options.samples} runs of each workflow, shared among the users`};` +
-      ' each user goes through the workflows one step after the other, clicking on the card the bot sent (a step waits for the connector calls it causes).',
+      ' each user goes through the workflows one step after the other, clicking on the card the bot sent (a step waits for the connector calls it causes).' +
+      (options.oneAzurite
+        ? ' Every level ran on the same Azurite, after the levels before it (`--one-azurite`): later levels pay for the rows earlier ones left, since Azurite scans a whole table for every query (bench/table-scan.ts).'
+        : ' Each level (and each repeat) started from a fresh Azurite, bot and baselines, on empty tables: Azurite scans a whole table for every query (bench/table-scan.ts), where the Table service reads a partition from its index, so on one Azurite a later level would pay for the rows the earlier ones left.'),
     '',
     'Times are milliseconds from sending the activity to reading the HTTP response, and to the last Bot Connector call the step caused' +
       ' (the manager\'s card, the in-place updates of the other copies, the requester told). Ratios divide by baseline (b) at the same' +
