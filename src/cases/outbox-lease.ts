@@ -71,7 +71,7 @@ export function holdOutboxLease(claimed: ClaimedTimer, options: OutboxLeaseOptio
       current = undefined;
       if (!held) return;
       if (retryAt) await timers.releaseUntil(held, retryAt);
-      else await timers.remove(held);
+      else await timers.removeHeld(held, now());
     },
   };
 }

@@ -330,7 +330,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
     },
     /** A retry timer whose transition was not stored (refused, or nothing changed): deleted in the background. */
     drop(claim: ClaimedTimer): void {
-      void timers.remove(claim).catch(() => undefined);
+      void timers.removeHeld(claim, options.now()).catch(() => undefined);
     },
     /** Starts carrying out a transition's effects in the background; the turn does not wait. */
     dispatch(reference: string, pending: readonly PendingEffect[], committed: CommittedCase): void {

@@ -148,3 +148,37 @@ describe('writes sharing round trips by partition (Azurite)', () => {
     assert.equal(released.filter(Boolean).length, 20);
   });
 });
+
+describe('deleting retry timers this instance holds (Azurite)', () => {
+  let tables: Tables;
+  const now = new Date('2026-12-04T10:00:00.000Z');
+
+  beforeEach(async () => {
+    ({ tables } = await freshTables());
+  });
+
+  it('deletes timers whose claims have long to run in shared round trips, since no other instance can hold them', async () => {
+    const timers = createTimerStore(tables.timers);
+    const until = new Date(now.getTime() + 3 * 60_000);
+    const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => timers.createClaimed({ reference: `AR-2026-${i}`, timer: 'outbox', id: `id${i}` }, 'me', until)));
+    const { total } = counted(tables.timers);
+
+    await Promise.all(claims.map((claim) => timers.removeHeld(claim, now)));
+
+    assert.ok(total() <= 2, `20 deletes took ${total()} round trips`);
+    for await (const row of tables.timers.listEntities()) assert.fail(`left ${row.rowKey}`);
+  });
+
+  it('deletes a timer whose claim is nearly over only if no other instance has claimed it since', async () => {
+    const timers = createTimerStore(tables.timers);
+    const mine = await timers.createClaimed({ reference: 'AR-2026-1', timer: 'outbox', id: 'a' }, 'me', new Date(now.getTime() + 30_000));
+    // Another instance whose clock runs ahead finds the claim over and takes the timer.
+    const theirs = await timers.claim(mine, 'them', new Date(now.getTime() + 5 * 60_000));
+    assert.ok(theirs);
+
+    await timers.removeHeld(mine, now);
+
+    const left = await tables.timers.getEntity<{ leaseOwner: string }>(mine.partitionKey, mine.rowKey);
+    assert.equal(left.leaseOwner, 'them', 'their timer is still there, for them to finish');
+  });
+});
