@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import { TABLE_LIMITS } from './entity-limits';
+import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
 import { statusOf } from './tables';
 
 /** What the table service answered for one action of a write: its new ETag, where it gave one (not for deletes). */
@@ -20,12 +20,34 @@ export interface ActionAnswer {
  * about fails, with the error it would have had.
  */
 export interface GroupCommit {
-  /** One write: actions on one partition, at most 100, stored together. Answers each action, in order. */
-  write(actions: readonly TransactionAction[]): Promise<ActionAnswer[]>;
+  /**
+   * One write: actions on one partition, at most 100, stored together. Answers each action, in order. With
+   * `sendWithinMs`, a write still waiting for its round trip that long after it was made is refused with
+   * {@link WriteTooLate} instead, unsent (a write that is only safe while a claim runs).
+   */
+  write(actions: readonly TransactionAction[], options?: { readonly sendWithinMs?: number }): Promise<ActionAnswer[]>;
 }
+
+/** A write that waited past its `sendWithinMs` for its round trip: nothing of it was sent. */
+export class WriteTooLate extends Error {
+  constructor() {
+    super('the write waited too long for its round trip and was not sent');
+    this.name = 'WriteTooLate';
+  }
+}
+
+/**
+ * How long one round trip may take, the SDK's retries included, before it is abandoned (and its writes failed, as
+ * when no answer comes): a partition's later writes wait behind it, so a hung request must not hold them for ever.
+ */
+export const ROUND_TRIP_TIMEOUT_MS = 30_000;
 
 interface Waiting {
   readonly actions: readonly TransactionAction[];
+  /** About what the actions weigh, as the service counts an entity (a transaction carries at most 4 MiB). */
+  readonly bytes: number;
+  readonly madeAt: number;
+  readonly sendWithinMs: number;
   readonly resolve: (answers: ActionAnswer[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -33,11 +55,14 @@ interface Waiting {
 /** Refusals of one action (the row is missing, already there, or changed): a shared transaction then retries alone. */
 const ACTION_REFUSALS = [400, 404, 409, 412];
 
-export function createGroupCommit(table: TableClient): GroupCommit {
+export function createGroupCommit(table: TableClient, options: { readonly roundTripTimeoutMs?: number } = {}): GroupCommit {
+  const timeoutMs = options.roundTripTimeoutMs ?? ROUND_TRIP_TIMEOUT_MS;
   const queues = new Map<string, Waiting[]>();
 
   async function drain(partition: string, queue: Waiting[]): Promise<void> {
     while (queue.length > 0) {
+      refuseLate(queue);
+      if (queue.length === 0) break;
       const shared = takeShare(queue);
       if (shared.length === 1) await alone(shared[0]!);
       else await together(shared);
@@ -48,11 +73,13 @@ export function createGroupCommit(table: TableClient): GroupCommit {
   async function together(shared: readonly Waiting[]): Promise<void> {
     let response;
     try {
-      response = await table.submitTransaction(shared.flatMap((write) => write.actions));
+      response = await table.submitTransaction(shared.flatMap((write) => write.actions), { abortSignal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       if (!ACTION_REFUSALS.includes(statusOf(error) ?? 0)) return void shared.forEach((write) => write.reject(error));
       // Nothing of it was stored: each write again on its own, so only the refused one fails.
-      await Promise.all(shared.map(alone));
+      const again = [...shared];
+      refuseLate(again);
+      await Promise.all(again.map(alone));
       return;
     }
     let next = 0;
@@ -64,23 +91,30 @@ export function createGroupCommit(table: TableClient): GroupCommit {
 
   async function alone(write: Waiting): Promise<void> {
     try {
-      write.resolve(await sendAlone(table, write.actions));
+      write.resolve(await sendAlone(table, write.actions, AbortSignal.timeout(timeoutMs)));
     } catch (error) {
       write.reject(error);
     }
   }
 
   return {
-    write(actions) {
+    write(actions, options = {}) {
       if (actions.length === 0) return Promise.resolve([]);
       const partition = actions[0]![1].partitionKey;
       if (actions.length > TABLE_LIMITS.maxBatchOperations || actions.some((action) => action[1].partitionKey !== partition)) {
         return Promise.reject(new RangeError(`a write is at most ${TABLE_LIMITS.maxBatchOperations} actions on one partition`));
       }
+      let bytes: number;
+      try {
+        bytes = actions.reduce((sum, action) => sum + assertEntityWithinLimits(action[1]), 0);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       return new Promise<ActionAnswer[]>((resolve, reject) => {
+        const waiting: Waiting = { actions, bytes, madeAt: performance.now(), sendWithinMs: options.sendWithinMs ?? Number.POSITIVE_INFINITY, resolve, reject };
         const queue = queues.get(partition);
-        if (queue) return void queue.push({ actions, resolve, reject });
-        const started: Waiting[] = [{ actions, resolve, reject }];
+        if (queue) return void queue.push(waiting);
+        const started: Waiting[] = [waiting];
         queues.set(partition, started);
         // After this tick: the writes a step makes at once to the same partition share the first round trip.
         queueMicrotask(() => void drain(partition, started));
@@ -89,36 +123,54 @@ export function createGroupCommit(table: TableClient): GroupCommit {
   };
 }
 
-/** The writes at the head of the queue that fit one transaction: at most 100 actions, no row twice. */
+/** Room in one transaction's request for the entities, less the multipart headers of each operation. */
+const SHARE_BYTES = TABLE_LIMITS.maxBatchBytes - TABLE_LIMITS.maxBatchOperations * 1024;
+
+/** The writes at the head of the queue that fit one transaction: at most 100 actions and 4 MiB, no row twice. */
 function takeShare(queue: Waiting[]): Waiting[] {
   const rows = new Set<string>();
   let actions = 0;
+  let bytes = 0;
   let count = 0;
   for (const write of queue) {
     const keys = write.actions.map((action) => action[1].rowKey);
-    if (count > 0 && (actions + keys.length > TABLE_LIMITS.maxBatchOperations || keys.some((key) => rows.has(key)))) break;
+    const full = actions + keys.length > TABLE_LIMITS.maxBatchOperations || bytes + write.bytes > SHARE_BYTES;
+    if (count > 0 && (full || keys.some((key) => rows.has(key)))) break;
     keys.forEach((key) => rows.add(key));
     actions += keys.length;
+    bytes += write.bytes;
     count++;
   }
   return queue.splice(0, count);
 }
 
+/** Refuses, unsent, the writes that have waited past their `sendWithinMs`, taking them out of `queue`. */
+function refuseLate(queue: Waiting[]): void {
+  const at = performance.now();
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const write = queue[i]!;
+    if (at - write.madeAt > write.sendWithinMs) {
+      queue.splice(i, 1);
+      write.reject(new WriteTooLate());
+    }
+  }
+}
+
 /** One write on its own: a single action as the plain call (the cheapest round trip), several as a transaction. */
-async function sendAlone(table: TableClient, actions: readonly TransactionAction[]): Promise<ActionAnswer[]> {
-  if (actions.length > 1) return (await table.submitTransaction([...actions])).subResponses.map(answerOf);
+async function sendAlone(table: TableClient, actions: readonly TransactionAction[], abortSignal: AbortSignal): Promise<ActionAnswer[]> {
+  if (actions.length > 1) return (await table.submitTransaction([...actions], { abortSignal })).subResponses.map(answerOf);
   const action = actions[0]!;
   const [kind, entity] = action;
   switch (kind) {
     case 'create':
-      return [answerOf(await table.createEntity(entity))];
+      return [answerOf(await table.createEntity(entity, { abortSignal }))];
     case 'delete':
-      await table.deleteEntity(entity.partitionKey, entity.rowKey);
+      await table.deleteEntity(entity.partitionKey, entity.rowKey, { abortSignal });
       return [{}];
     case 'upsert':
-      return [answerOf(await table.upsertEntity(entity, action[2] ?? 'Merge'))];
+      return [answerOf(await table.upsertEntity(entity, action[2] ?? 'Merge', { abortSignal }))];
     case 'update':
-      return [answerOf(await table.updateEntity(entity, action[2] ?? 'Merge', action[3]))];
+      return [answerOf(await table.updateEntity(entity, action[2] ?? 'Merge', { ...action[3], abortSignal }))];
   }
 }
 

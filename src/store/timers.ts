@@ -1,6 +1,6 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { assertEntityWithinLimits, TABLE_LIMITS } from './entity-limits';
-import { createGroupCommit } from './group-commit';
+import { createGroupCommit, ROUND_TRIP_TIMEOUT_MS, WriteTooLate } from './group-commit';
 import { statusOf } from './tables';
 
 /** A reminder, escalation or expiry due at an instant for a case. */
@@ -157,8 +157,18 @@ export function createTimerStore(table: TableClient) {
         partitionKey: dueAt.slice(0, 10), rowKey: `${dueAt}|${timer.reference}|${timer.timer}|${timer.id}`,
         reference: timer.reference, timer: timer.timer, dueAt, status: 'claimed', leaseOwner: owner, leaseUntil: dueAt,
       } satisfies TimerEntity & { partitionKey: string; rowKey: string };
-      const [written] = await writes.write([['create', entity]]);
-      return { partitionKey: entity.partitionKey, rowKey: entity.rowKey, etag: written?.etag ?? '', reference: timer.reference, timer: timer.timer, dueAt, leaseUntil: dueAt };
+      let etag: string;
+      try {
+        etag = (await writes.write([['create', entity]]))[0]?.etag ?? '';
+      } catch (error) {
+        // The row key is new to this call (`id`): there already, it is this create's own, stored by a transaction
+        // whose answer was lost and which was sent again. Its ETag is read back.
+        if (statusOf(error) !== 409) throw error;
+        const stored = await table.getEntity<TimerEntity>(entity.partitionKey, entity.rowKey);
+        if (stored.leaseOwner !== owner || stored.leaseUntil !== dueAt) throw error;
+        etag = stored.etag;
+      }
+      return { partitionKey: entity.partitionKey, rowKey: entity.rowKey, etag, reference: timer.reference, timer: timer.timer, dueAt, leaseUntil: dueAt };
     },
 
     /**
@@ -197,10 +207,15 @@ export function createTimerStore(table: TableClient) {
      * {@link remove}d If-Match, alone.
      */
     async removeHeld(timer: ClaimedTimer, now: Date): Promise<void> {
-      if (Date.parse(timer.leaseUntil ?? timer.dueAt) - now.getTime() < SURE_CLAIM_MS) return this.remove(timer);
-      await writes.write([['delete', { partitionKey: timer.partitionKey, rowKey: timer.rowKey }]]).catch((error: unknown) => {
+      const sure = Date.parse(timer.leaseUntil ?? timer.dueAt) - now.getTime() - SURE_CLAIM_MS;
+      if (!(sure >= 0)) return this.remove(timer);
+      try {
+        // Sent while the claim still has SURE_CLAIM_MS to run, or not at all: a write can wait behind its partition's.
+        await writes.write([['delete', { partitionKey: timer.partitionKey, rowKey: timer.rowKey }]], { sendWithinMs: sure });
+      } catch (error) {
+        if (error instanceof WriteTooLate) return this.remove(timer);
         if (statusOf(error) !== 404) throw error;
-      });
+      }
     },
 
     /**
@@ -342,10 +357,10 @@ export function createTimerStore(table: TableClient) {
 export type TimerStore = ReturnType<typeof createTimerStore>;
 
 /**
- * How long a claim must still run for its holder to be sure no other instance has taken the timer over: far more than
- * the clocks of two instances differ, and than a delete takes to arrive.
+ * How long a claim must still run, when a delete is sent, for its holder to be sure no other instance has taken the
+ * timer over: a round trip's longest ({@link ROUND_TRIP_TIMEOUT_MS}) and a minute more than two instances' clocks differ.
  */
-export const SURE_CLAIM_MS = 60_000;
+export const SURE_CLAIM_MS = ROUND_TRIP_TIMEOUT_MS + 60_000;
 
 /** Timers settled in one transaction with their day's lease: the table service's limit of 100, less the lease's row. */
 export const DAY_BATCH = TABLE_LIMITS.maxBatchOperations - 1;

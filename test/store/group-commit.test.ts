@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { TableClient } from '@azure/data-tables';
-import { createGroupCommit } from '../../src/store/group-commit';
+import { createGroupCommit, WriteTooLate } from '../../src/store/group-commit';
 import { instrumentTable, Tables } from '../../src/store/tables';
 import { createInbox, InboxEntry } from '../../src/store/inbox';
-import { createTimerStore } from '../../src/store/timers';
+import { createTimerStore, SURE_CLAIM_MS } from '../../src/store/timers';
 import { freshTables } from '../support/azurite';
 import sinon from 'sinon';
 
@@ -109,11 +109,71 @@ describe('writes sharing round trips by partition (Azurite)', () => {
     assert.equal((await tables.inbox.getEntity<{ value: number }>('p', 'guarded')).value, 5, 'the newer value stays');
   });
 
-  it('writes a row named by two writes in their order, the later one last', async () => {
-    const writes = createGroupCommit(tables.inbox);
+  it('writes a row named by two writes in their order, each in a round trip of its own, the later one last', async () => {
+    const { table, calls } = counted(tables.inbox);
+    const writes = createGroupCommit(table);
     const first = writes.write([['upsert', row('p', 'x'), 'Replace']]);
     await Promise.all([first, writes.write([['upsert', row('p', 'x', 2), 'Replace']]), writes.write([['upsert', row('p', 'x', 3), 'Replace']])]);
+    assert.deepEqual(Object.fromEntries(calls), { upsertEntity: 3 }, 'never one transaction holding the row twice');
     assert.equal((await tables.inbox.getEntity<{ value: number }>('p', 'x')).value, 3);
+  });
+
+  it('answers each write of a shared transaction with the ETags of its own rows, a write of several actions too', async () => {
+    const writes = createGroupCommit(tables.inbox);
+    const [pair, single] = await Promise.all([
+      writes.write([['upsert', row('p', 'a'), 'Replace'], ['upsert', row('p', 'b'), 'Replace']]),
+      writes.write([['upsert', row('p', 'c'), 'Replace']]),
+    ]);
+    const etag = async (key: string) => (await tables.inbox.getEntity('p', key)).etag;
+    assert.deepEqual(pair.map((answer) => answer.etag), [await etag('a'), await etag('b')]);
+    assert.deepEqual(single.map((answer) => answer.etag), [await etag('c')]);
+  });
+
+  it('keeps a shared transaction within 4 MiB, leaving the next write for the next round trip', async () => {
+    const { table, calls } = counted(tables.inbox);
+    const writes = createGroupCommit(table);
+    // Each about 960 KiB as the service counts it (UTF-16): four fit in a transaction, five do not.
+    const heavy = (key: string) => ({ partitionKey: 'p', rowKey: key, ...Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`text${i}`, 'x'.repeat(32 * 1024 - 8)])) });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => writes.write([['upsert', heavy(key), 'Replace']])));
+    assert.deepEqual(Object.fromEntries(calls), { submitTransaction: 1, upsertEntity: 1 });
+  });
+
+  it('refuses, unsent, a write that has waited for its round trip past its time to send', async () => {
+    const writes = createGroupCommit(tables.inbox);
+    const upsert = tables.inbox.upsertEntity.bind(tables.inbox);
+    // The round trip ahead of it is slow.
+    sinon.stub(tables.inbox, 'upsertEntity').callsFake(async (...args: Parameters<TableClient['upsertEntity']>) => {
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      return upsert(...args);
+    });
+    try {
+      const ahead = writes.write([['upsert', row('p', 'ahead'), 'Replace']]);
+      await Promise.resolve();
+      const late = writes.write([['upsert', row('p', 'late'), 'Replace']], { sendWithinMs: 20 });
+      await ahead;
+      await assert.rejects(late, WriteTooLate);
+    } finally {
+      sinon.restore();
+    }
+    await assert.rejects(tables.inbox.getEntity('p', 'late'), (error: { statusCode?: number }) => error.statusCode === 404);
+  });
+
+  it('abandons a round trip that gets no answer in time, failing its write, so the partition\'s next writes still go', async () => {
+    const writes = createGroupCommit(tables.inbox, { roundTripTimeoutMs: 50 });
+    // The first request hangs until it is abandoned; the ones after it are answered.
+    sinon.stub(tables.inbox, 'upsertEntity').onFirstCall().callsFake((_entity, _mode, options) => new Promise((_resolve, reject) => {
+      options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    })).callThrough();
+    try {
+      const hung = writes.write([['upsert', row('p', 'hung'), 'Replace']]);
+      await Promise.resolve();
+      const next = writes.write([['upsert', row('p', 'next'), 'Replace']]);
+      await assert.rejects(hung, { name: 'AbortError' });
+      await next;
+    } finally {
+      sinon.restore();
+    }
+    assert.equal((await tables.inbox.getEntity<{ value: number }>('p', 'next')).value, 1);
   });
 
   it('refuses a write over two partitions or over 100 actions, storing nothing', async () => {
@@ -167,6 +227,39 @@ describe('deleting retry timers this instance holds (Azurite)', () => {
 
     assert.ok(total() <= 2, `20 deletes took ${total()} round trips`);
     for await (const row of tables.timers.listEntities()) assert.fail(`left ${row.rowKey}`);
+  });
+
+  it('deletes a timer If-Match when its shared delete could not go while the claim still had long enough to run', async () => {
+    const timers = createTimerStore(tables.timers);
+    const mine = await timers.createClaimed({ reference: 'AR-2026-1', timer: 'outbox', id: 'a' }, 'me', new Date(now.getTime() + SURE_CLAIM_MS + 20));
+    const theirs = await timers.claim(mine, 'them', new Date(now.getTime() + 5 * 60_000));
+    assert.ok(theirs);
+    // Today's partition is busy with a slow round trip: the delete would wait past the 20 ms it had.
+    const create = tables.timers.createEntity.bind(tables.timers);
+    sinon.stub(tables.timers, 'createEntity').callsFake(async (...args: Parameters<TableClient['createEntity']>) => {
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      return create(...args);
+    });
+    try {
+      const busy = timers.createClaimed({ reference: 'AR-2026-2', timer: 'outbox', id: 'b' }, 'me', new Date(now.getTime() + 30_000));
+      await Promise.resolve();
+      await timers.removeHeld(mine, now);
+      await busy;
+    } finally {
+      sinon.restore();
+    }
+    const left = await tables.timers.getEntity<{ leaseOwner: string }>(mine.partitionKey, mine.rowKey);
+    assert.equal(left.leaseOwner, 'them', 'their timer is still there');
+  });
+
+  it('takes a retry timer found already stored by its own create (a lost answer, sent again) as created, with its ETag', async () => {
+    const timers = createTimerStore(tables.timers);
+    const until = new Date(now.getTime() + 3 * 60_000);
+    const first = await timers.createClaimed({ reference: 'AR-2026-1', timer: 'outbox', id: 'a' }, 'me', until);
+    const again = await timers.createClaimed({ reference: 'AR-2026-1', timer: 'outbox', id: 'a' }, 'me', until);
+    assert.equal(again.etag, first.etag);
+    await assert.rejects(timers.createClaimed({ reference: 'AR-2026-1', timer: 'outbox', id: 'a' }, 'another instance', until),
+      (error: { statusCode?: number }) => error.statusCode === 409);
   });
 
   it('deletes a timer whose claim is nearly over only if no other instance has claimed it since', async () => {
