@@ -3,6 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import path from 'node:path';
 import { freePort } from '../src/store/azurite-process';
 import { azuriteConnectionString } from '../src/store/tables';
+import { numberAfter, valueAfter } from './lib/args';
 
 /**
  * Reproduction of the campaign bench's stalls without the bots: Azurite's queue service alone, `--messages` messages
@@ -67,17 +68,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGINT'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); });
-}
-
-function valueAfter(args: readonly string[], flag: string): string | undefined {
-  const index = args.indexOf(flag);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-function numberAfter(args: readonly string[], flag: string, fallback: number): number {
-  const value = Number(valueAfter(args, flag) ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} takes a positive number`);
-  return value;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { startAzurite } from '../src/store/azurite-process';
 import { azuriteConnectionString } from '../src/store/tables';
+import { numberAfter, valueAfter } from './lib/args';
 import { cpuMillisOf, findPid } from './lib/processes';
 
 /**
@@ -11,7 +12,7 @@ import { cpuMillisOf, findPid } from './lib/processes';
  */
 async function main(args: readonly string[]): Promise<void> {
   const sizes = (valueAfter(args, '--sizes') ?? '1000,10000,50000,150000').split(',').map(Number);
-  const calls = Number(valueAfter(args, '--calls') ?? 300);
+  const calls = numberAfter(args, '--calls', 300);
   const azurite = await startAzurite({ port: 0 });
   const pid = findPid(['--tablePort', String(azurite.port)]);
   if (!pid) throw new Error('Azurite\'s process was not found');
@@ -57,11 +58,6 @@ async function cpuOf(pid: number, count: number, call: (i: number) => Promise<un
   const before = cpuMillisOf(pid) ?? 0;
   for (let i = 0; i < count; i++) await call(i);
   return (cpuMillisOf(pid) ?? 0) - before;
-}
-
-function valueAfter(args: readonly string[], flag: string): string | undefined {
-  const at = args.indexOf(flag);
-  return at >= 0 ? args[at + 1] : undefined;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
