@@ -165,11 +165,16 @@ export class Driver {
     const answer = await postJson(`${this.options.botUrl}/api/messages`, activity);
     const response = performance.now() - started;
     if (answer.status !== 200) throw new StepFailure(step, `HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+    return this.replyTo(step, activity, started, response, 'no reply');
+  }
+
+  /** Waits for the bot's reply to `activity` (its last connector call), records the step, and returns the reply's id. */
+  private async replyTo(step: StepName, activity: { id?: unknown }, started: number, response: number, missing: string): Promise<string> {
     const calls = await this.callsOf(step, `reply:${String(activity.id)}`, started);
     this.record(step, started, response, calls, 0);
     await this.options.around?.after(step);
     const reply = calls.at(-1);
-    if (!reply) throw new StepFailure(step, 'no reply');
+    if (!reply) throw new StepFailure(step, missing);
     return reply.activityId;
   }
 
@@ -213,12 +218,7 @@ export class Driver {
     if (answer.status !== 200 || body?.type !== 'application/vnd.microsoft.activity.message' || !toast.test(String(body.value))) {
       throw new StepFailure(step, `HTTP ${answer.status}, not the toast ${toast}: ${answer.text.slice(0, 200)}`);
     }
-    const calls = await this.callsOf(step, `reply:${String(activity.id)}`, started);
-    this.record(step, started, response, calls, 0);
-    await this.options.around?.after(step);
-    const reply = calls.at(-1);
-    if (!reply) throw new StepFailure(step, 'no new message');
-    return reply.activityId;
+    return this.replyTo(step, activity, started, response, 'no new message');
   }
 
   /** Sends a card button's press (an Action.Execute invoke) and times the bot's answer. */
