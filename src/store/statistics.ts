@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { odata, TableClient, TransactionAction } from '@azure/data-tables';
 import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, orderSource } from '../dashboard/register-orders';
-import { CaseSummary, Contribution, delta, prefixEnd } from '../dashboard/statistics';
+import { CaseSummary, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
+import { createGroupCommit } from './group-commit';
+import { amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX } from './statistics-counting';
 import { statusOf } from './tables';
 
 /**
@@ -25,21 +26,18 @@ import { statusOf } from './tables';
  * Counting exactly once, across two partitions: the counters move in one transaction with the case's marker, under
  * If-Match on every row, so a second attempt (a retried effect, a lost answer, another instance) finds the marker at
  * that version and moves nothing; the summary is written after, in one transaction with its copies (the summary
- * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Four round trips a step
- * (three when this instance wrote the case's summary last): the summary, the marker with the counter rows the change
- * moves (one query), the counters' transaction, the summary's.
+ * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Two round trips a step when
+ * this instance wrote the case's summary, its marker and the counter rows last (src/store/statistics-counting.ts
+ * remembers them): the counters' transaction and the summary's; one more for each of the summary, and the marker
+ * with counter rows not remembered (one query). Under load, the steps that wait for a shard are counted in one
+ * transaction, and the summaries that wait for a kind's partition are written in one (src/store/group-commit.ts).
  * A summary left behind by a failure after the counters' transaction is caught up by the next attempt or step, from
  * the marker's basis.
  */
 const SUMMARY_PREFIX = 's|';
-const COUNTERS_PREFIX = 'counters|';
-const COUNTER_SHARDS = 8;
-const MARKER_PREFIX = 'a|';
 const MAX_ATTEMPTS = 30;
 /** An entity-group transaction holds at most 100 operations. */
 const BATCH = 100;
-/** Azure Tables allows 15 comparisons in a filter: the partition and 14 row keys a query. */
-const KEYS_A_QUERY = 14;
 /** The largest page Azure Tables returns. */
 export const MAX_SERVER_PAGE = 1000;
 
@@ -60,13 +58,13 @@ interface StoredSummary {
   readonly etag: string;
 }
 
-type Row = Record<string, unknown> & { etag: string };
-
-const AMOUNTS = ['count', 'met', 'missed'] as const;
 const RACED = [404, 409, 412];
 
 export function createStatisticsStore(table: TableClient) {
   const recent = recentSummaries(RECENT_SUMMARIES);
+  const counting = createStatisticsCounting(table);
+  // Summaries of one kind share its partition: under load, steps' summaries share its round trips too.
+  const summaryWrites = createGroupCommit(table);
 
   async function readSummary(reference: string): Promise<StoredSummary | undefined> {
     const prefix = prefixOf(reference);
@@ -78,18 +76,6 @@ export function createStatisticsStore(table: TableClient) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
-  }
-
-  /** Rows of one counter shard by key: one query a fourteen keys (one for a step's usual few and its marker). */
-  async function readCounters(partition: string, keys: readonly string[]): Promise<Map<string, Row>> {
-    const found = new Map<string, Row>();
-    const unique = [...new Set(keys)];
-    const chunks = Array.from({ length: Math.ceil(unique.length / KEYS_A_QUERY) }, (_, index) => unique.slice(index * KEYS_A_QUERY, (index + 1) * KEYS_A_QUERY));
-    await Promise.all(chunks.map(async (chunk) => {
-      const filter = `${odata`PartitionKey eq ${partition}`} and (${chunk.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
-      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) found.set(String(row.rowKey), row as Row);
-    }));
-    return found;
   }
 
   /**
@@ -104,8 +90,8 @@ export function createStatisticsStore(table: TableClient) {
     for (let attempt = 1; ; attempt++) {
       if (current && current.summary.version >= summary.version) return;
       try {
-        const written = await table.submitTransaction(summaryActions(summary, current?.etag, await staleKeysOf(summary.reference, current, lookUpCopies)));
-        const etag = written.subResponses[0]?.etag;
+        const [written] = await summaryWrites.write(summaryActions(summary, current?.etag, await staleKeysOf(summary.reference, current, lookUpCopies)));
+        const etag = written?.etag;
         if (etag) recent.remember({ summary, etag });
         return;
       } catch (error) {
@@ -142,52 +128,19 @@ export function createStatisticsStore(table: TableClient) {
      * summary of a version already recorded (a retried effect, a recovery) changes nothing.
      */
     async record(summary: CaseSummary): Promise<'recorded' | 'unchanged'> {
-      const markerKey = `${MARKER_PREFIX}${summary.reference}`;
-      const partition = counterPartitionOf(summary.reference);
-      let trustRecent = true;
-      for (let attempt = 1; ; attempt++) {
-        // The summary this instance wrote last for the case saves reading it, when the marker (read anyway) agrees.
-        const remembered = trustRecent ? recent.get(summary.reference) : undefined;
-        const stored = remembered ?? await readSummary(summary.reference);
+      // The summary this instance wrote last for the case saves reading it, when the marker agrees.
+      const remembered = recent.get(summary.reference);
+      let stored = remembered ?? await readSummary(summary.reference);
+      if (stored && stored.summary.version >= summary.version) return 'unchanged';
+      if (await counting.count({ summary, stored: stored?.summary, remembered: remembered !== undefined }) === 'not as remembered') {
+        // The counters are not as this instance left them (another instance's step, a rebuild): read the table's summary.
+        recent.forget(summary.reference);
+        stored = await readSummary(summary.reference);
         if (stored && stored.summary.version >= summary.version) return 'unchanged';
-        let basis: CaseSummary | undefined = stored?.summary;
-        let rows = await readCounters(partition, [markerKey, ...delta(basis, summary).map((change) => change.key)]);
-        const marker = rows.get(markerKey);
-        const counted = typeof marker?.version === 'number' ? marker.version : undefined;
-        if (remembered && counted !== remembered.summary.version) {
-          // The counters are not as this instance left them (another instance's step, a rebuild): read the table's summary.
-          trustRecent = false;
-          recent.forget(summary.reference);
-          attempt--;
-          continue;
-        }
-        if (counted !== undefined && counted >= summary.version) {
-          // Counted by an attempt that stopped before writing the summary: only the summary is left to do.
-          await keepSummary(summary, stored);
-          return 'recorded';
-        }
-        if (counted !== undefined && counted > (stored?.summary.version ?? 0) && typeof marker?.basis === 'string') {
-          // A step whose summary was never written: the counters hold its basis, not the stored summary's.
-          basis = JSON.parse(marker.basis) as CaseSummary;
-          rows = await readCounters(partition, [markerKey, ...delta(basis, summary).map((change) => change.key)]);
-        }
-        const changes = delta(basis, summary);
-        // The reference as a column too: the retention run finds a case's rows by it and deletes the marker with the case.
-        const markerRow = { partitionKey: partition, rowKey: markerKey, reference: summary.reference, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
-        const actions: TransactionAction[] = [
-          ...changes.map((change) => counterAction(partition, change, rows.get(change.key))),
-          marker ? ['update', markerRow, 'Replace', { etag: marker.etag }] : ['create', markerRow],
-        ];
-        try {
-          await table.submitTransaction(actions);
-        } catch (error) {
-          if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) throw error;
-          await pause(attempt);
-          continue;
-        }
-        await keepSummary(summary, stored);
-        return 'recorded';
+        await counting.count({ summary, stored: stored?.summary, remembered: false });
       }
+      await keepSummary(summary, stored);
+      return 'recorded';
     },
 
     /**
@@ -251,6 +204,7 @@ export function createStatisticsStore(table: TableClient) {
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
       const entities = entitiesOf(summaries);
+      counting.forgetAll();
       await writeInBatches(table, entities.rows, 'upsert', 4);
       const keep = new Set(entities.rows.map((entity) => `${entity.partitionKey}\u0000${entity.rowKey}`));
       const stale: { partitionKey: string; rowKey: string }[] = [];
@@ -318,11 +272,6 @@ function recentSummaries(limit: number) {
   };
 }
 
-/** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
-function counterPartitionOf(reference: string): string {
-  return `${COUNTERS_PREFIX}${createHash('sha256').update(reference).digest().readUInt32BE(0) % COUNTER_SHARDS}`;
-}
-
 function addInto(sums: Map<string, { audience: string; amounts: Record<string, number> }>, key: string, audience: string, amounts: Record<string, number>): void {
   const entry = sums.get(key) ?? { audience, amounts: {} };
   for (const [name, amount] of Object.entries(amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
@@ -342,12 +291,6 @@ export function summaryKeyOf(reference: string): string {
   const match = /^[A-Z]{2,5}-(\d{4})-(\d{5,9})$/.exec(reference);
   if (!match) return `~${reference}`;
   return `${String(9999 - Number(match[1])).padStart(4, '0')}-${String(999_999_999 - Number(match[2])).padStart(9, '0')}`;
-}
-
-/** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line. */
-function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
-  const { cells: _cells, ...basis } = summary;
-  return basis;
 }
 
 /** A kind's summaries in one order: its own rows (row keys from `0`), or the row keys of one of its indexes. */
@@ -414,25 +357,6 @@ async function writeInBatches(table: TableClient, rows: readonly ({ partitionKey
   await Promise.all(Array.from({ length: parallel }, async () => {
     while (next < batches.length) await table.submitTransaction(batches[next++]!);
   }));
-}
-
-function counterAction(partition: string, change: Contribution, current: Row | undefined): TransactionAction {
-  const amounts: Record<string, number> = current ? amountsOf(current) : {};
-  for (const [name, amount] of Object.entries(change.amounts)) amounts[name] = (amounts[name] ?? 0) + amount;
-  const entity = { partitionKey: partition, rowKey: change.key, audience: change.audience, ...amounts };
-  // A counter back at zero stays (a transaction deletes without If-Match, which could drop another case's count); readers skip it.
-  if (!current) return ['create', entity];
-  return ['update', entity, 'Replace', { etag: current.etag }];
-}
-
-function amountsOf(row: Record<string, unknown>): Record<string, number> {
-  const amounts: Record<string, number> = {};
-  for (const name of AMOUNTS) if (typeof row[name] === 'number') amounts[name] = row[name] as number;
-  return amounts;
-}
-
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
 }
 
 type SummaryEntity = {

@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import type { TableClient } from '@azure/data-tables';
 import type { CaseSummary } from '../../src/dashboard/statistics';
 import { createStatisticsStore, StatisticsStore, summaryKeyOf } from '../../src/store/statistics';
+import { counterPartitionOf } from '../../src/store/statistics-counting';
 import { freshTables } from '../support/azurite';
 
 /** A takedown notice's summaries, step by step: issued (due Thursday), then removed in time (closed, clock met). */
@@ -68,8 +69,7 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
   it('counts the next step from what the counters hold when a summary was never written', async () => {
     await store.record(issued);
     const acknowledged: CaseSummary = { ...issued, version: 2, state: 'acknowledged' };
-    // The second transaction of the step is the summary's (the first moved the counters).
-    sinon.stub(table, 'submitTransaction').onSecondCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    failSummaryWrites(table, 1);
     await assert.rejects(store.record(acknowledged), /socket hang up/);
     // The engine moved on before retrying: the next step is counted from "acknowledged", which the counters hold.
     assert.equal(await store.record(verified), 'recorded');
@@ -77,18 +77,57 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     assert.equal(await store.record(acknowledged), 'unchanged');
   });
 
-  it('costs three round trips a step after one this instance recorded: the marker and counters it moves (one query), two transactions', async () => {
-    await store.record(issued);
-    const spies = [sinon.spy(table, 'getEntity'), sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity'), sinon.spy(table, 'createEntity')];
-    const pages = sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities');
-    await store.record(verified);
-    assert.deepEqual([...spies.map((spy) => spy.callCount), pages.callCount], [0, 2, 0, 0, 1]);
+  it('opens a case\'s count once when its first transaction was stored but the answer lost (its marker was assumed missing)', async () => {
+    const submit = table.submitTransaction.bind(table);
+    sinon.stub(table, 'submitTransaction').onFirstCall().callsFake(async (...args: Parameters<TableClient['submitTransaction']>) => {
+      await submit(...args);
+      throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    }).callThrough();
+    await assert.rejects(store.record(issued), /connection reset/);
+    assert.equal(await store.record(issued), 'recorded', 'the marker is there: only the summary is left to write');
+    assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1);
+    assert.equal((await counts())['t|TD|admin,comms']?.count, 1);
+  });
+
+  it('costs two round trips a step whose rows this instance remembers: the counters\' transaction and the summary\'s', async () => {
+    // Two cases of one counter shard: the second's steps move rows the first's left remembered.
+    const [first, second] = sameShard(2).map((reference) => ({ issued: { ...issued, reference }, verified: { ...verified, reference } }));
+    await store.record(first!.issued);
+    await store.record(first!.verified);
+    await store.record(second!.issued);
+    const writes = [sinon.spy(table, 'submitTransaction'), sinon.spy(table, 'updateEntity'), sinon.spy(table, 'createEntity'), sinon.spy(table, 'upsertEntity')];
+    const reads = [sinon.spy(table, 'getEntity'), sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities')];
+    await store.record(second!.verified);
+    assert.deepEqual({ writes: writes.reduce((sum, spy) => sum + spy.callCount, 0), reads: reads.map((spy) => spy.callCount) }, { writes: 2, reads: [0, 0] });
     sinon.restore();
-    // Another instance (it did not write the summary) reads it first: four.
+    // Another instance (it did not write the summary, nor the counters) reads the summary, then the marker and counters.
     const other = createStatisticsStore(table);
     const read = sinon.spy(table, 'getEntity');
-    assert.equal(await other.record({ ...verified, version: 5 }), 'recorded');
-    assert.equal(read.callCount, 1);
+    const pages = sinon.spy(table as unknown as { _listEntities: () => unknown }, '_listEntities');
+    assert.equal(await other.record({ ...second!.verified, version: 5 }), 'recorded');
+    assert.deepEqual([read.callCount, pages.callCount], [1, 1]);
+  });
+
+  it('counts steps of many cases that wait for one shard in shared transactions, each once', async () => {
+    const references = sameShard(12);
+    const transactions = sinon.spy(table, 'submitTransaction');
+    await Promise.all(references.map((reference) => store.record({ ...issued, reference })));
+    const counted = transactions.getCalls().filter((call) => call.args[0].some((action) => action[1].partitionKey === counterPartitionOf(references[0]!)));
+    assert.ok(counted.length < 6, `12 steps in ${counted.length} of the shard's transactions`);
+    await Promise.all(references.map((reference) => store.record({ ...verified, reference })));
+    assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 12 }, 'w|2026-W48|takedowns|admin,comms': { met: 12 } });
+  });
+
+  it('reads a counter row again when another instance moved it since this one remembered it, and counts once', async () => {
+    const [mine, theirs] = sameShard(2);
+    await store.record({ ...issued, reference: mine! });
+    // Another instance moves the same counter rows (same shard, same audience): this instance's ETags are old.
+    await createStatisticsStore(table).record({ ...issued, reference: theirs! });
+    assert.equal(await store.record({ ...verified, reference: mine! }), 'recorded');
+    assert.deepEqual(await counts(), {
+      'n|admin,comms|TD|issued': { count: 1 }, 'dd|2026-11-26|admin,comms': { count: 1 }, 'dh|2026-11-26T10|admin,comms': { count: 1 },
+      't|TD|admin,comms': { count: 2 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 },
+    });
   });
 
   it('counts exactly once when another instance moved the case on since this one remembered it', async () => {
@@ -116,6 +155,32 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
     assert.equal((await counts())['n|admin,comms|TD|issued']?.count, 12);
   });
 });
+
+/** References of takedown notices whose counters share one shard. */
+function sameShard(count: number): string[] {
+  const found: string[] = [];
+  for (let number = 100; found.length < count; number++) {
+    const reference = `TD-2026-${String(number).padStart(5, '0')}`;
+    if (counterPartitionOf(reference) === counterPartitionOf('TD-2026-00100')) found.push(reference);
+  }
+  return found;
+}
+
+/** Fails the next `times` writes of a summary (its kind's partition), as a dropped connection would, before sending. */
+function failSummaryWrites(table: TableClient, times: number): void {
+  let left = times;
+  const fault = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  const isSummary = (partitionKey: unknown) => String(partitionKey).startsWith('s|') && left-- > 0;
+  for (const method of ['submitTransaction', 'updateEntity', 'createEntity'] as const) {
+    const original = (table[method] as (...args: unknown[]) => Promise<unknown>).bind(table);
+    (sinon.stub(table, method) as unknown as sinon.SinonStub<unknown[], Promise<unknown>>).callsFake(async (...args: unknown[]) => {
+      const first = args[0] as { partitionKey?: unknown } | [unknown, { partitionKey?: unknown }][];
+      const partitionKey = Array.isArray(first) ? first[0]?.[1].partitionKey : first.partitionKey;
+      if (isSummary(partitionKey)) throw fault();
+      return original(...args);
+    });
+  }
+}
 
 /** A desk post's summaries: logged (due Friday), then its deadline moved (a colleague was asked), then answered. */
 const logged: CaseSummary = {
