@@ -61,28 +61,38 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
   const queues = new Map<string, Waiting[]>();
 
   async function drain(partition: string, queue: Waiting[]): Promise<void> {
+    // countTogether settles every step it is given, and throws nothing: a failed step never stops the shard's queue.
     while (queue.length > 0) await countTogether(partition, takeShare(queue));
     queues.delete(partition);
   }
 
-  /** Counts these steps (of different cases) in one transaction, reading only rows not remembered; settles each. */
-  async function countTogether(partition: string, share: Waiting[]): Promise<void> {
+  /**
+   * Counts these steps (of different cases) in one transaction, reading only rows not remembered; settles each. A
+   * step that cannot be counted (a refusal of its own, a marker that cannot be read) fails alone.
+   */
+  async function countTogether(partition: string, share: readonly Waiting[]): Promise<void> {
     let pending = share;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const written: string[] = [];
       try {
         // After a refusal every marker is read: one assumed missing may be what was refused.
-        const markers = await rowsOf(partition, pending.filter(({ step }) => attempt > 1 || !mayAssumeNoMarker(step)).map(({ step }) => markerKeyOf(step.summary.reference)));
+        const markers = await markersOf(partition, pending, attempt === 1);
         const counting: { waiting: Waiting; changes: Contribution[] }[] = [];
         for (const waiting of pending) {
-          const decision = decide(waiting.step, markers.get(markerKeyOf(waiting.step.summary.reference)));
-          if (typeof decision === 'string') waiting.resolve(decision);
-          else counting.push({ waiting, changes: delta(decision.basis, waiting.step.summary) });
+          const decided = settleOrCount(waiting, markers.get(markerKeyOf(waiting.step.summary.reference)));
+          if (decided) counting.push({ waiting, changes: decided });
         }
         pending = counting.map(({ waiting }) => waiting);
         if (counting.length === 0) return;
         const counters = await rowsOf(partition, counting.flatMap(({ changes }) => changes.map((change) => change.key)));
         const actions = actionsOf(partition, counting.map(({ waiting, changes }) => ({ summary: waiting.step.summary, changes })), counters, markers);
+        if (actions.length > BATCH && pending.length > 1) {
+          // Bases read from markers moved more rows than the share was sized for: half at a time.
+          const half = Math.ceil(pending.length / 2);
+          await countTogether(partition, pending.slice(0, half));
+          await countTogether(partition, pending.slice(half));
+          return;
+        }
         written.push(...actions.map((action) => action[1].rowKey));
         const response = await table.submitTransaction(actions, { abortSignal: AbortSignal.timeout(timeoutMs) });
         actions.forEach((action, index) => {
@@ -96,7 +106,13 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
         // Whatever was refused, or stored with its answer lost, is read again by the next attempt.
         written.forEach((key) => rows.forget(partition, key));
         pending.forEach(({ step }) => rows.forget(partition, markerKeyOf(step.summary.reference)));
-        if (!RACED.includes(statusOf(error) ?? 0) || attempt >= MAX_ATTEMPTS) {
+        const status = statusOf(error) ?? 0;
+        if (status === 400 && pending.length > 1) {
+          // A request the service will not take (one step's row): each step on its own, so only that one fails.
+          for (const waiting of pending) await countTogether(partition, [waiting]);
+          return;
+        }
+        if (!RACED.includes(status) || attempt >= MAX_ATTEMPTS) {
           pending.forEach((waiting) => waiting.reject(error));
           return;
         }
@@ -105,24 +121,71 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
     }
   }
 
-  /** Rows of one shard by key, remembered ones as remembered: one query a fourteen keys for the others. */
+  /** Settles a step the marker says is not to be counted, or one that cannot be worked out; else its changes. */
+  function settleOrCount(waiting: Waiting, marker: Row | undefined): Contribution[] | undefined {
+    try {
+      const decision = decide(waiting.step, marker);
+      if (typeof decision !== 'string') return delta(decision.basis, waiting.step.summary);
+      waiting.resolve(decision);
+    } catch (error) {
+      // A marker's basis that is not a summary, a summary the contributions cannot read: this step's fault alone.
+      waiting.reject(error);
+    }
+    return undefined;
+  }
+
+  /**
+   * The markers of these steps. One remembered that would let a step write nothing ("counted before", "not as
+   * remembered") is read again: only a write checks a remembered row, and a rebuild may have deleted it since.
+   */
+  async function markersOf(partition: string, steps: readonly Waiting[], mayAssume: boolean): Promise<Map<string, Row>> {
+    const keys = steps.map(({ step }) => markerKeyOf(step.summary.reference));
+    const assumedMissing = new Set(mayAssume ? steps.filter(({ step }) => mayAssumeNoMarker(step)).map(({ step }) => markerKeyOf(step.summary.reference)) : []);
+    const { found, read } = await rowsRead(partition, keys, assumedMissing);
+    const doubtful = steps.filter(({ step }) => {
+      const key = markerKeyOf(step.summary.reference);
+      const marker = found.get(key);
+      if (!marker || read.has(key)) return false;
+      try {
+        return typeof decide(step, marker) === 'string';
+      } catch {
+        return true;
+      }
+    }).map(({ step }) => markerKeyOf(step.summary.reference));
+    if (doubtful.length === 0) return found;
+    doubtful.forEach((key) => {
+      rows.forget(partition, key);
+      found.delete(key);
+    });
+    const again = await rowsRead(partition, doubtful);
+    return new Map([...found, ...again.found]);
+  }
+
   async function rowsOf(partition: string, keys: readonly string[]): Promise<Map<string, Row>> {
+    return (await rowsRead(partition, keys)).found;
+  }
+
+  /**
+   * Rows of one shard by key, remembered ones as remembered: one query a fourteen keys for the others (`read`) but
+   * those `assumedMissing`, each query bounded in time like a write (the shard's later steps wait for it).
+   */
+  async function rowsRead(partition: string, keys: readonly string[], assumedMissing: ReadonlySet<string> = new Set()): Promise<{ found: Map<string, Row>; read: Set<string> }> {
     const found = new Map<string, Row>();
     const unknown: string[] = [];
     for (const key of new Set(keys)) {
       const row = rows.get(partition, key);
       if (row) found.set(key, row);
-      else unknown.push(key);
+      else if (!assumedMissing.has(key)) unknown.push(key);
     }
     const chunks = Array.from({ length: Math.ceil(unknown.length / KEYS_A_QUERY) }, (_, index) => unknown.slice(index * KEYS_A_QUERY, (index + 1) * KEYS_A_QUERY));
     await Promise.all(chunks.map(async (chunk) => {
       const filter = `${odata`PartitionKey eq ${partition}`} and (${chunk.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
-      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter }, abortSignal: AbortSignal.timeout(timeoutMs) })) {
         found.set(String(row.rowKey), row as Row);
         rows.remember(partition, row as Row);
       }
     }));
-    return found;
+    return { found, read: new Set(unknown) };
   }
 
   return {
@@ -191,8 +254,16 @@ function takeShare(queue: Waiting[]): Waiting[] {
       index++;
       continue;
     }
-    // Its marker and the counters it would move from the stored summary (a marker's basis moves no more rows than a step).
-    const rowKeys = [markerKeyOf(reference), ...delta(waiting.step.stored, waiting.step.summary).map((change) => change.key)];
+    // Its marker and the counters it would move from the stored summary (a marker's basis may move more: see countTogether).
+    let rowKeys: string[];
+    try {
+      rowKeys = [markerKeyOf(reference), ...delta(waiting.step.stored, waiting.step.summary).map((change) => change.key)];
+    } catch (error) {
+      // A summary the contributions cannot read fails its own step, not the queue.
+      queue.splice(index, 1);
+      waiting.reject(error);
+      continue;
+    }
     const more = rowKeys.filter((key) => !keys.has(key)).length;
     if (share.length > 0 && keys.size + more > BATCH / 2) break;
     rowKeys.forEach((key) => keys.add(key));

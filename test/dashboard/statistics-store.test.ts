@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { TableClient } from '@azure/data-tables';
 import type { CaseSummary } from '../../src/dashboard/statistics';
 import { createStatisticsStore, StatisticsStore, summaryKeyOf } from '../../src/store/statistics';
-import { counterPartitionOf } from '../../src/store/statistics-counting';
+import { counterPartitionOf, createStatisticsCounting } from '../../src/store/statistics-counting';
 import { freshTables } from '../support/azurite';
 
 /** A takedown notice's summaries, step by step: issued (due Thursday), then removed in time (closed, clock met). */
@@ -128,6 +128,78 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
       'n|admin,comms|TD|issued': { count: 1 }, 'dd|2026-11-26|admin,comms': { count: 1 }, 'dh|2026-11-26T10|admin,comms': { count: 1 },
       't|TD|admin,comms': { count: 2 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 },
     });
+  });
+
+  it('counts a step again after a rebuild wiped what its failed attempt counted, though this instance remembered the marker', async () => {
+    await store.record(issued);
+    failSummaryWrites(table, 1);
+    await assert.rejects(store.record(verified), /socket hang up/);
+    sinon.restore();
+    // A rebuild (another process) from the cases as they stood before: the step's counting and its marker are gone.
+    await createStatisticsStore(table).replaceAll([issued]);
+    assert.equal(await store.record(verified), 'recorded');
+    assert.deepEqual(await counts(), { 't|TD|admin,comms': { count: 1 }, 'w|2026-W48|takedowns|admin,comms': { met: 1 } });
+  });
+
+  it('keeps counting a shard\'s steps after a transaction of them failed', async () => {
+    const [one, two, three] = sameShard(3);
+    sinon.stub(table, 'submitTransaction').onFirstCall().rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })).callThrough();
+    const outcomes = await Promise.allSettled([one, two].map((reference) => store.record({ ...issued, reference: reference! })));
+    assert.ok(outcomes.some((outcome) => outcome.status === 'rejected'), 'the failed transaction\'s steps are told');
+    assert.equal(await store.record({ ...issued, reference: three! }), 'recorded', 'the shard still counts');
+    for (const reference of [one, two]) await store.record({ ...issued, reference: reference! });
+    assert.equal((await counts())['t|TD|admin,comms']?.count, 3);
+  });
+
+  it('fails only the step whose marker cannot be read, not the steps sharing its transaction', async () => {
+    const [broken, sound] = sameShard(2);
+    // A marker ahead of the summary (a step whose summary was not written) with a basis that is not a summary.
+    await table.createEntity({ partitionKey: counterPartitionOf(broken!), rowKey: `a|${broken!}`, reference: broken!, version: 2, basis: '{' });
+    const counting = createStatisticsCounting(table);
+    // Both in one tick: they share the shard's first transaction.
+    const [brokenOutcome, soundOutcome] = await Promise.allSettled([
+      counting.count({ summary: { ...verified, reference: broken! }, stored: { ...issued, reference: broken! }, remembered: false }),
+      counting.count({ summary: { ...issued, reference: sound! }, remembered: false }),
+    ]);
+    assert.equal(brokenOutcome.status, 'rejected');
+    assert.deepEqual(soundOutcome, { status: 'fulfilled', value: 'counted' });
+  });
+
+  it('fails only the step the service refuses, not the steps sharing its transaction', async () => {
+    const [refused, sound] = sameShard(2);
+    const counting = createStatisticsCounting(table);
+    const transactions = sinon.spy(table, 'submitTransaction');
+    // A closed case's state too long for a column (64 KiB): the marker that keeps it is refused with 400.
+    const [refusedOutcome, soundOutcome] = await Promise.allSettled([
+      counting.count({ summary: { ...issued, reference: refused!, open: false, state: 'x'.repeat(40_000) }, remembered: false }),
+      counting.count({ summary: { ...issued, reference: sound! }, remembered: false }),
+    ]);
+    assert.equal(transactions.callCount, 3, 'shared, then each alone');
+    assert.equal(refusedOutcome.status, 'rejected');
+    assert.deepEqual(soundOutcome, { status: 'fulfilled', value: 'counted' });
+  });
+
+  it('splits a share whose markers\' bases move more rows than one transaction holds', async () => {
+    const references = sameShard(50);
+    // Each step's marker is ahead of its summary, with five settled clocks of its own: 300 rows to write in all.
+    for (const [index, reference] of references.entries()) {
+      const clocks = Array.from({ length: 5 }, (_, week) => ({ series: 'takedowns', week: `${2000 + index}-W${String(week + 1).padStart(2, '0')}`, met: true }));
+      await table.createEntity({ partitionKey: counterPartitionOf(reference), rowKey: `a|${reference}`, reference, version: 2, basis: JSON.stringify({ ...issued, reference, version: 2, clocks }) });
+    }
+    const counting = createStatisticsCounting(table);
+    const transactions = sinon.spy(table, 'submitTransaction');
+    const outcomes = await Promise.all(references.map((reference) => counting.count({ summary: { ...issued, reference, version: 3 }, stored: { ...issued, reference }, remembered: false })));
+    assert.deepEqual(new Set(outcomes), new Set(['counted']));
+    assert.ok(transactions.callCount <= 6, `${transactions.callCount} transactions`);
+  });
+
+  it('fails a step whose stored summary cannot be read, and keeps counting the shard', async () => {
+    const [unreadable, next] = sameShard(2);
+    await store.record({ ...issued, reference: unreadable! });
+    await table.updateEntity({ partitionKey: 's|TD', rowKey: summaryKeyOf(unreadable!), clocks: 'null' }, 'Merge');
+    const other = createStatisticsStore(table);
+    await assert.rejects(other.record({ ...verified, reference: unreadable! }));
+    assert.equal(await other.record({ ...issued, reference: next! }), 'recorded');
   });
 
   it('counts exactly once when another instance moved the case on since this one remembered it', async () => {
