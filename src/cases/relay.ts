@@ -38,8 +38,9 @@ export interface EffectRelayOptions {
   /**
    * The dashboard's statistics (issue 14), told of the case as each transition left it, with its version, when its
    * inbox lines are written (every transition has that effect, carried out at least once): idempotent by version.
+   * `opened`: the transition opened the case.
    */
-  readonly statistics?: { record(reference: string, snapshot: unknown, version: number, now: Date): Promise<void> };
+  readonly statistics?: { record(reference: string, snapshot: unknown, version: number, now: Date, opened?: boolean): Promise<void> };
 }
 
 /**
@@ -232,7 +233,7 @@ export function createEffectRelay(options: EffectRelayOptions) {
         await options.inbox.write(entries);
         // Someone who no longer has a part (a replaced approver) loses the line: the case is no longer theirs to see.
         await options.inbox.remove(effect.formerParticipants.map(({ userId, role }) => ({ userId, role, reference })));
-        await options.statistics?.record(reference, snapshot, drain.version, now);
+        await options.statistics?.record(reference, snapshot, drain.version, now, effect.opened === true);
         return;
       }
       case 'timer': {

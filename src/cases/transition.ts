@@ -76,7 +76,7 @@ async function decideAndCommit<S, C, E extends WorkflowEvent>(
     const after = decision.events.reduce<S | undefined>((state, event) => workflow.evolve(state, event), before) as S;
     const effects: Effect[] = [
       { kind: 'refreshCards', ...(origin ? { except: origin } : {}) },
-      { kind: 'inbox', formerParticipants: formerParticipants(workflow.participants, before, after) },
+      { kind: 'inbox', formerParticipants: formerParticipants(workflow.participants, before, after), ...(before === undefined ? { opened: true as const } : {}) },
       ...workflow.effects(decision.events, before, after),
     ];
     const newCopies = before === undefined && origin ? [{ viewerId: context.actor.id, ...origin }] : [];

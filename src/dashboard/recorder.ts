@@ -7,10 +7,10 @@ import type { CaseSummary } from './statistics';
 /** What the effect relay tells of each transition (src/cases/relay.ts, `statistics`): the case's summary is kept. */
 export function createStatisticsRecorder(summariser: CaseSummariser, store: StatisticsStore, logger: Logger) {
   return {
-    async record(reference: string, snapshot: unknown, version: number, now: Date): Promise<void> {
+    async record(reference: string, snapshot: unknown, version: number, now: Date, opened = false): Promise<void> {
       const summary = summariser.summarise(reference, snapshot, version, now);
       if (!summary) return;
-      const outcome = await store.record(summary);
+      const outcome = await store.record(summary, { opened });
       logger.debug({ reference, version, outcome }, 'statistics recorded');
     },
   };

@@ -21,8 +21,11 @@ export type Effect =
   | { readonly kind: 'notify'; readonly to: Recipient; readonly headline: string }
   /** A reminder, escalation or expiry, fired by the scheduler at `dueAt` (ISO instant). */
   | { readonly kind: 'timer'; readonly timer: string; readonly dueAt: string; readonly basis?: string }
-  /** Rewrite the inbox rows (my cases, awaiting me) of the case's people, and of those who no longer have a part. */
-  | { readonly kind: 'inbox'; readonly formerParticipants: readonly Participant[] }
+  /**
+   * Rewrite the inbox rows (my cases, awaiting me) of the case's people, and of those who no longer have a part.
+   * `opened`: the transition opened the case (the dashboard's statistics then need not look for a summary of it).
+   */
+  | { readonly kind: 'inbox'; readonly formerParticipants: readonly Participant[]; readonly opened?: true }
   /**
    * Update every copy of the case card already sent, so each shows the current state; except the copy
    * the actor clicked, which the answer to their click has already replaced.

@@ -291,13 +291,20 @@ function actionsOf(partition: string, steps: readonly { summary: CaseSummary; ch
     return current ? ['update', entity, 'Replace', { etag: current.etag }] : ['create', entity];
   });
   const markerActions = steps.map(({ summary }): TransactionAction => {
-    const key = markerKeyOf(summary.reference);
-    // The reference as a column too: the retention run finds a case's rows by it and deletes the marker with the case.
-    const entity = { partitionKey: partition, rowKey: key, reference: summary.reference, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
-    const current = markers.get(key);
+    const entity = markerEntityOf(summary);
+    const current = markers.get(entity.rowKey);
     return current ? ['update', entity, 'Replace', { etag: current.etag }] : ['create', entity];
   });
   return [...counterActions, ...markerActions];
+}
+
+/**
+ * A case's marker once `summary` is counted: its version, and what of it the counters count (its contributions'
+ * inputs, no register line). The reference as a column too: the retention run finds a case's rows by it and deletes
+ * the marker with the case.
+ */
+export function markerEntityOf(summary: CaseSummary): { partitionKey: string; rowKey: string; reference: string; version: number; basis: string } {
+  return { partitionKey: counterPartitionOf(summary.reference), rowKey: markerKeyOf(summary.reference), reference: summary.reference, version: summary.version, basis: JSON.stringify(basisOf(summary)) };
 }
 
 /** What of a summary the counters count (its contributions' inputs), kept on the marker: no register line. */

@@ -3,7 +3,7 @@ import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, orderSource } from '../das
 import { CaseSummary, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { createGroupCommit } from './group-commit';
-import { amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX } from './statistics-counting';
+import { amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX, markerEntityOf } from './statistics-counting';
 import { statusOf } from './tables';
 
 /**
@@ -28,8 +28,8 @@ import { statusOf } from './tables';
  * that version and moves nothing; the summary is written after, in one transaction with its copies (the summary
  * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Two round trips a step when
  * this instance wrote the case's summary, its marker and the counter rows last (src/store/statistics-counting.ts
- * remembers them): the counters' transaction and the summary's; one more for each of the summary, and the marker
- * with counter rows not remembered (one query). Under load, the steps that wait for a shard are counted in one
+ * remembers them), or when the step opened the case: the counters' transaction and the summary's; one more for each
+ * of the summary, and the marker with counter rows not remembered (one query). Under load, the steps that wait for a shard are counted in one
  * transaction, and the summaries that wait for a kind's partition are written in one (src/store/group-commit.ts).
  * A summary left behind by a failure after the counters' transaction is caught up by the next attempt or step, from
  * the marker's basis.
@@ -125,12 +125,15 @@ export function createStatisticsStore(table: TableClient) {
   return {
     /**
      * Keeps a case's summary and moves the counters by the difference from the one counted before. Idempotent: a
-     * summary of a version already recorded (a retried effect, a recovery) changes nothing.
+     * summary of a version already recorded (a retried effect, a recovery) changes nothing. `opened`: the step
+     * opened the case.
      */
-    async record(summary: CaseSummary): Promise<'recorded' | 'unchanged'> {
-      // The summary this instance wrote last for the case saves reading it, when the marker agrees.
+    async record(summary: CaseSummary, step: { readonly opened?: boolean } = {}): Promise<'recorded' | 'unchanged'> {
+      // The summary this instance wrote last for the case saves reading it, when the marker agrees. So does a step
+      // that opened the case: its case has no summary yet, or, where it has (a rebuild, an attempt whose answer was
+      // lost), a marker too, which refuses the marker this step creates (every counted case has one).
       const remembered = recent.get(summary.reference);
-      let stored = remembered ?? await readSummary(summary.reference);
+      let stored = remembered ?? (step.opened ? undefined : await readSummary(summary.reference));
       if (stored && stored.summary.version >= summary.version) return 'unchanged';
       if (await counting.count({ summary, stored: stored?.summary, remembered: remembered !== undefined }) === 'not as remembered') {
         // The counters are not as this instance left them (another instance's step, a rebuild): read the table's summary.
@@ -203,7 +206,8 @@ export function createStatisticsStore(table: TableClient) {
      * the new set (markers, an older layout's rows) are deleted afterwards, so the counters are never briefly empty.
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
-      const entities = entitiesOf(summaries);
+      // With each case's marker: a step that opens a case counts on finding one where the case was counted.
+      const entities = entitiesOf(summaries, { markers: true });
       counting.forgetAll();
       await writeInBatches(table, entities.rows, 'upsert', 4);
       const keep = new Set(entities.rows.map((entity) => `${entity.partitionKey}\u0000${entity.rowKey}`));
@@ -321,8 +325,11 @@ function isTableToken(token: string): boolean {
   }
 }
 
-/** The rows a set of summaries is stored as: each summary and its index copies, and the counters they add up to. */
-function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; counters: number } {
+/**
+ * The rows a set of summaries is stored as: each summary and its index copies, and the counters they add up to; with
+ * `markers`, each case's marker, as the engine would have left it.
+ */
+function entitiesOf(summaries: readonly CaseSummary[], options: { readonly markers?: boolean } = {}): { rows: ({ partitionKey: string; rowKey: string } & Record<string, unknown>)[]; counters: number } {
   // Each case's contributions go to its own shard, as the engine would have counted them.
   const counters = new Map<string, { audience: string; amounts: Record<string, number> }>();
   for (const summary of summaries) {
@@ -335,6 +342,7 @@ function entitiesOf(summaries: readonly CaseSummary[]): { rows: ({ partitionKey:
       const [partitionKey, rowKey] = shardAndKey.split('\u0000') as [string, string];
       return { partitionKey, rowKey, audience, ...amounts };
     }),
+    ...(options.markers ? summaries.map(markerEntityOf) : []),
   ];
   return { rows, counters: counters.size };
 }

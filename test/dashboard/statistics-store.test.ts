@@ -83,10 +83,23 @@ describe('statistics store: each step counted exactly once (Azurite, faults inje
       await submit(...args);
       throw Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
     }).callThrough();
-    await assert.rejects(store.record(issued), /connection reset/);
-    assert.equal(await store.record(issued), 'recorded', 'the marker is there: only the summary is left to write');
+    await assert.rejects(store.record(issued, { opened: true }), /connection reset/);
+    assert.equal(await store.record(issued, { opened: true }), 'recorded', 'the marker is there: only the summary is left to write');
     assert.equal((await store.summaries([issued.reference])).get(issued.reference)?.version, 1);
     assert.equal((await counts())['t|TD|admin,comms']?.count, 1);
+  });
+
+  it('opens a case without looking for its summary, and counts once a case a rebuild counted already', async () => {
+    const read = sinon.spy(table, 'getEntity');
+    assert.equal(await store.record(issued, { opened: true }), 'recorded');
+    assert.equal(read.callCount, 0, 'no summary read');
+    sinon.restore();
+    // A rebuild counted a case whose opening step's statistics were still to come (its effect left to a recovery).
+    const later = { ...issued, reference: 'TD-2026-00043' };
+    await createStatisticsStore(table).replaceAll([issued, later]);
+    assert.equal(await createStatisticsStore(table).record(later, { opened: true }), 'recorded');
+    assert.equal((await counts())['t|TD|admin,comms']?.count, 2);
+    assert.equal((await store.summaries([later.reference])).get(later.reference)?.version, 1);
   });
 
   it('costs two round trips a step whose rows this instance remembers: the counters\' transaction and the summary\'s', async () => {
