@@ -44,7 +44,8 @@ const KINDS = [
 /**
  * The dashboard's overview and service-level APIs with `cases` cases' statistics in the store (issue 14): the real
  * bot runtime and server in this process (local mode, loopback), its statistics table seeded directly (a summary
- * a case and the counters they sum to, as `npm run statistics:rebuild` writes them), then `requests` GETs of each
+ * a case and the counters they sum to, as `npm run statistics:rebuild` writes them, without the markers the APIs
+ * never read), then `requests` GETs of each
  * API one after another, against the floor of one table query of the same counters from this process.
  */
 export async function dashboardBench(connectionString: string, cases: number, requests: number): Promise<DashboardResult> {

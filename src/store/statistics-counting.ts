@@ -136,7 +136,7 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
 
   /**
    * The markers of these steps. One remembered that would let a step write nothing ("counted before", "not as
-   * remembered") is read again: only a write checks a remembered row, and a rebuild may have deleted it since.
+   * remembered") is read again: only a write checks a remembered row, and a rebuild may have replaced it since.
    */
   async function markersOf(partition: string, steps: readonly Waiting[], mayAssume: boolean): Promise<Map<string, Row>> {
     const keys = steps.map(({ step }) => markerKeyOf(step.summary.reference));

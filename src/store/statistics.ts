@@ -184,7 +184,7 @@ export function createStatisticsStore(table: TableClient) {
     },
 
     /**
-     * Every summary, index copy and counter (not markers; each counter the sum of its shards), as key -> columns: tests
+     * Every summary, index copy, marker and counter (each counter the sum of its shards), as key -> columns: tests
      * compare a rebuild with what the engine kept.
      */
     async everything(): Promise<Map<string, Record<string, unknown>>> {
@@ -192,8 +192,8 @@ export function createStatisticsStore(table: TableClient) {
       const sums = new Map<string, { audience: string; amounts: Record<string, number> }>();
       for await (const row of table.listEntities<Record<string, unknown>>()) {
         const { partitionKey, rowKey, etag: _e, timestamp: _t, ...columns } = row;
-        if (String(rowKey).startsWith(MARKER_PREFIX)) continue;
-        if (String(partitionKey).startsWith(COUNTERS_PREFIX)) addInto(sums, String(rowKey), String(columns.audience ?? ''), amountsOf(columns));
+        if (String(rowKey).startsWith(MARKER_PREFIX)) rows.set(`marker ${String(columns.reference)}`, { version: columns.version, basis: columns.basis });
+        else if (String(partitionKey).startsWith(COUNTERS_PREFIX)) addInto(sums, String(rowKey), String(columns.audience ?? ''), amountsOf(columns));
         else if (String(rowKey) < FIRST_SUMMARY_KEY) rows.set(`index ${String(partitionKey)} ${String(rowKey)}`, columns);
         else rows.set(`summary ${String(columns.reference)}`, columns);
       }
@@ -202,14 +202,18 @@ export function createStatisticsStore(table: TableClient) {
     },
 
     /**
-     * Replaces the whole table with these summaries and the counters they sum to (the rebuild command). Rows not in
-     * the new set (markers, an older layout's rows) are deleted afterwards, so the counters are never briefly empty.
+     * Replaces the whole table with these summaries, each case's marker, and the counters they sum to (the rebuild
+     * command). Rows not in the new set (markers of other cases, an older layout's rows) are deleted afterwards, so
+     * the counters are never briefly empty.
      */
     async replaceAll(summaries: readonly CaseSummary[]): Promise<{ summaries: number; counters: number }> {
-      // With each case's marker: a step that opens a case counts on finding one where the case was counted.
+      // Markers as the engine would leave them: a step that opens a case counts on finding one where the case is
+      // counted. All written before any counter row: a recovered opening step in between is refused by its marker,
+      // instead of adding the case to counters that count it already.
       const entities = entitiesOf(summaries, { markers: true });
       counting.forgetAll();
-      await writeInBatches(table, entities.rows, 'upsert', 4);
+      await writeInBatches(table, entities.rows.filter((row) => !isCounterRow(row)), 'upsert', 4);
+      await writeInBatches(table, entities.rows.filter(isCounterRow), 'upsert', 4);
       const keep = new Set(entities.rows.map((entity) => `${entity.partitionKey}\u0000${entity.rowKey}`));
       const stale: { partitionKey: string; rowKey: string }[] = [];
       for await (const row of table.listEntities({ queryOptions: { select: ['PartitionKey', 'RowKey'] } })) {
@@ -253,6 +257,11 @@ export async function summaryRowsFilterOf(table: TableClient, reference: string)
   }
   const keys = [summaryKey, ...indexKeysOf(summary, summaryKey).values()];
   return `${odata`PartitionKey eq ${partitionOf(prefix)}`} and (${keys.map((key) => odata`RowKey eq ${key}`).join(' or ')})`;
+}
+
+/** A counter row (not a marker) of a counter shard. */
+function isCounterRow(row: { partitionKey: string; rowKey: string }): boolean {
+  return row.partitionKey.startsWith(COUNTERS_PREFIX) && !row.rowKey.startsWith(MARKER_PREFIX);
 }
 
 /** Summaries remembered by an instance, at most: a few megabytes. */

@@ -88,6 +88,7 @@ describe('dashboard statistics kept by the case engine (bot over HTTP, Azurite)'
     const store = createStatisticsStore(bot.tables.statistics);
     const live = withoutZeros(await store.everything());
     assert.ok(Object.keys(live).some((key) => key.startsWith('index s|AR !ending|')), 'the registers\' other orders are compared too');
+    assert.ok(Object.keys(live).some((key) => key.startsWith('marker AR-')), 'the markers are compared too');
     await bot.runtime.statistics.rebuild(NOW);
     assert.deepEqual(withoutZeros(await store.everything()), live);
     await bot.runtime.statistics.rebuild(NOW);
@@ -97,6 +98,6 @@ describe('dashboard statistics kept by the case engine (bot over HTTP, Azurite)'
 
 /** Shared counters that fell back to zero stay as rows (a transaction cannot delete them safely); a rebuild has none. */
 function withoutZeros(rows: Map<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
-  const kept = [...rows].filter(([key, columns]) => key.startsWith('summary ') || key.startsWith('index ') || ['count', 'met', 'missed'].some((name) => typeof columns[name] === 'number' && columns[name] !== 0));
+  const kept = [...rows].filter(([key, columns]) => key.startsWith('summary ') || key.startsWith('index ') || key.startsWith('marker ') || ['count', 'met', 'missed'].some((name) => typeof columns[name] === 'number' && columns[name] !== 0));
   return Object.fromEntries(kept.sort(([a], [b]) => a.localeCompare(b)));
 }
