@@ -28,7 +28,7 @@ const REMEMBERED_ROWS = 4000;
 const RACED = [404, 409, 412];
 const AMOUNTS = ['count', 'met', 'missed'] as const;
 
-export type Row = Record<string, unknown> & { etag: string };
+type Row = Record<string, unknown> & { etag: string };
 
 /** A step to count: its summary, and the summary it replaces as the caller knows it. */
 export interface Counting {
@@ -84,7 +84,7 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
         }
         pending = counting.map(({ waiting }) => waiting);
         if (counting.length === 0) return;
-        const counters = await rowsOf(partition, counting.flatMap(({ changes }) => changes.map((change) => change.key)));
+        const { found: counters } = await rowsRead(partition, counting.flatMap(({ changes }) => changes.map((change) => change.key)));
         const actions = actionsOf(partition, counting.map(({ waiting, changes }) => ({ summary: waiting.step.summary, changes })), counters, markers);
         if (actions.length > BATCH && pending.length > 1) {
           // Bases read from markers moved more rows than the share was sized for: half at a time.
@@ -161,10 +161,6 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
     return new Map([...found, ...again.found]);
   }
 
-  async function rowsOf(partition: string, keys: readonly string[]): Promise<Map<string, Row>> {
-    return (await rowsRead(partition, keys)).found;
-  }
-
   /**
    * Rows of one shard by key, remembered ones as remembered: one query a fourteen keys for the others (`read`) but
    * those `assumedMissing`, each query bounded in time like a write (the shard's later steps wait for it).
@@ -207,14 +203,12 @@ export function createStatisticsCounting(table: TableClient, options: { readonly
   };
 }
 
-export type StatisticsCounting = ReturnType<typeof createStatisticsCounting>;
-
 /** A case's counter shard: the same for every step of the case, so its marker and counters move together. */
 export function counterPartitionOf(reference: string): string {
   return `${COUNTERS_PREFIX}${createHash('sha256').update(reference).digest().readUInt32BE(0) % COUNTER_SHARDS}`;
 }
 
-export function markerKeyOf(reference: string): string {
+function markerKeyOf(reference: string): string {
   return `${MARKER_PREFIX}${reference}`;
 }
 
@@ -228,7 +222,7 @@ function mayAssumeNoMarker(step: Counting): boolean {
 }
 
 /** What the marker says of a step: count it from a basis, or why not. */
-export function decide(step: Counting, marker: Row | undefined): Decision {
+function decide(step: Counting, marker: Row | undefined): Decision {
   const counted = typeof marker?.version === 'number' ? marker.version : undefined;
   if (step.remembered && counted !== step.stored?.version) return 'not as remembered';
   if (counted !== undefined && counted >= step.summary.version) return 'counted before';
