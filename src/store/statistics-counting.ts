@@ -273,9 +273,9 @@ function actionsOf(partition: string, steps: readonly { summary: CaseSummary; ch
   const sums = new Map<string, { audience: string; amounts: Record<string, number> }>();
   for (const { changes } of steps) {
     for (const change of changes) {
-      const entry = sums.get(change.key) ?? { audience: change.audience, amounts: amountsOf(counters.get(change.key) ?? {}) };
-      for (const [name, amount] of Object.entries(change.amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
-      sums.set(change.key, entry);
+      // Each row starts from what the table holds.
+      if (!sums.has(change.key)) sums.set(change.key, { audience: change.audience, amounts: amountsOf(counters.get(change.key) ?? {}) });
+      addInto(sums, change.key, change.audience, change.amounts);
     }
   }
   const counterActions = [...sums].map(([key, { audience, amounts }]): TransactionAction => {
@@ -305,6 +305,13 @@ export function markerEntityOf(summary: CaseSummary): { partitionKey: string; ro
 function basisOf(summary: CaseSummary): Omit<CaseSummary, 'cells'> {
   const { cells: _cells, ...basis } = summary;
   return basis;
+}
+
+/** Adds `amounts` into the sum kept under `key` (created with `audience` if new). */
+export function addInto(sums: Map<string, { audience: string; amounts: Record<string, number> }>, key: string, audience: string, amounts: Readonly<Record<string, number>>): void {
+  const entry = sums.get(key) ?? { audience, amounts: {} };
+  for (const [name, amount] of Object.entries(amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
+  sums.set(key, entry);
 }
 
 export function amountsOf(row: Record<string, unknown>): Record<string, number> {

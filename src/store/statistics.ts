@@ -3,7 +3,7 @@ import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, orderSource } from '../das
 import { CaseSummary, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { createGroupCommit } from './group-commit';
-import { amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX, markerEntityOf } from './statistics-counting';
+import { addInto, amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX, markerEntityOf } from './statistics-counting';
 import { statusOf } from './tables';
 
 /**
@@ -29,8 +29,9 @@ import { statusOf } from './tables';
  * If-Match, copies whose key moved deleted), so a copy never disagrees with its summary. Two round trips a step when
  * this instance wrote the case's summary, its marker and the counter rows last (src/store/statistics-counting.ts
  * remembers them), or when the step opened the case: the counters' transaction and the summary's; one more for each
- * of the summary, and the marker with counter rows not remembered (one query). Under load, the steps that wait for a shard are counted in one
- * transaction, and the summaries that wait for a kind's partition are written in one (src/store/group-commit.ts).
+ * of the summary, and the marker with counter rows not remembered (one query). Under load, the steps that wait for a
+ * shard are counted in one transaction, and the summaries that wait for a kind's partition are written in one
+ * (src/store/group-commit.ts).
  * A summary left behind by a failure after the counters' transaction is caught up by the next attempt or step, from
  * the marker's basis.
  */
@@ -283,12 +284,6 @@ function recentSummaries(limit: number) {
     },
     forget: (reference: string) => void entries.delete(reference),
   };
-}
-
-function addInto(sums: Map<string, { audience: string; amounts: Record<string, number> }>, key: string, audience: string, amounts: Record<string, number>): void {
-  const entry = sums.get(key) ?? { audience, amounts: {} };
-  for (const [name, amount] of Object.entries(amounts)) entry.amounts[name] = (entry.amounts[name] ?? 0) + amount;
-  sums.set(key, entry);
 }
 
 /** A kind's summaries' partition. Keys are never user text. */
