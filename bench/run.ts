@@ -19,7 +19,7 @@ import { BenchUser, benchDirectory, Driver, isCardAction, STEP_LABELS, StepFailu
 import { closeConnections, getJson, request } from './lib/http';
 import { cpuMillisOf, findPid, memoryOf, NodeProcess, rssSampler, startNode } from './lib/processes';
 import { profileMarkdown, summariseProfile } from './lib/profile';
-import { baselineStepFor, tableCallsPerTurn, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
+import { baselineStepFor, budgetRatio, tableCallsPerTurn, FailedRun, failedRunText, kb, latencySvg, latencyTable, LevelResult, repeatedRatios, rssRatio, spread, spreadText, stepRatios, stepStats, TARGET_LABELS, TargetName } from './lib/report';
 import { SCHEDULER_CONCURRENCY } from '../src/scheduler/scheduler';
 import { SchedulerResult, schedulerBench } from './lib/scheduler-bench';
 import { DashboardResult, dashboardBench } from './lib/dashboard-bench';
@@ -216,7 +216,7 @@ class Bench {
     this.processes.push(this.bot);
     this.targets.set('bot', { process: this.bot, driver: this.driver(this.bot.baseUrl) });
     if (this.options.baselines) {
-      for (const [name, script] of [['echo', 'echo.js'], ['table-turn', 'table-turn.js']] as const) {
+      for (const [name, script] of [['echo', 'echo.js'], ['table-turn', 'table-turn.js'], ['budget-turn', 'budget-turn.js']] as const) {
         const port = await freePort();
         const baseline = await startNode(name, path.join(ROOT, 'dist', 'bench', 'baselines', script), {
           port, nodeArgs: ['--disable-warning=DEP0111'],
@@ -505,7 +505,7 @@ async function main(): Promise<void> {
     log(`calibrating: ${options.calibration} runs of each workflow, one user, one step at a time`);
     calibration = await bench.calibrate();
     for (const users of options.users) {
-      const targets: TargetName[] = options.baselines ? ['echo', 'table-turn', 'bot'] : ['bot'];
+      const targets: TargetName[] = options.baselines ? ['echo', 'table-turn', 'budget-turn', 'bot'] : ['bot'];
       // The repeated level runs the baselines and the bot again each time, so each run's ratios are of one moment.
       for (let run = 0; run < (users === options.repeatAt ? options.repeat : 1); run++) {
         if (!options.oneAzurite) await bench.fresh();
@@ -594,8 +594,8 @@ function renderResults(input: RenderInput): string {
     '',
     'Set-up: an in-memory Azurite; the bot from the production build (`node dist/src/index.js`, its own process) with `BENCH_METRICS=1`,' +
       ' `LOG_LEVEL=warn` and `BENCH_CONNECTOR_PACING=off` (simulated users click without pause, so Teams\' per-conversation pacing' +
-      ' of 8 sends per 2 s would otherwise set every time "to the last connector call"); the two baselines (bench/baselines) on the same' +
-      ' restify + teams-ai TeamsAdapter + Application stack; the driver and its Bot Connector stand-in in a third process.' +
+      ' of 8 sends per 2 s would otherwise set every time "to the last connector call"); the three baselines (bench/baselines) on the same' +
+      ' restify + teams-ai TeamsAdapter + Application stack ((c) makes the 6 table round trips a turn that the round-trip target allows a transition, and nothing else); the driver and its Bot Connector stand-in in a third process.' +
       ` Each level runs ${options.iterations ? `${options.iterations} iterations per user` : `${options.samples} runs of each workflow, shared among the users`};` +
       ' each user goes through the workflows one step after the other, clicking on the card the bot sent (a step waits for the connector calls it causes).' +
       (options.oneAzurite
@@ -631,6 +631,11 @@ function renderResults(input: RenderInput): string {
     if (!options.baselines) break;
     const response = worstOf(users, 'p99');
     rows.push(`| card-action p99 at ${users} users within 1.3× (b) | slowest card action ${response.steps.join(', ')}: ${spreadText(response.value)} | ${response.value.median <= 1.3 ? 'yes' : 'no'} |`);
+  }
+  for (const users of userLevels.filter((n) => n === 8 || n === 32)) {
+    if (!options.baselines) break;
+    const budget = spread(runsAt(users).map((run) => budgetRatio(levels, users, run)));
+    rows.push(`| (a yardstick, not a target) card-action p99 at ${users} users of baseline (c), which makes the 6 round trips the target allows a transition and nothing else | ${spreadText(budget)} (b) | – |`);
   }
   if (transitions.length > 0) {
     rows.push(`| at most 6 table round trips per transition, in all | in all (the turn and its background effects): ${transitions.map((step) => `${step.step} ${step.totalRoundTrips}`).join(', ')}; on the turn: ${transitions.map((step) => `${step.step} ${step.turnRoundTrips}`).join(', ')} | ${maxTotalTrips <= 6 ? 'yes' : `no (${transitions.filter((step) => step.totalRoundTrips > 6).length} of ${transitions.length} over)`} |`);
@@ -721,7 +726,7 @@ function renderResults(input: RenderInput): string {
         return `| ${point.turns} | ${mb(point.rss)} | ${mb(point.heapTotal)} | ${mb(point.heapUsed)} | ${mb(point.external)} | ${rate} | ${perTurn(point.botCpu, previous?.botCpu)} | ${perTurn(point.azuriteCpu, previous?.azuriteCpu)} | ${trips} |`;
       }), '',
       `Slope: RSS ${leak.rssFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.rssFit.r2.toFixed(2)}), heap used ${leak.heapFit.slope.toFixed(3)} MB per 1,000 turns (r² ${leak.heapFit.r2.toFixed(2)}). Peak RSS (VmHWM) over the whole run: ${mb(leak.peak)} MB.`,
-      '', `RSS right after start, before any turn: ${[...input.startRss].map(([name, rss]) => `${name === 'bot' ? 'the bot' : name === 'echo' ? 'baseline (a)' : 'baseline (b)'} ${mb(rss)} MB`).join(', ')}.`, '');
+      '', `RSS right after start, before any turn: ${[...input.startRss].map(([name, rss]) => `${TARGET_LABELS[name as TargetName] ?? name} ${mb(rss)} MB`).join(', ')}.`, '');
   }
 
   if (scheduler) {

@@ -1,10 +1,15 @@
 import { isCardAction, STEP_LABELS, StepName, TurnSample } from './driver';
 import { mb, ms, percentile } from './stats';
 
-export type TargetName = 'bot' | 'echo' | 'table-turn';
+export type TargetName = 'bot' | 'echo' | 'table-turn' | 'budget-turn';
 export const TARGET_LABELS: Readonly<Record<TargetName, string>> = {
   bot: 'the bot', echo: 'baseline (a): echo', 'table-turn': 'baseline (b): 1 read + 1 write',
+  'budget-turn': 'baseline (c): 6 round trips (1 read + 5 writes)',
 };
+/** The baselines' short names in the chart's legend. */
+const SHORT_LABELS: Readonly<Record<Exclude<TargetName, 'bot'>, string>> = { echo: '(a) echo', 'table-turn': '(b) 1R+1W', 'budget-turn': '(c) 1R+5W' };
+/** Table round trips a baseline makes a turn, by construction. */
+const BASELINE_ROUND_TRIPS: Readonly<Record<Exclude<TargetName, 'bot'>, string>> = { echo: '0', 'table-turn': '2 (by construction)', 'budget-turn': '6 (by construction)' };
 
 /** One target (the bot or a baseline) driven by `users` concurrent users. */
 export interface LevelResult {
@@ -101,7 +106,7 @@ export function latencyTable(levels: readonly LevelResult[], users: number, run 
   lines.push('', '| target | turns | wall s | turns/s | CPU ms per turn: its process | Azurite | driver | peak RSS MB | table round trips per turn | failed workflow runs |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const level of atLevel) {
-    const perTurn = level.roundTrips !== undefined ? (level.roundTrips / level.turns).toFixed(1) : level.target === 'table-turn' ? '2 (by construction)' : '0';
+    const perTurn = level.target !== 'bot' ? BASELINE_ROUND_TRIPS[level.target] : level.roundTrips !== undefined ? (level.roundTrips / level.turns).toFixed(1) : '–';
     const cpu = (millis: number) => (Number.isFinite(millis) ? (millis / level.turns).toFixed(2) : '–');
     lines.push(`| ${TARGET_LABELS[level.target]} | ${level.turns} | ${(level.wallMillis / 1000).toFixed(1)} | ${(level.turns / (level.wallMillis / 1000)).toFixed(1)} | ${cpu(level.cpu.target)} | ${cpu(level.cpu.azurite)} | ${cpu(level.cpu.driver)} | ${mb(level.peakRss)} | ${perTurn} | ${level.failures} |`);
   }
@@ -127,7 +132,7 @@ export function latencySvg(levels: readonly LevelResult[], title: string): strin
   for (const level of levels) {
     for (const stats of stepStats(level)) {
       const key = level.target === 'bot' ? stats.step : `${level.target}:${stats.step}`;
-      const label = level.target === 'bot' ? stats.step : `${level.target === 'echo' ? '(a) echo' : '(b) 1R+1W'} ${stats.step === 'base.message' ? 'message' : 'card action'}`;
+      const label = level.target === 'bot' ? stats.step : `${SHORT_LABELS[level.target]} ${stats.step === 'base.message' ? 'message' : 'card action'}`;
       const entry = series.get(key) ?? { label, points: [], dashed: level.target !== 'bot' };
       entry.points.push({ users: level.users, p99: stats.response.p99 });
       series.set(key, entry);
@@ -214,6 +219,16 @@ export function stepRatios(levels: readonly LevelResult[], users: number, run: n
     ratios.set(stats.step, { p50: stats.response.p50 / base.response.p50, p99: stats.response.p99 / base.response.p99, lastCallP99: stats.lastCall.p99 / baseLast });
   }
   return ratios;
+}
+
+/** Baseline (c)'s card-action p99 over baseline (b)'s in one run of a level: what the round-trip budget costs at best. */
+export function budgetRatio(levels: readonly LevelResult[], users: number, run: number): number {
+  const atRun = levels.filter((level) => level.users === users && level.run === run);
+  const p99Of = (target: TargetName) => {
+    const level = atRun.find((candidate) => candidate.target === target);
+    return level ? stepStats(level).find((stats) => stats.step === 'base.invoke')?.response.p99 ?? Number.NaN : Number.NaN;
+  };
+  return p99Of('budget-turn') / p99Of('table-turn');
 }
 
 /** Peak RSS of the bot over that of baseline (b) in one run of a level. */

@@ -88,7 +88,6 @@ export async function tablesReachable(tables: Tables): Promise<boolean> {
   }
 }
 
-/** HTTP status of a storage error, or undefined for anything else (a network failure). */
 /** 1 if the row was there and is gone, 0 if it was gone already: deletions that may run again stay safe. */
 export async function deleteIfThere(table: TableClient, partitionKey: string, rowKey: string): Promise<number> {
   try {
@@ -100,6 +99,7 @@ export async function deleteIfThere(table: TableClient, partitionKey: string, ro
   }
 }
 
+/** HTTP status of a storage error, or undefined for anything else (a network failure). */
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
   return typeof status === 'number' ? status : undefined;
