@@ -123,23 +123,26 @@ export function tableCallsPerTurn(calls: Record<string, Record<string, number>>,
     .join('; ');
 }
 
+const BASELINE_COLOURS: Readonly<Record<Exclude<TargetName, 'bot'>, string>> = { echo: '#888', 'table-turn': '#000', 'budget-turn': '#a00' };
+const LEGEND_LINE = 17;
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 /** p99 latency to the HTTP response against concurrent users, one line a step, baselines dashed; log scale. */
 export function latencySvg(levels: readonly LevelResult[], title: string): string {
   const userCounts = [...new Set(levels.map((level) => level.users))].sort((a, b) => a - b);
-  const series = new Map<string, { label: string; points: { users: number; p99: number }[]; dashed: boolean }>();
+  const series = new Map<string, { label: string; points: { users: number; p99: number }[]; target: TargetName }>();
   for (const level of levels) {
     for (const stats of stepStats(level)) {
       const key = level.target === 'bot' ? stats.step : `${level.target}:${stats.step}`;
       const label = level.target === 'bot' ? stats.step : `${SHORT_LABELS[level.target]} ${stats.step === 'base.message' ? 'message' : 'card action'}`;
-      const entry = series.get(key) ?? { label, points: [], dashed: level.target !== 'bot' };
+      const entry = series.get(key) ?? { label, points: [], target: level.target };
       entry.points.push({ users: level.users, p99: stats.response.p99 });
       series.set(key, entry);
     }
   }
   const width = 860;
-  const height = 460;
+  // Tall enough for the legend: a line a series.
+  const height = Math.max(460, 50 + series.size * LEGEND_LINE + 20);
   const plot = { left: 70, right: 600, top: 50, bottom: 400 };
   const values = [...series.values()].flatMap((entry) => entry.points.map((point) => point.p99)).filter((value) => value > 0 && Number.isFinite(value));
   const low = 10 ** Math.floor(Math.log10(Math.min(...values)));
@@ -168,12 +171,12 @@ export function latencySvg(levels: readonly LevelResult[], title: string): strin
   out.push(`<text x="${(plot.left + plot.right) / 2}" y="${plot.bottom + 40}" text-anchor="middle">concurrent users</text>`);
   out.push(`<text transform="translate(20 ${(plot.top + plot.bottom) / 2}) rotate(-90)" text-anchor="middle">p99 turn latency to HTTP response, ms (log scale)</text>`);
   [...series.values()].forEach((entry, i) => {
-    const colour = entry.dashed ? (entry.label.startsWith('(a)') ? '#555' : '#000') : COLOURS[i % COLOURS.length]!;
+    const colour = entry.target === 'bot' ? COLOURS[i % COLOURS.length]! : BASELINE_COLOURS[entry.target];
     const points = entry.points.filter((point) => point.p99 > 0 && Number.isFinite(point.p99)).sort((a, b) => a.users - b.users);
-    const dash = entry.dashed ? ` stroke-dasharray="${entry.label.includes('message') ? '2 3' : '6 4'}"` : '';
+    const dash = entry.target !== 'bot' ? ` stroke-dasharray="${entry.label.includes('message') ? '2 3' : '6 4'}"` : '';
     out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${points.map((point) => `${x(point.users).toFixed(1)},${y(point.p99).toFixed(1)}`).join(' ')}"/>`);
     for (const point of points) out.push(`<circle cx="${x(point.users).toFixed(1)}" cy="${y(point.p99).toFixed(1)}" r="3" fill="${colour}"/>`);
-    const legendY = plot.top + i * 20;
+    const legendY = plot.top + i * LEGEND_LINE;
     out.push(`<line x1="${plot.right + 20}" y1="${legendY}" x2="${plot.right + 50}" y2="${legendY}" stroke="${colour}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${plot.right + 56}" y="${legendY + 4}">${escapeXml(entry.label)}</text>`);
   });
