@@ -1,3 +1,4 @@
+import { TableClient } from '@azure/data-tables';
 import { Application, TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import restify from 'restify';
@@ -46,4 +47,27 @@ export function startBaseline(name: string, work: TurnWork): void {
   server.listen(Number(process.env.PORT), '127.0.0.1');
   process.once('SIGINT', () => server.close(() => process.exit(0)));
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/** A table of the baselines' own, on the bot's Azurite (AZURE_TABLES_CONNECTION_STRING, TABLE_PREFIX). */
+export function baselineTable(name: string): TableClient {
+  const connectionString = process.env.AZURE_TABLES_CONNECTION_STRING ?? '';
+  return TableClient.fromConnectionString(connectionString, `${process.env.TABLE_PREFIX ?? ''}${name}`, { allowInsecureConnection: connectionString.includes('http://') });
+}
+
+/** The person's id in the activity, for the partition of their row. */
+export function personOf(context: TurnContext): string {
+  return String(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'nobody');
+}
+
+/** One read and one write: the person's row read and written back with the turn counted; returns the new count. */
+export async function countTurn(table: TableClient, partitionKey: string): Promise<number> {
+  let turns = 0;
+  try {
+    turns = (await table.getEntity<{ turns: number }>(partitionKey, 'state')).turns;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  }
+  await table.upsertEntity({ partitionKey, rowKey: 'state', turns: turns + 1, at: new Date().toISOString() }, 'Replace');
+  return turns + 1;
 }

@@ -1,5 +1,4 @@
-import { TableClient } from '@azure/data-tables';
-import { startBaseline } from './baseline';
+import { baselineTable, countTurn, personOf, startBaseline } from './baseline';
 
 /**
  * Baseline (c): issue 16's budget of 6 table round trips a transition, and nothing else. The same bare bot; per turn
@@ -9,22 +8,15 @@ import { startBaseline } from './baseline';
  * a bot that met the round-trip target would cost at best, so the latency targets can be read against it
  * (bench/NOTES.md, "Issue 16, sixth session").
  */
-const connectionString = process.env.AZURE_TABLES_CONNECTION_STRING ?? '';
-const table = TableClient.fromConnectionString(connectionString, `${process.env.TABLE_PREFIX ?? ''}budget`, { allowInsecureConnection: connectionString.includes('http://') });
+const table = baselineTable('budget');
 const BACKGROUND_WRITES = ['inbox-a', 'inbox-b', 'inbox-c', 'timer'];
 
 void table.createTable().then(() => startBaseline('budget-turn', async (context) => {
-  const partitionKey = String(context.activity.from?.aadObjectId ?? context.activity.from?.id ?? 'nobody');
-  let turns = 0;
-  try {
-    turns = (await table.getEntity<{ turns: number }>(partitionKey, 'state')).turns;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-  }
+  const person = personOf(context);
+  const turns = await countTurn(table, person);
   const at = new Date().toISOString();
-  await table.upsertEntity({ partitionKey, rowKey: 'state', turns: turns + 1, at }, 'Replace');
   setImmediate(() => {
-    void Promise.all(BACKGROUND_WRITES.map((name) => table.upsertEntity({ partitionKey: `${partitionKey}-${name}`, rowKey: 'line', turns: turns + 1, at }, 'Replace')))
+    void Promise.all(BACKGROUND_WRITES.map((name) => table.upsertEntity({ partitionKey: `${person}-${name}`, rowKey: 'line', turns, at }, 'Replace')))
       .catch((error: unknown) => console.error(`budget-turn: a background write failed: ${String((error as Error).message).slice(0, 200)}`));
   });
 }));
