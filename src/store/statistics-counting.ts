@@ -25,7 +25,8 @@ const KEYS_A_QUERY = 14;
 const BATCH = 100;
 /** Counter rows and markers remembered by an instance, at most: about a megabyte. */
 const REMEMBERED_ROWS = 4000;
-const RACED = [404, 409, 412];
+/** What another writer got there first looks like: the row gone, there already, or changed since it was read. */
+export const RACED = [404, 409, 412];
 const AMOUNTS = ['count', 'met', 'missed'] as const;
 
 type Row = Record<string, unknown> & { etag: string };

@@ -3,7 +3,7 @@ import { FIRST_SUMMARY_KEY, indexKeysOf, indexPrefix, orderSource } from '../das
 import { CaseSummary, delta, prefixEnd } from '../dashboard/statistics';
 import { prefixOf } from '../domain/references';
 import { createGroupCommit } from './group-commit';
-import { addInto, amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX, markerEntityOf } from './statistics-counting';
+import { addInto, amountsOf, counterPartitionOf, COUNTERS_PREFIX, createStatisticsCounting, MARKER_PREFIX, markerEntityOf, RACED } from './statistics-counting';
 import { statusOf } from './tables';
 
 /**
@@ -58,8 +58,6 @@ interface StoredSummary {
   readonly summary: CaseSummary;
   readonly etag: string;
 }
-
-const RACED = [404, 409, 412];
 
 export function createStatisticsStore(table: TableClient) {
   const recent = recentSummaries(RECENT_SUMMARIES);
